@@ -1,0 +1,46 @@
+# make       installs what is missing, then builds every note into output/
+# make test  installs what is missing, then runs all tests
+# make check validates the notes and templates without writing anything
+
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+
+# Debian packages: Pango and HarfBuzz's subsetter for WeasyPrint, and the pinned fonts.
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2=2.1.5-1
+# Real clients the tests read the outputs with.
+TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf gettext
+
+.PHONY: all build check test system-deps test-system-deps clean
+
+all: build
+
+build: system-deps $(VENV)/.runtime
+	$(PY) build.py build
+
+check: system-deps $(VENV)/.runtime
+	$(PY) build.py check
+
+test: system-deps test-system-deps $(VENV)/.dev
+	$(PY) -m pytest
+
+system-deps:
+	@scripts/setup-system.sh $(RUNTIME_DEBS)
+
+test-system-deps:
+	@scripts/setup-system.sh $(TEST_DEBS)
+
+$(PY):
+	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || scripts/setup-system.sh python3-venv
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.runtime: requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $@ $(VENV)/.runtime
+
+clean:
+	rm -rf output

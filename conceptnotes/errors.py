@@ -1,0 +1,82 @@
+"""The one exception type for problems a user can fix, and the collector of many.
+
+Every expected problem names the file and the 1-based line it comes from and is
+printed compiler-style, ``path:line: message``, by the CLI.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def display_path(path: Path | str) -> str:
+    """Path as a user should read it: relative to the working folder when inside it."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return str(path.relative_to(Path.cwd()))
+        except ValueError:
+            return str(path)
+    return str(path)
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One problem in an input file; ``line`` is 1-based, 0 when it is the whole file."""
+
+    path: str
+    line: int
+    message: str
+    column: int = 0
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = display_path(self.path)
+        if self.line:
+            where += f":{self.line}"
+            if self.column:
+                where += f":{self.column}"
+        prefix = "warning: " if self.warning else ""
+        return f"{where}: {prefix}{self.message}"
+
+
+class NoteError(Exception):
+    """Problems in the inputs that stop a build; carries every one of them."""
+
+    def __init__(self, problems: list[Problem] | Problem) -> None:
+        self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @classmethod
+    def at(cls, path: Path | str, line: int, message: str, column: int = 0) -> NoteError:
+        return cls(Problem(str(path), line, message, column))
+
+
+class UsageError(Exception):
+    """A mistake in how the command was called (exit status 2)."""
+
+
+class Problems:
+    """Collects problems while a stage goes on, so that all are reported, not the first."""
+
+    def __init__(self) -> None:
+        self.items: list[Problem] = []
+
+    def add(self, path: Path | str, line: int, message: str, *, warning: bool = False) -> None:
+        self.items.append(Problem(str(path), line, message, warning=warning))
+
+    def extend(self, problems: list[Problem]) -> None:
+        self.items.extend(problems)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.items if not p.warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.items if p.warning]
+
+    def raise_if_errors(self) -> None:
+        if self.errors:
+            raise NoteError(self.errors)

@@ -1,0 +1,279 @@
+"""Split a note into front matter and body, and validate the front matter.
+
+YAML is composed into nodes (safe loader, no Python objects) and converted by a small
+schema here, so that every value keeps its line, strings stay strings (``no`` is not
+``False``, ``1.10`` is not ``1.1``), anchors, aliases and duplicate keys are refused,
+and every problem is reported, not only the first.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.events import AliasEvent
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from .errors import NoteError, Problems
+from .model import Contact, Event, Meta
+
+LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+DISTRIBUTIONS = ("General", "Limited", "Restricted")
+FENCE = "---"
+
+
+@dataclass(frozen=True)
+class SplitNote:
+    front: str
+    front_line: int  # line of the first front-matter line in the file
+    body: str
+    body_line: int  # line of the first body line in the file
+
+
+def split_front_matter(text: str, path: Path) -> SplitNote:
+    """Cut ``---`` fenced YAML from the top of a note's text."""
+    lines = text.split("\n")
+    if not lines or lines[0].rstrip("\r") != FENCE:
+        if text.startswith("\ufeff"):
+            raise NoteError.at(path, 1, "the file starts with a byte-order mark; save it as UTF-8 without BOM")
+        if lines and not lines[0].strip() and any(line.rstrip() == FENCE for line in lines[:5]):
+            raise NoteError.at(path, 1, "blank line before the front matter: the first line must be '---'")
+        raise NoteError.at(path, 1, "a note must start with front matter: a line '---', YAML, and a closing '---'")
+    for index, line in enumerate(lines[1:], start=1):
+        if line.rstrip("\r") == FENCE:
+            front = "\n".join(lines[1:index])
+            body = "\n".join(lines[index + 1 :])
+            return SplitNote(front, 2, body, index + 2)
+    raise NoteError.at(path, 1, "the front matter is never closed: add a line '---' after it")
+
+
+class _Loader(yaml.SafeLoader):
+    """Composes nodes only; anchors and aliases are refused."""
+
+    def compose_node(self, parent: Node | None, index: Any) -> Node | None:
+        if self.check_event(AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", event.start_mark)
+        event = self.peek_event()
+        if getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
+    try:
+        return yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = first_line + (mark.line if mark else 0)
+        message = exc.problem or exc.context or "invalid YAML"
+        raise NoteError.at(path, line, f"invalid front matter: {message}") from None
+    except yaml.YAMLError as exc:  # reader errors (non-printable characters)
+        raise NoteError.at(path, first_line, f"invalid front matter: {exc}") from None
+
+
+# The schema ----------------------------------------------------------------
+
+
+class _Reader:
+    """Converts nodes to values by the schema, collecting problems."""
+
+    def __init__(self, path: Path, first_line: int) -> None:
+        self.path = path
+        self.first_line = first_line
+        self.problems = Problems()
+
+    def line(self, node: Node) -> int:
+        return self.first_line + node.start_mark.line
+
+    def error(self, node: Node, message: str) -> None:
+        self.problems.add(self.path, self.line(node), message)
+
+    def mapping(
+        self, node: Node, name: str, fields: dict[str, Callable[[Node, str], Any]], required: tuple[str, ...]
+    ) -> dict[str, Any] | None:
+        if not isinstance(node, MappingNode):
+            self.error(node, f"{name} must be a mapping of keys to values, not {_describe(node)}")
+            return None
+        values: dict[str, Any] = {}
+        seen: dict[str, Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, ScalarNode):
+                self.error(key_node, f"a key of {name} must be a plain name")
+                continue
+            key = key_node.value
+            label = key if name == "the front matter" else f"{name}.{key}"
+            if key in seen:
+                self.error(key_node, f"duplicate key '{label}' (first given on line {self.line(seen[key])})")
+                continue
+            seen[key] = key_node
+            if key not in fields:
+                known = ", ".join(sorted(fields))
+                self.error(key_node, f"unknown key '{label}' (known keys: {known})")
+                continue
+            values[key] = fields[key](value_node, label)
+            values[f"__line__{key}"] = self.line(key_node)
+        for key in required:
+            if key not in seen:
+                label = key if name == "the front matter" else f"{name}.{key}"
+                self.error(node, f"missing required key '{label}'")
+        return values
+
+    def text(self, node: Node, name: str) -> str | None:
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"'{name}' must be text, not {_describe(node)}")
+            return None
+        value = node.value.strip()
+        if not value:
+            self.error(node, f"'{name}' is empty")
+            return None
+        return value
+
+    def date(self, node: Node, name: str) -> dt.date | None:
+        if not isinstance(node, ScalarNode):
+            self.error(node, f"'{name}' must be a date (YYYY-MM-DD), not {_describe(node)}")
+            return None
+        value = node.value.strip()
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            self.error(node, f"'{name}' must be a date written YYYY-MM-DD, not '{value}'")
+            return None
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            self.error(node, f"'{name}' is not a real date: '{value}'")
+            return None
+
+    def choice(self, choices: tuple[str, ...]) -> Callable[[Node, str], str | None]:
+        def convert(node: Node, name: str) -> str | None:
+            value = self.text(node, name)
+            if value is not None and value not in choices:
+                self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{value}'")
+                return None
+            return value
+
+        return convert
+
+    def country(self, node: Node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is None:
+            return None
+        if not re.fullmatch(r"[A-Z]{2}", value) or not _known_country(value):
+            self.error(node, f"'{name}' must be an ISO 3166-1 alpha-2 country code such as ES, not '{value}'")
+            return None
+        return value
+
+    def url(self, node: Node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is not None and not re.match(r"https?://[^\s/]+", value):
+            self.error(node, f"'{name}' must be a web address starting with https:// or http://")
+            return None
+        return value
+
+    def email(self, node: Node, name: str) -> str | None:
+        value = self.text(node, name)
+        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            self.error(node, f"'{name}' is not an email address: '{value}'")
+            return None
+        return value
+
+    def list_of(
+        self, item: Callable[[Node, str], Any], *, allow_scalar: bool = False
+    ) -> Callable[[Node, str], tuple[Any, ...] | None]:
+        def convert(node: Node, name: str) -> tuple[Any, ...] | None:
+            if allow_scalar and isinstance(node, ScalarNode):
+                node = SequenceNode("tag:yaml.org,2002:seq", [node], node.start_mark, node.end_mark)
+            if not isinstance(node, SequenceNode):
+                self.error(node, f"'{name}' must be a list, not {_describe(node)}")
+                return None
+            if not node.value:
+                self.error(node, f"'{name}' is an empty list")
+                return None
+            values = [item(child, name) for child in node.value]
+            return None if any(v is None for v in values) else tuple(values)
+
+        return convert
+
+
+def _describe(node: Node) -> str:
+    if isinstance(node, MappingNode):
+        return "a mapping"
+    if isinstance(node, SequenceNode):
+        return "a list"
+    return f"'{node.value}'"
+
+
+def _known_country(code: str) -> bool:
+    from babel import Locale
+
+    return code in Locale("en").territories
+
+
+def read_meta(front: str, path: Path, first_line: int) -> Meta:
+    """Validate front matter text into :class:`Meta`; raise NoteError with every problem."""
+    node = compose_yaml(front, path, first_line)
+    if node is None:
+        raise NoteError.at(
+            path, first_line - 1, "the front matter is empty: 'title', 'languages' and 'event' are required"
+        )
+    r = _Reader(path, first_line)
+
+    def event(node: Node, name: str) -> Event | None:
+        v = r.mapping(
+            node,
+            "event",
+            {
+                "start": r.date,
+                "end": r.date,
+                "city": r.text,
+                "country": r.country,
+                "venue": r.text,
+            },
+            ("start", "end", "city", "country"),
+        )
+        if v is None or any(v.get(k) is None for k in ("start", "end", "city", "country")):
+            return None
+        if v["end"] < v["start"]:
+            r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']})")
+            return None
+        return Event(v["start"], v["end"], v["city"], v["country"], v.get("venue") or "")
+
+    def contact(node: Node, name: str) -> Contact | None:
+        v = r.mapping(node, "contacts", {"name": r.text, "email": r.email, "url": r.url, "phone": r.text}, ("name",))
+        if v is None or any(v.get(k) is None for k in v if not k.startswith("__")):
+            return None
+        return Contact(v["name"], v.get("email", ""), v.get("url", ""), v.get("phone", ""))
+
+    language = r.choice(LANGUAGES)
+    fields: dict[str, Callable[[Node, str], Any]] = {
+        "title": r.text,
+        "subtitle": r.text,
+        "symbol": r.text,
+        "date": r.date,
+        "languages": r.list_of(language, allow_scalar=True),
+        "source_language": language,
+        "distribution": r.choice(DISTRIBUTIONS),
+        "event": event,
+        "organizers": r.list_of(r.text, allow_scalar=True),
+        "contacts": r.list_of(contact),
+        "keywords": r.list_of(r.text, allow_scalar=True),
+    }
+    values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
+    if values is not None:
+        source = values.get("source_language") or "en"
+        langs = values.get("languages")
+        if langs and len(set(langs)) != len(langs):
+            r.problems.add(path, values["__line__languages"], "'languages' lists a language twice")
+        if langs and source not in langs and "source_language" in values:
+            r.problems.add(
+                path, values["__line__source_language"], f"'source_language' ({source}) is not among 'languages'"
+            )
+    r.problems.raise_if_errors()
+    assert values is not None
+    lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}
+    plain = {k: v for k, v in values.items() if not k.startswith("__line__") and v is not None}
+    return Meta(lines=lines, **plain)

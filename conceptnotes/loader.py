@@ -1,0 +1,74 @@
+"""Load a note folder into a :class:`model.Note`: the only place that reads ``note.md``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import model as m
+from .errors import NoteError, Problem, Problems
+from .frontmatter import read_meta, split_front_matter
+from .markdown_parse import parse_body
+
+NOTE_FILE = "note.md"
+NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
+# Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8, naming the line and byte offset of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NoteError.at(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        ) from None
+    return text.replace("\r\n", "\n")
+
+
+def check_characters(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+    problems = []
+    for match in XML_ILLEGAL.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(
+            Problem(str(path), line, f"control character U+{ord(match.group()):04X} is not allowed", column)
+        )
+    return problems
+
+
+def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
+    """Read and validate one note; return it with its warnings, or raise NoteError."""
+    source = folder / NOTE_FILE
+    if not source.is_file():
+        raise NoteError.at(folder, 0, f"no {NOTE_FILE} in this folder")
+    note_id = folder.resolve().name
+    if not NOTE_ID.fullmatch(note_id):
+        raise NoteError.at(
+            source, 0, f"the folder name '{note_id}' is not a valid note id: use lower-case letters, digits and hyphens"
+        )
+    text = decode(source.read_bytes(), source)
+    bad = check_characters(text, source)
+    if bad:
+        raise NoteError(bad)
+    split = split_front_matter(text, source)
+    problems = Problems()
+    meta = None
+    try:
+        meta = read_meta(split.front, source, split.front_line)
+    except NoteError as exc:
+        problems.extend(exc.problems)
+    document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
+    problems.extend(body_problems.items)
+    problems.raise_if_errors()
+    assert meta is not None
+    return m.Note(note_id, folder, source, meta, document), problems.warnings
+
+
+def find_notes(root: Path) -> list[Path]:
+    """Every note folder directly under ``root`` (``content/``), sorted by id."""
+    if not root.is_dir():
+        return []
+    return sorted(p for p in root.iterdir() if (p / NOTE_FILE).is_file())

@@ -1,0 +1,455 @@
+"""Parse a note's Markdown body, once, into the document model.
+
+Python-Markdown does the parsing (footnotes, tables, attribute lists, definition
+lists, sane lists); a tree processor registered after the built-in ``unescape`` step
+captures the clean element tree, which is converted here into :mod:`model` nodes.
+Raw HTML is not content: it is an error.  Source lines are recovered by matching
+each block's first words against the source, in document order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import markdown
+from markdown.treeprocessors import Treeprocessor
+
+from . import model as m
+from .errors import Problems
+
+EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
+RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
+FOOTNOTE_NBSP = re.compile("\x02?qq3936677670287331zz\x03?")  # footnotes' placeholder before its back-link
+LINK_SCHEMES = ("https:", "http:", "mailto:")
+ALLOWED_ATTRIBUTES = {"id", "class"}
+
+
+class _Capture(Treeprocessor):
+    def run(self, root: ET.Element) -> None:
+        self.md.captured_root = root  # type: ignore[attr-defined]
+
+
+def _markdown() -> markdown.Markdown:
+    md = markdown.Markdown(
+        extensions=EXTENSIONS,
+        extension_configs={
+            "footnotes": {"UNIQUE_IDS": False},
+        },
+    )
+    # Priority below the built-in 'unescape' (0): only then is the tree free of
+    # placeholder codes.  See shared FIELD-NOTES.md, "Python-Markdown 3.11".
+    md.treeprocessors.register(_Capture(md), "conceptnotes-capture", -100)
+    return md
+
+
+@dataclass
+class _Locator:
+    """Finds the source line of each block, walking forward through the body."""
+
+    lines: list[str]
+    first_line: int
+    cursor: int = 0
+
+    def find(self, text: str) -> int:
+        words = re.findall(r"\w+", text)[:3]
+        for k in (len(words), 1):
+            if not k:
+                break
+            pattern = re.compile(r"\b" + r"\b.*?\b".join(re.escape(w) for w in words[:k]) + r"\b")
+            for index in range(self.cursor, len(self.lines)):
+                if pattern.search(self.lines[index]):
+                    self.cursor = index
+                    return self.first_line + index
+        return self.first_line + self.cursor
+
+    def find_regex(self, pattern: str) -> int:
+        regex = re.compile(pattern)
+        for index, line in enumerate(self.lines):
+            if regex.search(line):
+                return self.first_line + index
+        return self.first_line
+
+
+@dataclass
+class _Converter:
+    path: Path
+    assets: Path
+    locator: _Locator
+    raw_html: list[str]
+    problems: Problems = field(default_factory=Problems)
+    footnote_numbers: dict[str, int] = field(default_factory=dict)
+    anchors: set[str] = field(default_factory=set)
+    line: int = 0  # line of the block being converted, for inline problems
+
+    def error(self, message: str, line: int | None = None) -> None:
+        self.problems.add(self.path, self.line if line is None else line, message)
+
+    # Blocks -----------------------------------------------------------------
+
+    def blocks(self, parent: ET.Element) -> tuple[m.Block, ...]:
+        """Convert a container's children; loose inline content becomes paragraphs."""
+        out: list[m.Block] = []
+        pending: list[m.Inline] = []
+        if parent.text and parent.text.strip():
+            self.line = self.locator.find(parent.text)
+            pending.extend(self.text(parent.text))
+        for child in parent:
+            if child.tag in _INLINE_TAGS:
+                pending.extend(self.inline(child))
+            else:
+                if pending:
+                    out.append(m.Paragraph(_strip(pending), self.line))
+                    pending = []
+                block = self.block(child)
+                if block is not None:
+                    out.append(block)
+            if child.tail and child.tail.strip():
+                pending.extend(self.text(child.tail))
+        if pending:
+            out.append(m.Paragraph(_strip(pending), self.line))
+        return tuple(out)
+
+    def block(self, el: ET.Element) -> m.Block | None:
+        self.check_attributes(el)
+        tag = el.tag
+        if tag == "div" and el.get("class") == "footnote":
+            return None  # handled by footnotes()
+        self.line = self.locator.find(_plain(el))
+        line = self.line
+        if tag == "p":
+            return m.Paragraph(self.inlines(el), line, tuple((el.get("class") or "").split()))
+        if tag in ("h1", "h2", "h3"):
+            children = self.inlines(el)
+            return m.Heading(int(tag[1]), children, self.anchor(el.get("id"), _plain(el)), line)
+        if tag in ("h4", "h5", "h6"):
+            self.error(f"heading level {tag[1]} is not supported: use '#', '##' or '###'")
+            return None
+        if tag in ("ul", "ol"):
+            items = tuple(m.ListItem(self.blocks(li)) for li in el if li.tag == "li")
+            start = int(el.get("start", "1")) if tag == "ol" else 1
+            return m.ListBlock(tag == "ol", items, start, line)
+        if tag == "table":
+            return self.table(el, line)
+        if tag == "blockquote":
+            return m.Quote(self.blocks(el), line)
+        if tag == "dl":
+            return self.definition_list(el, line)
+        if tag == "pre":
+            code = el.find("code")
+            text = "".join((code if code is not None else el).itertext())
+            return m.CodeBlock(text.rstrip("\n"), line)
+        if tag == "hr":
+            return m.ThematicBreak(line)
+        self.error(f"unsupported element <{tag}>")
+        return None
+
+    def table(self, el: ET.Element, line: int) -> m.Table:
+        def rows(section: str) -> tuple[tuple[m.TableCell, ...], ...]:
+            found = el.find(section)
+            if found is None:
+                return ()
+            return tuple(
+                tuple(m.TableCell(self.inlines(cell), _align(cell)) for cell in tr) for tr in found.findall("tr")
+            )
+
+        table = m.Table(rows("thead"), rows("tbody"), line)
+        self.check_table_source(table, line)
+        return table
+
+    def check_table_source(self, table: m.Table, line: int) -> None:
+        """Python-Markdown pads short rows and cuts long ones silently: refuse both."""
+        index = line - self.locator.first_line
+        lines = self.locator.lines
+        header_cells = None
+        while index < len(lines) and "|" in lines[index]:
+            row = lines[index].strip()
+            cells = _split_row(row)
+            if re.fullmatch(r"\|?\s*:?-+:?\s*(\|\s*:?-+:?\s*)*\|?", row):
+                index += 1
+                continue
+            if header_cells is None:
+                header_cells = len(cells)
+            elif len(cells) != header_cells:
+                self.error(
+                    f"table row has {len(cells)} cells but the header has {header_cells}",
+                    self.locator.first_line + index,
+                )
+            index += 1
+
+    def definition_list(self, el: ET.Element, line: int) -> m.DefinitionList:
+        items: list[m.Definition] = []
+        terms: list[tuple[m.Inline, ...]] = []
+        defs: list[tuple[m.Block, ...]] = []
+        for child in el:
+            if child.tag == "dt":
+                if defs:
+                    items.append(m.Definition(tuple(terms), tuple(defs)))
+                    terms, defs = [], []
+                terms.append(self.inlines(child))
+            elif child.tag == "dd":
+                defs.append(self.blocks(child))
+        if terms or defs:
+            items.append(m.Definition(tuple(terms), tuple(defs)))
+        return m.DefinitionList(tuple(items), line)
+
+    def footnotes(self, root: ET.Element) -> tuple[m.Footnote, ...]:
+        div = next((c for c in root if c.tag == "div" and c.get("class") == "footnote"), None)
+        if div is None:
+            return ()
+        found: dict[str, m.Footnote] = {}
+        ol = div.find("ol")
+        for li in ol if ol is not None else ():
+            key = (li.get("id") or "").removeprefix("fn:")
+            line = self.locator.find_regex(r"^\s*\[\^" + re.escape(key) + r"\]:")
+            self.line = line
+            for backref in li.iter("a"):
+                if "footnote-backref" in (backref.get("class") or ""):
+                    backref.text = ""
+            blocks = self.blocks(li)
+            if key not in self.footnote_numbers:
+                self.error(f"footnote [^{key}] is defined but never referenced", line)
+                continue
+            found[key] = m.Footnote(key, self.footnote_numbers[key], blocks, line)
+        return tuple(sorted(found.values(), key=lambda f: f.number))
+
+    # Inlines ----------------------------------------------------------------
+
+    def inlines(self, el: ET.Element) -> tuple[m.Inline, ...]:
+        out: list[m.Inline] = list(self.text(el.text))
+        for child in el:
+            out.extend(self.inline(child))
+            out.extend(self.text(child.tail))
+        return _strip(_merge(out))
+
+    def inline(self, el: ET.Element) -> list[m.Inline]:
+        tag = el.tag
+        self.check_attributes(el)
+        if tag == "em":
+            return [m.Emphasis(self.inlines(el))]
+        if tag == "strong":
+            return [m.Strong(self.inlines(el))]
+        if tag == "code":
+            return [m.Code(el.text or "")]
+        if tag == "br":
+            return [m.LineBreak()]
+        if tag == "sup" and (el.get("id") or "").startswith("fnref"):
+            anchor = el.find("a")
+            key = (anchor.get("href") or "").removeprefix("#fn:") if anchor is not None else ""
+            first = key not in self.footnote_numbers
+            number = self.footnote_numbers.setdefault(key, len(self.footnote_numbers) + 1)
+            return [m.FootnoteRef(key, number, first)]
+        if tag == "a":
+            if "footnote-backref" in (el.get("class") or ""):
+                return []
+            return [self.link(el)]
+        if tag == "img":
+            image = self.image(el)
+            return [image] if image else []
+        self.error(f"unsupported inline element <{tag}>")
+        return []
+
+    def link(self, el: ET.Element) -> m.Link:
+        href = (el.get("href") or "").strip()
+        children = self.inlines(el)
+        if href.startswith("#"):
+            pass  # checked against the headings' anchors once all are known
+        elif not href.lower().startswith(LINK_SCHEMES):
+            self.error(f"link target '{href}' is not allowed: use https:, http:, mailto: or #anchor")
+        return m.Link(href, children, el.get("title") or "")
+
+    def image(self, el: ET.Element) -> m.Image | None:
+        src = (el.get("src") or "").strip()
+        alt = (el.get("alt") or "").strip()
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+            self.error(f"image '{src}' must be a file in the note's assets/ folder")
+            return None
+        target = self.assets.parent / src
+        try:
+            resolved = target.resolve(strict=False)
+            inside = resolved.is_relative_to(self.assets.resolve())
+        except OSError:
+            inside = False
+        if not src.startswith("assets/") or not inside or ".." in Path(src).parts:
+            self.error(f"image '{src}' must be a file in the note's assets/ folder")
+            return None
+        if target.is_symlink() or not target.is_file():
+            self.error(
+                f"image '{src}' does not exist"
+                if not target.is_symlink()
+                else f"image '{src}' is a symbolic link, which is not allowed"
+            )
+            return None
+        if not alt:
+            self.problems.add(self.path, self.line, f"image '{src}' has no alt text", warning=True)
+        return m.Image(src, resolved, alt, el.get("title") or "")
+
+    def text(self, text: str | None) -> list[m.Inline]:
+        if not text:
+            return []
+        if RAW_HTML.search(text):
+            for number in RAW_HTML.findall(text):
+                self.raw_html_error(int(number))
+            text = RAW_HTML.sub("", text)
+        for key in re.findall(r"\[\^([^\]\s]+)\]", text):
+            self.error(f"footnote [^{key}] is referenced but never defined")
+        return [m.Text(text)] if text else []
+
+    def raw_html_error(self, number: int) -> None:
+        html = self.raw_html[number] if number < len(self.raw_html) else "<...>"
+        first = html.strip().splitlines()[0] if html.strip() else html
+        line = self.locator.find_regex(re.escape(first[:40]))
+        self.error(f"raw HTML is not allowed in a note: {first[:60]!r}", line)
+
+    def anchor(self, given: str | None, text: str) -> str:
+        base = given or _slug(text) or "section"
+        anchor, n = base, 1
+        while anchor in self.anchors:
+            n += 1
+            anchor = f"{base}-{n}"
+        if given and anchor != given:
+            self.error(f"heading id '#{given}' is used twice")
+        self.anchors.add(anchor)
+        return anchor
+
+    def check_attributes(self, el: ET.Element) -> None:
+        for name in el.keys():
+            if name in ALLOWED_ATTRIBUTES or _generated_attribute(el.tag, name):
+                continue
+            self.error(f"attribute '{name}' is not supported on <{el.tag}>: only {{#id}} and {{.class}}")
+
+
+_INLINE_TAGS = {"em", "strong", "code", "a", "img", "br", "sup", "span"}
+
+
+def _generated_attribute(tag: str, name: str) -> bool:
+    return (tag, name) in {
+        ("a", "href"),
+        ("a", "title"),
+        ("img", "src"),
+        ("img", "alt"),
+        ("img", "title"),
+        ("ol", "start"),
+        ("th", "style"),
+        ("td", "style"),
+        ("a", "class"),
+        ("sup", "id"),
+        ("li", "id"),
+        ("div", "class"),
+    }
+
+
+def _align(cell: ET.Element) -> str:
+    found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
+    return found.group(1) if found else ""
+
+
+def _split_row(row: str) -> list[str]:
+    row = row.strip()
+    if row.startswith("|"):
+        row = row[1:]
+    if row.endswith("|") and not row.endswith("\\|"):
+        row = row[:-1]
+    cells = re.split(r"(?<!\\)\|", row)
+    # pipes inside inline code do not separate cells
+    merged: list[str] = []
+    for cell in cells:
+        if merged and merged[-1].count("`") % 2 == 1:
+            merged[-1] += "|" + cell
+        else:
+            merged.append(cell)
+    return merged
+
+
+def _plain(el: ET.Element) -> str:
+    return "".join(t for t in el.itertext() if not RAW_HTML.search(t))
+
+
+def _slug(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return re.sub(r"[^\w]+", "-", text).strip("-")
+
+
+def _merge(nodes: list[m.Inline]) -> list[m.Inline]:
+    out: list[m.Inline] = []
+    for node in nodes:
+        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
+            out[-1] = m.Text(out[-1].text + node.text)
+        else:
+            out.append(node)
+    return out
+
+
+def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
+    """Trim white space at the edges of a run of inlines and fold inner new lines."""
+    out = [m.Text(re.sub(r"[ \t]*\n[ \t]*", " ", n.text)) if isinstance(n, m.Text) else n for n in _merge(list(nodes))]
+    if out and isinstance(out[0], m.Text):
+        out[0] = m.Text(out[0].text.lstrip())
+    if out and isinstance(out[-1], m.Text):
+        out[-1] = m.Text(FOOTNOTE_NBSP.sub("", out[-1].text).rstrip())
+    return tuple(n for n in out if not (isinstance(n, m.Text) and not n.text))
+
+
+def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.Document, Problems]:
+    """Parse the Markdown body of the note at ``path`` whose first line is ``first_line``."""
+    md = _markdown()
+    md.convert(body)
+    root: ET.Element = md.captured_root  # type: ignore[attr-defined]
+    lines = body.split("\n")
+    converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
+    blocks = converter.blocks(root)
+    footnotes = converter.footnotes(root)
+    for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
+        converter.error(f"footnote [^{key}] has no text", converter.locator.find_regex(re.escape(f"[^{key}]")))
+    document = m.Document(blocks, footnotes)
+    for link in _links(document):
+        if link.href.startswith("#") and link.href[1:] not in converter.anchors:
+            line = converter.locator.find_regex(re.escape(f"]({link.href}"))
+            converter.error(f"link target '{link.href}' names no heading of this note", line)
+    return document, converter.problems
+
+
+def walk_inlines(nodes: tuple[m.Inline, ...]):
+    for node in nodes:
+        yield node
+        yield from walk_inlines(getattr(node, "children", ()))
+
+
+def walk_blocks(blocks: tuple[m.Block, ...]):
+    """Every block, depth first, in reading order (list items, quotes, table cells)."""
+    for block in blocks:
+        yield block
+        if isinstance(block, m.ListBlock):
+            for item in block.items:
+                yield from walk_blocks(item.blocks)
+        elif isinstance(block, m.Quote):
+            yield from walk_blocks(block.blocks)
+        elif isinstance(block, m.DefinitionList):
+            for item in block.items:
+                for definition in item.definitions:
+                    yield from walk_blocks(definition)
+
+
+def block_inlines(block: m.Block) -> list[tuple[m.Inline, ...]]:
+    if isinstance(block, (m.Paragraph, m.Heading)):
+        return [block.children]
+    if isinstance(block, m.Table):
+        return [cell.children for row in block.header + block.body for cell in row]
+    if isinstance(block, m.DefinitionList):
+        return [term for item in block.items for term in item.terms]
+    return []
+
+
+def _links(document: m.Document):
+    blocks = list(walk_blocks(document.blocks))
+    for footnote in document.footnotes:
+        blocks.extend(walk_blocks(footnote.blocks))
+    for block in blocks:
+        for inlines in block_inlines(block):
+            for node in walk_inlines(inlines):
+                if isinstance(node, m.Link):
+                    yield node

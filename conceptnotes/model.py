@@ -1,0 +1,248 @@
+"""The document model: what a note says, read by every renderer.
+
+Markdown is parsed once into these frozen dataclasses (see ``markdown_parse``); the
+HTML/PDF and DOCX renderers walk them.  Each node class has a ``kind`` that the
+renderers dispatch on; a renderer meeting a kind it does not know raises an error
+instead of dropping the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import ClassVar
+
+# Inline nodes -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Text:
+    kind: ClassVar[str] = "text"
+    text: str
+
+
+@dataclass(frozen=True)
+class Emphasis:
+    kind: ClassVar[str] = "emphasis"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Strong:
+    kind: ClassVar[str] = "strong"
+    children: tuple[Inline, ...]
+
+
+@dataclass(frozen=True)
+class Code:
+    kind: ClassVar[str] = "code"
+    text: str
+
+
+@dataclass(frozen=True)
+class Link:
+    """A hyperlink; ``href`` is an absolute URL, ``mailto:`` or ``#anchor``."""
+
+    kind: ClassVar[str] = "link"
+    href: str
+    children: tuple[Inline, ...]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class FootnoteRef:
+    """A call of footnote ``key``; ``number`` is its number in order of first call."""
+
+    kind: ClassVar[str] = "footnote_ref"
+    key: str
+    number: int
+    first: bool = True  # the first call of this footnote carries its text in the PDF
+
+
+@dataclass(frozen=True)
+class LineBreak:
+    kind: ClassVar[str] = "line_break"
+
+
+@dataclass(frozen=True)
+class Image:
+    """An image from the note's ``assets/`` folder; ``path`` is resolved and checked."""
+
+    kind: ClassVar[str] = "image"
+    src: str
+    path: Path
+    alt: str
+    title: str = ""
+
+
+Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image
+
+# Block nodes --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    kind: ClassVar[str] = "paragraph"
+    children: tuple[Inline, ...]
+    line: int = 0
+    classes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Heading:
+    """A section heading; ``level`` 1 is a section (``#``), 2 and 3 sub-sections."""
+
+    kind: ClassVar[str] = "heading"
+    level: int
+    children: tuple[Inline, ...]
+    anchor: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ListItem:
+    blocks: tuple[Block, ...]
+
+
+@dataclass(frozen=True)
+class ListBlock:
+    kind: ClassVar[str] = "list"
+    ordered: bool
+    items: tuple[ListItem, ...]
+    start: int = 1
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class TableCell:
+    children: tuple[Inline, ...]
+    align: str = ""  # "", "left", "center" or "right"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table; ``header`` rows repeat at the top of each page."""
+
+    kind: ClassVar[str] = "table"
+    header: tuple[tuple[TableCell, ...], ...]
+    body: tuple[tuple[TableCell, ...], ...]
+    line: int = 0
+
+    @property
+    def columns(self) -> int:
+        return max(len(row) for row in self.header + self.body)
+
+
+@dataclass(frozen=True)
+class Quote:
+    kind: ClassVar[str] = "quote"
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Definition:
+    terms: tuple[tuple[Inline, ...], ...]
+    definitions: tuple[tuple[Block, ...], ...]
+
+
+@dataclass(frozen=True)
+class DefinitionList:
+    kind: ClassVar[str] = "definition_list"
+    items: tuple[Definition, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    kind: ClassVar[str] = "code_block"
+    text: str
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class ThematicBreak:
+    kind: ClassVar[str] = "thematic_break"
+    line: int = 0
+
+
+Block = Paragraph | Heading | ListBlock | Table | Quote | DefinitionList | CodeBlock | ThematicBreak
+
+
+@dataclass(frozen=True)
+class Footnote:
+    key: str
+    number: int
+    blocks: tuple[Block, ...]
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Document:
+    blocks: tuple[Block, ...]
+    footnotes: tuple[Footnote, ...] = ()
+
+    def footnote(self, key: str) -> Footnote:
+        return next(f for f in self.footnotes if f.key == key)
+
+
+# Front matter --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    start: dt.date
+    end: dt.date
+    city: str
+    country: str  # ISO 3166-1 alpha-2
+    venue: str = ""
+
+
+@dataclass(frozen=True)
+class Contact:
+    name: str
+    email: str = ""
+    url: str = ""
+    phone: str = ""
+
+
+@dataclass(frozen=True)
+class Meta:
+    """The validated front matter of a note (see docs/content-format.md)."""
+
+    title: str
+    languages: tuple[str, ...]
+    event: Event
+    subtitle: str = ""
+    symbol: str = ""
+    source_language: str = "en"
+    date: dt.date | None = None
+    distribution: str = "General"
+    organizers: tuple[str, ...] = ()
+    contacts: tuple[Contact, ...] = ()
+    keywords: tuple[str, ...] = ()
+    lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
+
+
+@dataclass(frozen=True)
+class Note:
+    """A loaded note: its id (the folder name), where it lives, and what it says."""
+
+    id: str
+    folder: Path
+    source: Path
+    meta: Meta
+    document: Document
+
+    @property
+    def assets(self) -> Path:
+        return self.folder / "assets"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered document: its bytes and, for a PDF, its number of pages."""
+
+    data: bytes
+    pages: int | None = None

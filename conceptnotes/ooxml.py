@@ -1,0 +1,293 @@
+"""Small OOXML helpers for what python-docx 1.2 has no API for.
+
+Footnotes (``word/footnotes.xml``), list numbering (``w:numPr`` with a restart per
+list), fields (PAGE, NUMPAGES), hyperlinks, bookmarks, repeated table header rows
+and a reproducible zip.  Each works on python-docx objects or their lxml elements
+and is tested on its own in ``tests/test_ooxml.py``.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zipfile
+from collections.abc import Iterable
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import PartFactory, XmlPart
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+
+# Load footnotes.xml of a Word-saved template as XML, not as an opaque blob.
+PartFactory.part_type_for[CT.WML_FOOTNOTES] = XmlPart
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+_FOOTNOTES_XML = (
+    f"<w:footnotes {nsdecls('w', 'r')}>"
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr><w:spacing w:after="0" w:line="240"'
+    ' w:lineRule="auto"/></w:pPr><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr><w:spacing w:after="0"'
+    ' w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
+    "</w:footnotes>"
+)
+
+
+# Footnotes -------------------------------------------------------------------
+
+
+def footnotes_part(document) -> XmlPart:
+    """The document's footnotes part, created (with its separators) when missing."""
+    doc_part = document.part
+    for rel in doc_part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external:
+            return rel.target_part
+    part = XmlPart(PackURI("/word/footnotes.xml"), CT.WML_FOOTNOTES, parse_xml(_FOOTNOTES_XML), doc_part.package)
+    doc_part.relate_to(part, RT.FOOTNOTES)
+    _declare_footnote_separators(document)
+    return part
+
+
+def _declare_footnote_separators(document) -> None:
+    settings = document.settings.element
+    if settings.find(qn("w:footnotePr")) is not None:
+        return
+    pr = parse_xml(f'<w:footnotePr {nsdecls("w")}><w:footnote w:id="-1"/><w:footnote w:id="0"/></w:footnotePr>')
+    # footnotePr comes after the compatibility-independent elements it follows in the schema
+    anchor = None
+    for tag in ("w:characterSpacingControl", "w:defaultTabStop", "w:proofState", "w:zoom"):
+        anchor = settings.find(qn(tag))
+        if anchor is not None:
+            break
+    if anchor is not None:
+        anchor.addnext(pr)
+    else:
+        settings.insert(0, pr)
+
+
+def clear_footnotes(part: XmlPart) -> None:
+    """Remove every footnote but the separators (a template's leftovers)."""
+    for footnote in part.element.findall(qn("w:footnote")):
+        if footnote.get(qn("w:type")) not in ("separator", "continuationSeparator"):
+            part.element.remove(footnote)
+
+
+def add_footnote(part: XmlPart, style: str = "FootnoteText", ref_style: str = "FootnoteReference"):
+    """Append an empty footnote; return ``(id, first_paragraph_element)``.
+
+    The first paragraph starts with the footnote's own reference mark (``w:footnoteRef``)
+    and a space, as Word writes it; add the text's runs after them.
+    """
+    ids = [int(f.get(qn("w:id"))) for f in part.element.findall(qn("w:footnote"))]
+    footnote_id = max([0, *ids]) + 1
+    footnote = OxmlElement("w:footnote")
+    footnote.set(qn("w:id"), str(footnote_id))
+    paragraph = new_paragraph(style)
+    mark = OxmlElement("w:r")
+    mark.append(_run_style(ref_style))
+    mark.append(OxmlElement("w:footnoteRef"))
+    paragraph.append(mark)
+    space = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    text.text = " "
+    space.append(text)
+    paragraph.append(space)
+    footnote.append(paragraph)
+    part.element.append(footnote)
+    return footnote_id, paragraph
+
+
+def footnote_reference(parent, footnote_id: int, ref_style: str = "FootnoteReference"):
+    """Append to ``parent`` (a ``w:p`` or ``w:hyperlink``) a run calling footnote ``footnote_id``."""
+    run = OxmlElement("w:r")
+    run.append(_run_style(ref_style))
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), str(footnote_id))
+    run.append(ref)
+    parent.append(run)
+    return run
+
+
+def new_paragraph(style: str):
+    paragraph = OxmlElement("w:p")
+    ppr = OxmlElement("w:pPr")
+    pstyle = OxmlElement("w:pStyle")
+    pstyle.set(qn("w:val"), style)
+    ppr.append(pstyle)
+    paragraph.append(ppr)
+    return paragraph
+
+
+def _run_style(style_id: str):
+    rpr = OxmlElement("w:rPr")
+    rstyle = OxmlElement("w:rStyle")
+    rstyle.set(qn("w:val"), style_id)
+    rpr.append(rstyle)
+    return rpr
+
+
+# Numbering -------------------------------------------------------------------
+
+
+def style_abstract_num(document, style_name: str) -> int:
+    """The abstract numbering definition the paragraph style ``style_name`` is linked to."""
+    style = document.styles[style_name].element
+    num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
+    if num_id is None:
+        raise ValueError(f"style '{style_name}' has no numbering in the DOCX template")
+    numbering = document.part.numbering_part.element
+    for num in numbering.findall(qn("w:num")):
+        if num.get(qn("w:numId")) == num_id.get(qn("w:val")):
+            return int(num.find(qn("w:abstractNumId")).get(qn("w:val")))
+    raise ValueError(f"style '{style_name}' names numbering {num_id.get(qn('w:val'))}, which is not defined")
+
+
+def new_list_num(document, abstract_num_id: int, start: int = 1) -> int:
+    """A new ``w:num`` on ``abstract_num_id`` whose every level restarts (at ``start`` on level 0)."""
+    numbering = document.part.numbering_part.element
+    ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
+    num_id = max([0, *ids]) + 1
+    num = OxmlElement("w:num")
+    num.set(qn("w:numId"), str(num_id))
+    abstract = OxmlElement("w:abstractNumId")
+    abstract.set(qn("w:val"), str(abstract_num_id))
+    num.append(abstract)
+    for level in range(9):
+        override = OxmlElement("w:lvlOverride")
+        override.set(qn("w:ilvl"), str(level))
+        start_override = OxmlElement("w:startOverride")
+        start_override.set(qn("w:val"), str(start if level == 0 else 1))
+        override.append(start_override)
+        num.append(override)
+    numbering.append(num)  # w:num elements follow all w:abstractNum elements
+    return num_id
+
+
+def set_numbering(paragraph, num_id: int, level: int) -> None:
+    """Give a paragraph ``w:numPr`` (list ``num_id``, level ``level`` from 0)."""
+    ppr = paragraph._p.get_or_add_pPr()
+    numpr = ppr.get_or_add_numPr()
+    numpr.get_or_add_ilvl().val = level
+    numpr.get_or_add_numId().val = num_id
+
+
+# Fields, links, bookmarks -------------------------------------------------------
+
+
+def add_field(parent, instruction: str, shown: str = "1", rpr=None) -> None:
+    """Append a complex field (``PAGE``, ``NUMPAGES``...) to a ``w:p`` element."""
+    for kind in ("begin", None, "separate", "text", "end"):
+        run = OxmlElement("w:r")
+        if rpr is not None:
+            run.append(copy.deepcopy(rpr))
+        if kind is None:
+            instr = OxmlElement("w:instrText")
+            instr.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            instr.text = f" {instruction} "
+            run.append(instr)
+        elif kind == "text":
+            text = OxmlElement("w:t")
+            text.text = shown
+            run.append(text)
+        else:
+            char = OxmlElement("w:fldChar")
+            char.set(qn("w:fldCharType"), kind)
+            run.append(char)
+        parent.append(run)
+
+
+def add_hyperlink(parent, part, *, url: str = "", anchor: str = ""):
+    """Append a ``w:hyperlink`` to ``parent`` and return it, to be filled with runs.
+
+    ``url`` makes an external relationship on ``part`` (the part the paragraph lives in);
+    ``anchor`` links to a bookmark in the document.
+    """
+    link = OxmlElement("w:hyperlink")
+    if url:
+        link.set(qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
+    else:
+        link.set(qn("w:anchor"), anchor)
+    link.set(qn("w:history"), "1")
+    parent.append(link)
+    return link
+
+
+def add_bookmark(paragraph_element, name: str, bookmark_id: int) -> None:
+    """Wrap a paragraph's content in bookmark ``name`` (a target for internal links)."""
+    start = OxmlElement("w:bookmarkStart")
+    start.set(qn("w:id"), str(bookmark_id))
+    start.set(qn("w:name"), name)
+    end = OxmlElement("w:bookmarkEnd")
+    end.set(qn("w:id"), str(bookmark_id))
+    ppr = paragraph_element.find(qn("w:pPr"))
+    if ppr is not None:
+        ppr.addnext(start)
+    else:
+        paragraph_element.insert(0, start)
+    paragraph_element.append(end)
+
+
+# Tables ------------------------------------------------------------------------
+
+
+def repeat_header_row(row) -> None:
+    """Mark a table row as a header row that Word repeats at the top of each page."""
+    trpr = row._tr.get_or_add_trPr()
+    header = OxmlElement("w:tblHeader")
+    trpr.append(header)
+    cant_split = OxmlElement("w:cantSplit")
+    trpr.insert(0, cant_split)
+
+
+def set_table_width_pct(table, percent: int = 100) -> None:
+    tblpr = table._tbl.tblPr
+    width = tblpr.find(qn("w:tblW"))
+    if width is None:
+        width = OxmlElement("w:tblW")
+        tblpr.append(width)
+    width.set(qn("w:type"), "pct")
+    width.set(qn("w:w"), str(percent * 50))
+
+
+# Document-wide properties ------------------------------------------------------------
+
+
+def set_default_language(document, latin: str, east_asia: str = "zh-CN", bidi: str = "ar-SA") -> None:
+    """The language of the document's text in ``w:rPrDefault`` (spelling, hyphenation)."""
+    styles = document.styles.element
+    rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
+    if rpr is None:
+        return
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), latin)
+    lang.set(qn("w:eastAsia"), east_asia)
+    lang.set(qn("w:bidi"), bidi)
+
+
+# Zip ---------------------------------------------------------------------------------
+
+
+def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """Rewrite a DOCX zip with ``[Content_Types].xml`` first, names sorted after it, fixed times."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for name in names:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            target.writestr(info, source.read(name))
+    return out.getvalue()
+
+
+def iter_text(element) -> Iterable[str]:
+    for node in element.iter(qn("w:t")):
+        if node.text:
+            yield node.text

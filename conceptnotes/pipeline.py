@@ -1,0 +1,209 @@
+"""The build: load and validate every note, render every document, then write.
+
+Nothing is written until every requested document has rendered without error, and
+each file is written atomically (:mod:`output`).  Heavy libraries (WeasyPrint,
+python-docx) are imported only by the renderers that need them.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import fonts
+from .errors import NoteError, Problem, Problems, UsageError
+from .frontmatter import LANGUAGES
+from .loader import find_notes, load_note
+from .markdown_parse import block_inlines, walk_blocks, walk_inlines
+from .model import Footnote, Inline, Note, Rendered
+from .output import remove_stale_temporaries, write_atomic
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTENT_DIR = ROOT / "content"
+OUTPUT_DIR = ROOT / "output"
+FORMATS = ("pdf", "docx")
+
+
+@dataclass(frozen=True)
+class Job:
+    note: Note
+    lang: str
+    fmt: str
+    path: Path
+
+
+@dataclass(frozen=True)
+class Built:
+    path: Path
+    size: int
+    seconds: float
+    pages: int | None = None
+
+
+def note_folders(paths: Iterable[Path] | None) -> list[Path]:
+    paths = list(paths or [])
+    if not paths:
+        return find_notes(CONTENT_DIR)
+    for path in paths:
+        if not (path / "note.md").is_file():
+            raise UsageError(f"{path}: not a note folder (no note.md in it)")
+    return paths
+
+
+def load_notes(folders: list[Path]) -> tuple[list[Note], list[Problem]]:
+    """Load every note, collecting the problems of all of them before failing."""
+    notes, problems = [], Problems()
+    for folder in folders:
+        try:
+            note, warnings = load_note(folder)
+        except NoteError as exc:
+            problems.extend(exc.problems)
+            continue
+        notes.append(note)
+        problems.extend(warnings)
+    problems.raise_if_errors()
+    return notes, problems.warnings
+
+
+def languages_of(note: Note, wanted: tuple[str, ...] | None) -> list[str]:
+    return [lang for lang in note.meta.languages if wanted is None or lang in wanted]
+
+
+def check_languages(note: Note, langs: list[str]) -> list[Problem]:
+    """Languages other than the source need translations, which this version cannot read yet."""
+    problems = []
+    for lang in langs:
+        if lang != note.meta.source_language:
+            problems.append(
+                Problem(
+                    str(note.source),
+                    note.meta.lines.get("languages", 0),
+                    f"no translation into '{lang}' can be built yet: only the source"
+                    f" language ({note.meta.source_language}) is supported",
+                )
+            )
+    return problems
+
+
+def check_fonts(note: Note, lang: str) -> list[Problem]:
+    """Every character the document shows must be in the fonts configured for ``lang``."""
+    missing = [str(p) for p in fonts.missing_font_files(lang)]
+    if missing:
+        return [Problem(str(note.source), 0, f"font file missing: {missing[0]} (run 'make' to install the fonts)")]
+    meta = note.meta
+    texts: list[tuple[int, str]] = [(meta.lines.get(k, 0), getattr(meta, k)) for k in ("title", "subtitle", "symbol")]
+    texts += [(meta.lines.get("organizers", 0), o) for o in meta.organizers]
+    texts += [(meta.lines.get("event", 0), meta.event.city), (meta.lines.get("event", 0), meta.event.venue)]
+    texts += [(meta.lines.get("contacts", 0), c.name) for c in meta.contacts]
+    blocks: list = list(walk_blocks(note.document.blocks))
+    for footnote in note.document.footnotes:
+        blocks.extend((footnote.line, b) for b in walk_blocks(footnote.blocks))
+    for entry in blocks:
+        line, block = entry if isinstance(entry, tuple) else (entry.line, entry)
+        if isinstance(block, Footnote):
+            continue
+        for inlines in block_inlines(block):
+            texts.append((line, _plain(inlines)))
+        if hasattr(block, "text"):
+            texts.append((line, block.text))
+    for line, text in texts:
+        char = fonts.first_uncovered(text, lang)
+        if char:
+            families = ", ".join(fonts.pdf_families(lang))
+            return [
+                Problem(
+                    str(note.source),
+                    line,
+                    f"character U+{ord(char):04X} {char!r} is not in the fonts for '{lang}' ({families})",
+                )
+            ]
+    return []
+
+
+def _plain(nodes: tuple[Inline, ...]) -> str:
+    out = []
+    for node in walk_inlines(nodes):
+        out.append(getattr(node, "text", "") or getattr(node, "alt", ""))
+        if hasattr(node, "href"):
+            out.append(node.href)
+    return "".join(out)
+
+
+def plan(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path) -> list[Job]:
+    jobs = []
+    for note in notes:
+        for lang in languages_of(note, langs):
+            for fmt in formats:
+                jobs.append(Job(note, lang, fmt, out / note.id / f"{note.id}.{lang}.{fmt}"))
+    return jobs
+
+
+def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path) -> None:
+    for lang in langs or ():
+        if lang not in LANGUAGES:
+            raise UsageError(f"unknown language '{lang}' (choose among {', '.join(LANGUAGES)})")
+    for fmt in formats:
+        if fmt not in FORMATS:
+            raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
+    resolved = out.resolve()
+    if resolved == CONTENT_DIR.resolve() or CONTENT_DIR.resolve() in resolved.parents:
+        raise UsageError(f"the output folder {out} is inside content/: choose another (default: output/)")
+
+
+def check(folders: list[Path], langs: tuple[str, ...] | None = None) -> tuple[list[Note], list[Problem]]:
+    """Validate everything a build would read; write nothing.  Raise NoteError with every problem."""
+    from .render_html import render_html
+
+    notes, warnings = load_notes(folders)
+    problems = Problems()
+    for note in notes:
+        note_langs = languages_of(note, langs)
+        problems.extend(check_languages(note, note_langs))
+        for lang in note_langs:
+            problems.extend(check_fonts(note, lang))
+            try:
+                render_html(note, lang)  # templates parse and every node kind is supported
+            except NoteError as exc:
+                problems.extend(exc.problems)
+    problems.raise_if_errors()
+    return notes, warnings
+
+
+def render(job: Job) -> Rendered:
+    if job.fmt == "pdf":
+        from .render_pdf import render_pdf
+
+        return render_pdf(job.note, job.lang)
+    from .render_docx import render_docx
+
+    return render_docx(job.note, job.lang)
+
+
+def build(
+    folders: list[Path], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path, progress=None
+) -> tuple[list[Built], list[Problem]]:
+    """Build the documents; write them only when all have rendered."""
+    validate_options(langs, formats, out)
+    notes, warnings = check(folders, langs)
+    jobs = plan(notes, langs, formats, out)
+    rendered: list[tuple[Job, Rendered, float]] = []
+    problems = Problems()
+    for job in jobs:
+        started = time.monotonic()
+        try:
+            result = render(job)
+        except NoteError as exc:
+            problems.extend(exc.problems)
+            continue
+        rendered.append((job, result, time.monotonic() - started))
+        if progress:
+            progress(job)
+    problems.raise_if_errors()
+    remove_stale_temporaries(out)
+    built = []
+    for job, result, seconds in rendered:
+        write_atomic(job.path, result.data)
+        built.append(Built(job.path, len(result.data), seconds, result.pages))
+    return built, warnings

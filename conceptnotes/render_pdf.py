@@ -1,0 +1,93 @@
+"""Lay out a note's HTML as a tagged PDF with WeasyPrint.
+
+WeasyPrint may read only the note's ``assets/`` folder, the template folder and the
+font files of the pinned set: :class:`ConfinedFetcher` refuses everything else
+(other files, http, ftp, data URLs).  What WeasyPrint logs at WARNING or above
+(a missing image, an unknown CSS property) is captured and becomes a problem.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from . import fonts
+from .errors import NoteError, Problem
+from .model import Note, Rendered
+from .render_html import TEMPLATE_DIR, render_html
+
+PDF_VARIANT = "pdf/ua-1"
+
+
+class RefusedResource(Exception):
+    pass
+
+
+def _allowed_roots(note: Note, template_dir: Path, lang: str) -> tuple[list[Path], set[Path]]:
+    folders = [note.assets.resolve(), template_dir.resolve()]
+    files = {face.path.resolve() for face in fonts.faces(lang)}
+    return folders, files
+
+
+def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
+    """A URL fetcher confined to local files under ``folders`` plus the exact ``files``."""
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class ConfinedFetcher(URLFetcher):
+        def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
+            parts = urlsplit(url)
+            if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
+                refused.append(url)
+                raise RefusedResource(f"refused: {url}")
+            path = Path(unquote(parts.path))
+            try:
+                real = path.resolve(strict=True)
+            except OSError:
+                refused.append(url)
+                raise RefusedResource(f"not found: {url}") from None
+            if real not in files and not any(real.is_relative_to(root) for root in folders):
+                refused.append(url)
+                raise RefusedResource(f"refused: {url}")
+            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=real.read_bytes(), headers={"Content-Type": mime})
+
+    return ConfinedFetcher(allowed_protocols={"file"}, allow_redirects=False)
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def render_pdf(note: Note, lang: str, template_dir: Path = TEMPLATE_DIR, html: str | None = None) -> Rendered:
+    """The note in ``lang`` as a PDF (PDF/UA-1, fonts embedded) and its page count."""
+    import weasyprint
+
+    html = html if html is not None else render_html(note, lang, template_dir)
+    refused: list[str] = []
+    folders, files = _allowed_roots(note, template_dir, lang)
+    fetcher = make_fetcher(folders, files, refused)
+    handler = _Collect()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    try:
+        html_doc = weasyprint.HTML(string=html, base_url=template_dir.as_uri() + "/", url_fetcher=fetcher)
+        document = html_doc.render(pdf_variant=PDF_VARIANT)
+        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+    finally:
+        logger.removeHandler(handler)
+    problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
+    problems += [
+        Problem(str(note.source), 0, f"PDF renderer: {message}")
+        for message in handler.messages
+        if not any(url in message for url in refused)
+    ]
+    if problems:
+        raise NoteError(problems)
+    return Rendered(pdf, len(document.pages))
