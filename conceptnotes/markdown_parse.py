@@ -9,6 +9,7 @@ each block's first words against the source, in document order.
 
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 import xml.etree.ElementTree as ET
@@ -23,6 +24,7 @@ from .errors import Problems
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
 RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
+ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 FOOTNOTE_NBSP = re.compile("\x02?qq3936677670287331zz\x03?")  # footnotes' placeholder before its back-link
 LINK_SCHEMES = ("https:", "http:", "mailto:")
 ALLOWED_ATTRIBUTES = {"id", "class"}
@@ -140,7 +142,7 @@ class _Converter:
             return self.definition_list(el, line)
         if tag == "pre":
             code = el.find("code")
-            text = "".join((code if code is not None else el).itertext())
+            text = html.unescape("".join((code if code is not None else el).itertext()))
             return m.CodeBlock(text.rstrip("\n"), line)
         if tag == "hr":
             return m.ThematicBreak(line)
@@ -232,8 +234,8 @@ class _Converter:
             return [m.Emphasis(self.inlines(el))]
         if tag == "strong":
             return [m.Strong(self.inlines(el))]
-        if tag == "code":
-            return [m.Code(el.text or "")]
+        if tag == "code":  # Python-Markdown keeps code spans HTML-escaped
+            return [m.Code(html.unescape(el.text or ""))]
         if tag == "br":
             return [m.LineBreak()]
         if tag == "sup" and (el.get("id") or "").startswith("fnref"):
@@ -291,16 +293,22 @@ class _Converter:
         if not text:
             return []
         if RAW_HTML.search(text):
-            for number in RAW_HTML.findall(text):
-                self.raw_html_error(int(number))
-            text = RAW_HTML.sub("", text)
+            text = RAW_HTML.sub(self.stashed, text)
         for key in re.findall(r"\[\^([^\]\s]+)\]", text):
             self.error(f"footnote [^{key}] is referenced but never defined")
         return [m.Text(text)] if text else []
 
-    def raw_html_error(self, number: int) -> None:
-        html = self.raw_html[number] if number < len(self.raw_html) else "<...>"
-        first = html.strip().splitlines()[0] if html.strip() else html
+    def stashed(self, match: re.Match) -> str:
+        """What Python-Markdown stashed: a character reference is text, anything else raw HTML."""
+        number = int(match.group(1))
+        stashed = self.raw_html[number] if number < len(self.raw_html) else "<...>"
+        if ENTITY.fullmatch(stashed):
+            return html.unescape(stashed)
+        self.raw_html_error(stashed)
+        return ""
+
+    def raw_html_error(self, stashed: str) -> None:
+        first = stashed.strip().splitlines()[0] if stashed.strip() else stashed
         line = self.locator.find_regex(re.escape(first[:40]))
         self.error(f"raw HTML is not allowed in a note: {first[:60]!r}", line)
 
@@ -442,6 +450,16 @@ def block_inlines(block: m.Block) -> list[tuple[m.Inline, ...]]:
     if isinstance(block, m.DefinitionList):
         return [term for item in block.items for term in item.terms]
     return []
+
+
+def iter_texts(document: m.Document):
+    """``(line, text)`` of every piece of text the document shows, footnotes included."""
+    footnote_blocks = [(f.line, b) for f in document.footnotes for b in walk_blocks(f.blocks)]
+    for line, block in [(b.line, b) for b in walk_blocks(document.blocks)] + footnote_blocks:
+        for inlines in block_inlines(block):
+            yield line or getattr(block, "line", 0), m.plain_text(inlines)
+        if isinstance(block, m.CodeBlock):
+            yield line, block.text
 
 
 def _links(document: m.Document):

@@ -78,6 +78,23 @@ class Image:
 
 Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image
 
+
+
+def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> str:
+    """The text of a run of inlines, without markup (image alt text included)."""
+    out = []
+    for node in nodes:
+        if isinstance(node, Text | Code):
+            out.append(node.text)
+        elif isinstance(node, Image):
+            out.append(node.alt)
+        elif isinstance(node, FootnoteRef) and footnote_numbers:
+            out.append(str(node.number))
+        elif isinstance(node, Emphasis | Strong | Link):
+            out.append(plain_text(node.children, footnote_numbers=footnote_numbers))
+    return "".join(out)
+
+
 # Block nodes --------------------------------------------------------------
 
 

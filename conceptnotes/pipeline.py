@@ -16,8 +16,8 @@ from . import fonts
 from .errors import NoteError, Problem, Problems, UsageError
 from .frontmatter import LANGUAGES
 from .loader import find_notes, load_note
-from .markdown_parse import block_inlines, walk_blocks, walk_inlines
-from .model import Footnote, Inline, Note, Rendered
+from .markdown_parse import iter_texts
+from .model import Note, Rendered
 from .output import remove_stale_temporaries, write_atomic
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,17 +97,7 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
     texts += [(meta.lines.get("organizers", 0), o) for o in meta.organizers]
     texts += [(meta.lines.get("event", 0), meta.event.city), (meta.lines.get("event", 0), meta.event.venue)]
     texts += [(meta.lines.get("contacts", 0), c.name) for c in meta.contacts]
-    blocks: list = list(walk_blocks(note.document.blocks))
-    for footnote in note.document.footnotes:
-        blocks.extend((footnote.line, b) for b in walk_blocks(footnote.blocks))
-    for entry in blocks:
-        line, block = entry if isinstance(entry, tuple) else (entry.line, entry)
-        if isinstance(block, Footnote):
-            continue
-        for inlines in block_inlines(block):
-            texts.append((line, _plain(inlines)))
-        if hasattr(block, "text"):
-            texts.append((line, block.text))
+    texts += list(iter_texts(note.document))
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:
@@ -120,15 +110,6 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
                 )
             ]
     return []
-
-
-def _plain(nodes: tuple[Inline, ...]) -> str:
-    out = []
-    for node in walk_inlines(nodes):
-        out.append(getattr(node, "text", "") or getattr(node, "alt", ""))
-        if hasattr(node, "href"):
-            out.append(node.href)
-    return "".join(out)
 
 
 def plan(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path) -> list[Job]:

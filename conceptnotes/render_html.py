@@ -19,7 +19,7 @@ from markupsafe import Markup
 from . import fonts
 from .errors import NoteError, Problem
 from .formatting import country_name, format_date_range, format_day, language_name
-from .model import Note
+from .model import Note, plain_text
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "concept-note"
 RTL_LANGUAGES = {"ar"}
@@ -53,9 +53,7 @@ def css_counters(label: str) -> Markup:
 
 def plain_length(nodes: Any) -> int:
     """Length of the text of a run of inline nodes."""
-    from .markdown_parse import walk_inlines
-
-    return sum(len(getattr(node, "text", "") or "") for node in walk_inlines(nodes))
+    return len(plain_text(nodes))
 
 
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:

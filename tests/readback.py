@@ -1,0 +1,87 @@
+"""Reading outputs back as their readers would: pdftotext, pypdf, python-docx."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+from conceptnotes import model as m
+from conceptnotes.markdown_parse import walk_blocks
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def pdf_text(path: Path, page: int | None = None) -> str:
+    args = ["pdftotext", "-enc", "UTF-8"]
+    if page is not None:
+        args += ["-f", str(page), "-l", str(page)]
+    return subprocess.run([*args, str(path), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def words(text: str) -> list[str]:
+    """Casefolded words; hyphens dropped, as pdftotext joins a word hyphenated at a line end."""
+    return re.findall(r"\w+", re.sub(r"[-\u2010\u00ad]", "", text.casefold()))
+
+
+def find_in_order(needle: list[str], haystack: list[str], start: int = 0, slack: int = 120) -> int | None:
+    """Index after ``needle`` found as a subsequence of ``haystack`` from ``start``.
+
+    The words must come in order, the first at or after ``start``, with at most ``slack``
+    other words between first and last (a page footer and footnotes may interrupt a
+    paragraph).  None when not found.
+    """
+    if not needle:
+        return start
+    for begin in range(start, len(haystack)):
+        if haystack[begin] != needle[0]:
+            continue
+        i, j = 1, begin + 1
+        while i < len(needle) and j < len(haystack) and j - begin <= len(needle) + slack:
+            if haystack[j] == needle[i]:
+                i += 1
+            j += 1
+        if i == len(needle):
+            return j
+    return None
+
+
+def block_texts(document: m.Document, footnote_numbers: bool = False) -> list[str]:
+    """Text of every paragraph-like block in reading order (headings, items, cells)."""
+    out = []
+    for block in walk_blocks(document.blocks):
+        if isinstance(block, m.Paragraph | m.Heading):
+            out.append(m.plain_text(block.children, footnote_numbers=footnote_numbers))
+        elif isinstance(block, m.Table):
+            out.extend(m.plain_text(c.children) for row in block.header + block.body for c in row)
+        elif isinstance(block, m.DefinitionList):
+            out.extend(m.plain_text(t) for item in block.items for t in item.terms)
+    return out
+
+
+def footnote_texts(document: m.Document) -> list[str]:
+    return [" ".join(m.plain_text(b.children) for b in f.blocks if isinstance(b, m.Paragraph))
+            for f in document.footnotes]
+
+
+def docx_body_paragraphs(doc) -> list:
+    """python-docx paragraphs of the body in document order, table cells included."""
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    out = []
+    for item in doc.iter_inner_content():
+        if isinstance(item, Paragraph):
+            out.append(item)
+        elif isinstance(item, Table):
+            for row in item.rows:
+                for cell in row.cells:
+                    out.extend(cell.paragraphs)
+    return out
+
+
+def docx_part_xml(path: Path, name: str) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        return archive.read(name)

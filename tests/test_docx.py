@@ -1,0 +1,180 @@
+"""The sample's DOCX read back with python-docx: styles, footnotes, numbering, table, fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from lxml import etree
+
+from conceptnotes import model as m
+from conceptnotes.markdown_parse import walk_blocks
+from conceptnotes.render_docx import render_docx
+
+from .readback import block_texts, docx_body_paragraphs, docx_part_xml, footnote_texts, words
+
+STYLES = {"Masthead Organizer", "Masthead Details", "Subtitle", "Title", "Event", "Heading 1", "Heading 2",
+          "Heading 3", "Body Text", "List Number", "List Bullet", "List Continue", "Quote", "Table Heading",
+          "Table Text", "Definition Term", "Definition", "Source Code", "Figure"}
+
+
+@pytest.fixture(scope="module")
+def path(sample_out):
+    return sample_out / "malaga-2022.en.docx"
+
+
+@pytest.fixture(scope="module")
+def document(path):
+    return docx.Document(str(path))
+
+
+def test_every_paragraph_has_a_named_style(document):
+    paragraphs = docx_body_paragraphs(document)
+    assert len(paragraphs) > 30
+    for paragraph in paragraphs:
+        assert paragraph.style.name in STYLES, (paragraph.style.name, paragraph.text)
+
+
+def test_text_in_order_with_styles(document, sample_note):
+    paragraphs = [p for p in docx_body_paragraphs(document) if p.text.strip()]
+    texts = [p.text for p in paragraphs]
+    meta = sample_note.meta
+    assert texts[: len(meta.organizers)] == list(meta.organizers)
+    assert paragraphs[len(meta.organizers)].style.name == "Masthead Details"
+    assert "Original: English" in texts[len(meta.organizers)]
+    title = next(p for p in paragraphs if p.style.name == "Title")
+    assert title.text == meta.title
+    assert next(p for p in paragraphs if p.style.name == "Event").text == "Málaga, Spain, 10 and 11 May 2022"
+    body = [p for p in paragraphs if p.style.name not in ("Masthead Organizer", "Masthead Details", "Subtitle",
+                                                           "Title", "Event")]
+    expected = [t for t in block_texts(sample_note.document) if t.strip()]
+    assert [words(p.text) for p in body] == [words(t) for t in expected]
+
+
+def test_headings_use_heading_styles(document, sample_note):
+    headings = [b for b in walk_blocks(sample_note.document.blocks) if isinstance(b, m.Heading)]
+    styled = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert styled == [(f"Heading {h.level}", m.plain_text(h.children)) for h in headings]
+
+
+def test_footnotes_are_word_footnotes(path, document, sample_note):
+    footnotes = etree.fromstring(docx_part_xml(path, "word/footnotes.xml"))
+    notes = [f for f in footnotes.findall(qn("w:footnote")) if f.get(qn("w:type")) is None]
+    texts = ["".join(t.text or "" for t in f.iter(qn("w:t"))).strip() for f in notes]
+    assert texts == footnote_texts(sample_note.document)
+    for f in notes:
+        assert f.find(f".//{qn('w:footnoteRef')}") is not None
+        assert {p.find(f"{qn('w:pPr')}/{qn('w:pStyle')}").get(qn("w:val")) for p in f.iter(qn("w:p"))} \
+            == {"FootnoteText"}
+    body = etree.fromstring(docx_part_xml(path, "word/document.xml"))
+    refs = [r.get(qn("w:id")) for r in body.iter(qn("w:footnoteReference"))]
+    assert refs == [f.get(qn("w:id")) for f in notes]
+    # each reference sits right after the words it annotates
+    text_before_refs = []
+    for paragraph in document.paragraphs:
+        text = ""
+        for element in paragraph._p.iter(qn("w:t"), qn("w:footnoteReference")):
+            if element.tag == qn("w:t"):
+                text += element.text or ""
+            else:
+                text_before_refs.append(text)
+    expected = [m.plain_text(block.children[:index])
+                for block in walk_blocks(sample_note.document.blocks)
+                for index, node in enumerate(getattr(block, "children", ()))
+                if isinstance(node, m.FootnoteRef)]
+    assert text_before_refs == expected
+    rels = document.part.rels.values()
+    assert any(r.reltype.endswith("/footnotes") for r in rels)
+    assert b"footnotes+xml" in docx_part_xml(path, "[Content_Types].xml")
+
+
+def _num(paragraph):
+    numpr = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:numPr')}")
+    if numpr is None:
+        return None
+    return (int(numpr.find(qn("w:numId")).get(qn("w:val"))), int(numpr.find(qn("w:ilvl")).get(qn("w:val"))))
+
+
+def test_lists_carry_real_numbering(document, sample_note):
+    numbered = [p for p in document.paragraphs if p.style.name == "List Number"]
+    bullets = [p for p in document.paragraphs if p.style.name == "List Bullet"]
+    lists = [b for b in walk_blocks(sample_note.document.blocks) if isinstance(b, m.ListBlock)]
+    assert len(numbered) == sum(len(b.items) for b in lists if b.ordered) >= 5
+    assert len(bullets) == sum(len(b.items) for b in lists if not b.ordered)
+    for paragraph in numbered + bullets:
+        assert _num(paragraph) is not None, paragraph.text
+    # one w:num per list: items of a list share it, two lists never do
+    assert len({_num(p)[0] for p in numbered + bullets}) == len(lists)
+    # nested items are on level 1
+    levels = {_num(p)[1] for p in bullets}
+    assert levels == {0, 1}
+    # every list restarts at its start value
+    numbering = document.part.numbering_part.element
+    for num_id in {_num(p)[0] for p in numbered}:
+        num = next(n for n in numbering.findall(qn("w:num")) if n.get(qn("w:numId")) == str(num_id))
+        start = num.find(f"{qn('w:lvlOverride')}/{qn('w:startOverride')}")
+        assert start.get(qn("w:val")) == "1"
+
+
+def test_table_with_repeated_header(document, sample_note):
+    tables = [b for b in walk_blocks(sample_note.document.blocks) if isinstance(b, m.Table)]
+    assert len(document.tables) == len(tables) == 1
+    table, model_table = document.tables[0], tables[0]
+    assert table.style.name == "UN Table"
+    header = table.rows[0]
+    assert header._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    assert all(row._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is None for row in table.rows[1:])
+    cells = [[c.text for c in row.cells] for row in table.rows]
+    assert cells == [[m.plain_text(c.children) for c in row] for row in model_table.header + model_table.body]
+    assert {p.style.name for p in header.cells[0].paragraphs} == {"Table Heading"}
+
+
+def test_footer_has_page_fields(path):
+    footers = [n for n in __import__("zipfile").ZipFile(path).namelist() if re.fullmatch(r"word/footer\d+\.xml", n)]
+    assert footers
+    for name in footers:
+        xml = docx_part_xml(path, name).decode()
+        instructions = re.findall(r"<w:instrText[^>]*>([^<]*)</w:instrText>", xml)
+        assert [i.strip() for i in instructions] == ["PAGE", "NUMPAGES"]
+        assert "Page " in xml and " of " in xml
+        assert "{page_of_pages}" not in xml
+
+
+def test_hyperlink_is_a_hyperlink(document):
+    links = document.element.body.findall(f".//{qn('w:hyperlink')}")
+    assert links
+    targets = [document.part.rels[link.get(qn("r:id"))].target_ref for link in links]
+    assert "https://www.un.org/counterterrorism/" in targets
+    for link in links:
+        style = link.find(f"{qn('w:r')}/{qn('w:rPr')}/{qn('w:rStyle')}")
+        assert style.get(qn("w:val")) == "Hyperlink"
+
+
+def test_core_properties_from_the_note(document, sample_note):
+    props = document.core_properties
+    assert props.title == sample_note.meta.title
+    assert props.author == "; ".join(sample_note.meta.organizers)
+    assert props.language == "en-GB"
+    assert props.created == dt.datetime(2022, 5, 10, tzinfo=dt.UTC)
+    assert props.modified == dt.datetime(2022, 5, 10, tzinfo=dt.UTC)
+    assert props.last_modified_by == "conceptnotes"
+    assert props.subject == "Concept note"
+
+
+def test_emphasis_and_strong_runs(document):
+    italic = [r.text for p in document.paragraphs for r in p.runs if r.italic]
+    bold = [r.text for p in document.paragraphs if p.style.name == "Body Text" for r in p.runs if r.bold]
+    assert "Virtual Dialogue" in italic
+    assert any("first thematic international conference" in text for text in bold)
+
+
+def test_same_note_gives_same_bytes(sample_note):
+    assert render_docx(sample_note, "en").data == render_docx(sample_note, "en").data
+
+
+def test_document_language(path):
+    styles = docx_part_xml(path, "word/styles.xml").decode()
+    assert re.search(r'<w:lang w:val="en-GB"', styles)

@@ -1,0 +1,140 @@
+"""The sample's PDF read back: text in order, footnotes on their page, outline, metadata, fonts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+
+import pytest
+from pypdf import PdfReader
+
+from conceptnotes import model as m
+from conceptnotes.markdown_parse import walk_blocks
+
+from .readback import block_texts, find_in_order, footnote_texts, pdf_text, words
+
+
+@pytest.fixture(scope="module")
+def pdf(sample_out):
+    return sample_out / "malaga-2022.en.pdf"
+
+
+def test_every_paragraph_in_order(pdf, sample_note):
+    body = words(pdf_text(pdf))
+    cursor = 0
+    for text in block_texts(sample_note.document, footnote_numbers=True):
+        end = find_in_order(words(text), body, cursor)
+        assert end is not None, f"not found in order in the PDF: {text[:80]!r}"
+        cursor = end - len(words(text))  # a table cell may share a line with the next
+    assert cursor > len(body) // 2
+
+
+def test_masthead_and_title_block(pdf, sample_note):
+    first = pdf_text(pdf, 1)
+    meta = sample_note.meta
+    for organizer in meta.organizers:
+        assert organizer in first
+    assert "Distribution: General" in first
+    assert "Original: English" in first
+    assert meta.subtitle.upper() in first
+    assert "Málaga, Spain, 10 and 11 May 2022" in first
+    assert find_in_order(words(meta.title), words(first)) is not None
+
+
+def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
+    pages = len(PdfReader(pdf).pages)
+    page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
+    calls = {}
+    for block in walk_blocks(sample_note.document.blocks):
+        children = getattr(block, "children", ())
+        for index, node in enumerate(children):
+            if isinstance(node, m.FootnoteRef) and node.first:
+                before = words(m.plain_text(children[:index]))[-6:]
+                calls[node.key] = before
+    assert len(calls) == len(sample_note.document.footnotes) >= 3
+    for footnote, text in zip(sample_note.document.footnotes, footnote_texts(sample_note.document), strict=True):
+        call_pages = [n for n, w in enumerate(page_words) if find_in_order(calls[footnote.key], w, slack=3)]
+        text_pages = [n for n, w in enumerate(page_words) if find_in_order(words(text), w, slack=3)]
+        assert call_pages and text_pages == call_pages[:1], footnote.key
+        # at the foot: after the call and the rest of the page's body, with its number as marker
+        page_number = text_pages[0]
+        after_call = find_in_order(calls[footnote.key], page_words[page_number], slack=3)
+        assert find_in_order(words(text), page_words[page_number], after_call, slack=3) is not None
+        assert re.search(rf"(?m)^{footnote.number}$", pdf_text(pdf, page_number + 1))
+        # below every line of body text on that page (not inline where it is called)
+        fragments = text_lines(pdf, page_number)
+        body_texts = block_texts(sample_note.document)
+        body_y = [y for y, t in fragments if len(t) >= 20 and any(t in b for b in body_texts)]
+        note_y = [y for y, t in fragments if len(t) >= 20 and t in text]
+        assert body_y and note_y and min(note_y) > max(body_y), footnote.key
+
+
+def text_lines(pdf, index: int) -> list[tuple[float, str]]:
+    """(distance from the top, text) of each text fragment of page ``index``."""
+    out = []
+
+    def visit(text, cm, tm, font, size):
+        if text.strip():
+            out.append((tm[5], text.strip()))
+
+    PdfReader(pdf).pages[index].extract_text(visitor_text=visit)
+    return out
+
+
+def test_outline_has_one_entry_per_heading(pdf, sample_note):
+    def titles(items):
+        for item in items:
+            if isinstance(item, list):
+                yield from titles(item)
+            else:
+                yield item.title
+
+    headings = [m.plain_text(b.children) for b in walk_blocks(sample_note.document.blocks)
+                if isinstance(b, m.Heading)]
+    assert list(titles(PdfReader(pdf).outline)) == headings
+    # sub-sections are nested under their section
+    outline = PdfReader(pdf).outline
+    nested = [item for item in outline if isinstance(item, list)]
+    assert [t.title for t in nested[0]] == ["Structure of the Conference", "Thematic working sessions",
+                                            "Outline of the programme"]
+
+
+def test_metadata_language_and_tagging(pdf, sample_note):
+    reader = PdfReader(pdf)
+    assert reader.metadata.title == sample_note.meta.title
+    assert reader.metadata.author == "; ".join(sample_note.meta.organizers)
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert "/StructTreeRoot" in root
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata["/CreationDate"].startswith("D:20220510")
+
+
+def test_footer_page_x_of_y(pdf):
+    pages = len(PdfReader(pdf).pages)
+    assert pages >= 2
+    for n in range(1, pages + 1):
+        assert f"Page {n} of {pages}" in pdf_text(pdf, n)
+
+
+def test_only_pinned_fonts_all_embedded(pdf):
+    listing = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    rows = listing.splitlines()[2:]
+    assert rows
+    for row in rows:
+        name, *_ = row.split()
+        assert re.fullmatch(r"[A-Z]{6}\+Liberation-Serif(-Bold|-Italic|-BoldItalic)?", name), row
+        assert " yes yes yes " in row, row  # embedded, subset, unicode map
+
+
+def test_a4_pages(pdf):
+    for page in PdfReader(pdf).pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)
+
+
+def test_hyperlink_is_a_link(pdf):
+    uris = [annot.get_object()["/A"]["/URI"] for page in PdfReader(pdf).pages
+            for annot in page.get("/Annots", []) if "/A" in annot.get_object()]
+    assert "https://www.un.org/counterterrorism/" in uris
