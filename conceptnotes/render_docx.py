@@ -353,8 +353,28 @@ class DocxRenderer:
                 if cell.align:
                     paragraph.alignment = ALIGN[cell.align]
                 self.inlines(paragraph, cell.children)
+        self._column_widths(table, b)
         # a paragraph after a table keeps Word from merging two adjacent tables
         self.body_sink("Body Text").paragraph_format.space_after = 0
+
+    def _column_widths(self, table, b: m.Table) -> None:
+        """Share the text width among columns by the length of their longest text.
+
+        Word and LibreOffice otherwise give every column the same width, which squeezes a
+        column of long text beside a column of dates.
+        """
+        section = self.doc.sections[-1]
+        available = section.page_width - section.left_margin - section.right_margin
+        longest = [6] * b.columns
+        for row in b.header + b.body:
+            for index, cell in enumerate(row):
+                longest[index] = max(longest[index], min(len(m.plain_text(cell.children)), 60))
+        total = sum(longest)
+        for index, column in enumerate(table.columns):
+            width = Emu(int(available * longest[index] / total))
+            column.width = width
+            for cell in column.cells:
+                cell.width = width
 
     # Inlines -----------------------------------------------------------------------------
 

@@ -178,3 +178,13 @@ def test_same_note_gives_same_bytes(sample_note):
 def test_document_language(path):
     styles = docx_part_xml(path, "word/styles.xml").decode()
     assert re.search(r'<w:lang w:val="en-GB"', styles)
+
+
+def test_table_columns_share_the_width_by_content(document):
+    table = document.tables[0]
+    widths = [column.width for column in table.columns]
+    section = document.sections[0]
+    available = section.page_width - section.left_margin - section.right_margin
+    assert widths[0] < widths[1]
+    assert abs(sum(widths) - available) < 2 * len(widths)
+    assert [cell.width for cell in table.columns[0].cells] == [widths[0]] * len(table.rows)
