@@ -73,18 +73,16 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _report(problems: list[Problem]) -> None:
-    for problem in problems:
+    for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column)):
         print(problem, file=sys.stderr)
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if not argv:
-        argv = ["build"]
+    if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
+        argv = ["build", *argv]  # no command: build, as 'make' does
     try:
         args = parser().parse_args(argv)
-        if args.command is None:
-            args = parser().parse_args(["build", *argv])
         folders = note_folders(args.notes)
         if not folders:
             print("no notes found under content/", file=sys.stderr)

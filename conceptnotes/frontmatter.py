@@ -19,6 +19,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from .characters import illegal_character
 from .errors import NoteError, Problems
 from .model import Contact, Event, Meta
 
@@ -73,8 +74,10 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
         line = first_line + (mark.line if mark else 0)
         message = exc.problem or exc.context or "invalid YAML"
         raise NoteError.at(path, line, f"invalid front matter: {message}") from None
-    except yaml.YAMLError as exc:  # reader errors (non-printable characters)
-        raise NoteError.at(path, first_line, f"invalid front matter: {exc}") from None
+    except yaml.reader.ReaderError as exc:  # characters YAML does not accept
+        line = first_line + text.count("\n", 0, exc.position)
+        raise NoteError.at(path, line, f"character U+{exc.character:04X} is not allowed in the front matter"
+                           if isinstance(exc.character, int) else "invalid front matter: not readable text") from None
 
 
 # The schema ----------------------------------------------------------------
@@ -131,6 +134,10 @@ class _Reader:
         value = node.value.strip()
         if not value:
             self.error(node, f"'{name}' is empty")
+            return None
+        bad = illegal_character(value)
+        if bad:
+            self.error(node, f"'{name}': {bad}")
             return None
         return value
 
@@ -244,7 +251,7 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
 
     def contact(node: Node, name: str) -> Contact | None:
         v = r.mapping(node, "contacts", {"name": r.text, "email": r.email, "url": r.url, "phone": r.text}, ("name",))
-        if v is None or any(v.get(k) is None for k in v if not k.startswith("__")):
+        if v is None or "name" not in v or any(v.get(k) is None for k in v if not k.startswith("__")):
             return None
         return Contact(v["name"], v.get("email", ""), v.get("url", ""), v.get("phone", ""))
 
@@ -264,14 +271,17 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
     }
     values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
     if values is not None:
-        source = values.get("source_language") or "en"
+        source = values.get("source_language")
         langs = values.get("languages")
         if langs and len(set(langs)) != len(langs):
             r.problems.add(path, values["__line__languages"], "'languages' lists a language twice")
-        if langs and source not in langs and "source_language" in values:
+        if langs and source and source not in langs:
             r.problems.add(
                 path, values["__line__source_language"], f"'source_language' ({source}) is not among 'languages'"
             )
+        elif langs and "source_language" not in values and "en" not in langs:
+            r.problems.add(path, values["__line__languages"], "'languages' does not include the source language"
+                           " (en): add it, or name the note's language with 'source_language'")
     r.problems.raise_if_errors()
     assert values is not None
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}

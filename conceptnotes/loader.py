@@ -6,14 +6,13 @@ import re
 from pathlib import Path
 
 from . import model as m
+from .characters import check_characters
 from .errors import NoteError, Problem, Problems
 from .frontmatter import read_meta, split_front_matter
 from .markdown_parse import parse_body
 
 NOTE_FILE = "note.md"
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
-# Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 def decode(data: bytes, path: Path) -> str:
@@ -26,17 +25,6 @@ def decode(data: bytes, path: Path) -> str:
             path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
         ) from None
     return text.replace("\r\n", "\n")
-
-
-def check_characters(text: str, path: Path, first_line: int = 1) -> list[Problem]:
-    problems = []
-    for match in XML_ILLEGAL.finditer(text):
-        line = first_line + text.count("\n", 0, match.start())
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(
-            Problem(str(path), line, f"control character U+{ord(match.group()):04X} is not allowed", column)
-        )
-    return problems
 
 
 def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:

@@ -18,8 +18,10 @@ from pathlib import Path
 
 import markdown
 from markdown.treeprocessors import Treeprocessor
+from markdown.util import AMP_SUBSTITUTE
 
 from . import model as m
+from .characters import illegal_character
 from .errors import Problems
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
@@ -50,25 +52,49 @@ def _markdown() -> markdown.Markdown:
 
 @dataclass
 class _Locator:
-    """Finds the source line of each block, walking forward through the body."""
+    """Finds the source line of each block, walking forward through the body.
+
+    A leaf block (paragraph, heading, table) moves the search past its line; a container
+    (list, quote) does not, since its first child starts on the same line.
+    """
 
     lines: list[str]
     first_line: int
     cursor: int = 0
 
-    def find(self, text: str) -> int:
+    def find(self, text: str, *, leaf: bool = True) -> int:
         words = re.findall(r"\w+", text)[:3]
+        index = None
         for k in (len(words), 1):
             if not k:
                 break
             pattern = re.compile(r"\b" + r"\b.*?\b".join(re.escape(w) for w in words[:k]) + r"\b")
-            for index in range(self.cursor, len(self.lines)):
-                if pattern.search(self.lines[index]):
-                    self.cursor = index
-                    return self.first_line + index
-        return self.first_line + self.cursor
+            index = self._search(pattern)
+            if index is not None:
+                break
+        return self._found(index, leaf)
+
+    def find_pattern(self, pattern: str, *, leaf: bool = True) -> int:
+        return self._found(self._search(re.compile(pattern)), leaf)
+
+    def at(self, line: int) -> None:
+        """Continue the search from ``line`` (a footnote definition)."""
+        self.cursor = max(0, line - self.first_line)
+
+    def _search(self, pattern: re.Pattern) -> int | None:
+        for index in range(self.cursor, len(self.lines)):
+            if pattern.search(self.lines[index]):
+                return index
+        return None
+
+    def _found(self, index: int | None, leaf: bool) -> int:
+        if index is None:
+            index = min(self.cursor, max(len(self.lines) - 1, 0))
+        self.cursor = index + 1 if leaf else index
+        return self.first_line + index
 
     def find_regex(self, pattern: str) -> int:
+        """The first line anywhere in the body that matches (cursor unchanged)."""
         regex = re.compile(pattern)
         for index, line in enumerate(self.lines):
             if regex.search(line):
@@ -90,6 +116,18 @@ class _Converter:
     def error(self, message: str, line: int | None = None) -> None:
         self.problems.add(self.path, self.line if line is None else line, message)
 
+    def locate(self, el: ET.Element, *, leaf: bool = True, text: str | None = None) -> int:
+        """The source line of element ``el``, by its words, or its image, or its rule."""
+        text = _plain(el) if text is None else text
+        if re.search(r"\w", text):
+            return self.locator.find(text, leaf=leaf)
+        image = el if el.tag == "img" else el.find(".//img")
+        if image is not None:
+            return self.locator.find_pattern(re.escape(image.get("src", "")), leaf=leaf)
+        if el.tag == "hr":
+            return self.locator.find_pattern(r"^ {0,3}([-*_])( *\1){2,} *$", leaf=leaf)
+        return self.locator.find("", leaf=leaf)
+
     # Blocks -----------------------------------------------------------------
 
     def blocks(self, parent: ET.Element) -> tuple[m.Block, ...]:
@@ -101,6 +139,8 @@ class _Converter:
             pending.extend(self.text(parent.text))
         for child in parent:
             if child.tag in _INLINE_TAGS:
+                if not pending:  # a paragraph that starts with markup
+                    self.line = self.locate(child, text=_plain(child) + (child.tail or ""))
                 pending.extend(self.inline(child))
             else:
                 if pending:
@@ -120,7 +160,7 @@ class _Converter:
         tag = el.tag
         if tag == "div" and el.get("class") == "footnote":
             return None  # handled by footnotes()
-        self.line = self.locator.find(_plain(el))
+        self.line = self.locate(el, leaf=tag not in _CONTAINERS)
         line = self.line
         if tag == "p":
             return m.Paragraph(self.inlines(el), line, tuple((el.get("class") or "").split()))
@@ -208,6 +248,7 @@ class _Converter:
             key = (li.get("id") or "").removeprefix("fn:")
             line = self.locator.find_regex(r"^\s*\[\^" + re.escape(key) + r"\]:")
             self.line = line
+            self.locator.at(line)
             for backref in li.iter("a"):
                 if "footnote-backref" in (backref.get("class") or ""):
                     backref.text = ""
@@ -255,7 +296,7 @@ class _Converter:
         return []
 
     def link(self, el: ET.Element) -> m.Link:
-        href = (el.get("href") or "").strip()
+        href = _deobfuscate((el.get("href") or "").strip())
         children = self.inlines(el)
         if href.startswith("#"):
             pass  # checked against the headings' anchors once all are known
@@ -285,6 +326,10 @@ class _Converter:
                 else f"image '{src}' is a symbolic link, which is not allowed"
             )
             return None
+        problem = image_problem(target)
+        if problem:
+            self.error(f"image '{src}' {problem}")
+            return None
         if not alt:
             self.problems.add(self.path, self.line, f"image '{src}' has no alt text", warning=True)
         return m.Image(src, resolved, alt, el.get("title") or "")
@@ -292,6 +337,7 @@ class _Converter:
     def text(self, text: str | None) -> list[m.Inline]:
         if not text:
             return []
+        text = _deobfuscate(text)
         if RAW_HTML.search(text):
             text = RAW_HTML.sub(self.stashed, text)
         for key in re.findall(r"\[\^([^\]\s]+)\]", text):
@@ -303,7 +349,12 @@ class _Converter:
         number = int(match.group(1))
         stashed = self.raw_html[number] if number < len(self.raw_html) else "<...>"
         if ENTITY.fullmatch(stashed):
-            return html.unescape(stashed)
+            char = html.unescape(stashed)
+            bad = illegal_character(char)
+            if bad:
+                self.error(f"{bad} (written {stashed})")
+                return ""
+            return char
         self.raw_html_error(stashed)
         return ""
 
@@ -331,6 +382,7 @@ class _Converter:
 
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "img", "br", "sup", "span"}
+_CONTAINERS = {"ul", "ol", "blockquote", "dl"}
 
 
 def _generated_attribute(tag: str, name: str) -> bool:
@@ -350,9 +402,48 @@ def _generated_attribute(tag: str, name: str) -> bool:
     }
 
 
+IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
+MAX_IMAGE_BYTES = 20 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+
+
+def image_problem(path: Path) -> str | None:
+    """What is wrong with an image file for a document, or None: type, size, completeness."""
+    from PIL import Image, UnidentifiedImageError
+
+    if path.stat().st_size > MAX_IMAGE_BYTES:
+        return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+    try:
+        with Image.open(path) as image:
+            kind, (width, height) = image.format, image.size
+            if kind not in IMAGE_FORMATS:
+                return f"is a {kind} picture: use PNG, JPEG or GIF"
+            if width * height > MAX_IMAGE_PIXELS:
+                return f"is too large ({width} × {height} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
+            image.verify()
+        with Image.open(path) as image:
+            image.load()  # a truncated file fails here
+    except (UnidentifiedImageError, Image.DecompressionBombError):
+        return "is not a PNG, JPEG or GIF picture"
+    except (OSError, SyntaxError, ValueError) as exc:
+        return f"cannot be read: {exc}"
+    return None
+
+
+def _deobfuscate(text: str) -> str:
+    """Undo the character references Python-Markdown writes for an e-mail autolink."""
+    if AMP_SUBSTITUTE not in text:
+        return text
+    return html.unescape(text.replace(AMP_SUBSTITUTE, "&"))
+
+
 def _align(cell: ET.Element) -> str:
     found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
     return found.group(1) if found else ""
+
+
+def _cells(count: int) -> str:
+    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _split_row(row: str) -> list[str]:
@@ -373,7 +464,8 @@ def _split_row(row: str) -> list[str]:
 
 
 def _plain(el: ET.Element) -> str:
-    return "".join(t for t in el.itertext() if not RAW_HTML.search(t))
+    text = "".join(t for t in el.itertext() if not RAW_HTML.search(t))
+    return FOOTNOTE_NBSP.sub("", text)
 
 
 def _slug(text: str) -> str:

@@ -121,7 +121,12 @@ def plan(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, .
     return jobs
 
 
-def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path) -> None:
+def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path,
+                     folders: list[Path] = ()) -> None:
+    if langs is not None and not langs:
+        raise UsageError("--lang needs at least one language, e.g. --lang en,fr")
+    if not formats:
+        raise UsageError("--format needs at least one format: pdf, docx or pdf,docx")
     for lang in langs or ():
         if lang not in LANGUAGES:
             raise UsageError(f"unknown language '{lang}' (choose among {', '.join(LANGUAGES)})")
@@ -129,8 +134,12 @@ def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], ou
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
     resolved = out.resolve()
-    if resolved == CONTENT_DIR.resolve() or CONTENT_DIR.resolve() in resolved.parents:
-        raise UsageError(f"the output folder {out} is inside content/: choose another (default: output/)")
+    for protected in {CONTENT_DIR.resolve(), (Path.cwd() / "content").resolve(), *(f.resolve() for f in folders)}:
+        if resolved == protected or protected in resolved.parents:
+            raise UsageError(f"the output folder {out} is inside {protected.name}/, where notes live:"
+                             " choose another (default: output/)")
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"the output folder {out} is a file")
 
 
 def check(folders: list[Path], langs: tuple[str, ...] | None = None) -> tuple[list[Note], list[Problem]]:
@@ -166,9 +175,11 @@ def build(
     folders: list[Path], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path, progress=None
 ) -> tuple[list[Built], list[Problem]]:
     """Build the documents; write them only when all have rendered."""
-    validate_options(langs, formats, out)
+    validate_options(langs, formats, out, folders)
     notes, warnings = check(folders, langs)
     jobs = plan(notes, langs, formats, out)
+    if not jobs:
+        raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     rendered: list[tuple[Job, Rendered, float]] = []
     problems = Problems()
     for job in jobs:

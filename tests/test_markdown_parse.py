@@ -16,7 +16,10 @@ from conceptnotes import model as m
 from conceptnotes.loader import load_note
 from conceptnotes.markdown_parse import parse_body
 
+from .conftest import write_note
+
 FIRST = 101
+ALLOWED = "use https:, http:, mailto: or #anchor"
 
 # Own front matter (12 lines with the fences), so the body's first line is line 13.
 FRONT = """\
@@ -152,6 +155,19 @@ def test_paragraph_inlines():
     )
 
 
+def test_code_is_not_html_escaped():
+    document = parse_ok("Use `a & b` and `<div>`.\n\n    if a < b && c:\n        <b>x</b>\n")
+    assert document.blocks == (
+        m.Paragraph((T("Use "), m.Code("a & b"), T(" and "), m.Code("<div>"), T(".")), 101),
+        m.CodeBlock("if a < b && c:\n    <b>x</b>", 103),
+    )
+
+
+def test_character_references_are_text():
+    [paragraph] = parse_ok("AT&amp;T &copy; 2022 &mdash; R&D, a &lt; b, &#233;t&#xE9;.\n").blocks
+    assert paragraph == P("AT&T \u00a9 2022 \u2014 R&D, a < b, \u00e9t\u00e9.", 101)
+
+
 def test_lines_of_a_paragraph_are_joined():
     [paragraph] = parse_ok("First line\nsecond line.\n").blocks
     assert paragraph == P("First line second line.", 101)
@@ -188,9 +204,12 @@ def test_ordered_list_with_start_and_nested_bullets():
 
 
 def test_bulleted_list():
-    [block] = parse_ok("- one\n- *two*\n").blocks
+    [block] = parse_ok("- one\n- two *more*\n").blocks
     assert block == m.ListBlock(
-        False, (m.ListItem((P("one", 101),)), m.ListItem((m.Paragraph((m.Emphasis((T("two"),)),), 102),))), 1, 101
+        False,
+        (m.ListItem((P("one", 101),)), m.ListItem((m.Paragraph((T("two "), m.Emphasis((T("more"),))), 102),))),
+        1,
+        101,
     )
 
 
@@ -219,7 +238,8 @@ def test_pipe_table_with_header_and_alignment():
     ).blocks
 
     def row(*cells):
-        return tuple(m.TableCell(children, align) for children, align in zip(cells, ["left", "center", "right"]))
+        aligns = ["left", "center", "right"]
+        return tuple(m.TableCell(children, align) for children, align in zip(cells, aligns, strict=True))
 
     assert table == m.Table(
         header=(row((T("Date"),), (T("Session"),), (T("Room"),)),),
@@ -353,8 +373,12 @@ def test_raw_html_inline_is_an_error():
 
 @pytest.mark.parametrize(
     "href",
-    ["https://www.un.org/counterterrorism/", "http://example.org/a?b=1&c=2", "mailto:info@un.org",
-     "#existing-heading"],  # fmt: skip
+    [
+        "https://www.un.org/counterterrorism/",
+        "http://example.org/a?b=1&c=2",
+        "mailto:info@un.org",
+        "#existing-heading",
+    ],  # fmt: skip
 )
 def test_allowed_link_targets(href):
     document = parse_ok(f"# Existing heading\n\nSee [this page]({href}).\n")
@@ -364,9 +388,9 @@ def test_allowed_link_targets(href):
 @pytest.mark.parametrize(
     ("href", "message"),
     [
-        ("javascript:alert(1)", "link target 'javascript:alert(1)' is not allowed: use https:, http:, mailto: or #anchor"),
-        ("file:///etc/passwd", "link target 'file:///etc/passwd' is not allowed: use https:, http:, mailto: or #anchor"),
-        ("other-note.md", "link target 'other-note.md' is not allowed: use https:, http:, mailto: or #anchor"),
+        ("javascript:alert(1)", f"link target 'javascript:alert(1)' is not allowed: {ALLOWED}"),
+        ("file:///etc/passwd", f"link target 'file:///etc/passwd' is not allowed: {ALLOWED}"),
+        ("other-note.md", f"link target 'other-note.md' is not allowed: {ALLOWED}"),
         ("#missing", "link target '#missing' names no heading of this note"),
     ],
 )
@@ -377,9 +401,7 @@ def test_refused_link_targets(href, message):
 
 def test_reference_style_link_is_checked_too():
     _, errors, _ = parse("# Heading\n\nSee [the page][ref].\n\n[ref]: javascript:alert(1)\n")
-    assert errors == [
-        (103, "link target 'javascript:alert(1)' is not allowed: use https:, http:, mailto: or #anchor")
-    ]
+    assert errors == [(103, "link target 'javascript:alert(1)' is not allowed: use https:, http:, mailto: or #anchor")]
 
 
 def test_link_to_custom_heading_id():
@@ -391,7 +413,7 @@ def test_link_to_custom_heading_id():
 
 
 def test_image_in_assets_is_accepted(folder):
-    document = parse_ok("# Heading\n\nSee ![A red square](assets/pic.png \"Square\") here.\n", folder)
+    document = parse_ok('# Heading\n\nSee ![A red square](assets/pic.png "Square") here.\n', folder)
     assert document.blocks[1] == m.Paragraph(
         (
             T("See "),
@@ -452,15 +474,13 @@ Closing paragraph.
 
 
 def test_block_lines_in_a_note(tmp_path):
-    from conftest import write_note
-
     folder = write_note(tmp_path / "content" / "test-note", NOTE_BODY, FRONT)
     note, warnings = load_note(folder)
     assert warnings == []
     text = (folder / "note.md").read_text(encoding="utf-8").split("\n")
     assert text[12] == "# Introduction"  # line 13: after 12 lines of front matter with its fences
     blocks = note.document.blocks
-    assert [(b.kind, b.line) for b in blocks] == [
+    expected = [
         ("heading", 13),
         ("paragraph", 15),
         ("heading", 18),
@@ -471,24 +491,30 @@ def test_block_lines_in_a_note(tmp_path):
         ("heading", 32),
         ("paragraph", 34),
     ]
-    items = blocks[3].items
-    assert [item.blocks[0].line for item in items] == [20, 21]
+    assert [(b.kind, b.line) for b in blocks] == expected
+    # the lines counted by hand above are those where each block starts
+    assert [text[line - 1] for _, line in expected] == [
+        "# Introduction",
+        "Some *text* here",
+        "## Details {#details}",
+        "1. First item",
+        "| Column | Value |",
+        "> Quoted words.",
+        "Term",
+        "### Last part",
+        "Closing paragraph.",
+    ]
+    assert [item.blocks[0].line for item in blocks[3].items] == [20, 21]
     assert blocks[5].blocks[0].line == 27
     assert blocks[6].items[0].definitions[0][0].line == 30
-    # each line named is the line where the block's text is
-    assert text[14 - 1].startswith("Some") and text[32 - 1] == "### Last part" and text[34 - 1] == "Closing paragraph."
 
 
-# Bugs found while writing these tests -------------------------------------------------------
+# Cases that were bugs when these tests were written -------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a block without words (an image alone in its paragraph, a thematic break) gets the "
-    "line of the block before it, so its problems are reported at the wrong line",
-)
 def test_lines_of_blocks_without_words(folder):
-    document, errors, warnings = parse("# Heading\n\n![](assets/pic.png)\n\n---\n\n![A picture](../outside.png)\n", folder)
+    body = "# Heading\n\n![](assets/pic.png)\n\n---\n\n![A picture](../outside.png)\n"
+    document, errors, warnings = parse(body, folder)
     assert [(b.kind, b.line) for b in document.blocks] == [
         ("heading", 101),
         ("paragraph", 103),
@@ -499,50 +525,21 @@ def test_lines_of_blocks_without_words(folder):
     assert errors == [(107, "image '../outside.png' must be a file in the note's assets/ folder")]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a block whose first words were already seen in an earlier block (two '## Intro', "
-    "two identical paragraphs, 'Alpha Beta.' after 'Alpha Beta gamma.') gets the earlier block's line",
-)
+def test_line_of_list_item_starting_with_markup():
+    [block] = parse_ok("- plain\n- **Bold** start\n- *em* too\n").blocks
+    assert [item.blocks[0].line for item in block.items] == [101, 102, 103]
+
+
 def test_lines_of_blocks_with_repeated_words():
-    document = parse_ok("## Intro\n\nAlpha Beta gamma.\n\n## Intro\n\nAlpha Beta.\n\nSame text.\n\nSame text.\n")
-    assert [b.line for b in document.blocks] == [101, 103, 105, 107, 109, 111]
+    document = parse_ok("# Intro\n\n## Intro\n\nAlpha Beta gamma.\n\nAlpha Beta.\n")
+    assert [b.line for b in document.blocks] == [101, 103, 105, 107]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: the footnote back-link placeholder is part of the text the locator looks for, so a "
-    "short footnote's paragraph gets the line of an earlier footnote starting with the same word",
-)
 def test_lines_of_footnote_paragraphs():
     document = parse_ok("Text[^a] and[^b].\n\n[^a]: Note A.\n[^b]: Note B.\n")
     assert [(f.key, f.line, f.blocks[0].line) for f in document.footnotes] == [("a", 103, 103), ("b", 104, 104)]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: inline code keeps Python-Markdown's HTML escaping: `a & b` becomes Code('a &amp; b'), "
-    "`<div>` becomes Code('&lt;div&gt;'), shown as such in the DOCX",
-)
-def test_inline_code_text_is_not_html_escaped():
-    [paragraph] = parse_ok("Use `a & b` and `<div>`.\n").blocks
-    assert paragraph.children == (T("Use "), m.Code("a & b"), T(" and "), m.Code("<div>"), T("."))
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: code block text keeps HTML escaping ('&amp;', '&lt;b&gt;'), and so its line is wrong",
-)
-def test_code_block_text_and_line():
-    document = parse_ok("Intro text.\n\n    if a < b && c:\n        <b>x</b>\n")
-    assert document.blocks[1] == m.CodeBlock("if a < b && c:\n    <b>x</b>", 103)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: an e-mail autolink <info@un.org> yields a Link whose href is full of Python-Markdown "
-    "placeholders ('\\x02amp\\x03#109;...'), refused with a garbled message",
-)
 def test_email_autolink():
     [paragraph] = parse_ok("Write to <info@un.org>.\n").blocks
     assert paragraph.children == (T("Write to "), m.Link("mailto:info@un.org", (T("info@un.org"),)), T("."))
