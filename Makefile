@@ -7,7 +7,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 
 # Debian packages: Pango and HarfBuzz's subsetter for WeasyPrint, and the pinned fonts.
-RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation2=2.1.5-1
+RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
+	fonts-liberation2=2.1.5-1 fonts-noto-core=20201225-1 fonts-noto-cjk=1:20220127+repack1-1
 # Real clients the tests read the outputs with.
 TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf gettext
 

@@ -1,24 +1,26 @@
 """The pinned font set: which font files each language's PDF uses, and coverage checks.
 
 The PDF names only these faces through ``@font-face``, so a character they lack would
-silently fall back to whatever the system has: :func:`check_coverage` finds such a
-character before anything is rendered.
+silently fall back to whatever the system has: :func:`first_uncovered` finds such a
+character before anything is rendered.  A face inside a font collection (``.ttc``) is
+extracted once into the user's cache, since a collection's faces cannot be told apart
+in ``@font-face``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 from pathlib import Path
 
-STYLES = {
-    "regular": ("normal", "normal"),
-    "bold": ("bold", "normal"),
-    "italic": ("normal", "italic"),
-    "bold-italic": ("bold", "italic"),
-}
+STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
+          "italic": ("normal", "italic"), "bold-italic": ("bold", "italic")}
+# A family without a style uses this one instead, never a synthesized oblique.
+STAND_INS = {"italic": "regular", "bold-italic": "bold"}
 
 
 @dataclass(frozen=True)
@@ -26,7 +28,13 @@ class FontFace:
     family: str
     weight: str
     style: str
-    path: Path
+    source: Path  # the installed file (a collection for an indexed face)
+    index: int | None = None
+
+    @property
+    def path(self) -> Path:
+        """A file holding just this face (extracted from its collection when needed)."""
+        return self.source if self.index is None else extracted(self.source, self.index)
 
 
 @cache
@@ -34,50 +42,94 @@ def font_set() -> dict:
     return json.loads(resources.files(__package__).joinpath("data", "fonts.json").read_text(encoding="utf-8"))
 
 
-def pdf_families(lang: str) -> list[str]:
+def _language(lang: str) -> dict:
     languages = font_set()["languages"]
-    return languages.get(lang, languages["en"])["pdf"]
+    return languages.get(lang, languages["en"])
+
+
+def pdf_families(lang: str) -> list[str]:
+    return _language(lang)["pdf"]
+
+
+def emphasis_families(lang: str) -> list[str]:
+    """Families that show emphasis in scripts without italics (Chinese), else none."""
+    return _language(lang).get("emphasis", [])
 
 
 def docx_fonts(lang: str) -> dict[str, str]:
-    languages = font_set()["languages"]
-    return languages.get(lang, languages["en"])["docx"]
+    return _language(lang)["docx"]
 
 
-def faces(lang: str) -> list[FontFace]:
+def family_faces(family: str) -> list[FontFace]:
+    files = font_set()["families"][family]
     out = []
-    for family in pdf_families(lang):
-        for name, path in font_set()["families"][family].items():
-            weight, style = STYLES[name]
-            out.append(FontFace(family, weight, style, Path(path)))
+    for name, (weight, style) in STYLES.items():
+        spec = files.get(name) or files.get(STAND_INS.get(name, ""))
+        if spec is None:
+            continue
+        source, index = (spec, None) if isinstance(spec, str) else (spec[0], spec[1])
+        out.append(FontFace(family, weight, style, Path(source), index))
     return out
 
 
+def faces(lang: str) -> list[FontFace]:
+    return [face for family in pdf_families(lang) + emphasis_families(lang) for face in family_faces(family)]
+
+
 def missing_font_files(lang: str) -> list[Path]:
-    return [face.path for face in faces(lang) if not face.path.is_file()]
+    return sorted({face.source for face in faces(lang) if not face.source.is_file()})
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "conceptnotes" / "fonts"
+
+
+def extracted(collection: Path, index: int) -> Path:
+    """Face ``index`` of a font collection as a file of its own, made once and cached."""
+    stat = collection.stat()
+    key = hashlib.sha256(f"{collection}:{stat.st_size}:{stat.st_mtime_ns}:{index}".encode()).hexdigest()[:16]
+    target = cache_dir() / f"{collection.stem}-{index}-{key}.otf"
+    if not target.is_file():
+        from fontTools.ttLib import TTCollection
+
+        from .output import write_atomic
+
+        # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
+        collection_fonts = TTCollection(str(collection), lazy=True, recalcTimestamp=False)
+        import io
+
+        buffer = io.BytesIO()
+        collection_fonts.fonts[index].save(buffer, reorderTables=False)
+        write_atomic(target, buffer.getvalue())
+    return target
 
 
 @cache
-def _cmap(path: Path) -> frozenset[int]:
+def _cmap(source: Path, index: int | None) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
-    with TTFont(path, fontNumber=0, lazy=True) as font:
+    with TTFont(source, fontNumber=index or 0, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 
 def covered(lang: str) -> frozenset[int]:
-    """Code points the regular faces of ``lang``'s families can show."""
+    """Code points the regular faces of ``lang``'s body families can show."""
     points: set[int] = set()
-    for face in faces(lang):
-        if face.weight == "normal" and face.style == "normal":
-            points |= _cmap(face.path)
+    for family in pdf_families(lang):
+        for face in family_faces(family):
+            if face.weight == "normal" and face.style == "normal":
+                points |= _cmap(face.source, face.index)
     return frozenset(points)
+
+
+IGNORABLE = "\u200b\u200c\u200d\u2060\u00ad\u200e\u200f"
 
 
 def first_uncovered(text: str, lang: str) -> str | None:
     """The first character of ``text`` that no font of ``lang`` has, ignoring white space."""
     points = covered(lang)
     for char in text:
-        if ord(char) not in points and not char.isspace() and char not in "\u200b\u200c\u200d\u2060\u00ad":
+        if ord(char) not in points and not char.isspace() and char not in IGNORABLE:
             return char
     return None

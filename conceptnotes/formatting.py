@@ -27,7 +27,9 @@ def locale(lang: str) -> Locale:
 
 
 def format_day(day: dt.date, lang: str) -> str:
-    return _pattern(lang, "single").format(**_parts(day, "", lang))
+    fields = _parts(day, "", lang)
+    fields["M1"] = fields["M"]
+    return _pattern(lang, "single").format(**fields)
 
 
 def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
@@ -39,7 +41,7 @@ def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
     else:
         key = "same_year" if start.year == end.year else "other"
     fields = {**_parts(start, "1", lang), **_parts(end, "2", lang)}
-    fields["MMMM"], fields["y"] = fields["MMMM1"], fields["y1"]
+    fields["MMMM"], fields["y"], fields["d"] = fields["MMMM1"], fields["y1"], fields["d1"]
     return _pattern(lang, key).format(**fields)
 
 
@@ -49,10 +51,15 @@ def _pattern(lang: str, key: str) -> str:
 
 
 def _parts(day: dt.date, suffix: str, lang: str) -> dict[str, str]:
-    loc = locale(lang)
+    """Day, month name and number, year; always Western digits, as UN documents write them."""
+    style = _data("date_ranges.json").get(lang, {})
+    months = style.get("months")
+    month = months[day.month - 1] if months else format_date(day, "MMMM", locale=locale(lang))
+    first = style.get("first_day")
     return {
-        f"d{suffix}": str(day.day),
-        f"MMMM{suffix}": format_date(day, "MMMM", locale=loc),
+        f"d{suffix}": first if first and day.day == 1 else str(day.day),
+        f"MMMM{suffix}": month,
+        f"M{suffix}": str(day.month),
         f"y{suffix}": str(day.year),
     }
 
@@ -63,7 +70,23 @@ def country_name(code: str, lang: str) -> str:
     return un.get(code) or locale(lang).territories.get(code, code)
 
 
-def language_name(code: str, lang: str) -> str:
-    """The name of language ``code`` in ``lang``, as the masthead's 'Original:' gives it."""
-    name = Locale.parse(LOCALES[code]).get_language_name(locale(lang)) or code
-    return name[:1].upper() + name[1:] if lang == "en" else name
+TIME_STYLES = {
+    # UN style for times of day: 10 a.m., 3.30 p.m.; 15 h 30; 15.30 horas; 15:30.
+    "en": ("{h12} {ampm}", "{h12}.{mm} {ampm}"),
+    "fr": ("{H} heures", "{H} h {mm}"),
+    "es": ("{H}.00 horas", "{H}.{mm} horas"),
+    "ru": ("{H}:00", "{H}:{mm}"),
+    "zh": ("{H}:00", "{H}:{mm}"),
+    "ar": ("الساعة {H}:00", "الساعة {H}:{mm}"),
+}
+
+
+def format_time(moment: dt.time, lang: str) -> str:
+    """A time of day as UN documents write it in ``lang`` (Western digits everywhere)."""
+    on_the_hour, with_minutes = TIME_STYLES.get(lang, TIME_STYLES["en"])
+    h12 = moment.hour % 12 or 12
+    ampm = "a.m." if moment.hour < 12 else "p.m."
+    if moment.hour == 12 and moment.minute == 0 and lang == "en":
+        return "noon"
+    pattern = on_the_hour if moment.minute == 0 else with_minutes
+    return pattern.format(H=moment.hour, h12=h12, mm=f"{moment.minute:02d}", ampm=ampm)

@@ -513,6 +513,35 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     return document, converter.problems
 
 
+# Only paragraphs: a translation is inline text, never a heading, list or table.
+_BLOCK_SYNTAX = ("indent", "defindent", "code", "table", "hashheader", "setextheader", "hr", "olist",
+                 "deflist", "quote", "reference", "ulist")
+
+
+def parse_inline(text: str, path: Path, line: int, assets: Path,
+                 footnote_keys: frozenset[str] = frozenset()) -> tuple[tuple[m.Inline, ...], Problems]:
+    """Parse one unit of inline Markdown (a translation) into inline nodes.
+
+    ``footnote_keys`` are the footnotes the text may call; problems are reported at
+    ``path:line`` (the catalog entry).
+    """
+    md = _markdown()
+    for name in _BLOCK_SYNTAX:
+        md.parser.blockprocessors.deregister(name)
+    footnotes = next(e for e in md.registeredExtensions if e.__class__.__name__ == "FootnoteExtension")
+    for key in footnote_keys:
+        footnotes.setFootnote(key, "-")
+    md.convert(text)
+    root: ET.Element = md.captured_root  # type: ignore[attr-defined]
+    converter = _Converter(path, assets, _Locator([text], line), list(md.htmlStash.rawHtmlBlocks))
+    converter.line = line
+    blocks = converter.blocks(root)
+    if len(blocks) > 1:
+        converter.error("a translation must be one paragraph: remove the blank line")
+    children = blocks[0].children if blocks and isinstance(blocks[0], m.Paragraph) else ()
+    return children, converter.problems
+
+
 def walk_inlines(nodes: tuple[m.Inline, ...]):
     for node in nodes:
         yield node

@@ -76,7 +76,17 @@ class Image:
     title: str = ""
 
 
-Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image
+@dataclass(frozen=True)
+class Untranslated:
+    """Source-language text standing in for a missing or fuzzy translation (a draft build)."""
+
+    kind: ClassVar[str] = "untranslated"
+    children: tuple[Inline, ...]
+    lang: str
+    where: str = ""  # the catalog entry, "path:line", for the reviewer
+
+
+Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image | Untranslated
 
 
 
@@ -90,7 +100,7 @@ def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> 
             out.append(node.alt)
         elif isinstance(node, FootnoteRef) and footnote_numbers:
             out.append(str(node.number))
-        elif isinstance(node, Emphasis | Strong | Link):
+        elif isinstance(node, Emphasis | Strong | Link | Untranslated):
             out.append(plain_text(node.children, footnote_numbers=footnote_numbers))
     return "".join(out)
 

@@ -270,6 +270,75 @@ def set_default_language(document, latin: str, east_asia: str = "zh-CN", bidi: s
     lang.set(qn("w:bidi"), bidi)
 
 
+# Right to left and East Asian text -----------------------------------------------------
+
+RPR_ORDER = ("rStyle", "rFonts", "b", "bCs", "i", "iCs", "caps", "smallCaps", "strike", "dstrike", "outline",
+             "shadow", "emboss", "imprint", "noProof", "snapToGrid", "vanish", "webHidden", "color", "spacing",
+             "w", "kern", "position", "sz", "szCs", "highlight", "u", "effect", "bdr", "shd", "fitText",
+             "vertAlign", "rtl", "cs", "em", "lang", "eastAsianLayout", "specVanish", "oMath")
+PPR_ORDER = ("pStyle", "keepNext", "keepLines", "pageBreakBefore", "framePr", "widowControl", "numPr",
+             "suppressLineNumbers", "pBdr", "shd", "tabs", "suppressAutoHyphens", "kinsoku", "wordWrap",
+             "overflowPunct", "topLinePunct", "autoSpaceDE", "autoSpaceDN", "bidi", "adjustRightInd", "snapToGrid",
+             "spacing", "ind", "contextualSpacing", "mirrorIndents", "suppressOverlap", "jc", "textDirection",
+             "textAlignment", "textboxTightWrap", "outlineLvl", "divId", "cnfStyle", "rPr", "sectPr", "pPrChange")
+SECTPR_ORDER = ("headerReference", "footerReference", "footnotePr", "endnotePr", "type", "pgSz", "pgMar",
+                "paperSrc", "pgBorders", "lnNumType", "pgNumType", "cols", "formProt", "vAlign", "noEndnote",
+                "titlePg", "textDirection", "bidi", "rtlGutter", "docGrid", "printerSettings", "sectPrChange")
+TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+               "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+               "tblCaption", "tblDescription", "tblPrChange")
+
+
+def put(parent, name: str, order: tuple[str, ...], **attributes: str):
+    """The child ``w:name`` of ``parent`` (made, in schema order, when missing), with attributes set."""
+    child = parent.find(qn(f"w:{name}"))
+    if child is None:
+        child = OxmlElement(f"w:{name}")
+        later = order[order.index(name) + 1 :]
+        for index, sibling in enumerate(parent):
+            if sibling.tag.rpartition("}")[2] in later:
+                parent.insert(index, child)
+                break
+        else:
+            parent.append(child)
+    for key, value in attributes.items():
+        child.set(qn(f"w:{key}"), value)
+    return child
+
+
+def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool) -> None:
+    """Fonts by script (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``), ``w:lang`` and ``w:rtl`` of a run."""
+    rpr = run.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        run.insert(0, rpr)
+    if fonts:
+        existing = rpr.find(qn("w:rFonts"))
+        given = {k for k in fonts if existing is not None and existing.get(qn(f"w:{k}"))}
+        put(rpr, "rFonts", RPR_ORDER, **{k: v for k, v in fonts.items() if k not in given})
+    if rtl:
+        put(rpr, "rtl", RPR_ORDER)
+    put(rpr, "lang", RPR_ORDER, **lang)
+
+
+def set_paragraph_bidi(paragraph) -> None:
+    """A right-to-left paragraph (``w:bidi``)."""
+    ppr = paragraph.find(qn("w:pPr"))
+    if ppr is None:
+        ppr = OxmlElement("w:pPr")
+        paragraph.insert(0, ppr)
+    put(ppr, "bidi", PPR_ORDER)
+
+
+def set_section_bidi(sect_pr) -> None:
+    put(sect_pr, "bidi", SECTPR_ORDER)
+
+
+def set_table_bidi(tbl) -> None:
+    """A right-to-left table: first column on the right (``w:bidiVisual``)."""
+    put(tbl.tblPr, "bidiVisual", TBLPR_ORDER)
+
+
 # Zip ---------------------------------------------------------------------------------
 
 

@@ -19,6 +19,7 @@ from .loader import find_notes, load_note
 from .markdown_parse import iter_texts
 from .model import Note, Rendered
 from .output import remove_stale_temporaries, write_atomic
+from .translate import Localized, localize
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -28,8 +29,7 @@ FORMATS = ("pdf", "docx")
 
 @dataclass(frozen=True)
 class Job:
-    note: Note
-    lang: str
+    localized: Localized
     fmt: str
     path: Path
 
@@ -71,22 +71,6 @@ def languages_of(note: Note, wanted: tuple[str, ...] | None) -> list[str]:
     return [lang for lang in note.meta.languages if wanted is None or lang in wanted]
 
 
-def check_languages(note: Note, langs: list[str]) -> list[Problem]:
-    """Languages other than the source need translations, which this version cannot read yet."""
-    problems = []
-    for lang in langs:
-        if lang != note.meta.source_language:
-            problems.append(
-                Problem(
-                    str(note.source),
-                    note.meta.lines.get("languages", 0),
-                    f"no translation into '{lang}' can be built yet: only the source"
-                    f" language ({note.meta.source_language}) is supported",
-                )
-            )
-    return problems
-
-
 def check_fonts(note: Note, lang: str) -> list[Problem]:
     """Every character the document shows must be in the fonts configured for ``lang``."""
     missing = [str(p) for p in fonts.missing_font_files(lang)]
@@ -112,12 +96,12 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
     return []
 
 
-def plan(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path) -> list[Job]:
+def plan(documents: list[Localized], formats: tuple[str, ...], out: Path) -> list[Job]:
     jobs = []
-    for note in notes:
-        for lang in languages_of(note, langs):
-            for fmt in formats:
-                jobs.append(Job(note, lang, fmt, out / note.id / f"{note.id}.{lang}.{fmt}"))
+    for localized in documents:
+        note_id, lang = localized.note.id, localized.lang
+        for fmt in formats:
+            jobs.append(Job(localized, fmt, out / note_id / f"{note_id}.{lang}.{fmt}"))
     return jobs
 
 
@@ -142,42 +126,60 @@ def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], ou
         raise UsageError(f"the output folder {out} is a file")
 
 
-def check(folders: list[Path], langs: tuple[str, ...] | None = None) -> tuple[list[Note], list[Problem]]:
-    """Validate everything a build would read; write nothing.  Raise NoteError with every problem."""
+def check(folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False
+          ) -> tuple[list[Localized], list[Problem]]:
+    """Validate everything a build would read; write nothing.  Raise NoteError with every problem.
+
+    Returns each note in each of its languages, ready to render, and the warnings.
+    """
     from .render_html import render_html
 
     notes, warnings = load_notes(folders)
+    if strict and warnings:
+        raise NoteError(warnings)
     problems = Problems()
+    documents = []
     for note in notes:
-        note_langs = languages_of(note, langs)
-        problems.extend(check_languages(note, note_langs))
-        for lang in note_langs:
-            problems.extend(check_fonts(note, lang))
+        for lang in languages_of(note, langs):
             try:
-                render_html(note, lang)  # templates parse and every node kind is supported
+                localized = localize(note, lang, strict=strict)
             except NoteError as exc:
                 problems.extend(exc.problems)
+                continue
+            warnings.extend(localized.fallbacks)
+            problems.extend(check_fonts(localized.note, lang))
+            try:
+                render_html(localized)  # templates parse and every node kind is supported
+            except NoteError as exc:
+                problems.extend(exc.problems)
+            documents.append(localized)
     problems.raise_if_errors()
-    return notes, warnings
+    return documents, warnings
 
 
 def render(job: Job) -> Rendered:
     if job.fmt == "pdf":
         from .render_pdf import render_pdf
 
-        return render_pdf(job.note, job.lang)
+        return render_pdf(job.localized)
     from .render_docx import render_docx
 
-    return render_docx(job.note, job.lang)
+    return render_docx(job.localized)
 
 
 def build(
-    folders: list[Path], langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path, progress=None
+    folders: list[Path],
+    langs: tuple[str, ...] | None,
+    formats: tuple[str, ...],
+    out: Path,
+    progress=None,
+    *,
+    strict: bool = False,
 ) -> tuple[list[Built], list[Problem]]:
     """Build the documents; write them only when all have rendered."""
     validate_options(langs, formats, out, folders)
-    notes, warnings = check(folders, langs)
-    jobs = plan(notes, langs, formats, out)
+    documents, warnings = check(folders, langs, strict=strict)
+    jobs = plan(documents, formats, out)
     if not jobs:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     rendered: list[tuple[Job, Rendered, float]] = []

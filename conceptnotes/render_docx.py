@@ -20,12 +20,15 @@ from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
 
+from . import fonts, labels, ooxml
 from . import model as m
-from . import ooxml
 from .errors import NoteError, Problem
-from .formatting import country_name, format_date_range, format_day, language_name
-from .render_html import TEMPLATE_DIR, author, created
+from .formatting import format_day
+from .markdown_parse import block_inlines, walk_inlines
+from .render_html import RTL_LANGUAGES, TEMPLATE_DIR, as_localized, author, created
+from .translate import Localized
 
 DOCX_TEMPLATE = "reference.docx"
 REQUIRED_STYLES = (
@@ -55,6 +58,7 @@ REQUIRED_STYLES = (
     "Masthead Details",
 )
 WORD_LANGUAGES = {"ar": "ar-SA", "en": "en-GB", "es": "es-ES", "fr": "fr-FR", "ru": "ru-RU", "zh": "zh-CN"}
+NO_ITALICS = {"ar", "zh"}
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 Sink = Callable[[str], Paragraph]
@@ -75,10 +79,12 @@ class _PartHolder:
 
 
 class DocxRenderer:
-    def __init__(self, note: m.Note, lang: str, template: Path) -> None:
-        self.note = note
-        self.lang = lang
+    def __init__(self, localized: Localized, template: Path) -> None:
+        self.note = localized.note
+        self.lang = localized.lang
+        self.gettext = localized.gettext
         self.template = template
+        self.rtl = localized.lang in RTL_LANGUAGES
         self.doc = docx.Document(str(template))
         self.style_ids = self._check_styles()
         body = self.doc.element.body
@@ -119,11 +125,41 @@ class DocxRenderer:
         self.blocks(self.body_sink, self.note.document.blocks)
         self.header_footer()
         self.properties()
-        ooxml.set_default_language(self.doc, WORD_LANGUAGES[self.lang])
+        self.apply_language()
         buffer = io.BytesIO()
         self.doc.save(buffer)
         day = created(self.note)
         return ooxml.normalize_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+
+    def apply_language(self) -> None:
+        """Language, script fonts and direction on every paragraph and run of every part."""
+        fonts_ = {key: value for name, value in fonts.docx_fonts(self.lang).items()
+                  for key in ((name, "hAnsi") if name == "ascii" else (name,))}
+        word_lang = WORD_LANGUAGES[self.lang]
+        lang = {"val": "en-GB" if self.lang in ("ar", "zh") else word_lang,
+                "eastAsia": "zh-CN", "bidi": "ar-SA"}
+        ooxml.set_default_language(self.doc, lang["val"], lang["eastAsia"], lang["bidi"])
+        roots = [self.doc.element.body, self.footnotes.element]
+        for section in self.doc.sections:
+            for part in (section.header, section.first_page_header, section.even_page_header,
+                         section.footer, section.first_page_footer, section.even_page_footer):
+                if not part.is_linked_to_previous:
+                    roots.append(part._element)
+            if self.rtl:
+                ooxml.set_section_bidi(section._sectPr)
+        for root in roots:
+            for run in root.iter(qn("w:r")):
+                ooxml.set_run_language(run, fonts_, lang, self.rtl)
+                if self.lang in NO_ITALICS:  # no italics from styles either (Event, Quote)
+                    rpr = run.find(qn("w:rPr"))
+                    ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
+                    ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
+            if self.rtl:
+                for paragraph in root.iter(qn("w:p")):
+                    ooxml.set_paragraph_bidi(paragraph)
+        if self.rtl:
+            for table in self.doc.tables:
+                ooxml.set_table_bidi(table._tbl)
 
     def properties(self) -> None:
         meta = self.note.meta
@@ -177,21 +213,12 @@ class DocxRenderer:
         meta = self.note.meta
         for organizer in meta.organizers:
             self.body_sink("Masthead Organizer").add_run(organizer)
-        details = [f"Distribution: {meta.distribution}"]
-        if meta.symbol:
-            details.insert(0, meta.symbol)
-        if meta.date:
-            details.append(format_day(meta.date, self.lang))
-        details.append(f"Original: {language_name(meta.source_language, self.lang)}")
+        details = labels.masthead_details(self.gettext, meta, self.lang)
         self.body_sink("Masthead Details").add_run("\u2003\u2003".join(details))
         if meta.subtitle:
             self.body_sink("Subtitle").add_run(meta.subtitle)
         self.body_sink("Title").add_run(meta.title)
-        place = f"{meta.event.city}, {country_name(meta.event.country, self.lang)}"
-        if meta.event.venue:
-            place = f"{meta.event.venue}, {place}"
-        dates = format_date_range(meta.event.start, meta.event.end, self.lang)
-        self.body_sink("Event").add_run(f"{place}, {dates}")
+        self.body_sink("Event").add_run(labels.event_line(self.gettext, meta, self.lang))
 
     def header_footer(self) -> None:
         meta = self.note.meta
@@ -233,7 +260,7 @@ class DocxRenderer:
                 if piece:
                     self._plain_run(paragraph._p, piece, rpr)
             elif piece == "page_of_pages":
-                label = "Page {page} of {pages}"
+                label = self.gettext(labels.PAGE_OF_PAGES)
                 for j, part in enumerate(re.split(r"\{(page|pages)\}", label)):
                     if j % 2:
                         ooxml.add_field(paragraph._p, "PAGE" if part == "page" else "NUMPAGES", "1", rpr)
@@ -414,6 +441,13 @@ class DocxRenderer:
                     rpr.insert(0, style)
         elif isinstance(n, m.FootnoteRef):
             self.footnote_ref(paragraph, n, target)
+        elif isinstance(n, m.Untranslated):
+            first = len(target.findall(qn("w:r")))
+            for child in n.children:
+                self.inline(paragraph, child, fmt, target)
+            runs = target.findall(qn("w:r"))[first:]
+            if runs and paragraph.part is self.doc.part:
+                self.comment(runs, paragraph, n.where)
         elif isinstance(n, m.Image):
             if paragraph.part is not self.doc.part:
                 raise self.error("the DOCX renderer does not support an image in a footnote")
@@ -443,7 +477,15 @@ class DocxRenderer:
         if fmt.bold:
             rpr.append(OxmlElement("w:b"))
             rpr.append(OxmlElement("w:bCs"))
-        if fmt.italic:
+        if fmt.italic and self.lang in NO_ITALICS:
+            # Arabic and Chinese have no italics: Arabic emphasis is bold, Chinese another face.
+            families = fonts.emphasis_families(self.lang)
+            if families:
+                ooxml.put(rpr, "rFonts", ooxml.RPR_ORDER, eastAsia=families[0])
+            else:
+                ooxml.put(rpr, "b", ooxml.RPR_ORDER)
+                ooxml.put(rpr, "bCs", ooxml.RPR_ORDER)
+        elif fmt.italic:
             rpr.append(OxmlElement("w:i"))
             rpr.append(OxmlElement("w:iCs"))
         if len(rpr):
@@ -456,6 +498,14 @@ class DocxRenderer:
         target.append(run)
         return run
 
+    def comment(self, runs: list, paragraph: Paragraph, where: str) -> None:
+        """A Word comment on source text that stands in for a missing translation."""
+        source = self.note.meta.source_language
+        text = (f"Not translated: the {source} text is shown. Translate it in {where}." if where
+                else f"Not translated: the {source} text is shown.")
+        self.doc.add_comment([Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=text,
+                             author="conceptnotes", initials="CN")
+
     def footnote_ref(self, paragraph: Paragraph, n: m.FootnoteRef, target) -> None:
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number
             run = self.run(paragraph, str(n.number), _Format(), target)
@@ -466,7 +516,11 @@ class DocxRenderer:
             self.footnotes, self.style_ids["footnote text"], self.style_ids["footnote reference"]
         )
         self.footnote_ids[n.key] = footnote_id
-        ooxml.footnote_reference(target, footnote_id, self.style_ids["footnote reference"])
+        ref_run = ooxml.footnote_reference(target, footnote_id, self.style_ids["footnote reference"])
+        untranslated = [node for block in footnote.blocks for inlines in block_inlines(block)
+                        for node in walk_inlines(inlines) if isinstance(node, m.Untranslated)]
+        if untranslated and paragraph.part is self.doc.part:
+            self.comment([ref_run], paragraph, untranslated[0].where)
         holder = _PartHolder(self.footnotes)
         container = first.getparent()
         used = [False]
@@ -492,6 +546,8 @@ def _rpr(style_id: str):
     return rpr
 
 
-def render_docx(note: m.Note, lang: str, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
+def render_docx(source: m.Note | Localized, lang: str | None = None,
+                template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
     """The note in ``lang`` as a DOCX, styled by the template's Word styles."""
-    return m.Rendered(DocxRenderer(note, lang, template_dir / DOCX_TEMPLATE).render())
+    localized = as_localized(source, lang)
+    return m.Rendered(DocxRenderer(localized, template_dir / DOCX_TEMPLATE).render())

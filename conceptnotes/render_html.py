@@ -16,10 +16,10 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import fonts
+from . import fonts, labels
 from .errors import NoteError, Problem
-from .formatting import country_name, format_date_range, format_day, language_name
 from .model import Note, plain_text
+from .translate import Localized
 
 TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "concept-note"
 RTL_LANGUAGES = {"ar"}
@@ -71,9 +71,22 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     return env
 
 
-def render_html(note: Note, lang: str, template_dir: Path = TEMPLATE_DIR) -> str:
+def as_localized(note: Note | Localized, lang: str | None) -> Localized:
+    """A localized note: given, or the note in ``lang`` (its source language by default)."""
+    if isinstance(note, Localized):
+        return note
+    from .translate import localize
+
+    return localize(note, lang or note.meta.source_language)
+
+
+def render_html(source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR) -> str:
     """The note in ``lang`` as a complete HTML document for print."""
+    localized = as_localized(source, lang)
+    note = localized.note
     env = environment(template_dir)
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        localized.gettext, lambda s, p, n: localized.gettext(s if n == 1 else p), newstyle=True)
 
     def unsupported(node: Any, where: str = "") -> str:
         line = getattr(node, "line", 0)
@@ -87,7 +100,7 @@ def render_html(note: Note, lang: str, template_dir: Path = TEMPLATE_DIR) -> str
     env.globals.update(unsupported=unsupported, image_url=image_url)
     try:
         template = env.get_template("note.html.j2")
-        return template.render(**context(note, lang))
+        return template.render(**context(localized))
     except jinja2.TemplateSyntaxError as exc:
         raise NoteError(
             Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")
@@ -108,6 +121,10 @@ def _template_line(exc: BaseException) -> int:
     return line
 
 
+def direction(lang: str) -> str:
+    return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+
 def created(note: Note) -> dt.date:
     """The document's date: the note's date of issue, else the first day of the event."""
     return note.meta.date or note.meta.event.start
@@ -117,25 +134,27 @@ def author(note: Note) -> str:
     return "; ".join(note.meta.organizers) or "United Nations"
 
 
-def context(note: Note, lang: str) -> dict[str, Any]:
+def _families(names: list[str]) -> Markup:
+    return Markup(", ".join(str(css_string(f)) for f in names))
+
+
+def context(localized: Localized) -> dict[str, Any]:
+    note, lang, gettext = localized.note, localized.lang, localized.gettext
     meta = note.meta
     faces = [Face(f.family, f.weight, f.style, f.path.as_uri()) for f in fonts.faces(lang)]
-    families = ", ".join(str(css_string(f)) for f in fonts.pdf_families(lang))
-    event_place = f"{meta.event.city}, {country_name(meta.event.country, lang)}"
-    if meta.event.venue:
-        event_place = f"{meta.event.venue}, {event_place}"
     return {
         "lang": lang,
-        "direction": "rtl" if lang in RTL_LANGUAGES else "ltr",
+        "source_lang": meta.source_language,
+        "direction": direction(lang),
+        "source_direction": direction(meta.source_language),
         "meta": meta,
         "document": note.document,
         "author": author(note),
         "created": created(note).isoformat(),
-        "issued": format_day(meta.date, lang) if meta.date else "",
-        "distribution": meta.distribution,
-        "original": language_name(meta.source_language, lang),
-        "event_place": event_place,
-        "event_dates": format_date_range(meta.event.start, meta.event.end, lang),
+        "masthead_details": labels.masthead_details(gettext, meta, lang),
+        "event_line": labels.event_line(gettext, meta, lang),
+        "page_label": gettext(labels.PAGE_OF_PAGES),
         "font_faces": faces,
-        "font_families": Markup(families),
+        "font_families": _families(fonts.pdf_families(lang)),
+        "emphasis_families": _families(fonts.emphasis_families(lang)),
     }

@@ -16,7 +16,8 @@ from urllib.parse import unquote, urlsplit
 from . import fonts
 from .errors import NoteError, Problem
 from .model import Note, Rendered
-from .render_html import TEMPLATE_DIR, render_html
+from .render_html import TEMPLATE_DIR, as_localized, render_html
+from .translate import Localized
 
 PDF_VARIANT = "pdf/ua-1"
 
@@ -65,11 +66,14 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(note: Note, lang: str, template_dir: Path = TEMPLATE_DIR, html: str | None = None) -> Rendered:
+def render_pdf(source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR,
+               html: str | None = None) -> Rendered:
     """The note in ``lang`` as a PDF (PDF/UA-1, fonts embedded) and its page count."""
     import weasyprint
 
-    html = html if html is not None else render_html(note, lang, template_dir)
+    localized = as_localized(source, lang)
+    note, lang = localized.note, localized.lang
+    html = html if html is not None else render_html(localized, template_dir=template_dir)
     refused: list[str] = []
     folders, files = _allowed_roots(note, template_dir, lang)
     fetcher = make_fetcher(folders, files, refused)

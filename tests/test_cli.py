@@ -165,7 +165,7 @@ def test_warning_is_printed_and_check_succeeds(tmp_path, monkeypatch, capsys):
     monkeypatch.chdir(tmp_path)
     assert main(["check", "content/test-note"]) == 0
     out, err = capsys.readouterr()
-    assert out == "checked 1 note(s): no problems\n"
+    assert out == "checked 1 note(s) in 1 language version(s): no problems\n"
     assert err == "content/test-note/note.md:16: warning: image 'assets/map.png' has no alt text\n"
 
 
@@ -282,7 +282,7 @@ def test_check_writes_nothing(tmp_path):
     note(tmp_path)
     before = tree(tmp_path)
     result = run_cli("check", "content/test-note", cwd=tmp_path)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "checked 1 note(s): no problems\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (0, "checked 1 note(s) in 1 language version(s): no problems\n", "")
     assert tree(tmp_path) == before
     assert not (tmp_path / "output").exists()
 

@@ -21,7 +21,7 @@ def test_symbol_and_date_in_the_pdf_masthead(make_note):
     note, _ = load_note(make_note(LONG_BODY, WITH_SYMBOL))
     reader = PdfReader(io.BytesIO(render_pdf(note, "en").data))
     first = reader.pages[0].extract_text()
-    for text in ("UNOCT/2022/CN.1", "Distribution: Limited", "20 April 2022", "Original: English"):
+    for text in ("UNOCT/2022/CN.1", "Distr.: Limited", "20 April 2022", "Original: English"):
         assert text in first, text
     assert reader.metadata["/CreationDate"].startswith("D:20220420")
 
@@ -31,7 +31,7 @@ def test_symbol_and_date_in_the_docx(make_note):
     document = docx.Document(io.BytesIO(render_docx(note, "en").data))
     details = next(p for p in document.paragraphs if p.style.name == "Masthead Details")
     assert details.text.split("\u2003\u2003") == [
-        "UNOCT/2022/CN.1", "Distribution: Limited", "20 April 2022", "Original: English"]
+        "UNOCT/2022/CN.1", "Distr.: Limited", "20 April 2022", "Original: English"]
     section = document.sections[0]
     assert section.different_first_page_header_footer
     assert section.header.paragraphs[0].text == "UNOCT/2022/CN.1"  # pages after the first
@@ -44,7 +44,7 @@ def test_without_symbol_the_header_is_empty(make_note):
     document = docx.Document(io.BytesIO(render_docx(note, "en").data))
     assert document.sections[0].header.paragraphs[0].text == ""
     details = next(p for p in document.paragraphs if p.style.name == "Masthead Details")
-    assert details.text.split("\u2003\u2003") == ["Distribution: General", "Original: English"]
+    assert details.text.split("\u2003\u2003") == ["Distr.: General", "Original: English"]
 
 
 def test_symbol_heads_the_pdf_pages_after_the_first(make_note):

@@ -34,7 +34,7 @@ def test_masthead_and_title_block(pdf, sample_note):
     meta = sample_note.meta
     for organizer in meta.organizers:
         assert organizer in first
-    assert "Distribution: General" in first
+    assert "Distr.: General" in first
     assert "Original: English" in first
     assert meta.subtitle.upper() in first
     assert "Málaga, Spain, 10 and 11 May 2022" in first

@@ -1,0 +1,194 @@
+"""Gettext catalogs: a note's units extracted to a template, merged into one catalog per
+language, read back with their lines, checked, and counted.
+
+Layout (``locales/`` beside ``content/``)::
+
+    locales/<note-id>.pot                      the note's units (``i18n extract``)
+    locales/<lang>/LC_MESSAGES/<note-id>.po    their translation (``i18n update``)
+    locales/messages.pot, <lang>/LC_MESSAGES/messages.po   the templates' labels
+
+No compiled ``.mo`` is kept: the build compiles catalogs in memory.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import shutil
+import subprocess
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import PoFileError, read_po, write_po
+
+from . import model as m
+from .errors import NoteError, Problem, display_path
+from .segments import units
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LABELS = "messages"
+_EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+
+
+def locales_dir(note: m.Note) -> Path:
+    """``locales/`` of the project the note lives in (``content/<id>/`` → ``locales/``)."""
+    candidate = note.folder.resolve().parent.parent / "locales"
+    return candidate if candidate.is_dir() else PROJECT_ROOT / "locales"
+
+
+def catalog_path(locales: Path, lang: str, domain: str) -> Path:
+    return locales / lang / "LC_MESSAGES" / f"{domain}.po"
+
+
+def template_path(locales: Path, domain: str) -> Path:
+    return locales / f"{domain}.pot"
+
+
+def _fixed_date(note: m.Note) -> dt.datetime:
+    day = note.meta.date or note.meta.event.start
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def extract(note: m.Note) -> Catalog:
+    """The note's template catalog: one message per distinct unit, with its note.md lines."""
+    source = display_path(note.source)
+    catalog = Catalog(project=f"conceptnotes {note.id}", version="1", copyright_holder="United Nations",
+                      msgid_bugs_address="the conceptnotes maintainers", creation_date=_fixed_date(note), revision_date=_fixed_date(note),
+                      fuzzy=False, charset="utf-8",
+                      header_comment=f"# Translation units of the concept note {note.id}.\n#")
+    for unit in units(note):
+        existing = catalog.get(unit.msgid)
+        if existing is not None:
+            existing.locations.append((source, unit.line))
+            continue
+        catalog.add(unit.msgid, locations=[(source, unit.line)], auto_comments=[unit.kind])
+    return catalog
+
+
+def new_catalog(template: Catalog, lang: str) -> Catalog:
+    catalog = Catalog(locale=_babel_locale(lang), project=template.project, version="1",
+                      copyright_holder="United Nations", msgid_bugs_address="the conceptnotes maintainers",
+                      creation_date=template.creation_date, revision_date=template.revision_date,
+                      fuzzy=False, charset="utf-8", last_translator="translators of the concept note", language_team=f"{lang} translators",
+                      header_comment=f"# {lang} translation of {template.project}.\n#")
+    return catalog
+
+
+def _babel_locale(lang: str) -> str:
+    return {"zh": "zh_Hans_CN"}.get(lang, lang)
+
+
+def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
+    """``existing`` updated to ``template``: new units added, changed ones fuzzy, removed ones obsolete."""
+    catalog = existing if existing is not None else new_catalog(template, lang)
+    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True,
+                   update_creation_date=True)
+    return catalog
+
+
+def dump(catalog: Catalog) -> bytes:
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=76, sort_output=False, include_previous=True, ignore_obsolete=False)
+    return buffer.getvalue()
+
+
+def load(path: Path, lang: str | None = None) -> Catalog:
+    """Read a ``.po``; a syntax error or a wrong ``Language`` header is a NoteError at its line."""
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NoteError.at(path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+                           ) from None
+    try:
+        catalog = read_po(io.StringIO(text), locale=None, abort_invalid=True)
+    except PoFileError as exc:
+        raise NoteError.at(path, exc.lineno + 1, f"invalid catalog: {_po_message(str(exc))}") from None
+    except (ValueError, UnicodeError) as exc:
+        raise NoteError.at(path, 1, f"invalid catalog: {exc}") from None
+    if lang is not None:
+        declared = str(catalog.locale or "") or _header(text, "Language")
+        if declared.split("_")[0].split("-")[0] != lang:
+            raise NoteError.at(path, _header_line(text, "Language"),
+                               f"the catalog's Language header is '{declared}', but it is in the folder of '{lang}'")
+    charset = _header(text, "Content-Type")
+    if "charset=" in charset and charset.split("charset=")[1].strip().lower() not in ("utf-8", "utf8"):
+        raise NoteError.at(path, _header_line(text, "Content-Type"),
+                           f"the catalog must be UTF-8, not {charset.split('charset=')[1].strip()}")
+    return catalog
+
+
+def _po_message(message: str) -> str:
+    return re.sub(r" on \d+$", "", message)
+
+
+def _header(text: str, name: str) -> str:
+    found = re.search(rf'^"{re.escape(name)}:\s*([^"\\]*)', text, re.M)
+    return found.group(1).strip() if found else ""
+
+
+def _header_line(text: str, name: str) -> int:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if line.startswith(f'"{name}:'):
+            return number
+    return 1
+
+
+# Status ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Status:
+    note: str
+    lang: str
+    translated: int
+    fuzzy: int
+    untranslated: int
+
+    @property
+    def total(self) -> int:
+        return self.translated + self.fuzzy + self.untranslated
+
+    @property
+    def percent(self) -> float:
+        return 100.0 * self.translated / self.total if self.total else 100.0
+
+
+def state(catalog: Catalog | None, msgid: str) -> tuple[str, Message | None]:
+    """'translated', 'fuzzy' or 'untranslated' (missing or empty) for one unit."""
+    message = catalog.get(msgid) if catalog is not None else None
+    if message is None or not message.string:
+        return "untranslated", message
+    if message.fuzzy:
+        return "fuzzy", message
+    return "translated", message
+
+
+def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) -> Status:
+    counts = Counter(state(catalog, message.id)[0] for message in template if message.id)
+    return Status(note_id, lang, counts["translated"], counts["fuzzy"], counts["untranslated"])
+
+
+# msgfmt ----------------------------------------------------------------------------------------
+
+
+def msgfmt_check(path: Path) -> list[Problem]:
+    """GNU ``msgfmt --check`` on a catalog, its complaints as problems (none if not installed)."""
+    msgfmt = shutil.which("msgfmt")
+    if msgfmt is None:
+        return []
+    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    problems = []
+    for line in result.stderr.splitlines():
+        found = re.match(r"^(.*?):(\d+):\s*(.*)$", line)
+        if found and not found.group(3).startswith("warning"):
+            problems.append(Problem(str(path), int(found.group(2)), f"msgfmt: {found.group(3)}"))
+        elif line.strip() and "fatal error" not in line and not found:
+            continue
+    if result.returncode and not problems:
+        problems.append(Problem(str(path), 0, f"msgfmt --check failed: {result.stderr.strip()}"))
+    return problems

@@ -1,0 +1,126 @@
+"""The translators' commands: extract units, update catalogs, say what is left to do."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+
+from . import catalogs
+from .errors import NoteError, Problems
+from .model import Note
+from .output import write_atomic
+
+BABEL_CFG = catalogs.PROJECT_ROOT / "babel.cfg"
+
+
+def target_languages(note: Note) -> list[str]:
+    return [lang for lang in note.meta.languages if lang != note.meta.source_language]
+
+
+def extract_labels(root: Path = catalogs.PROJECT_ROOT) -> Catalog:
+    """The templates' labels, found as ``pybabel extract -F babel.cfg`` finds them."""
+    from babel.messages.extract import extract_from_dir
+    from babel.messages.frontend import parse_mapping_cfg
+
+    with BABEL_CFG.open(encoding="utf-8") as handle:
+        method_map, options_map = parse_mapping_cfg(handle, str(BABEL_CFG))
+    day = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
+    catalog = Catalog(project="conceptnotes", version=None, copyright_holder="United Nations",
+                      msgid_bugs_address="the conceptnotes maintainers", creation_date=day, revision_date=day, charset="utf-8")
+    for filename, lineno, message, comments, context in extract_from_dir(
+        root, method_map, options_map, directory_filter=lambda d: not Path(d).name.startswith(".")
+    ):
+        catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    return catalog
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    changed: bool
+
+
+def _write(path: Path, data: bytes) -> Written:
+    changed = not path.is_file() or path.read_bytes() != data
+    if changed:
+        write_atomic(path, data)
+    return Written(path, changed)
+
+
+def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
+    """Write each note's template and the labels' template."""
+    written = []
+    for note in notes:
+        where = locales or catalogs.locales_dir(note)
+        written.append(_write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note))))
+    where = locales or (catalogs.locales_dir(notes[0]) if notes else catalogs.PROJECT_ROOT / "locales")
+    written.append(_write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels())))
+    return written
+
+
+def _plans(notes: list[Note], locales: Path | None):
+    """(catalog path, template, language) for every catalog the notes need, labels included."""
+    label_langs: dict[Path, set[str]] = {}
+    for note in notes:
+        where = locales or catalogs.locales_dir(note)
+        template = catalogs.extract(note)
+        for lang in target_languages(note):
+            yield catalogs.catalog_path(where, lang, note.id), template, lang
+        label_langs.setdefault(where, set()).update(lang for lang in note.meta.languages if lang != "en")
+    labels = extract_labels()
+    for where, langs in label_langs.items():
+        for lang in sorted(langs):
+            yield catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang
+
+
+def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> tuple[list[Written], Problems]:
+    """Merge templates into the languages' catalogs; with ``check``, write nothing and report stale ones."""
+    problems, written = Problems(), []
+    for path, template, lang in _plans(notes, locales):
+        existing = None
+        if path.is_file():
+            try:
+                existing = catalogs.load(path, lang)
+            except NoteError as exc:
+                problems.extend(exc.problems)
+                continue
+        if check:
+            stale = _stale(template, existing)
+            if stale:
+                problems.add(path, 0, f"out of date ({stale}): run 'python build.py i18n update'")
+            continue
+        merged = catalogs.merge(template, existing, lang)
+        written.append(_write(path, catalogs.dump(merged)))
+    return written, problems
+
+
+def _stale(template: Catalog, catalog: Catalog | None) -> str:
+    if catalog is None:
+        return "missing"
+    wanted = {m.id for m in template if m.id}
+    have = {m.id for m in catalog if m.id}
+    new, old = len(wanted - have), len(have - wanted)
+    parts = [f"{new} new unit{'s' if new != 1 else ''}" if new else "",
+             f"{old} unit{'s' if old != 1 else ''} no longer in the source" if old else ""]
+    return ", ".join(p for p in parts if p)
+
+
+def statuses(notes: list[Note], locales: Path | None = None) -> tuple[list[catalogs.Status], Problems]:
+    problems, out = Problems(), []
+    for note in notes:
+        where = locales or catalogs.locales_dir(note)
+        template = catalogs.extract(note)
+        for lang in target_languages(note):
+            path = catalogs.catalog_path(where, lang, note.id)
+            catalog = None
+            if path.is_file():
+                try:
+                    catalog = catalogs.load(path, lang)
+                except NoteError as exc:
+                    problems.extend(exc.problems)
+                    continue
+            out.append(catalogs.status(note.id, lang, template, catalog))
+    return out, problems

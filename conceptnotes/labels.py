@@ -1,0 +1,58 @@
+"""The fixed words of the documents (masthead, footer), marked for translation.
+
+Both renderers take them from here through the label catalogs
+(``locales/<lang>/LC_MESSAGES/messages.po``), so a PDF and a DOCX say the same.
+"""
+
+from __future__ import annotations
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction; it is translated where it is used."""
+    return message
+
+
+DISTRIBUTION = {
+    "General": N_("Distr.: General"),
+    "Limited": N_("Distr.: Limited"),
+    "Restricted": N_("Distr.: Restricted"),
+}
+
+ORIGINAL = {
+    "ar": N_("Original: Arabic"),
+    "en": N_("Original: English"),
+    "es": N_("Original: Spanish"),
+    "fr": N_("Original: French"),
+    "ru": N_("Original: Russian"),
+    "zh": N_("Original: Chinese"),
+}
+
+PAGE_OF_PAGES = N_("Page {page} of {pages}")
+
+# The title block's line: "Málaga, Spain, 10 and 11 May 2022"
+EVENT_PLACE = N_("{city}, {country}")
+EVENT_VENUE = N_("{venue}, {place}")
+EVENT_LINE = N_("{place}, {dates}")
+
+
+def event_line(gettext, meta, lang: str) -> str:
+    """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
+    from .formatting import country_name, format_date_range
+
+    place = gettext(EVENT_PLACE).format(city=meta.event.city, country=country_name(meta.event.country, lang))
+    if meta.event.venue:
+        place = gettext(EVENT_VENUE).format(venue=meta.event.venue, place=place)
+    dates = format_date_range(meta.event.start, meta.event.end, lang)
+    return gettext(EVENT_LINE).format(place=place, dates=dates)
+
+
+def masthead_details(gettext, meta, lang: str) -> list[str]:
+    """Symbol, distribution, date of issue and original language, as the masthead shows them."""
+    from .formatting import format_day
+
+    details = [meta.symbol] if meta.symbol else []
+    details.append(gettext(DISTRIBUTION[meta.distribution]))
+    if meta.date:
+        details.append(format_day(meta.date, lang))
+    details.append(gettext(ORIGINAL[meta.source_language]))
+    return details

@@ -1,0 +1,185 @@
+"""Translation units of a note, and the note rebuilt from translated units.
+
+A unit is the inline Markdown of one heading, paragraph, list item, table cell,
+definition term or footnote paragraph, written back from the document model
+(``to_markdown``), so a translator sees ``*Virtual Dialogue*`` and ``[^dialogue]``;
+and the translatable front-matter fields as plain text.  The structure of a note
+(lists, tables, footnotes) is never translated: a translated note is the source
+model with each unit's inlines replaced.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from . import model as m
+
+META_FIELDS = ("title", "subtitle")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One translatable text: its source (the msgid), where it is, and what it is."""
+
+    msgid: str
+    line: int
+    kind: str
+    inlines: tuple[m.Inline, ...] = ()  # the parsed source, empty for front-matter text
+
+
+# Markdown written back from the model ----------------------------------------------------
+
+_ESCAPE = re.compile(r"([\\`*_\[\]])")
+
+
+def _escape(text: str) -> str:
+    text = _ESCAPE.sub(r"\\\1", text)
+    text = re.sub(r"&(?=#?\w+;)", "&amp;", text)
+    return text.replace("<", "&lt;")
+
+
+def _code(text: str) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _url(href: str) -> str:
+    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+
+
+def _title(title: str) -> str:
+    return f' "{title}"' if title else ""
+
+
+def to_markdown(nodes: tuple[m.Inline, ...]) -> str:
+    """Inline nodes as Markdown that :func:`markdown_parse.parse_inline` reads back the same."""
+    out = []
+    for node in nodes:
+        if isinstance(node, m.Text):
+            out.append(_escape(node.text))
+        elif isinstance(node, m.Emphasis):
+            out.append(f"*{to_markdown(node.children)}*")
+        elif isinstance(node, m.Strong):
+            out.append(f"**{to_markdown(node.children)}**")
+        elif isinstance(node, m.Code):
+            out.append(_code(node.text))
+        elif isinstance(node, m.Link):
+            out.append(f"[{to_markdown(node.children)}]({_url(node.href)}{_title(node.title)})")
+        elif isinstance(node, m.FootnoteRef):
+            out.append(f"[^{node.key}]")
+        elif isinstance(node, m.Image):
+            out.append(f"![{_escape(node.alt)}]({_url(node.src)}{_title(node.title)})")
+        elif isinstance(node, m.LineBreak):
+            out.append("  \n")
+        else:  # pragma: no cover - every inline kind is handled above
+            raise TypeError(f"no Markdown for {node!r}")
+    return "".join(out)
+
+
+# Walking the units ---------------------------------------------------------------------------
+
+InlineMap = Callable[[tuple[m.Inline, ...], int, str], tuple[m.Inline, ...]]
+
+
+def map_document(document: m.Document, fn: InlineMap) -> m.Document:
+    """The document with every unit's inlines replaced by ``fn(inlines, line, kind)``."""
+
+    def blocks(items: tuple[m.Block, ...], kind: str, line: int = 0) -> tuple[m.Block, ...]:
+        return tuple(block(b, kind, line) for b in items)
+
+    def block(b: m.Block, kind: str, line: int) -> m.Block:
+        at = b.line or line if hasattr(b, "line") else line
+        if isinstance(b, m.Paragraph):
+            return dataclasses.replace(b, children=fn(b.children, at, kind))
+        if isinstance(b, m.Heading):
+            return dataclasses.replace(b, children=fn(b.children, at, "heading"))
+        if isinstance(b, m.ListBlock):
+            return dataclasses.replace(b, items=tuple(
+                m.ListItem(blocks(item.blocks, "list item", at)) for item in b.items))
+        if isinstance(b, m.Table):
+            def rows(rs):
+                return tuple(tuple(dataclasses.replace(c, children=fn(c.children, at, "table cell")) for c in row)
+                             for row in rs)
+            return dataclasses.replace(b, header=rows(b.header), body=rows(b.body))
+        if isinstance(b, m.Quote):
+            return dataclasses.replace(b, blocks=blocks(b.blocks, "quotation", at))
+        if isinstance(b, m.DefinitionList):
+            return dataclasses.replace(b, items=tuple(
+                m.Definition(tuple(fn(t, at, "term") for t in item.terms),
+                             tuple(blocks(d, "definition", at) for d in item.definitions))
+                for item in b.items))
+        return b  # code blocks and rules are not translated
+
+    body = blocks(document.blocks, "paragraph")
+    footnotes = tuple(dataclasses.replace(f, blocks=blocks(f.blocks, "footnote", f.line))
+                      for f in document.footnotes)
+    return m.Document(body, footnotes)
+
+
+def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
+    """``(field, text, line)`` of every translatable front-matter text."""
+    for name in META_FIELDS:
+        if getattr(meta, name):
+            yield name, getattr(meta, name), meta.lines.get(name, 0)
+    yield "event.city", meta.event.city, meta.lines.get("event", 0)
+    if meta.event.venue:
+        yield "event.venue", meta.event.venue, meta.lines.get("event", 0)
+    for organizer in meta.organizers:
+        yield "organizers", organizer, meta.lines.get("organizers", 0)
+    for contact in meta.contacts:
+        yield "contacts.name", contact.name, meta.lines.get("contacts", 0)
+
+
+def units(note: m.Note) -> list[Unit]:
+    """Every translation unit of a note, front matter first, then in reading order."""
+    found = [Unit(text, line, field) for field, text, line in meta_texts(note.meta)]
+
+    def collect(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        if inlines:
+            found.append(Unit(to_markdown(inlines), line, kind, inlines))
+        return inlines
+
+    map_document(note.document, collect)
+    return found
+
+
+def translate_meta(meta: m.Meta, translate: Callable[[str, int], str]) -> m.Meta:
+    event = dataclasses.replace(meta.event, city=translate(meta.event.city, meta.lines.get("event", 0)),
+                                venue=translate(meta.event.venue, meta.lines.get("event", 0))
+                                if meta.event.venue else "")
+    return dataclasses.replace(
+        meta,
+        title=translate(meta.title, meta.lines.get("title", 0)),
+        subtitle=translate(meta.subtitle, meta.lines.get("subtitle", 0)) if meta.subtitle else "",
+        event=event,
+        organizers=tuple(translate(o, meta.lines.get("organizers", 0)) for o in meta.organizers),
+        contacts=tuple(dataclasses.replace(c, name=translate(c.name, meta.lines.get("contacts", 0)))
+                       for c in meta.contacts),
+    )
+
+
+def renumber_footnotes(document: m.Document) -> m.Document:
+    """Number footnotes in the order of their first call (a translation may reorder calls)."""
+    numbers: dict[str, int] = {}
+
+    def visit(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        return tuple(renumber(node) for node in inlines)
+
+    def renumber(node: m.Inline) -> m.Inline:
+        if isinstance(node, m.FootnoteRef):
+            first = node.key not in numbers
+            number = numbers.setdefault(node.key, len(numbers) + 1)
+            return m.FootnoteRef(node.key, number, first)
+        if isinstance(node, m.Emphasis | m.Strong | m.Link | m.Untranslated):
+            return dataclasses.replace(node, children=tuple(renumber(c) for c in node.children))
+        return node
+
+    renumbered = map_document(m.Document(document.blocks, ()), visit)
+    footnotes = [dataclasses.replace(f, number=numbers[f.key]) for f in document.footnotes if f.key in numbers]
+    notes = map_document(m.Document((), tuple(sorted(footnotes, key=lambda f: f.number))), visit)
+    return m.Document(renumbered.blocks, notes.footnotes)

@@ -1,0 +1,193 @@
+"""A note in another language: each unit replaced by its translation from the catalogs.
+
+A draft build uses every translated unit and keeps the source text, marked as
+:class:`model.Untranslated`, for a unit that is missing, empty or fuzzy; each such
+fallback is reported (a warning, or an error in a strict build) at its catalog line.
+A translation that cannot stand in for its source (a footnote call, link target,
+inline code or ``{placeholder}`` dropped or changed) is always an error.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gettext
+import io
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.mofile import write_mo
+
+from . import catalogs, labels
+from . import model as m
+from .errors import NoteError, Problem, Problems
+from .markdown_parse import parse_inline, walk_inlines
+from .segments import map_document, renumber_footnotes, to_markdown, translate_meta
+from .typography import typeset
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A note ready to render in ``lang``: translated text, labels, and what fell back."""
+
+    note: m.Note
+    lang: str
+    gettext: Callable[[str], str]
+    fallbacks: tuple[Problem, ...] = ()
+
+
+def signature(nodes: tuple[m.Inline, ...]) -> dict[str, Counter]:
+    """What a translation must keep of its source: footnote calls, links, code, images, placeholders."""
+    found: dict[str, Counter] = {k: Counter() for k in ("footnote", "link", "code", "image", "placeholder")}
+    for node in walk_inlines(nodes):
+        if isinstance(node, m.FootnoteRef):
+            found["footnote"][f"[^{node.key}]"] += 1
+        elif isinstance(node, m.Link):
+            found["link"][node.href] += 1
+        elif isinstance(node, m.Code):
+            found["code"][f"`{node.text}`"] += 1
+        elif isinstance(node, m.Image):
+            found["image"][node.src] += 1
+        elif isinstance(node, m.Text):
+            found["placeholder"].update(re.findall(r"\{\w+\}", node.text))
+    return found
+
+
+def compare(source: dict[str, Counter], translation: dict[str, Counter]) -> list[str]:
+    problems = []
+    for kind in source:
+        for item in sorted((source[kind] - translation[kind]).elements()):
+            problems.append(f"the translation drops {_kind(kind)} {item}")
+        for item in sorted((translation[kind] - source[kind]).elements()):
+            problems.append(f"the translation adds {_kind(kind)} {item}, which is not in the source")
+    return problems
+
+
+def _kind(kind: str) -> str:
+    return {"footnote": "footnote call", "link": "link target", "code": "inline code",
+            "image": "image", "placeholder": "placeholder"}[kind]
+
+
+def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
+    """A language's catalog and the problems of its entries (Babel's checkers, msgfmt)."""
+    if not path.is_file():
+        return None, []
+    catalog = catalogs.load(path, lang)
+    problems = []
+    for message, errors in catalog.check():
+        for error in errors:
+            problems.append(Problem(str(path), message.lineno or 0, f"{error}"))
+    problems.extend(catalogs.msgfmt_check(path))
+    return catalog, problems
+
+
+class _Translator:
+    def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None, strict: bool) -> None:
+        self.note, self.lang, self.path, self.catalog, self.strict = note, lang, path, catalog, strict
+        self.problems = Problems()
+        self.fallbacks: list[Problem] = []
+        self.keys = frozenset(f.key for f in note.document.footnotes)
+
+    def fallback(self, line: int, why: str, source_line: int) -> str:
+        where = f"{self.path}:{line}" if line else str(self.path)
+        message = (f"{why} ({self.note.source.name}:{source_line}); the"
+                   f" {self.note.meta.source_language} text is used")
+        self.fallbacks.append(Problem(str(self.path), line, message, warning=not self.strict))
+        return where
+
+    def lookup(self, msgid: str, source_line: int) -> tuple[str | None, int]:
+        state, message = catalogs.state(self.catalog, msgid)
+        line = message.lineno or 0 if message is not None else 0
+        if state == "translated":
+            return message.string, line
+        if self.catalog is None:
+            why = "no catalog for this language"
+        elif message is None:
+            why = "unit not in the catalog (run 'python build.py i18n update')"
+        else:
+            why = "fuzzy translation" if state == "fuzzy" else "untranslated unit"
+        self.fallback(line, why, source_line)
+        return None, line
+
+    def inlines(self, source: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        msgid = to_markdown(source)
+        translation, po_line = self.lookup(msgid, line)
+        if translation is None:
+            where = f"{self.path}:{po_line}" if po_line else str(self.path)
+            return (m.Untranslated(source, self.note.meta.source_language, where),)
+        parsed, problems = parse_inline(translation, self.path, po_line, self.note.assets, self.keys)
+        self.problems.extend(problems.items)
+        for message in compare(signature(source), signature(parsed)):
+            self.problems.add(self.path, po_line, message)
+        return typeset(parsed, self.lang)
+
+    def text(self, source: str, line: int) -> str:
+        translation, po_line = self.lookup(source, line)
+        if translation is None:
+            return source
+        for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
+            self.problems.add(self.path, po_line, message)
+        return typeset((m.Text(translation),), self.lang)[0].text
+
+
+def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable[[str], str], list[Problem]]:
+    """gettext for the templates' labels in ``lang``, with the labels that fall back."""
+    if lang == "en":
+        return (lambda s: s), []
+    path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
+    catalog, problems = load_catalog(path, lang)
+    if problems:
+        raise NoteError(problems)
+    fallbacks = []
+    wanted = [*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(), labels.PAGE_OF_PAGES]
+    for msgid in wanted:
+        state, message = catalogs.state(catalog, msgid)
+        if state != "translated":
+            line = (message.lineno or 0) if message is not None else 0
+            fallbacks.append(Problem(str(path), line, f"label '{msgid}' is {state}; the English is used",
+                                     warning=not strict))
+        elif message is not None:
+            for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
+                problems.append(Problem(str(path), message.lineno or 0, text))
+    if problems:
+        raise NoteError(problems)
+    translations = compile_catalog(catalog) if catalog is not None else gettext.NullTranslations()
+    return (lambda s: typeset((m.Text(translations.gettext(s)),), lang)[0].text), fallbacks
+
+
+def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | None = None) -> Localized:
+    """``note`` in ``lang``; raise NoteError for broken translations (and, if strict, fallbacks)."""
+    locales = locales or catalogs.locales_dir(note)
+    gettext_, label_fallbacks = label_translations(locales, lang, strict)
+    if lang == note.meta.source_language:
+        localized = note
+        fallbacks: list[Problem] = []
+    else:
+        path = catalogs.catalog_path(locales, lang, note.id)
+        catalog, problems = load_catalog(path, lang)
+        translator = _Translator(note, lang, path, catalog, strict)
+        translator.problems.extend(problems)
+        if catalog is None:
+            translator.fallbacks.append(Problem(str(path), 0, f"no catalog for '{lang}': run 'python build.py"
+                                                " i18n update'; the source text is used", warning=not strict))
+            translator.catalog = Catalog()  # every unit falls back, reported once above
+            translator.fallback = lambda line, why, source_line: ""  # type: ignore[method-assign]
+        meta = translate_meta(note.meta, translator.text)
+        document = renumber_footnotes(map_document(note.document, translator.inlines))
+        translator.problems.raise_if_errors()
+        localized = dataclasses.replace(note, meta=meta, document=document)
+        fallbacks = translator.fallbacks
+    fallbacks = label_fallbacks + fallbacks
+    if strict and fallbacks:
+        raise NoteError(fallbacks)
+    return Localized(localized, lang, gettext_, tuple(fallbacks))

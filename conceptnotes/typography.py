@@ -1,0 +1,41 @@
+"""Typographic conventions of each language applied to translated text.
+
+French: a no-break space before ``:`` and a narrow no-break space before ``; ! ?``,
+and no-break spaces inside guillemets « ».  Only text nodes change, never code,
+link targets or image paths.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from . import model as m
+
+NBSP, NNBSP = "\u00a0", "\u202f"
+
+
+def french(text: str) -> str:
+    text = re.sub(r"[ \u00a0\u202f]*([;!?])(?=\s|$|[»)])", lambda g: NNBSP + g.group(1), text)
+    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)", NBSP + ":", text)
+    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
+    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    return text
+
+
+RULES = {"fr": french}
+
+
+def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
+    rule = RULES.get(lang)
+    if rule is None:
+        return nodes
+    out = []
+    for node in nodes:
+        if isinstance(node, m.Text):
+            out.append(m.Text(rule(node.text)))
+        elif isinstance(node, m.Emphasis | m.Strong | m.Link):
+            out.append(dataclasses.replace(node, children=typeset(node.children, lang)))
+        else:
+            out.append(node)
+    return tuple(out)
