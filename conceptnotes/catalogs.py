@@ -55,10 +55,17 @@ def _fixed_date(note: m.Note) -> dt.datetime:
 def extract(note: m.Note) -> Catalog:
     """The note's template catalog: one message per distinct unit, with its note.md lines."""
     source = display_path(note.source)
-    catalog = Catalog(project=f"conceptnotes {note.id}", version="1", copyright_holder="United Nations",
-                      msgid_bugs_address="the conceptnotes maintainers", creation_date=_fixed_date(note), revision_date=_fixed_date(note),
-                      fuzzy=False, charset="utf-8",
-                      header_comment=f"# Translation units of the concept note {note.id}.\n#")
+    catalog = Catalog(
+        project=f"conceptnotes {note.id}",
+        version="1",
+        copyright_holder="United Nations",
+        msgid_bugs_address="the conceptnotes maintainers",
+        creation_date=_fixed_date(note),
+        revision_date=_fixed_date(note),
+        fuzzy=False,
+        charset="utf-8",
+        header_comment=f"# Translation units of the concept note {note.id}.\n#",
+    )
     for unit in units(note):
         existing = catalog.get(unit.msgid)
         if existing is not None:
@@ -69,11 +76,20 @@ def extract(note: m.Note) -> Catalog:
 
 
 def new_catalog(template: Catalog, lang: str) -> Catalog:
-    catalog = Catalog(locale=_babel_locale(lang), project=template.project, version="1",
-                      copyright_holder="United Nations", msgid_bugs_address="the conceptnotes maintainers",
-                      creation_date=template.creation_date, revision_date=template.revision_date,
-                      fuzzy=False, charset="utf-8", last_translator="translators of the concept note", language_team=f"{lang} translators",
-                      header_comment=f"# {lang} translation of {template.project}.\n#")
+    catalog = Catalog(
+        locale=_babel_locale(lang),
+        project=template.project,
+        version="1",
+        copyright_holder="United Nations",
+        msgid_bugs_address="the conceptnotes maintainers",
+        creation_date=template.creation_date,
+        revision_date=template.revision_date,
+        fuzzy=False,
+        charset="utf-8",
+        last_translator="translators of the concept note",
+        language_team=f"{lang} translators",
+        header_comment=f"# {lang} translation of {template.project}.\n#",
+    )
     return catalog
 
 
@@ -84,8 +100,13 @@ def _babel_locale(lang: str) -> str:
 def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
     """``existing`` updated to ``template``: new units added, changed ones fuzzy, removed ones obsolete."""
     catalog = existing if existing is not None else new_catalog(template, lang)
-    catalog.update(template, no_fuzzy_matching=False, update_header_comment=False, keep_user_comments=True,
-                   update_creation_date=True)
+    catalog.update(
+        template,
+        no_fuzzy_matching=False,
+        update_header_comment=False,
+        keep_user_comments=True,
+        update_creation_date=True,
+    )
     return catalog
 
 
@@ -102,8 +123,9 @@ def load(path: Path, lang: str | None = None) -> Catalog:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        raise NoteError.at(path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-                           ) from None
+        raise NoteError.at(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
+        ) from None
     try:
         catalog = read_po(io.StringIO(text), locale=None, abort_invalid=True)
     except PoFileError as exc:
@@ -113,12 +135,18 @@ def load(path: Path, lang: str | None = None) -> Catalog:
     if lang is not None:
         declared = str(catalog.locale or "") or _header(text, "Language")
         if declared.split("_")[0].split("-")[0] != lang:
-            raise NoteError.at(path, _header_line(text, "Language"),
-                               f"the catalog's Language header is '{declared}', but it is in the folder of '{lang}'")
+            raise NoteError.at(
+                path,
+                _header_line(text, "Language"),
+                f"the catalog's Language header is '{declared}', but it is in the folder of '{lang}'",
+            )
     charset = _header(text, "Content-Type")
     if "charset=" in charset and charset.split("charset=")[1].strip().lower() not in ("utf-8", "utf8"):
-        raise NoteError.at(path, _header_line(text, "Content-Type"),
-                           f"the catalog must be UTF-8, not {charset.split('charset=')[1].strip()}")
+        raise NoteError.at(
+            path,
+            _header_line(text, "Content-Type"),
+            f"the catalog must be UTF-8, not {charset.split('charset=')[1].strip()}",
+        )
     return catalog
 
 

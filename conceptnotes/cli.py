@@ -60,8 +60,11 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated formats: pdf,docx (default: both)",
     )
     b.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
-    b.add_argument("--strict", action="store_true",
-                   help="treat every warning as an error: a missing or fuzzy translation, an image without alt text")
+    b.add_argument(
+        "--strict",
+        action="store_true",
+        help="treat every warning as an error: a missing or fuzzy translation, an image without alt text",
+    )
 
     c = commands.add_parser(
         "check",
@@ -72,24 +75,35 @@ def parser() -> argparse.ArgumentParser:
         "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
     )
     c.add_argument("--strict", action="store_true", help="treat every warning as an error")
-    i = commands.add_parser("i18n", help="translation catalogs: extract, update, status",
-                            description="Keep the translation catalogs in step with the notes.")
+    i = commands.add_parser(
+        "i18n",
+        help="translation catalogs: extract, update, status",
+        description="Keep the translation catalogs in step with the notes.",
+    )
     actions = i.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    e = actions.add_parser("extract", help="write each note's template catalog (locales/<note-id>.pot)",
-                           description="Write locales/<note-id>.pot for each note and locales/messages.pot"
-                           " for the templates' labels.")
-    u = actions.add_parser("update", help="merge the templates into locales/<lang>/LC_MESSAGES/*.po",
-                           description="Merge each template into the catalog of every language of the note:"
-                           " new units are added, changed ones become fuzzy (old translation kept), removed"
-                           " ones obsolete.")
+    e = actions.add_parser(
+        "extract",
+        help="write each note's template catalog (locales/<note-id>.pot)",
+        description="Write locales/<note-id>.pot for each note and locales/messages.pot for the templates' labels.",
+    )
+    u = actions.add_parser(
+        "update",
+        help="merge the templates into locales/<lang>/LC_MESSAGES/*.po",
+        description="Merge each template into the catalog of every language of the note:"
+        " new units are added, changed ones become fuzzy (old translation kept), removed"
+        " ones obsolete.",
+    )
     u.add_argument("--check", action="store_true", help="write nothing; exit 1 if a catalog is out of date")
-    st = actions.add_parser("status", help="translated, fuzzy and untranslated units per note and language",
-                            description="Print, per note and language, the translated, fuzzy and untranslated"
-                            " units.")
+    st = actions.add_parser(
+        "status",
+        help="translated, fuzzy and untranslated units per note and language",
+        description="Print, per note and language, the translated, fuzzy and untranslated units.",
+    )
     st.add_argument("--json", action="store_true", help="print JSON for machines")
     for sub in (e, u, st):
-        sub.add_argument("notes", nargs="*", type=Path, metavar="NOTE_DIR",
-                         help="note folders; default: every note under content/")
+        sub.add_argument(
+            "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
+        )
     return top
 
 
@@ -117,9 +131,18 @@ def _i18n(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        rows = [{"note": s.note, "language": s.lang, "translated": s.translated, "fuzzy": s.fuzzy,
-                 "untranslated": s.untranslated, "total": s.total, "percent": round(s.percent, 1)}
-                for s in found]
+        rows = [
+            {
+                "note": s.note,
+                "language": s.lang,
+                "translated": s.translated,
+                "fuzzy": s.fuzzy,
+                "untranslated": s.untranslated,
+                "total": s.total,
+                "percent": round(s.percent, 1),
+            }
+            for s in found
+        ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
     header = f"{'note':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"

@@ -17,8 +17,12 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-STYLES = {"regular": ("normal", "normal"), "bold": ("bold", "normal"),
-          "italic": ("normal", "italic"), "bold-italic": ("bold", "italic")}
+STYLES = {
+    "regular": ("normal", "normal"),
+    "bold": ("bold", "normal"),
+    "italic": ("normal", "italic"),
+    "bold-italic": ("bold", "italic"),
+}
 # A family without a style uses this one instead, never a synthesized oblique.
 STAND_INS = {"italic": "regular", "bold-italic": "bold"}
 

@@ -76,8 +76,13 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
         raise NoteError.at(path, line, f"invalid front matter: {message}") from None
     except yaml.reader.ReaderError as exc:  # characters YAML does not accept
         line = first_line + text.count("\n", 0, exc.position)
-        raise NoteError.at(path, line, f"character U+{exc.character:04X} is not allowed in the front matter"
-                           if isinstance(exc.character, int) else "invalid front matter: not readable text") from None
+        raise NoteError.at(
+            path,
+            line,
+            f"character U+{exc.character:04X} is not allowed in the front matter"
+            if isinstance(exc.character, int)
+            else "invalid front matter: not readable text",
+        ) from None
 
 
 # The schema ----------------------------------------------------------------
@@ -280,8 +285,12 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
                 path, values["__line__source_language"], f"'source_language' ({source}) is not among 'languages'"
             )
         elif langs and "source_language" not in values and "en" not in langs:
-            r.problems.add(path, values["__line__languages"], "'languages' does not include the source language"
-                           " (en): add it, or name the note's language with 'source_language'")
+            r.problems.add(
+                path,
+                values["__line__languages"],
+                "'languages' does not include the source language"
+                " (en): add it, or name the note's language with 'source_language'",
+            )
     r.problems.raise_if_errors()
     assert values is not None
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}

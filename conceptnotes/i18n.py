@@ -28,8 +28,15 @@ def extract_labels(root: Path = catalogs.PROJECT_ROOT) -> Catalog:
     with BABEL_CFG.open(encoding="utf-8") as handle:
         method_map, options_map = parse_mapping_cfg(handle, str(BABEL_CFG))
     day = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-    catalog = Catalog(project="conceptnotes", version=None, copyright_holder="United Nations",
-                      msgid_bugs_address="the conceptnotes maintainers", creation_date=day, revision_date=day, charset="utf-8")
+    catalog = Catalog(
+        project="conceptnotes",
+        version=None,
+        copyright_holder="United Nations",
+        msgid_bugs_address="the conceptnotes maintainers",
+        creation_date=day,
+        revision_date=day,
+        charset="utf-8",
+    )
     for filename, lineno, message, comments, context in extract_from_dir(
         root, method_map, options_map, directory_filter=lambda d: not Path(d).name.startswith(".")
     ):
@@ -103,8 +110,10 @@ def _stale(template: Catalog, catalog: Catalog | None) -> str:
     wanted = {m.id for m in template if m.id}
     have = {m.id for m in catalog if m.id}
     new, old = len(wanted - have), len(have - wanted)
-    parts = [f"{new} new unit{'s' if new != 1 else ''}" if new else "",
-             f"{old} unit{'s' if old != 1 else ''} no longer in the source" if old else ""]
+    parts = [
+        f"{new} new unit{'s' if new != 1 else ''}" if new else "",
+        f"{old} unit{'s' if old != 1 else ''} no longer in the source" if old else "",
+    ]
     return ", ".join(p for p in parts if p)
 
 

@@ -514,12 +514,25 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
 
 
 # Only paragraphs: a translation is inline text, never a heading, list or table.
-_BLOCK_SYNTAX = ("indent", "defindent", "code", "table", "hashheader", "setextheader", "hr", "olist",
-                 "deflist", "quote", "reference", "ulist")
+_BLOCK_SYNTAX = (
+    "indent",
+    "defindent",
+    "code",
+    "table",
+    "hashheader",
+    "setextheader",
+    "hr",
+    "olist",
+    "deflist",
+    "quote",
+    "reference",
+    "ulist",
+)
 
 
-def parse_inline(text: str, path: Path, line: int, assets: Path,
-                 footnote_keys: frozenset[str] = frozenset()) -> tuple[tuple[m.Inline, ...], Problems]:
+def parse_inline(
+    text: str, path: Path, line: int, assets: Path, footnote_keys: frozenset[str] = frozenset()
+) -> tuple[tuple[m.Inline, ...], Problems]:
     """Parse one unit of inline Markdown (a translation) into inline nodes.
 
     ``footnote_keys`` are the footnotes the text may call; problems are reported at

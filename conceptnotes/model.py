@@ -89,7 +89,6 @@ class Untranslated:
 Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image | Untranslated
 
 
-
 def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> str:
     """The text of a run of inlines, without markup (image alt text included)."""
     out = []

@@ -105,8 +105,9 @@ def plan(documents: list[Localized], formats: tuple[str, ...], out: Path) -> lis
     return jobs
 
 
-def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path,
-                     folders: list[Path] = ()) -> None:
+def validate_options(
+    langs: tuple[str, ...] | None, formats: tuple[str, ...], out: Path, folders: list[Path] = ()
+) -> None:
     if langs is not None and not langs:
         raise UsageError("--lang needs at least one language, e.g. --lang en,fr")
     if not formats:
@@ -120,14 +121,17 @@ def validate_options(langs: tuple[str, ...] | None, formats: tuple[str, ...], ou
     resolved = out.resolve()
     for protected in {CONTENT_DIR.resolve(), (Path.cwd() / "content").resolve(), *(f.resolve() for f in folders)}:
         if resolved == protected or protected in resolved.parents:
-            raise UsageError(f"the output folder {out} is inside {protected.name}/, where notes live:"
-                             " choose another (default: output/)")
+            raise UsageError(
+                f"the output folder {out} is inside {protected.name}/, where notes live:"
+                " choose another (default: output/)"
+            )
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output folder {out} is a file")
 
 
-def check(folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False
-          ) -> tuple[list[Localized], list[Problem]]:
+def check(
+    folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False
+) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read; write nothing.  Raise NoteError with every problem.
 
     Returns each note in each of its languages, ready to render, and the warnings.

@@ -59,6 +59,15 @@ REQUIRED_STYLES = (
 )
 WORD_LANGUAGES = {"ar": "ar-SA", "en": "en-GB", "es": "es-ES", "fr": "fr-FR", "ru": "ru-RU", "zh": "zh-CN"}
 NO_ITALICS = {"ar", "zh"}
+# Sub-paragraph numbering of nested numbered lists (level: (format, text)) where the
+# language's UN convention differs from the template's (a), (i): a), i) in French,
+# Spanish and Russian; (أ) in Arabic.
+SUBPARAGRAPHS = {
+    "fr": {1: ("lowerLetter", "%2)"), 2: ("lowerRoman", "%3)")},
+    "es": {1: ("lowerLetter", "%2)"), 2: ("lowerRoman", "%3)")},
+    "ru": {1: ("lowerLetter", "%2)"), 2: ("lowerRoman", "%3)")},
+    "ar": {1: ("arabicAbjad", "(%2)")},
+}
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
 
 Sink = Callable[[str], Paragraph]
@@ -94,6 +103,7 @@ class DocxRenderer:
         self.footnotes = ooxml.footnotes_part(self.doc)
         ooxml.clear_footnotes(self.footnotes)
         self.number_abstract = ooxml.style_abstract_num(self.doc, "List Number")
+        ooxml.set_level_formats(self.doc, self.number_abstract, SUBPARAGRAPHS.get(self.lang, {}))
         self.bullet_abstract = ooxml.style_abstract_num(self.doc, "List Bullet")
         self.footnote_ids: dict[str, int] = {}
         self.bookmarks = 0
@@ -133,16 +143,24 @@ class DocxRenderer:
 
     def apply_language(self) -> None:
         """Language, script fonts and direction on every paragraph and run of every part."""
-        fonts_ = {key: value for name, value in fonts.docx_fonts(self.lang).items()
-                  for key in ((name, "hAnsi") if name == "ascii" else (name,))}
+        fonts_ = {
+            key: value
+            for name, value in fonts.docx_fonts(self.lang).items()
+            for key in ((name, "hAnsi") if name == "ascii" else (name,))
+        }
         word_lang = WORD_LANGUAGES[self.lang]
-        lang = {"val": "en-GB" if self.lang in ("ar", "zh") else word_lang,
-                "eastAsia": "zh-CN", "bidi": "ar-SA"}
+        lang = {"val": "en-GB" if self.lang in ("ar", "zh") else word_lang, "eastAsia": "zh-CN", "bidi": "ar-SA"}
         ooxml.set_default_language(self.doc, lang["val"], lang["eastAsia"], lang["bidi"])
         roots = [self.doc.element.body, self.footnotes.element]
         for section in self.doc.sections:
-            for part in (section.header, section.first_page_header, section.even_page_header,
-                         section.footer, section.first_page_footer, section.even_page_footer):
+            for part in (
+                section.header,
+                section.first_page_header,
+                section.even_page_header,
+                section.footer,
+                section.first_page_footer,
+                section.even_page_footer,
+            ):
                 if not part.is_linked_to_previous:
                     roots.append(part._element)
             if self.rtl:
@@ -501,10 +519,14 @@ class DocxRenderer:
     def comment(self, runs: list, paragraph: Paragraph, where: str) -> None:
         """A Word comment on source text that stands in for a missing translation."""
         source = self.note.meta.source_language
-        text = (f"Not translated: the {source} text is shown. Translate it in {where}." if where
-                else f"Not translated: the {source} text is shown.")
-        self.doc.add_comment([Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=text,
-                             author="conceptnotes", initials="CN")
+        text = (
+            f"Not translated: the {source} text is shown. Translate it in {where}."
+            if where
+            else f"Not translated: the {source} text is shown."
+        )
+        self.doc.add_comment(
+            [Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=text, author="conceptnotes", initials="CN"
+        )
 
     def footnote_ref(self, paragraph: Paragraph, n: m.FootnoteRef, target) -> None:
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number
@@ -517,8 +539,13 @@ class DocxRenderer:
         )
         self.footnote_ids[n.key] = footnote_id
         ref_run = ooxml.footnote_reference(target, footnote_id, self.style_ids["footnote reference"])
-        untranslated = [node for block in footnote.blocks for inlines in block_inlines(block)
-                        for node in walk_inlines(inlines) if isinstance(node, m.Untranslated)]
+        untranslated = [
+            node
+            for block in footnote.blocks
+            for inlines in block_inlines(block)
+            for node in walk_inlines(inlines)
+            if isinstance(node, m.Untranslated)
+        ]
         if untranslated and paragraph.part is self.doc.part:
             self.comment([ref_run], paragraph, untranslated[0].where)
         holder = _PartHolder(self.footnotes)
@@ -546,8 +573,7 @@ def _rpr(style_id: str):
     return rpr
 
 
-def render_docx(source: m.Note | Localized, lang: str | None = None,
-                template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
+def render_docx(source: m.Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
     """The note in ``lang`` as a DOCX, styled by the template's Word styles."""
     localized = as_localized(source, lang)
     return m.Rendered(DocxRenderer(localized, template_dir / DOCX_TEMPLATE).render())

@@ -86,7 +86,8 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
     note = localized.note
     env = environment(template_dir)
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        localized.gettext, lambda s, p, n: localized.gettext(s if n == 1 else p), newstyle=True)
+        localized.gettext, lambda s, p, n: localized.gettext(s if n == 1 else p), newstyle=True
+    )
 
     def unsupported(node: Any, where: str = "") -> str:
         line = getattr(node, "line", 0)

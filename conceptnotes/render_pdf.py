@@ -66,8 +66,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def render_pdf(source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR,
-               html: str | None = None) -> Rendered:
+def render_pdf(
+    source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR, html: str | None = None
+) -> Rendered:
     """The note in ``lang`` as a PDF (PDF/UA-1, fonts embedded) and its page count."""
     import weasyprint
 

@@ -99,25 +99,34 @@ def map_document(document: m.Document, fn: InlineMap) -> m.Document:
         if isinstance(b, m.Heading):
             return dataclasses.replace(b, children=fn(b.children, at, "heading"))
         if isinstance(b, m.ListBlock):
-            return dataclasses.replace(b, items=tuple(
-                m.ListItem(blocks(item.blocks, "list item", at)) for item in b.items))
+            return dataclasses.replace(
+                b, items=tuple(m.ListItem(blocks(item.blocks, "list item", at)) for item in b.items)
+            )
         if isinstance(b, m.Table):
+
             def rows(rs):
-                return tuple(tuple(dataclasses.replace(c, children=fn(c.children, at, "table cell")) for c in row)
-                             for row in rs)
+                return tuple(
+                    tuple(dataclasses.replace(c, children=fn(c.children, at, "table cell")) for c in row) for row in rs
+                )
+
             return dataclasses.replace(b, header=rows(b.header), body=rows(b.body))
         if isinstance(b, m.Quote):
             return dataclasses.replace(b, blocks=blocks(b.blocks, "quotation", at))
         if isinstance(b, m.DefinitionList):
-            return dataclasses.replace(b, items=tuple(
-                m.Definition(tuple(fn(t, at, "term") for t in item.terms),
-                             tuple(blocks(d, "definition", at) for d in item.definitions))
-                for item in b.items))
+            return dataclasses.replace(
+                b,
+                items=tuple(
+                    m.Definition(
+                        tuple(fn(t, at, "term") for t in item.terms),
+                        tuple(blocks(d, "definition", at) for d in item.definitions),
+                    )
+                    for item in b.items
+                ),
+            )
         return b  # code blocks and rules are not translated
 
     body = blocks(document.blocks, "paragraph")
-    footnotes = tuple(dataclasses.replace(f, blocks=blocks(f.blocks, "footnote", f.line))
-                      for f in document.footnotes)
+    footnotes = tuple(dataclasses.replace(f, blocks=blocks(f.blocks, "footnote", f.line)) for f in document.footnotes)
     return m.Document(body, footnotes)
 
 
@@ -149,17 +158,20 @@ def units(note: m.Note) -> list[Unit]:
 
 
 def translate_meta(meta: m.Meta, translate: Callable[[str, int], str]) -> m.Meta:
-    event = dataclasses.replace(meta.event, city=translate(meta.event.city, meta.lines.get("event", 0)),
-                                venue=translate(meta.event.venue, meta.lines.get("event", 0))
-                                if meta.event.venue else "")
+    event = dataclasses.replace(
+        meta.event,
+        city=translate(meta.event.city, meta.lines.get("event", 0)),
+        venue=translate(meta.event.venue, meta.lines.get("event", 0)) if meta.event.venue else "",
+    )
     return dataclasses.replace(
         meta,
         title=translate(meta.title, meta.lines.get("title", 0)),
         subtitle=translate(meta.subtitle, meta.lines.get("subtitle", 0)) if meta.subtitle else "",
         event=event,
         organizers=tuple(translate(o, meta.lines.get("organizers", 0)) for o in meta.organizers),
-        contacts=tuple(dataclasses.replace(c, name=translate(c.name, meta.lines.get("contacts", 0)))
-                       for c in meta.contacts),
+        contacts=tuple(
+            dataclasses.replace(c, name=translate(c.name, meta.lines.get("contacts", 0))) for c in meta.contacts
+        ),
     )
 
 

@@ -26,7 +26,7 @@ from . import model as m
 from .errors import NoteError, Problem, Problems
 from .markdown_parse import parse_inline, walk_inlines
 from .segments import map_document, renumber_footnotes, to_markdown, translate_meta
-from .typography import typeset
+from .typography import typeset, typeset_note
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,13 @@ def compare(source: dict[str, Counter], translation: dict[str, Counter]) -> list
 
 
 def _kind(kind: str) -> str:
-    return {"footnote": "footnote call", "link": "link target", "code": "inline code",
-            "image": "image", "placeholder": "placeholder"}[kind]
+    return {
+        "footnote": "footnote call",
+        "link": "link target",
+        "code": "inline code",
+        "image": "image",
+        "placeholder": "placeholder",
+    }[kind]
 
 
 def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
@@ -100,8 +105,7 @@ class _Translator:
 
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
-        message = (f"{why} ({self.note.source.name}:{source_line}); the"
-                   f" {self.note.meta.source_language} text is used")
+        message = f"{why} ({self.note.source.name}:{source_line}); the {self.note.meta.source_language} text is used"
         self.fallbacks.append(Problem(str(self.path), line, message, warning=not self.strict))
         return where
 
@@ -129,7 +133,7 @@ class _Translator:
         self.problems.extend(problems.items)
         for message in compare(signature(source), signature(parsed)):
             self.problems.add(self.path, po_line, message)
-        return typeset(parsed, self.lang)
+        return parsed
 
     def text(self, source: str, line: int) -> str:
         translation, po_line = self.lookup(source, line)
@@ -137,7 +141,7 @@ class _Translator:
             return source
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
             self.problems.add(self.path, po_line, message)
-        return typeset((m.Text(translation),), self.lang)[0].text
+        return translation
 
 
 def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable[[str], str], list[Problem]]:
@@ -154,8 +158,9 @@ def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
             line = (message.lineno or 0) if message is not None else 0
-            fallbacks.append(Problem(str(path), line, f"label '{msgid}' is {state}; the English is used",
-                                     warning=not strict))
+            fallbacks.append(
+                Problem(str(path), line, f"label '{msgid}' is {state}; the English is used", warning=not strict)
+            )
         elif message is not None:
             for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
                 problems.append(Problem(str(path), message.lineno or 0, text))
@@ -178,8 +183,14 @@ def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | N
         translator = _Translator(note, lang, path, catalog, strict)
         translator.problems.extend(problems)
         if catalog is None:
-            translator.fallbacks.append(Problem(str(path), 0, f"no catalog for '{lang}': run 'python build.py"
-                                                " i18n update'; the source text is used", warning=not strict))
+            translator.fallbacks.append(
+                Problem(
+                    str(path),
+                    0,
+                    f"no catalog for '{lang}': run 'python build.py i18n update'; the source text is used",
+                    warning=not strict,
+                )
+            )
             translator.catalog = Catalog()  # every unit falls back, reported once above
             translator.fallback = lambda line, why, source_line: ""  # type: ignore[method-assign]
         meta = translate_meta(note.meta, translator.text)
@@ -187,6 +198,7 @@ def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | N
         translator.problems.raise_if_errors()
         localized = dataclasses.replace(note, meta=meta, document=document)
         fallbacks = translator.fallbacks
+    localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
     if strict and fallbacks:
         raise NoteError(fallbacks)

@@ -39,3 +39,14 @@ def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
         else:
             out.append(node)
     return tuple(out)
+
+
+def typeset_note(note: m.Note, lang: str) -> m.Note:
+    """The note with its language's typographic conventions applied to all its text."""
+    if lang not in RULES:
+        return note
+    from .segments import map_document, translate_meta
+
+    document = map_document(note.document, lambda inlines, line, kind: typeset(inlines, lang))
+    meta = translate_meta(note.meta, lambda text, line: RULES[lang](text))
+    return dataclasses.replace(note, meta=meta, document=document)
