@@ -1,6 +1,7 @@
 # make       installs what is missing, then builds every note into output/
 # make test  installs what is missing, then runs all tests
 # make check validates the notes and templates without writing anything
+# make official builds every note strictly, reproducibly, with output/manifest.json
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,7 +13,7 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
 # Real clients the tests read the outputs with.
 TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf gettext
 
-.PHONY: all build check test system-deps test-system-deps clean
+.PHONY: all build check official verify test system-deps test-system-deps clean
 
 all: build
 
@@ -21,6 +22,12 @@ build: system-deps $(VENV)/.runtime
 
 check: system-deps $(VENV)/.runtime
 	$(PY) build.py check
+
+official: system-deps $(VENV)/.runtime
+	$(PY) build.py official
+
+verify: $(VENV)/.runtime
+	$(PY) build.py verify
 
 test: system-deps test-system-deps $(VENV)/.dev
 	$(PY) -m pytest

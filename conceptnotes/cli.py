@@ -12,7 +12,8 @@ from pathlib import Path
 
 from . import __version__
 from .errors import NoteError, Problem, UsageError, display_path
-from .pipeline import FORMATS, OUTPUT_DIR, build, check, note_folders
+from .output import BuildLocked
+from .pipeline import FORMATS, OUTPUT_DIR, PDF_VARIANTS, build, check, note_folders
 
 
 class _Parser(argparse.ArgumentParser):
@@ -60,6 +61,7 @@ def parser() -> argparse.ArgumentParser:
         help="comma-separated formats: pdf,docx (default: both)",
     )
     b.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+    _render_options(b)
     b.add_argument(
         "--strict",
         action="store_true",
@@ -104,6 +106,7 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
         )
+    _add_official_and_verify(commands)
     return top
 
 
@@ -153,6 +156,62 @@ def _i18n(args: argparse.Namespace) -> int:
     return 0
 
 
+def _jobs(value: str) -> int:
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"--jobs takes a whole number of at least 1, not '{value}'")
+    return int(value)
+
+
+def _render_options(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
+                     help="documents rendered at once, in worker processes (default: the number of cores)")
+    sub.add_argument("--pdf-variant", default="pdf/ua-1", choices=PDF_VARIANTS, metavar="VARIANT",
+                     help="pdf/ua-1 (tagged, accessible; the default), or pdf/a-3b / pdf/a-3u (archival, with"
+                     " the note's source files attached)")
+
+
+def _add_official_and_verify(commands) -> None:
+    o = commands.add_parser("official", help="the official build: every note, language and format, strictly",
+                            description="Build every note in every language and format with every warning an"
+                            " error, write output/manifest.json, and publish nothing new if anything is wrong.")
+    o.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+    _render_options(o)
+    v = commands.add_parser("verify", help="check the outputs against output/manifest.json",
+                            description="Check every output listed in the manifest: exit 1 naming any file that"
+                            " differs or is missing.")
+    v.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+
+
+class _Progress:
+    """Progress of a multi-document build: one rewritten line on a terminal, plain lines elsewhere."""
+
+    def __init__(self) -> None:
+        self.tty = sys.stdout.isatty()
+
+    def __call__(self, done: int, total: int, path: Path) -> None:
+        if self.tty:
+            print(f"\r\033[K[{done}/{total}] {display_path(path)}", end="", flush=True)
+        else:
+            print(f"[{done}/{total}] rendered {display_path(path)}", flush=True)
+
+    def close(self) -> None:
+        if self.tty:
+            print("\r\033[K", end="", flush=True)
+
+
+def _summary(built: list) -> None:
+    rows = [(display_path(b.path), str(b.pages or ""), f"{b.size / 1024:.0f} KB",
+             f"{b.seconds:.1f} s" if b.fresh else "", "built" if b.fresh else "up to date") for b in built]
+    header = ("document", "pages", "size", "time", "status")
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
+    line = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{widths[i]}}}" for i in range(4)) + "  {}"
+    print(line.format(*header))
+    for row in rows:
+        print(line.format(*row))
+    fresh = sum(1 for b in built if b.fresh)
+    print(f"{len(built)} document{'s' if len(built) != 1 else ''}: {fresh} built, {len(built) - fresh} up to date")
+
+
 def _report(problems: list[Problem]) -> None:
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column)):
         print(problem, file=sys.stderr)
@@ -166,7 +225,9 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         if args.command == "i18n":
             return _i18n(args)
-        folders = note_folders(args.notes)
+        if args.command == "verify":
+            return _verify(args.out)
+        folders = note_folders(getattr(args, "notes", None))
         if not folders:
             print("no notes found under content/", file=sys.stderr)
             return 1
@@ -176,17 +237,37 @@ def main(argv: list[str] | None = None) -> int:
             notes = len({d.note.id for d in documents})
             print(f"checked {notes} note(s) in {len(documents)} language version(s): no problems")
             return 0
-        built, warnings = build(folders, args.lang, args.format, args.out, strict=args.strict)
+        progress = _Progress()
+        official = args.command == "official"
+        try:
+            built, warnings = build(folders, None if official else args.lang, FORMATS if official else args.format,
+                                    args.out, progress, strict=official or args.strict, variant=args.pdf_variant,
+                                    jobs=args.jobs, official=official)
+        finally:
+            progress.close()
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except BuildLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     except NoteError as exc:
         _report(exc.problems)
         count = len(exc.problems)
         print(f"failed: {count} problem{'s' if count != 1 else ''}; nothing was written", file=sys.stderr)
         return 1
     _report(warnings)
-    for item in built:
-        pages = f"{item.pages} pages, " if item.pages else ""
-        print(f"wrote {display_path(item.path)} ({pages}{item.size / 1024:.0f} KB, {item.seconds:.1f} s)")
+    _summary(built)
+    return 0
+
+
+def _verify(out: Path) -> int:
+    from .manifest import verify
+
+    checked, problems = verify(out)
+    if problems:
+        _report(problems)
+        print(f"verify: {len(problems)} of {checked} output(s) do not match the manifest", file=sys.stderr)
+        return 1
+    print(f"verified {checked} output(s) against {display_path(out / 'manifest.json')}")
     return 0

@@ -25,6 +25,7 @@ from .model import Contact, Event, Meta
 
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 DISTRIBUTIONS = ("General", "Limited", "Restricted")
+FILE_NAME_FIELDS = ("id", "lang", "letter", "symbol", "job")
 FENCE = "---"
 
 
@@ -260,6 +261,37 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
             return None
         return Contact(v["name"], v.get("email", ""), v.get("url", ""), v.get("phone", ""))
 
+    def file_name(node: Node, name: str) -> str | None:
+        value = r.text(node, name)
+        if value is None:
+            return None
+        fields = re.findall(r"\{([^{}]*)\}", value)
+        unknown = [f for f in fields if f not in FILE_NAME_FIELDS]
+        if unknown:
+            r.error(node, f"'file_name' has an unknown field {{{unknown[0]}}} (known: "
+                    + ", ".join(f"{{{f}}}" for f in FILE_NAME_FIELDS) + ")")
+            return None
+        if not {"lang", "letter", "job"} & set(fields):
+            r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
+            return None
+        if re.search(r"[/\\]|^\.", re.sub(r"\{[^{}]*\}", "x", value)):
+            r.error(node, "'file_name' must be a plain file name: no '/', no leading '.'")
+            return None
+        return value
+
+    def job_numbers(node: Node, name: str) -> dict[str, str] | None:
+        if not isinstance(node, MappingNode):
+            r.error(node, f"'job_numbers' must map languages to job numbers, not {_describe(node)}")
+            return None
+        values = r.mapping(node, "job_numbers", {lang: r.text for lang in LANGUAGES}, ())
+        if values is None:
+            return None
+        numbers = {k: v for k, v in values.items() if not k.startswith("__") and v is not None}
+        for lang, number in numbers.items():
+            if not re.fullmatch(r"[A-Za-z0-9-]+", number):
+                r.problems.add(path, values[f"__line__{lang}"], f"job number '{number}' must be letters and digits")
+        return numbers
+
     language = r.choice(LANGUAGES)
     fields: dict[str, Callable[[Node, str], Any]] = {
         "title": r.text,
@@ -273,6 +305,8 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
         "organizers": r.list_of(r.text, allow_scalar=True),
         "contacts": r.list_of(contact),
         "keywords": r.list_of(r.text, allow_scalar=True),
+        "file_name": file_name,
+        "job_numbers": job_numbers,
     }
     values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
     if values is not None:
@@ -291,6 +325,14 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
                 "'languages' does not include the source language"
                 " (en): add it, or name the note's language with 'source_language'",
             )
+        name = values.get("file_name") or ""
+        if "{symbol}" in name and not values.get("symbol"):
+            r.problems.add(path, values["__line__file_name"], "'file_name' uses {symbol}, but the note has no 'symbol'")
+        if "{job}" in name and langs:
+            missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
+            if missing:
+                r.problems.add(path, values["__line__file_name"],
+                               f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}")
     r.problems.raise_if_errors()
     assert values is not None
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}

@@ -248,6 +248,8 @@ class Meta:
     organizers: tuple[str, ...] = ()
     contacts: tuple[Contact, ...] = ()
     keywords: tuple[str, ...] = ()
+    file_name: str = ""  # pattern of the output files' names: {id} {lang} {letter} {symbol} {job}
+    job_numbers: dict[str, str] = field(default_factory=dict)
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 

@@ -1,17 +1,44 @@
-"""Writing outputs: atomically, so that a failed or killed build never leaves a
-truncated file and never replaces a good one."""
+"""Writing outputs: atomically, under a lock, with the manifest always in step.
+
+Each output is written to a temporary file in its own folder (``stage``).  When all are
+staged, a journal (``manifest.json.pending``: the renames to do and the new manifest) is
+written atomically, the renames are done, the manifest replaced, and the journal removed
+(``commit``).  A build killed before the journal exists leaves the previous outputs and
+manifest as they were, plus temporary files that the next run removes; killed after, the
+next run (or ``recover``) finishes the renames from the journal.  Either way the outputs
+and the manifest agree once a build has run to its end.
+"""
 
 from __future__ import annotations
 
+import fcntl
+import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 TEMP_PREFIX = ".conceptnotes-"
+LOCK = ".conceptnotes.lock"
+PENDING = "manifest.json.pending"
+MANIFEST = "manifest.json"
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+class BuildLocked(Exception):
+    """Another build holds the output folder."""
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def stage(path: Path, data: bytes) -> Path:
+    """Write ``data`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
     try:
@@ -20,10 +47,47 @@ def write_atomic(path: Path, data: bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
-        os.replace(temp, path)
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
+    return Path(temp)
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
+    temp = stage(path, data)
+    try:
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+    _fsync_dir(path.parent)
+
+
+def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes) -> None:
+    """Move staged files into place and write the manifest, as one step that survives a kill."""
+    journal = {
+        "renames": [[str(temp.relative_to(out)), str(final.relative_to(out))] for temp, final in staged],
+        "manifest": manifest.decode("utf-8"),
+    }
+    write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+    finish(out)
+
+
+def finish(out: Path) -> bool:
+    """Complete a committed build from its journal; False when there is none."""
+    pending = out / PENDING
+    if not pending.is_file():
+        return False
+    journal = json.loads(pending.read_text(encoding="utf-8"))
+    for temp, final in journal["renames"]:
+        if (out / temp).is_file():
+            os.replace(out / temp, out / final)
+            _fsync_dir((out / final).parent)
+    write_atomic(out / MANIFEST, journal["manifest"].encode("utf-8"))
+    pending.unlink()
+    _fsync_dir(out)
+    return True
 
 
 def remove_stale_temporaries(folder: Path) -> list[Path]:
@@ -34,3 +98,22 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
             temp.unlink(missing_ok=True)
             removed.append(temp)
     return removed
+
+
+@contextmanager
+def locked(out: Path) -> Iterator[None]:
+    """Hold the output folder for one build; a second build stops naming the holder."""
+    out.mkdir(parents=True, exist_ok=True)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
+            raise BuildLocked(f"another build (process {holder}) is writing to {out}; try again when it"
+                              " has finished") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing releases the lock

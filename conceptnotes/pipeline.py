@@ -7,19 +7,26 @@ python-docx) are imported only by the renderers that need them.
 
 from __future__ import annotations
 
+import hashlib
+import multiprocessing
+import os
+import re
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import fonts
+from . import catalogs, fonts
 from .errors import NoteError, Problem, Problems, UsageError
 from .frontmatter import LANGUAGES
 from .loader import find_notes, load_note
 from .markdown_parse import iter_texts
 from .model import Note, Rendered
-from .output import remove_stale_temporaries, write_atomic
+from .output import commit, finish, locked, remove_stale_temporaries, stage
+from .render_html import TEMPLATE_DIR
 from .translate import Localized, localize
+
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT_DIR = ROOT / "content"
@@ -28,10 +35,17 @@ FORMATS = ("pdf", "docx")
 
 
 @dataclass(frozen=True)
+class BuildOptions:
+    strict: bool = False
+    variant: str = "pdf/ua-1"
+
+
+@dataclass(frozen=True)
 class Job:
     localized: Localized
     fmt: str
     path: Path
+    options: BuildOptions = BuildOptions()
 
 
 @dataclass(frozen=True)
@@ -40,6 +54,10 @@ class Built:
     size: int
     seconds: float
     pages: int | None = None
+    fresh: bool = True  # built now, rather than up to date
+
+
+Progress = Callable[[int, int, Path], None]
 
 
 def note_folders(paths: Iterable[Path] | None) -> list[Path]:
@@ -96,13 +114,30 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
     return []
 
 
-def plan(documents: list[Localized], formats: tuple[str, ...], out: Path) -> list[Job]:
+def plan(documents: list[Localized], formats: tuple[str, ...], out: Path,
+         options: BuildOptions = BuildOptions()) -> list[Job]:
     jobs = []
     for localized in documents:
-        note_id, lang = localized.note.id, localized.lang
+        note = localized.note
         for fmt in formats:
-            jobs.append(Job(localized, fmt, out / note_id / f"{note_id}.{lang}.{fmt}"))
+            jobs.append(Job(localized, fmt, out / note.id / f"{output_name(note, localized.lang)}.{fmt}", options))
     return jobs
+
+
+UN_LETTERS = {"ar": "A", "zh": "C", "en": "E", "fr": "F", "ru": "R", "es": "S"}
+
+
+def output_name(note: Note, lang: str) -> str:
+    """The file name (without extension) of the note's document in ``lang``.
+
+    ``<note-id>.<lang>`` by default; a note's ``file_name`` pattern may name it as UN
+    document systems do, from its symbol or job number and the UN language letter.
+    """
+    pattern = note.meta.file_name or "{id}.{lang}"
+    values = {"id": note.id, "lang": lang, "letter": UN_LETTERS[lang],
+              "symbol": re.sub(r"[^\w.-]+", "_", note.meta.symbol).strip("_"),
+              "job": note.meta.job_numbers.get(lang, "")}
+    return pattern.format(**values)
 
 
 def validate_options(
@@ -130,7 +165,7 @@ def validate_options(
 
 
 def check(
-    folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False
+    folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False, render: bool = True
 ) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read; write nothing.  Raise NoteError with every problem.
 
@@ -152,23 +187,83 @@ def check(
                 continue
             warnings.extend(localized.fallbacks)
             problems.extend(check_fonts(localized.note, lang))
-            try:
-                render_html(localized)  # templates parse and every node kind is supported
-            except NoteError as exc:
-                problems.extend(exc.problems)
+            if render:  # templates parse and every node kind is supported (a build renders anyway)
+                try:
+                    render_html(localized)
+                except NoteError as exc:
+                    problems.extend(exc.problems)
             documents.append(localized)
     problems.raise_if_errors()
     return documents, warnings
+
+
+def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
+    """The note's source files for a PDF/A-3 document: the note, its assets, its catalogs."""
+    note, lang = job.localized.note, job.localized.lang
+    files = [note.source]
+    if note.assets.is_dir():
+        files += sorted(p for p in note.assets.rglob("*") if p.is_file())
+    locales = catalogs.locales_dir(note)
+    files += [p for p in (catalogs.catalog_path(locales, lang, note.id),
+                          catalogs.catalog_path(locales, lang, catalogs.LABELS)) if p.is_file()]
+    return tuple((str(p.relative_to(p.parents[2] if p.suffix == ".po" else note.folder)), p.read_bytes())
+                 for p in files)
 
 
 def render(job: Job) -> Rendered:
     if job.fmt == "pdf":
         from .render_pdf import render_pdf
 
-        return render_pdf(job.localized)
+        extra = attachments(job) if job.options.variant.startswith("pdf/a-") else ()
+        return render_pdf(job.localized, variant=job.options.variant, attachments=extra)
     from .render_docx import render_docx
 
     return render_docx(job.localized)
+
+
+_PLAN: list[Job] = []
+
+
+def _render_index(index: int) -> tuple[int, Rendered | None, list[Problem], float]:
+    started = time.monotonic()
+    try:
+        return index, render(_PLAN[index]), [], time.monotonic() - started
+    except NoteError as exc:
+        return index, None, exc.problems, time.monotonic() - started
+
+
+def render_all(todo: list[Job], jobs: int, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
+    """Render the jobs, in ``jobs`` worker processes when more than one; raise every problem."""
+    global _PLAN
+    _PLAN = todo
+    problems = Problems()
+    results: dict[int, tuple[Rendered, float]] = {}
+    done = [0]
+
+    def collect(item: tuple[int, Rendered | None, list[Problem], float]) -> None:
+        index, rendered, found, seconds = item
+        problems.extend(found)
+        if rendered is not None:
+            results[index] = (rendered, seconds)
+        done[0] += 1
+        if progress:
+            progress(done[0], len(todo), todo[index].path)
+
+    if jobs <= 1 or len(todo) <= 1:
+        for index in range(len(todo)):
+            collect(_render_index(index))
+    else:
+        # import the renderers once, before the workers fork from this process
+        if any(job.fmt == "pdf" for job in todo):
+            import weasyprint  # noqa: F401
+        import docx  # noqa: F401
+
+        with multiprocessing.get_context("fork").Pool(min(jobs, len(todo))) as pool:
+            for item in pool.imap_unordered(_render_index, range(len(todo))):
+                collect(item)
+    _PLAN = []
+    problems.raise_if_errors()
+    return results
 
 
 def build(
@@ -176,32 +271,89 @@ def build(
     langs: tuple[str, ...] | None,
     formats: tuple[str, ...],
     out: Path,
-    progress=None,
+    progress: Progress | None = None,
     *,
     strict: bool = False,
+    variant: str = "pdf/ua-1",
+    jobs: int | None = None,
+    official: bool = False,
 ) -> tuple[list[Built], list[Problem]]:
-    """Build the documents; write them only when all have rendered."""
+    """Build the documents that are not up to date; write them only when all have rendered.
+
+    An output is up to date when its raw inputs, options and tools are those of the last
+    build (the quick key: nothing is parsed), or when what it shows is (the key: the
+    localized model, labels, templates, fonts, options, tools).
+    """
+    from . import manifest
+
     validate_options(langs, formats, out, folders)
-    documents, warnings = check(folders, langs, strict=strict)
-    jobs = plan(documents, formats, out)
-    if not jobs:
+    if variant not in PDF_VARIANTS:
+        raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
+    out = out.resolve()
+    notes, _ = load_notes(folders)
+    targets = [(note, lang, fmt, out / note.id / f"{output_name(note, lang)}.{fmt}")
+               for note in notes for lang in languages_of(note, langs) for fmt in formats]
+    if not targets:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
-    rendered: list[tuple[Job, Rendered, float]] = []
-    problems = Problems()
-    for job in jobs:
-        started = time.monotonic()
-        try:
-            result = render(job)
-        except NoteError as exc:
-            problems.extend(exc.problems)
-            continue
-        rendered.append((job, result, time.monotonic() - started))
-        if progress:
-            progress(job)
-    problems.raise_if_errors()
-    remove_stale_temporaries(out)
-    built = []
-    for job, result, seconds in rendered:
-        write_atomic(job.path, result.data)
-        built.append(Built(job.path, len(result.data), seconds, result.pages))
-    return built, warnings
+    with locked(out):
+        finish(out)  # a build killed after it committed: complete it first
+        remove_stale_temporaries(out)
+        previous = manifest.read(out)["outputs"]
+        raw = {(note.id, lang): manifest.inputs_of(note, lang, TEMPLATE_DIR) for note, lang, _, _ in targets}
+        quick = {path: manifest.quick_key(raw[note.id, lang], lang, fmt,
+                                          {"variant": variant if fmt == "pdf" else "", "strict": strict})
+                 for note, lang, fmt, path in targets}
+
+        def unchanged(path: Path) -> dict | None:
+            old = previous.get(str(path.relative_to(out)))
+            if old and path.is_file() and manifest.file_hash(path) == old.get("sha256"):
+                return old
+            return None
+
+        if all((old := unchanged(path)) and old.get("quick") == quick[path] for *_, path in targets) and (
+                manifest.read(out).get("official") == official or not official):
+            return [Built(path, previous[str(path.relative_to(out))]["size"], 0.0,
+                          previous[str(path.relative_to(out))]["pages"], False) for *_, path in targets], []
+
+        documents, warnings = check(folders, langs, strict=strict, render=False)
+        planned = plan(documents, formats, out, BuildOptions(strict=strict, variant=variant))
+        entries: dict[str, dict] = {}
+        todo: list[Job] = []
+        for job in planned:
+            note, lang = job.localized.note, job.localized.lang
+            found = raw[note.id, lang]
+            key = manifest.output_key(job.localized, job.fmt, {"variant": variant if job.fmt == "pdf" else ""}, found)
+            name = str(job.path.relative_to(out))
+            entry = {"note": note.id, "lang": lang, "format": job.fmt, "key": key, "quick": quick[job.path],
+                     "inputs": found}
+            if job.fmt == "pdf":
+                entry["variant"] = variant
+            old = unchanged(job.path)
+            if old and old.get("key") == key:
+                entries[name] = {**entry, **{k: old[k] for k in ("sha256", "size", "pages")}}
+            else:
+                entries[name] = entry
+                todo.append(job)
+        results = render_all(todo, jobs or os.cpu_count() or 1, progress)
+        staged = []
+        built = []
+        for index, job in enumerate(todo):
+            rendered, seconds = results[index]
+            staged.append((stage(job.path, rendered.data), job.path))
+            name = str(job.path.relative_to(out))
+            entries[name].update(sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data),
+                                 pages=rendered.pages)
+            built.append(Built(job.path, len(rendered.data), seconds, rendered.pages, True))
+        for job in planned:
+            if job not in todo:
+                entry = entries[str(job.path.relative_to(out))]
+                built.append(Built(job.path, entry["size"], 0.0, entry["pages"], False))
+        kept = {name: entry for name, entry in previous.items() if name not in entries and (out / name).is_file()}
+        record = {"format_version": manifest.FORMAT_VERSION, "official": official, "strict": strict,
+                  "tools": manifest.tool_versions(), "outputs": {**kept, **entries}}
+        data = manifest.dump(record)
+        current = out / manifest.MANIFEST
+        if staged or not current.is_file() or current.read_bytes() != data:
+            commit(out, staged, data)
+    order = {job.path: n for n, job in enumerate(planned)}
+    return sorted(built, key=lambda b: order[b.path]), warnings

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +57,9 @@ def plain_length(nodes: Any) -> int:
     return len(plain_text(nodes))
 
 
+@cache
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
+    """The templates' Jinja environment (one per folder: compiled templates are kept)."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(template_dir),
         autoescape=True,
@@ -85,9 +88,6 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
     localized = as_localized(source, lang)
     note = localized.note
     env = environment(template_dir)
-    env.install_gettext_callables(  # type: ignore[attr-defined]
-        localized.gettext, lambda s, p, n: localized.gettext(s if n == 1 else p), newstyle=True
-    )
 
     def unsupported(node: Any, where: str = "") -> str:
         line = getattr(node, "line", 0)
@@ -98,10 +98,12 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
     def image_url(image: Any) -> str:
         return image.path.as_uri()
 
-    env.globals.update(unsupported=unsupported, image_url=image_url)
     try:
         template = env.get_template("note.html.j2")
-        return template.render(**context(localized))
+        # per-document callables go in the context, not in the shared environment
+        return template.render(**context(localized), unsupported=unsupported, image_url=image_url,
+                               gettext=localized.gettext, _=localized.gettext,
+                               ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p))
     except jinja2.TemplateSyntaxError as exc:
         raise NoteError(
             Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")

@@ -8,6 +8,9 @@ font files of the pinned set: :class:`ConfinedFetcher` refuses everything else
 
 from __future__ import annotations
 
+import datetime as dt
+import hashlib
+import io
 import logging
 import mimetypes
 from pathlib import Path
@@ -16,10 +19,11 @@ from urllib.parse import unquote, urlsplit
 from . import fonts
 from .errors import NoteError, Problem
 from .model import Note, Rendered
-from .render_html import TEMPLATE_DIR, as_localized, render_html
+from .render_html import TEMPLATE_DIR, as_localized, created, render_html
 from .translate import Localized
 
 PDF_VARIANT = "pdf/ua-1"
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 
 
 class RefusedResource(Exception):
@@ -67,9 +71,20 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(
-    source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR, html: str | None = None
+    source: Note | Localized,
+    lang: str | None = None,
+    template_dir: Path = TEMPLATE_DIR,
+    html: str | None = None,
+    *,
+    variant: str = PDF_VARIANT,
+    attachments: tuple[tuple[str, bytes], ...] = (),
 ) -> Rendered:
-    """The note in ``lang`` as a PDF (PDF/UA-1, fonts embedded) and its page count."""
+    """The note in ``lang`` as a PDF, fonts embedded, and its page count.
+
+    ``variant`` is ``pdf/ua-1`` (tagged, accessible: the default) or ``pdf/a-3b`` /
+    ``pdf/a-3u`` (archival, tagged too), which may carry ``attachments`` ((name, bytes):
+    the note's source files).
+    """
     import weasyprint
 
     localized = as_localized(source, lang)
@@ -83,8 +98,16 @@ def render_pdf(
     logger.addHandler(handler)
     try:
         html_doc = weasyprint.HTML(string=html, base_url=template_dir.as_uri() + "/", url_fetcher=fetcher)
-        document = html_doc.render(pdf_variant=PDF_VARIANT)
-        pdf = document.write_pdf(pdf_variant=PDF_VARIANT)
+        options = {"pdf_variant": variant, "pdf_tags": True}
+        document = html_doc.render(**options)
+        moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
+        files = [
+            weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, created=moment, modified=moment,
+                                  relationship="Source", description=name)
+            for name, data in attachments
+        ]
+        identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()
+        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier, **options)
     finally:
         logger.removeHandler(handler)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]

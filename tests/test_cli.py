@@ -8,7 +8,6 @@ Builds use ``--format docx`` unless the format matters (a PDF takes about a seco
 
 from __future__ import annotations
 
-import re
 import zipfile
 from pathlib import Path
 
@@ -39,7 +38,7 @@ organizers:
 TITLE = "Regional Workshop on Border Security"
 BODY = "\n# Introduction\n\nThe workshop brings together border agencies.\n"
 TOP_KEYS = (
-    "contacts, date, distribution, event, keywords, languages, organizers, source_language, subtitle, symbol, title"
+    "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, organizers, source_language, subtitle, symbol, title"
 )
 
 
@@ -52,8 +51,20 @@ def edit(text: str, old: str, new: str) -> str:
     return text.replace(old, new)
 
 
+BOOKKEEPING = {"manifest.json", ".conceptnotes.lock"}
+
+
 def files_under(folder: Path) -> list[str]:
-    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    """The documents under an output folder (its manifest and lock file left aside)."""
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file() and p.name not in BOOKKEEPING)
+
+
+def summary_rows(stdout: str) -> list[tuple[str, str]]:
+    """(document, status) of each row of a build's summary table."""
+    lines = stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.startswith("document "))
+    return [(line.split()[0], "up to date" if line.endswith("up to date") else line.split()[-1])
+            for line in lines[start + 1 : -1]]
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -292,8 +303,10 @@ def test_build_docx_only(tmp_path):
     result = run_cli("build", "content/test-note", "--out", "out", "--format", "docx", cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
-    assert re.fullmatch(r"wrote out/test-note/test-note\.en\.docx \(\d+ KB, \d+\.\d s\)\n", result.stdout)
+    assert summary_rows(result.stdout) == [("out/test-note/test-note.en.docx", "built")]
+    assert result.stdout.splitlines()[-1] == "1 document: 1 built, 0 up to date"
     assert files_under(tmp_path / "out") == ["test-note/test-note.en.docx"]
+    assert (tmp_path / "out" / "manifest.json").is_file()
     with zipfile.ZipFile(tmp_path / "out" / "test-note" / "test-note.en.docx") as docx:
         document = docx.read("word/document.xml").decode("utf-8")
     assert TITLE in document
@@ -306,7 +319,7 @@ def test_note_outside_content_builds(tmp_path, monkeypatch, capsys):
     assert main(["build", "drafts/side-note", "--out", "out", "--format", "docx"]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert re.fullmatch(r"wrote out/side-note/side-note\.en\.docx \(\d+ KB, \d+\.\d s\)\n", out)
+    assert summary_rows(out) == [("out/side-note/side-note.en.docx", "built")]
     assert files_under(tmp_path / "out") == ["side-note/side-note.en.docx"]
     assert not (tmp_path / "content").exists()
 
@@ -399,9 +412,9 @@ def test_no_arguments_builds_every_note_in_both_formats(project, capsys):
     assert main([]) == 0
     out, err = capsys.readouterr()
     assert err == ""
-    assert [line.split(" (")[0] for line in out.splitlines()] == [
-        "wrote output/test-note/test-note.en.pdf",
-        "wrote output/test-note/test-note.en.docx",
+    assert summary_rows(out) == [
+        ("output/test-note/test-note.en.pdf", "built"),
+        ("output/test-note/test-note.en.docx", "built"),
     ]
     assert files_under(project / "output") == ["test-note/test-note.en.docx", "test-note/test-note.en.pdf"]
 

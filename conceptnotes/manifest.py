@@ -1,0 +1,191 @@
+"""The build's record: every output with its SHA-256, and what made it.
+
+``<out>/manifest.json`` lists each output (SHA-256, size, pages, language, format), the
+SHA-256 of every input that made it (the note, its assets, catalogs, templates, fonts),
+the versions of the tools, and the output's *key*: a digest of everything that decides
+its bytes, which the next build compares to skip an output that would come out the
+same.  The manifest holds no timestamp, so it is itself reproducible.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import datetime as dt
+import hashlib
+import json
+from functools import cache
+from importlib import metadata
+from pathlib import Path
+
+from . import catalogs, fonts
+from .errors import Problem, display_path
+from .model import Note
+from .output import write_atomic
+from .translate import Localized
+
+MANIFEST = "manifest.json"
+LARGE = 1 << 20
+FORMAT_VERSION = 1
+PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools")
+_NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where"}
+
+
+@cache
+def sha256_file(path: Path, size: int, mtime_ns: int) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file; that of a large file (a font) is kept on disk by size and mtime."""
+    stat = path.stat()
+    resolved = path.resolve()
+    if stat.st_size < LARGE:
+        return sha256_file(resolved, stat.st_size, stat.st_mtime_ns)
+    key = hashlib.sha256(f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    cached = fonts.cache_dir().parent / "hashes" / key
+    if cached.is_file():
+        value = cached.read_text().strip()
+        if len(value) == 64:
+            return value
+    value = sha256_file(resolved, stat.st_size, stat.st_mtime_ns)
+    write_atomic(cached, value.encode())
+    return value
+
+
+@cache
+def tool_versions() -> dict[str, str]:
+    """Versions of the libraries that shape the outputs (without importing WeasyPrint)."""
+    versions = {name: metadata.version(name) for name in PACKAGES}
+    versions["pango"] = _c_version("libpango-1.0.so.0", "pango_version_string")
+    versions["harfbuzz"] = _c_version("libharfbuzz.so.0", "hb_version_string")
+    return versions
+
+
+def _c_version(library: str, function: str) -> str:
+    try:
+        call = getattr(ctypes.CDLL(library), function)
+    except (OSError, AttributeError):
+        return "missing"
+    call.restype = ctypes.c_char_p
+    return call().decode()
+
+
+def _relative(path: Path) -> str:
+    return display_path(path.resolve())
+
+
+def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
+    """SHA-256 of every file that goes into the note's documents in ``lang``."""
+    files = [note.source]
+    if note.assets.is_dir():
+        files += sorted(p for p in note.assets.rglob("*") if p.is_file())
+    locales = catalogs.locales_dir(note)
+    for domain in (note.id, catalogs.LABELS):
+        path = catalogs.catalog_path(locales, lang, domain)
+        if path.is_file():
+            files.append(path)
+    files += sorted(p for p in template_dir.rglob("*") if p.is_file())
+    files.append(Path(fonts.__file__).parent / "data" / "fonts.json")
+    files += sorted({face.source for face in fonts.faces(lang)})
+    return {_relative(path): file_hash(path) for path in files}
+
+
+@cache
+def code_fingerprint() -> str:
+    """Digest of conceptnotes' own code and data: a new version rebuilds everything."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256()
+    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
+        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def quick_key(inputs: dict[str, str], lang: str, fmt: str, options: dict[str, object]) -> str:
+    """Digest of the raw inputs and options: equal to the last build's, nothing needs reading."""
+    payload = {"inputs": inputs, "lang": lang, "format": fmt, "options": options, "tools": tool_versions(),
+               "code": code_fingerprint()}
+    return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
+
+
+def fingerprint(value: object) -> object:
+    """A JSON-able digest source of a model value, without source lines or local paths."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields = {f.name: fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)
+                  if f.name not in _NOT_CONTENT}
+        return [type(value).__name__, fields]
+    if isinstance(value, tuple | list):
+        return [fingerprint(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): fingerprint(v) for k, v in sorted(value.items())}
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+
+
+def output_key(localized: Localized, fmt: str, options: dict[str, object], inputs: dict[str, str]) -> str:
+    """What decides an output's bytes: its text (not its source lines), labels, options, files, tools."""
+    from . import labels
+
+    gettext, meta = localized.gettext, localized.note.meta
+    shown_labels = [gettext(message) for message in (*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(),
+                                                     labels.PAGE_OF_PAGES, labels.EVENT_PLACE, labels.EVENT_VENUE,
+                                                     labels.EVENT_LINE)]
+    # the note's and catalogs' bytes are not part of the key: their text is, through the model
+    files = {k: v for k, v in inputs.items() if not k.endswith((".md", ".po"))}
+    payload = {
+        "format": fmt,
+        "lang": localized.lang,
+        "options": options,
+        "model": fingerprint(localized.note),
+        "labels": shown_labels,
+        "files": files,
+        "tools": tool_versions(),
+        "code": code_fingerprint(),
+        "meta": fingerprint(meta),
+    }
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+def read(out: Path) -> dict:
+    path = out / MANIFEST
+    if not path.is_file():
+        return {"outputs": {}}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"outputs": {}}
+    return data if isinstance(data.get("outputs"), dict) else {"outputs": {}}
+
+
+def dump(manifest: dict) -> bytes:
+    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+
+
+def verify(out: Path) -> tuple[int, list[Problem]]:
+    """Check every output against the manifest: (outputs checked, problems)."""
+    path = out / MANIFEST
+    if not path.is_file():
+        return 0, [Problem(str(path), 0, "no manifest: build first")]
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+        outputs = manifest["outputs"]
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return 0, [Problem(str(path), 0, f"unreadable manifest: {exc}")]
+    problems = []
+    for name, entry in sorted(outputs.items()):
+        target = out / name
+        if not target.is_file():
+            problems.append(Problem(str(target), 0, "missing (listed in the manifest)"))
+            continue
+        actual = hashlib.sha256(target.read_bytes()).hexdigest()
+        if actual != entry.get("sha256"):
+            problems.append(Problem(str(target), 0, f"differs from the manifest: SHA-256 {actual}, expected"
+                                    f" {entry.get('sha256')}"))
+        elif target.stat().st_size != entry.get("size"):
+            problems.append(Problem(str(target), 0, "differs from the manifest in size"))
+    return len(outputs), problems
