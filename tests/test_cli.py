@@ -37,9 +37,7 @@ organizers:
 # 8 city, 9 country, 10 organizers, 11 '- United...', 12 '---', 13 first body line.
 TITLE = "Regional Workshop on Border Security"
 BODY = "\n# Introduction\n\nThe workshop brings together border agencies.\n"
-TOP_KEYS = (
-    "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, organizers, source_language, subtitle, symbol, title"
-)
+TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, organizers, source_language, subtitle, symbol, title"
 
 
 def note(tmp_path: Path, name: str = "test-note", front: str = FRONT, body: str = BODY, where: str = "content") -> Path:
@@ -63,8 +61,10 @@ def summary_rows(stdout: str) -> list[tuple[str, str]]:
     """(document, status) of each row of a build's summary table."""
     lines = stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if line.startswith("document "))
-    return [(line.split()[0], "up to date" if line.endswith("up to date") else line.split()[-1])
-            for line in lines[start + 1 : -1]]
+    return [
+        (line.split()[0], "up to date" if line.endswith("up to date") else line.split()[-1])
+        for line in lines[start + 1 : -1]
+    ]
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -240,8 +240,7 @@ def test_out_inside_content_is_refused(tmp_path, monkeypatch, capsys, relative):
     assert main(["build", str(folder), "--out", out, "--format", "docx"]) == 2
     assert capsys.readouterr() == (
         "",
-        f"error: the output folder {out} is inside content/, where notes live: choose another"
-        " (default: output/)\n",
+        f"error: the output folder {out} is inside content/, where notes live: choose another (default: output/)\n",
     )
     assert not target.exists()
 
@@ -251,8 +250,7 @@ def test_out_inside_the_note_folder_is_refused(tmp_path, capsys):
     out = folder / "out"
     assert main(["build", str(folder), "--out", str(out), "--format", "docx"]) == 2
     assert capsys.readouterr().err == (
-        f"error: the output folder {out} is inside test-note/, where notes live: choose another"
-        " (default: output/)\n"
+        f"error: the output folder {out} is inside test-note/, where notes live: choose another (default: output/)\n"
     )
     assert not out.exists()
 
@@ -293,7 +291,11 @@ def test_check_writes_nothing(tmp_path):
     note(tmp_path)
     before = tree(tmp_path)
     result = run_cli("check", "content/test-note", cwd=tmp_path)
-    assert (result.returncode, result.stdout, result.stderr) == (0, "checked 1 note(s) in 1 language version(s): no problems\n", "")
+    assert (result.returncode, result.stdout, result.stderr) == (
+        0,
+        "checked 1 note(s) in 1 language version(s): no problems\n",
+        "",
+    )
     assert tree(tmp_path) == before
     assert not (tmp_path / "output").exists()
 
