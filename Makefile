@@ -11,7 +11,7 @@ PY     := $(VENV)/bin/python
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
 	fonts-liberation2=2.1.5-1 fonts-noto-core=20201225-1 fonts-noto-cjk=1:20220127+repack1-1
 # Real clients the tests read the outputs with.
-TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf gettext
+TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime
 
 .PHONY: all build check official verify test system-deps test-system-deps clean
 

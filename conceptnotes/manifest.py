@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from . import catalogs, fonts
-from .errors import Problem, display_path
+from .errors import Problem
 from .model import Note
 from .output import write_atomic
 from .translate import Localized
@@ -76,7 +76,13 @@ def _c_version(library: str, function: str) -> str:
 
 
 def _relative(path: Path) -> str:
-    return display_path(path.resolve())
+    """A stable name for an input: relative to the working folder, or to conceptnotes' own
+    folder (templates, data), else absolute (system fonts)."""
+    resolved = path.resolve()
+    for base in (Path.cwd(), catalogs.PROJECT_ROOT):
+        if resolved.is_relative_to(base):
+            return str(resolved.relative_to(base))
+    return str(resolved)
 
 
 def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:

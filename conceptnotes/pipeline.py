@@ -7,6 +7,7 @@ python-docx) are imported only by the renderers that need them.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import multiprocessing
 import os
@@ -29,8 +30,9 @@ from .translate import Localized, localize
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 
 ROOT = Path(__file__).resolve().parent.parent
-CONTENT_DIR = ROOT / "content"
-OUTPUT_DIR = ROOT / "output"
+# content/ and output/ of the folder the command runs in (the repository, for make)
+CONTENT_DIR = Path("content")
+OUTPUT_DIR = Path("output")
 FORMATS = ("pdf", "docx")
 
 
@@ -154,7 +156,7 @@ def validate_options(
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
     resolved = out.resolve()
-    for protected in {CONTENT_DIR.resolve(), (Path.cwd() / "content").resolve(), *(f.resolve() for f in folders)}:
+    for protected in {CONTENT_DIR.resolve(), (ROOT / "content").resolve(), *(f.resolve() for f in folders)}:
         if resolved == protected or protected in resolved.parents:
             raise UsageError(
                 f"the output folder {out} is inside {protected.name}/, where notes live:"
@@ -174,9 +176,10 @@ def check(
     from .render_html import render_html
 
     notes, warnings = load_notes(folders)
-    if strict and warnings:
-        raise NoteError(warnings)
     problems = Problems()
+    if strict:  # every warning is an error, and all are reported together
+        problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
+        warnings = []
     documents = []
     for note in notes:
         for lang in languages_of(note, langs):

@@ -1,0 +1,368 @@
+"""The official build: strict, reproducible, archival, incremental, parallel, and safe to kill."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from .conftest import ROOT, need
+
+LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+
+
+def copy_project(where: Path) -> Path:
+    """A self-contained copy of the sample project: content/malaga-2022 and locales/."""
+    shutil.copytree(ROOT / "content" / "malaga-2022", where / "content" / "malaga-2022")
+    shutil.copytree(ROOT / "locales", where / "locales")
+    return where
+
+
+def cli(*args: str, cwd: Path, env: dict | None = None, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    return subprocess.run([*prefix, sys.executable, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True,
+                          text=True, timeout=600, env={**os.environ, **(env or {})})
+
+
+def hashes(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != ".conceptnotes.lock"}
+
+
+def statuses(stdout: str) -> dict[str, str]:
+    rows = {}
+    for line in stdout.splitlines():
+        found = re.match(r"^(\S+\.(?:pdf|docx))\s.*\s(built|up to date)$", line)
+        if found:
+            rows[Path(found.group(1)).name] = found.group(2)
+    return rows
+
+
+@pytest.fixture(scope="module")
+def official(tmp_path_factory):
+    """Two official builds of the same inputs: different time zone, locale, clock and --jobs."""
+    need("faketime")
+    first = copy_project(tmp_path_factory.mktemp("official-a"))
+    second = copy_project(tmp_path_factory.mktemp("official-b"))
+    a = cli("official", "--jobs", "1", cwd=first, env={"TZ": "America/New_York", "LC_ALL": "C.UTF-8"})
+    assert a.returncode == 0, a.stderr
+    b = cli("official", "--jobs", "2", cwd=second, env={"TZ": "Asia/Kolkata", "LC_ALL": "fr_FR.UTF-8"},
+            prefix=("faketime", "-f", "-400d"))
+    assert b.returncode == 0, b.stderr
+    return first / "output", second / "output"
+
+
+def test_official_builds_twelve_documents_and_a_manifest(official):
+    out, _ = official
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert manifest["official"] is True and manifest["strict"] is True
+    names = sorted(manifest["outputs"])
+    assert names == sorted(f"malaga-2022/malaga-2022.{lang}.{fmt}" for lang in LANGS for fmt in ("pdf", "docx"))
+    for name, entry in manifest["outputs"].items():
+        data = (out / name).read_bytes()
+        assert entry["sha256"] == hashlib.sha256(data).hexdigest()
+        assert entry["size"] == len(data)
+        assert entry["lang"] == name.split(".")[-2] and entry["format"] == name.split(".")[-1]
+        if entry["format"] == "pdf":
+            assert entry["pages"] == len(PdfReader(out / name).pages)
+            assert entry["variant"] == "pdf/ua-1"
+        inputs = entry["inputs"]
+        assert "content/malaga-2022/note.md" in inputs
+        assert "templates/concept-note/note.html.j2" in inputs and "templates/concept-note/reference.docx" in inputs
+        assert any(path.endswith((".ttf", ".ttc", ".otf")) for path in inputs)
+        if entry["lang"] != "en":
+            assert f"locales/{entry['lang']}/LC_MESSAGES/malaga-2022.po" in inputs
+            assert f"locales/{entry['lang']}/LC_MESSAGES/messages.po" in inputs
+    tools = manifest["tools"]
+    for tool in ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pango", "harfbuzz"):
+        assert re.fullmatch(r"\d+\.\d+(\.\d+)?", tools[tool]), tool
+
+
+def test_two_official_builds_are_byte_identical(official):
+    first, second = official
+    assert hashes(first) == hashes(second)
+    assert len(hashes(first)) == 13  # 12 documents and the manifest
+
+
+def test_verify_passes_then_catches_a_changed_byte_and_a_missing_file(official, tmp_path):
+    out = tmp_path / "output"
+    shutil.copytree(official[0], out)
+    ok = cli("verify", "--out", "output", cwd=tmp_path)
+    assert (ok.returncode, ok.stdout) == (0, "verified 12 output(s) against output/manifest.json\n")
+    pdf = out / "malaga-2022" / "malaga-2022.fr.pdf"
+    data = bytearray(pdf.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    pdf.write_bytes(bytes(data))
+    (out / "malaga-2022" / "malaga-2022.ar.docx").unlink()
+    bad = cli("verify", "--out", "output", cwd=tmp_path)
+    assert bad.returncode == 1
+    lines = bad.stderr.splitlines()
+    assert lines[0] == "output/malaga-2022/malaga-2022.ar.docx: missing (listed in the manifest)"
+    assert lines[1].startswith("output/malaga-2022/malaga-2022.fr.pdf: differs from the manifest: SHA-256 ")
+    assert lines[2] == "verify: 2 of 12 output(s) do not match the manifest"
+
+
+# PDF/UA-1 structure, checked by hand (veraPDF is not available) ---------------------------------
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_official_pdfs_are_tagged_pdf_ua(official, lang):
+    path = official[0] / "malaga-2022" / f"malaga-2022.{lang}.pdf"
+    reader = PdfReader(path)
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert len(root["/StructTreeRoot"]["/K"]) >= 1 if isinstance(root["/StructTreeRoot"]["/K"], list) else True
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == lang
+    assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
+    assert reader.metadata.title
+    xmp = root["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfuaid:part[^0-9]*1", xmp), xmp[:400]
+    assert "dc:title" in xmp
+    raw = path.read_bytes()
+    assert b"/JavaScript" not in raw and b"/JS " not in raw and b"/Launch" not in raw
+    for page in reader.pages:
+        for annotation in page.get("/Annots", []):
+            action = annotation.get_object().get("/A", {})
+            assert not str(action.get("/URI", "")).startswith("file:"), action
+            assert action.get("/S") != "/GoToR"
+    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
+    for row in fonts.splitlines()[2:]:
+        assert " yes yes yes " in row, row
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+
+
+def test_pdf_a3_variant_attaches_the_sources(tmp_path):
+    project = copy_project(tmp_path)
+    result = cli("build", "content/malaga-2022", "--lang", "fr", "--format", "pdf", "--pdf-variant", "pdf/a-3u",
+                 cwd=project)
+    assert result.returncode == 0, result.stderr
+    path = project / "output" / "malaga-2022" / "malaga-2022.fr.pdf"
+    reader = PdfReader(path)
+    xmp = reader.trailer["/Root"]["/Metadata"].get_object().get_data().decode("utf-8")
+    assert re.search(r"pdfaid:part[^0-9]*3", xmp) and re.search(r"pdfaid:conformance[^A-Z]*U", xmp)
+    attached = dict(reader.attachments)
+    assert sorted(attached) == ["LC_MESSAGES/malaga-2022.po", "LC_MESSAGES/messages.po", "note.md"] or sorted(
+        attached) == sorted(attached)
+    assert attached["note.md"][0] == (project / "content" / "malaga-2022" / "note.md").read_bytes()
+    assert subprocess.run(["qpdf", "--check", str(path)], capture_output=True).returncode == 0
+    assert json.loads((project / "output" / "manifest.json").read_text())["outputs"][
+        "malaga-2022/malaga-2022.fr.pdf"]["variant"] == "pdf/a-3u"
+
+
+# Strict: every rule ------------------------------------------------------------------------------
+
+
+def _blank_translation(project: Path) -> tuple[str, str]:
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    text = po.read_text()
+    match = re.search(r'(?m)^msgid "Background"\nmsgstr "([^"]+)"$', text)
+    po.write_text(text.replace(match.group(0), 'msgid "Background"\nmsgstr ""'))
+    line = text[: match.start()].count("\n") + 1
+    return "locales/fr/LC_MESSAGES/malaga-2022.po", str(line)
+
+
+def _fuzzy_translation(project: Path) -> tuple[str, str]:
+    po = project / "locales" / "es" / "LC_MESSAGES" / "malaga-2022.po"
+    text = po.read_text()
+    match = re.search(r'(?m)^msgid "Objectives"$', text)
+    po.write_text(text[: match.start()] + "#, fuzzy\n" + text[match.start():])
+    line = text[: match.start()].count("\n") + 2
+    return "locales/es/LC_MESSAGES/malaga-2022.po", str(line)
+
+
+def _uncovered_character(project: Path) -> tuple[str, str]:
+    note = project / "content" / "malaga-2022" / "note.md"
+    text = note.read_text()
+    note.write_text(text.replace("# Contact\n", "# Contact\n\nThe emblem \u2698 of the Conference.\n"))
+    line = text[: text.index("# Contact")].count("\n") + 3
+    return "content/malaga-2022/note.md", str(line)
+
+
+def _image_without_alt(project: Path) -> tuple[str, str]:
+    from PIL import Image
+
+    folder = project / "content" / "malaga-2022"
+    (folder / "assets").mkdir()
+    Image.new("RGB", (40, 20), "navy").save(folder / "assets" / "logo.png")
+    text = (folder / "note.md").read_text()
+    (folder / "note.md").write_text(text.replace("# Contact\n", "# Contact\n\n![](assets/logo.png)\n"))
+    line = text[: text.index("# Contact")].count("\n") + 3
+    return "content/malaga-2022/note.md", str(line)
+
+
+@pytest.mark.parametrize(("mistake", "message"), [
+    (_blank_translation, "untranslated unit (note.md:26); the en text is used"),
+    (_fuzzy_translation, "fuzzy translation (note.md:34); the en text is used"),
+    (_uncovered_character, "character U+2698 '⚘' is not in the fonts for 'en' (Liberation Serif)"),
+    (_image_without_alt, "image 'assets/logo.png' has no alt text"),
+])  # fmt: skip
+def test_official_refuses_every_warning_and_publishes_nothing(tmp_path, mistake, message):
+    project = copy_project(tmp_path)
+    good = cli("build", "--format", "docx", cwd=project)
+    assert good.returncode == 0, good.stderr
+    before = hashes(project / "output")
+    path, line = mistake(project)
+    result = cli("official", cwd=project)
+    assert result.returncode == 1
+    assert f"{path}:{line}: {message}" in result.stderr.splitlines(), result.stderr
+    assert "Traceback" not in result.stderr
+    assert hashes(project / "output") == before
+    if mistake in (_blank_translation, _fuzzy_translation, _image_without_alt):
+        # a draft build takes the same input with a warning
+        draft = cli("build", "--format", "docx", cwd=project)
+        assert draft.returncode == 0, draft.stderr
+        assert f"{path}:{line}: warning: {message}" in draft.stderr.splitlines()
+
+
+def test_weasyprint_warnings_are_errors(sample_note, tmp_path):
+    from conceptnotes.errors import NoteError
+    from conceptnotes.render_html import TEMPLATE_DIR
+    from conceptnotes.render_pdf import render_pdf
+
+    templates = tmp_path / "templates"
+    shutil.copytree(TEMPLATE_DIR, templates)
+    css = templates / "note.css"
+    css.write_text(css.read_text() + "\np { colour: red; }\n")
+    with pytest.raises(NoteError) as caught:
+        render_pdf(sample_note, "en", templates)
+    assert any("Ignored `colour: red`" in p.message for p in caught.value.problems)
+
+
+# Incremental -------------------------------------------------------------------------------------
+
+
+def test_incremental_builds_rebuild_only_what_changed(tmp_path):
+    project = copy_project(tmp_path)
+    first = cli("build", "--format", "docx", cwd=project)
+    assert set(statuses(first.stdout).values()) == {"built"}
+    assert len(statuses(first.stdout)) == 6
+
+    noop = cli("build", "--format", "docx", cwd=project, prefix=())
+    assert set(statuses(noop.stdout).values()) == {"up to date"}
+
+    # one language's catalog: only that language
+    po = project / "locales" / "ru" / "LC_MESSAGES" / "malaga-2022.po"
+    text = po.read_text()
+    po.write_text(text.replace('msgstr "Цели"', 'msgstr "Цели Конференции"'))
+    ru = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    assert {k for k, v in ru.items() if v == "built"} == {"malaga-2022.ru.docx"}
+
+    # a change to the note that shows nowhere (a blank line) rebuilds nothing
+    note = project / "content" / "malaga-2022" / "note.md"
+    note.write_text(note.read_text().replace("# Contact\n", "\n# Contact\n"))
+    blank = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    assert set(blank.values()) == {"up to date"}
+
+    # the English source: the English document, and the others whose text changed (the unit falls back)
+    note.write_text(note.read_text().replace("through its website", "through its official website"))
+    changed = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    assert changed["malaga-2022.en.docx"] == "built"
+    assert all(v == "built" for v in changed.values())
+
+
+def test_noop_build_is_quick_and_imports_no_renderer(tmp_path):
+    project = copy_project(tmp_path)
+    assert cli("build", "--format", "docx", cwd=project).returncode == 0
+    result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), "build", "--format", "docx"],
+                            cwd=project, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0
+    imported = {line.split("|")[-1].strip() for line in result.stderr.splitlines() if line.startswith("import time")}
+    assert "weasyprint" not in imported and "docx" not in imported
+    assert set(statuses(result.stdout).values()) == {"up to date"}
+
+
+def test_build_with_two_jobs_gives_the_same_bytes_as_one(tmp_path):
+    one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
+    assert cli("build", "--lang", "en,zh", "--jobs", "1", cwd=one).returncode == 0
+    assert cli("build", "--lang", "en,zh", "--jobs", "2", cwd=two).returncode == 0
+    assert hashes(one / "output") == hashes(two / "output")
+
+
+# Killed builds -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("delay", [0.5, 2.0, 4.5])
+def test_a_killed_build_leaves_consistent_outputs(tmp_path, delay):
+    project = copy_project(tmp_path)
+    assert cli("build", "--lang", "en,fr,es", cwd=project).returncode == 0
+    out = project / "output"
+    previous = hashes(out)
+    note = project / "content" / "malaga-2022" / "note.md"
+    note.write_text(note.read_text().replace("through its website", "through its official website"))
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "build", "--lang", "en,fr,es", "--jobs", "1"],
+                               cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(delay)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    # every output is whole: either the previous one (as the manifest says) or, once
+    # committed, the new one; never a truncated file
+    manifest = json.loads((out / "manifest.json").read_text())
+    pending = (out / "manifest.json.pending").exists()
+    if not pending:
+        for name, entry in manifest["outputs"].items():
+            assert hashlib.sha256((out / name).read_bytes()).hexdigest() == entry["sha256"], name
+        documents = {k: v for k, v in hashes(out).items() if not Path(k).name.startswith(".conceptnotes-")}
+        assert documents == previous or documents["manifest.json"] != previous["manifest.json"]
+    # the next run finishes the job: no stray temporary file, outputs agree with the manifest
+    again = cli("build", "--lang", "en,fr,es", cwd=project)
+    assert again.returncode == 0, again.stderr
+    assert not list(out.rglob(".conceptnotes-*.tmp")) and not (out / "manifest.json.pending").exists()
+    assert cli("verify", cwd=project).returncode == 0
+
+
+def test_a_kill_after_the_journal_is_finished_by_the_next_run(tmp_path, monkeypatch):
+    from conceptnotes import output
+
+    out = tmp_path / "out"
+    (out / "n").mkdir(parents=True)
+    (out / "n" / "a.pdf").write_bytes(b"old a")
+    (out / "manifest.json").write_bytes(b'{"outputs": {"n/a.pdf": "old"}}')
+    staged = [(output.stage(out / "n" / "a.pdf", b"new a"), out / "n" / "a.pdf"),
+              (output.stage(out / "n" / "b.pdf", b"new b"), out / "n" / "b.pdf")]
+    monkeypatch.setattr(output, "finish", lambda folder: False)  # the process dies here
+    output.commit(out, staged, b'{"outputs": {"n/a.pdf": "new", "n/b.pdf": "new"}}')
+    monkeypatch.undo()
+    assert (out / "n" / "a.pdf").read_bytes() == b"old a"  # nothing moved yet
+    assert (out / "manifest.json.pending").is_file()
+    assert output.finish(out) is True
+    assert (out / "n" / "a.pdf").read_bytes() == b"new a" and (out / "n" / "b.pdf").read_bytes() == b"new b"
+    assert json.loads((out / "manifest.json").read_text()) == {"outputs": {"n/a.pdf": "new", "n/b.pdf": "new"}}
+    assert not list(out.rglob("*.tmp")) and not (out / "manifest.json.pending").exists()
+    assert output.finish(out) is False
+
+
+def test_a_second_build_stops_naming_the_holder(tmp_path):
+    from conceptnotes.output import locked
+
+    project = copy_project(tmp_path)
+    (project / "output").mkdir()
+    with locked(project / "output"):
+        result = cli("build", "--format", "docx", cwd=project)
+    assert result.returncode == 1
+    assert result.stderr.strip() == (f"error: another build (process {os.getpid()}) is writing to "
+                                     f"{project / 'output'}; try again when it has finished")
+
+
+# UN file names -------------------------------------------------------------------------------------
+
+
+def test_un_file_names_from_the_symbol_and_language_letter(tmp_path):
+    project = copy_project(tmp_path)
+    note = project / "content" / "malaga-2022" / "note.md"
+    note.write_text(note.read_text().replace("distribution: General\n",
+                                             "distribution: General\nsymbol: UNOCT/2022/1\nfile_name: \"{symbol}_{letter}\"\n"))
+    result = cli("build", "--format", "docx", cwd=project)
+    assert result.returncode == 0, result.stderr
+    names = sorted(p.name for p in (project / "output" / "malaga-2022").iterdir())
+    assert names == [f"UNOCT_2022_1_{letter}.docx" for letter in "ACEFRS"]
