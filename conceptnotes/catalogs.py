@@ -25,11 +25,14 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from . import model as m
+from .characters import bidi_problems, check_characters
 from .errors import NoteError, Problem, display_path
 from .segments import units
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 LABELS = "messages"
+MAX_CATALOG_BYTES = 5_000_000
+NO_WRAP = 1_000_000
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
@@ -112,12 +115,17 @@ def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
 
 def dump(catalog: Catalog) -> bytes:
     buffer = io.BytesIO()
-    write_po(buffer, catalog, width=76, sort_output=False, include_previous=True, ignore_obsolete=False)
+    # No wrapping: Babel 2.19 wraps comments, a long previous msgid ('#|') included, at
+    # the given width (76 when 0) into strings that msgfmt rejects ("end-of-line within
+    # string"); a width no line reaches avoids it.  Translators' tools rewrap anyway.
+    write_po(buffer, catalog, width=NO_WRAP, sort_output=False, include_previous=True, ignore_obsolete=False)
     return buffer.getvalue()
 
 
 def load(path: Path, lang: str | None = None) -> Catalog:
     """Read a ``.po``; a syntax error or a wrong ``Language`` header is a NoteError at its line."""
+    if path.stat().st_size > MAX_CATALOG_BYTES:
+        raise NoteError.at(path, 0, f"the catalog is larger than {MAX_CATALOG_BYTES // 1_000_000} MB")
     data = path.read_bytes()
     try:
         text = data.decode("utf-8")
@@ -126,6 +134,10 @@ def load(path: Path, lang: str | None = None) -> Catalog:
         raise NoteError.at(
             path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
         ) from None
+    bad = check_characters(text, path) + bidi_problems(text, path, lang or _header(text, "Language")[:2])
+    bad += unterminated_strings(text, path)
+    if bad:
+        raise NoteError(bad)
     try:
         catalog = read_po(io.StringIO(text), locale=None, abort_invalid=True)
     except PoFileError as exc:
@@ -148,6 +160,25 @@ def load(path: Path, lang: str | None = None) -> Catalog:
             f"the catalog must be UTF-8, not {charset.split('charset=')[1].strip()}",
         )
     return catalog
+
+
+_STRING_LINE = re.compile(r'^\s*(?:#~\s*)?(?:msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt)?\s*"')
+
+
+def unterminated_strings(text: str, path: Path) -> list[Problem]:
+    """Strings that a line ends inside: Babel would read them, dropping their last character."""
+    problems = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        if line.lstrip().startswith("#") and not line.lstrip().startswith("#~"):
+            continue
+        found = _STRING_LINE.match(line)
+        if not found:
+            continue
+        rest = line[found.end():]
+        closed = re.match(r'(?:[^"\\]|\\.)*"', rest)
+        if closed is None:
+            problems.append(Problem(str(path), number, "end-of-line within string: close it with '\"'"))
+    return problems
 
 
 def _po_message(message: str) -> str:
@@ -212,11 +243,10 @@ def msgfmt_check(path: Path) -> list[Problem]:
     result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
     problems = []
     for line in result.stderr.splitlines():
-        found = re.match(r"^(.*?):(\d+):\s*(.*)$", line)
-        if found and not found.group(3).startswith("warning"):
-            problems.append(Problem(str(path), int(found.group(2)), f"msgfmt: {found.group(3)}"))
-        elif line.strip() and "fatal error" not in line and not found:
-            continue
+        found = re.match(r"^(.*?):(\d+):(?:(\d+):)?\s*(.*)$", line)
+        if found and not found.group(4).startswith("warning"):
+            column = int(found.group(3)) if found.group(3) else 0
+            problems.append(Problem(str(path), int(found.group(2)), f"msgfmt: {found.group(4)}", column))
     if result.returncode and not problems:
         problems.append(Problem(str(path), 0, f"msgfmt --check failed: {result.stderr.strip()}"))
     return problems

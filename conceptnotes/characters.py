@@ -11,6 +11,74 @@ from .errors import Problem
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
+# Bidirectional embeddings, overrides and isolates can make text read differently from
+# what it says (CVE-2021-42574, "Trojan Source"); outside Arabic text they have no use.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
+RTL_LANGUAGES = {"ar"}
+
+
+def bidi_problems(text: str, path: Path, lang: str, first_line: int = 1) -> list[Problem]:
+    """Bidirectional control characters in a file whose language is not right to left."""
+    if lang in RTL_LANGUAGES:
+        return []
+    problems = []
+    for match in BIDI_CONTROLS.finditer(text):
+        line = first_line + text.count("\n", 0, match.start())
+        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
+        problems.append(Problem(str(path), line, f"bidirectional control character U+{ord(match.group()):04X} is"
+                                " not allowed outside Arabic text: it can hide or reorder what the text says",
+                                column))
+    return problems
+
+
+def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+    """Block nesting deeper than a concept note needs (which would make the parser crawl)."""
+    problems = []
+    for index, line in enumerate(text.split("\n")):
+        quotes = len(re.match(r"[ >]*", line).group().replace(" ", ""))
+        indent = len(line) - len(line.lstrip(" \t").lstrip())
+        prefix = re.match(r"(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*", line.lstrip(" >")).group()
+        markers = len(re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]+", prefix))
+        runs = max((len(r) for r in re.findall(r"[*_\[\]]{2,}", line)), default=0)
+        if markers > MAX_QUOTE_DEPTH:
+            problems.append(Problem(str(path), first_line + index,
+                                    f"{markers} list markers on one line: lists nested too deep"))
+        elif runs > MAX_MARKUP_RUN:
+            problems.append(Problem(str(path), first_line + index,
+                                    f"a run of {runs} emphasis or bracket characters: too deep to parse"))
+        elif quotes > MAX_QUOTE_DEPTH:
+            problems.append(Problem(str(path), first_line + index,
+                                    f"block quotes nested {quotes} deep (at most {MAX_QUOTE_DEPTH})"))
+        elif line.strip() and indent > MAX_INDENT:
+            problems.append(Problem(str(path), first_line + index,
+                                    f"indented {indent} spaces: lists nested too deep (at most {MAX_INDENT // 4}"
+                                    " levels)"))
+        if len(problems) >= 5:
+            break
+    # Python-Markdown's inline patterns take quadratic time in unclosed brackets and the like
+    counts = {c: 0 for c in "[<*_`"}
+    block_start = 0
+    for index, line in enumerate(text.split("\n")):
+        if not line.strip():
+            counts = {c: 0 for c in counts}
+            block_start = index + 1
+            continue
+        for c in counts:
+            counts[c] += line.count(c)
+        if max(counts.values()) > MAX_MARKUP_PER_BLOCK:
+            problems.append(Problem(str(path), first_line + block_start,
+                                    f"more than {MAX_MARKUP_PER_BLOCK} markup characters ([ < * _ `) in one"
+                                    " paragraph: too many to parse in reasonable time"))
+            break
+    return problems
+
+
+MAX_QUOTE_DEPTH = 8
+MAX_INDENT = 40
+MAX_MARKUP_RUN = 24
+MAX_MARKUP_PER_BLOCK = 400
+
+
 def illegal_character(text: str) -> str | None:
     """Describe the first character of ``text`` that XML cannot hold, or None."""
     found = XML_ILLEGAL.search(text)

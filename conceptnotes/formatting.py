@@ -86,7 +86,7 @@ def format_time(moment: dt.time, lang: str) -> str:
     on_the_hour, with_minutes = TIME_STYLES.get(lang, TIME_STYLES["en"])
     h12 = moment.hour % 12 or 12
     ampm = "a.m." if moment.hour < 12 else "p.m."
-    if moment.hour == 12 and moment.minute == 0 and lang == "en":
-        return "noon"
+    if moment.minute == 0 and moment.hour in (0, 12) and lang == "en":
+        return "noon" if moment.hour == 12 else "midnight"
     pattern = on_the_hour if moment.minute == 0 else with_minutes
     return pattern.format(H=moment.hour, h12=h12, mm=f"{moment.minute:02d}", ampm=ampm)

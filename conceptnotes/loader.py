@@ -6,12 +6,13 @@ import re
 from pathlib import Path
 
 from . import model as m
-from .characters import check_characters
+from .characters import bidi_problems, check_characters, nesting_problems
 from .errors import NoteError, Problem, Problems
 from .frontmatter import read_meta, split_front_matter
 from .markdown_parse import parse_body
 
 NOTE_FILE = "note.md"
+MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
@@ -37,11 +38,18 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
         raise NoteError.at(
             source, 0, f"the folder name '{note_id}' is not a valid note id: use lower-case letters, digits and hyphens"
         )
+    size = source.stat().st_size
+    if size > MAX_NOTE_BYTES:
+        raise NoteError.at(source, 0, f"the note is {size / 1e6:.1f} MB; a note may have at most"
+                           f" {MAX_NOTE_BYTES // 1_000_000} MB (put large material in separate documents)")
     text = decode(source.read_bytes(), source)
     bad = check_characters(text, source)
     if bad:
         raise NoteError(bad)
     split = split_front_matter(text, source)
+    deep = nesting_problems(split.body, source, split.body_line)
+    if deep:
+        raise NoteError(deep)
     problems = Problems()
     meta = None
     try:
@@ -50,6 +58,8 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
         problems.extend(exc.problems)
     document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
     problems.extend(body_problems.items)
+    language = meta.source_language if meta is not None else "en"
+    problems.extend(bidi_problems(text, source, language))
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document), problems.warnings

@@ -495,10 +495,19 @@ def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...]) -> tuple[m.Inline, ...]
     return tuple(n for n in out if not (isinstance(n, m.Text) and not n.text))
 
 
+def _too_deep(path: Path, line: int) -> Problems:
+    problems = Problems()
+    problems.add(path, line, "the Markdown nests too deep to be parsed: simplify the lists, quotes or emphasis")
+    return problems
+
+
 def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.Document, Problems]:
     """Parse the Markdown body of the note at ``path`` whose first line is ``first_line``."""
     md = _markdown()
-    md.convert(body)
+    try:
+        md.convert(body)
+    except RecursionError:
+        return m.Document(()), _too_deep(path, first_line)
     root: ET.Element = md.captured_root  # type: ignore[attr-defined]
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
@@ -553,7 +562,10 @@ def parse_inline(
     footnotes = next(e for e in md.registeredExtensions if e.__class__.__name__ == "FootnoteExtension")
     for key in footnote_keys:
         footnotes.setFootnote(key, "-")
-    md.convert(text)
+    try:
+        md.convert(text)
+    except RecursionError:
+        return (), _too_deep(path, line)
     root: ET.Element = md.captured_root  # type: ignore[attr-defined]
     converter = _Converter(path, assets, _Locator([text], line), list(md.htmlStash.rawHtmlBlocks))
     converter.line = line

@@ -524,9 +524,11 @@ class DocxRenderer:
             if where
             else f"Not translated: the {source} text is shown."
         )
-        self.doc.add_comment(
+        comment = self.doc.add_comment(
             [Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=text, author="conceptnotes", initials="CN"
         )
+        # python-docx dates a comment with the clock: the note's date keeps the DOCX reproducible
+        comment._comment_elm.date = dt.datetime.combine(created(self.note), dt.time(0, 0), tzinfo=dt.UTC)
 
     def footnote_ref(self, paragraph: Paragraph, n: m.FootnoteRef, target) -> None:
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number

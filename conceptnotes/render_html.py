@@ -8,6 +8,7 @@ undefined variable is an error.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass
 from functools import cache
@@ -129,8 +130,14 @@ def direction(lang: str) -> str:
 
 
 def created(note: Note) -> dt.date:
-    """The document's date: the note's date of issue, else the first day of the event."""
-    return note.meta.date or note.meta.event.start
+    """The document's date: the note's date of issue, else ``SOURCE_DATE_EPOCH`` when set,
+    else the first day of the event; never the clock."""
+    if note.meta.date:
+        return note.meta.date
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
+    return note.meta.event.start
 
 
 def author(note: Note) -> str:

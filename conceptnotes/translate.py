@@ -23,6 +23,7 @@ from babel.messages.mofile import write_mo
 
 from . import catalogs, labels
 from . import model as m
+from .characters import nesting_problems
 from .errors import NoteError, Problem, Problems
 from .markdown_parse import parse_inline, walk_inlines
 from .segments import map_document, renumber_footnotes, to_markdown, translate_meta
@@ -127,8 +128,14 @@ class _Translator:
         msgid = to_markdown(source)
         translation, po_line = self.lookup(msgid, line)
         if translation is None:
-            where = f"{self.path}:{po_line}" if po_line else str(self.path)
+            # named from the project folder, so the DOCX comment is the same on every machine
+            name = self.path.relative_to(self.path.parents[3]) if len(self.path.parents) > 3 else self.path
+            where = f"{name}:{po_line}" if po_line else str(name)
             return (m.Untranslated(source, self.note.meta.source_language, where),)
+        deep = nesting_problems(translation, self.path, po_line)
+        if deep:
+            self.problems.extend(deep)
+            return source
         parsed, problems = parse_inline(translation, self.path, po_line, self.note.assets, self.keys)
         self.problems.extend(problems.items)
         for message in compare(signature(source), signature(parsed)):
@@ -149,21 +156,22 @@ def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable
     if lang == "en":
         return (lambda s: s), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
-    catalog, problems = load_catalog(path, lang)
-    if problems:
-        raise NoteError(problems)
+    catalog, checks = load_catalog(path, lang)
+    problems: list[Problem] = []
     fallbacks = []
-    wanted = [*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(), labels.PAGE_OF_PAGES]
+    wanted = [*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(), labels.PAGE_OF_PAGES,
+              labels.EVENT_PLACE, labels.EVENT_VENUE, labels.EVENT_LINE]
     for msgid in wanted:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
             line = (message.lineno or 0) if message is not None else 0
-            fallbacks.append(
-                Problem(str(path), line, f"label '{msgid}' is {state}; the English is used", warning=not strict)
-            )
+            fallbacks.append(Problem(str(path), line, f"label '{msgid}' is {state}; the English is used",
+                                     warning=not strict))
         elif message is not None:
             for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
                 problems.append(Problem(str(path), message.lineno or 0, text))
+    # our own words first, then what Babel's checkers and msgfmt say of the same entries
+    problems += checks
     if problems:
         raise NoteError(problems)
     translations = compile_catalog(catalog) if catalog is not None else gettext.NullTranslations()
