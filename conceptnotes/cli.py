@@ -251,6 +251,14 @@ def main(argv: list[str] | None = None) -> int:
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("interrupted: the previous outputs are unchanged", file=sys.stderr)
+        return 130
+    except OSError as exc:  # writing the outputs: a full disk, a read-only folder
+        where = f" {display_path(exc.filename)}" if exc.filename else ""
+        print(f"error: cannot write{where}: {exc.strerror or exc}; the previous outputs are unchanged",
+              file=sys.stderr)
+        return 1
     except NoteError as exc:
         _report(exc.problems)
         count = len(exc.problems)

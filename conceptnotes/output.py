@@ -47,6 +47,9 @@ def stage(path: Path, data: bytes) -> Path:
             handle.flush()
             os.fsync(handle.fileno())
         os.chmod(temp, 0o644)
+    except OSError as exc:
+        Path(temp).unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the output, not the temporary
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise

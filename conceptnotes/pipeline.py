@@ -18,12 +18,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import catalogs, fonts
+from .docx_template import DOCX_TEMPLATE, check_template
 from .errors import NoteError, Problem, Problems, UsageError
 from .frontmatter import LANGUAGES
 from .loader import find_notes, load_note
 from .markdown_parse import iter_texts
 from .model import Note, Rendered
-from .output import commit, finish, locked, remove_stale_temporaries, stage
+from .output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
 from .render_html import TEMPLATE_DIR
 from .translate import Localized, localize
 
@@ -180,6 +181,7 @@ def check(
     if strict:  # every warning is an error, and all are reported together
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
         warnings = []
+    problems.extend(check_template(TEMPLATE_DIR / DOCX_TEMPLATE))
     documents = []
     for note in notes:
         for lang in languages_of(note, langs):
@@ -338,25 +340,32 @@ def build(
                 entries[name] = entry
                 todo.append(job)
         results = render_all(todo, jobs or os.cpu_count() or 1, progress)
-        staged = []
-        built = []
-        for index, job in enumerate(todo):
-            rendered, seconds = results[index]
-            staged.append((stage(job.path, rendered.data), job.path))
-            name = str(job.path.relative_to(out))
-            entries[name].update(sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data),
-                                 pages=rendered.pages)
-            built.append(Built(job.path, len(rendered.data), seconds, rendered.pages, True))
-        for job in planned:
-            if job not in todo:
-                entry = entries[str(job.path.relative_to(out))]
-                built.append(Built(job.path, entry["size"], 0.0, entry["pages"], False))
-        kept = {name: entry for name, entry in previous.items() if name not in entries and (out / name).is_file()}
-        record = {"format_version": manifest.FORMAT_VERSION, "official": official, "strict": strict,
-                  "tools": manifest.tool_versions(), "outputs": {**kept, **entries}}
-        data = manifest.dump(record)
-        current = out / manifest.MANIFEST
-        if staged or not current.is_file() or current.read_bytes() != data:
-            commit(out, staged, data)
+        staged: list[tuple[Path, Path]] = []
+        try:
+            built = []
+            for index, job in enumerate(todo):
+                rendered, seconds = results[index]
+                staged.append((stage(job.path, rendered.data), job.path))
+                name = str(job.path.relative_to(out))
+                entries[name].update(sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data),
+                                     pages=rendered.pages)
+                built.append(Built(job.path, len(rendered.data), seconds, rendered.pages, True))
+            for job in planned:
+                if job not in todo:
+                    entry = entries[str(job.path.relative_to(out))]
+                    built.append(Built(job.path, entry["size"], 0.0, entry["pages"], False))
+            kept = {name: entry for name, entry in previous.items() if name not in entries and (out / name).is_file()}
+            record = {"format_version": manifest.FORMAT_VERSION, "official": official, "strict": strict,
+                      "tools": manifest.tool_versions(), "outputs": {**kept, **entries}}
+            data = manifest.dump(record)
+            current = out / manifest.MANIFEST
+            if staged or not current.is_file() or current.read_bytes() != data:
+                commit(out, staged, data)
+        except BaseException:
+            # failed before the journal (a full disk, Ctrl-C): the previous outputs stand
+            if not (out / PENDING).exists():
+                for temp, _ in staged:
+                    temp.unlink(missing_ok=True)
+            raise
     order = {job.path: n for n, job in enumerate(planned)}
     return sorted(built, key=lambda b: order[b.path]), warnings

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,13 +25,13 @@ from docx.text.run import Run
 
 from . import fonts, labels, ooxml
 from . import model as m
+from .docx_template import DOCX_TEMPLATE, check_template
 from .errors import NoteError, Problem
 from .formatting import format_day
 from .markdown_parse import block_inlines, walk_inlines
 from .render_html import RTL_LANGUAGES, TEMPLATE_DIR, as_localized, author, created
 from .translate import Localized
 
-DOCX_TEMPLATE = "reference.docx"
 REQUIRED_STYLES = (
     "Body Text",
     "Title",
@@ -89,6 +90,9 @@ class _PartHolder:
 
 class DocxRenderer:
     def __init__(self, localized: Localized, template: Path) -> None:
+        problems = check_template(template)
+        if problems:
+            raise NoteError(problems)
         self.note = localized.note
         self.lang = localized.lang
         self.gettext = localized.gettext
@@ -266,7 +270,6 @@ class DocxRenderer:
         Word may split a placeholder over several runs; the paragraph's text is taken
         whole and written again with the first run's formatting.
         """
-        import re
 
         runs = paragraph._p.findall(qn("w:r"))
         rpr = runs[0].find(qn("w:rPr")) if runs else None

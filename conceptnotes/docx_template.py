@@ -1,0 +1,65 @@
+"""Checks on the Word template before python-docx opens it.
+
+The template is a file from outside the code (an editor restyles it in Word), so it is
+treated as input: size, entry count and compression ratio are bounded (a zip bomb),
+macros are refused, and so is any relationship to an external resource (a remote
+template, image or OLE object that Word or LibreOffice would fetch).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from .errors import Problem
+
+DOCX_TEMPLATE = "reference.docx"
+MAX_TEMPLATE_BYTES = 20_000_000
+MAX_TEMPLATE_ENTRIES = 500
+MAX_TEMPLATE_UNPACKED = 100_000_000
+MAX_COMPRESSION_RATIO = 100
+
+
+def check_template(path: Path) -> list[Problem]:
+    """What makes a DOCX template unsafe to open: a zip bomb, macros, links out of the file."""
+    import zipfile
+
+    def problem(message: str) -> list[Problem]:
+        return [Problem(str(path), 0, f"DOCX template refused: {message}")]
+
+    if not path.is_file():
+        return problem("the file is missing")
+    if path.stat().st_size > MAX_TEMPLATE_BYTES:
+        return problem(f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+    try:
+        archive = zipfile.ZipFile(path)
+    except (zipfile.BadZipFile, OSError) as exc:
+        return problem(f"not a DOCX (zip) file: {exc}")
+    with archive:
+        entries = archive.infolist()
+        if len(entries) > MAX_TEMPLATE_ENTRIES:
+            return problem(f"{len(entries)} entries (at most {MAX_TEMPLATE_ENTRIES})")
+        unpacked = sum(e.file_size for e in entries)
+        if unpacked > MAX_TEMPLATE_UNPACKED:
+            return problem(f"unpacks to {unpacked // 1_000_000} MB (at most {MAX_TEMPLATE_UNPACKED // 1_000_000})")
+        for entry in entries:
+            if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
+                return problem(f"'{entry.filename}' is compressed {entry.file_size // entry.compress_size} to 1"
+                               f" (at most {MAX_COMPRESSION_RATIO}): a zip bomb?")
+        names = {e.filename for e in entries}
+        if any(name.lower().endswith("vbaproject.bin") or "vbadata" in name.lower() for name in names):
+            return problem("it contains macros (vbaProject.bin)")
+        try:
+            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
+        except KeyError:
+            return problem("no [Content_Types].xml")
+        if "macroEnabled" in types or "vbaProject" in types:
+            return problem("it is a macro-enabled document")
+        for name in sorted(n for n in names if n.endswith(".rels")):
+            rels = archive.read(name).decode("utf-8", "replace")
+            if re.search(r'TargetMode\s*=\s*"External"', rels):
+                target = re.search(r'Target\s*=\s*"([^"]*)"[^>]*TargetMode\s*=\s*"External"|'
+                                   r'TargetMode\s*=\s*"External"[^>]*Target\s*=\s*"([^"]*)"', rels)
+                shown = (target.group(1) or target.group(2)) if target else "?"
+                return problem(f"'{name}' links to an external resource ({shown})")
+    return []
