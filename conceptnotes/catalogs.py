@@ -25,7 +25,7 @@ from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
 from . import model as m
-from .characters import bidi_problems, check_characters
+from .characters import bidi_problems, check_characters, decode
 from .errors import NoteError, Problem, display_path
 from .segments import units
 
@@ -126,14 +126,7 @@ def load(path: Path, lang: str | None = None) -> Catalog:
     """Read a ``.po``; a syntax error or a wrong ``Language`` header is a NoteError at its line."""
     if path.stat().st_size > MAX_CATALOG_BYTES:
         raise NoteError.at(path, 0, f"the catalog is larger than {MAX_CATALOG_BYTES // 1_000_000} MB")
-    data = path.read_bytes()
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise NoteError.at(
-            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start})"
-        ) from None
+    text = decode(path.read_bytes(), path)
     bad = check_characters(text, path) + bidi_problems(text, path, lang or _header(text, "Language")[:2])
     bad += unterminated_strings(text, path)
     if bad:
@@ -174,7 +167,7 @@ def unterminated_strings(text: str, path: Path) -> list[Problem]:
         found = _STRING_LINE.match(line)
         if not found:
             continue
-        rest = line[found.end():]
+        rest = line[found.end() :]
         closed = re.match(r'(?:[^"\\]|\\.)*"', rest)
         if closed is None:
             problems.append(Problem(str(path), number, "end-of-line within string: close it with '\"'"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem
+from .errors import NoteError, Problem
 
 # Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -25,9 +25,15 @@ def bidi_problems(text: str, path: Path, lang: str, first_line: int = 1) -> list
     for match in BIDI_CONTROLS.finditer(text):
         line = first_line + text.count("\n", 0, match.start())
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(Problem(str(path), line, f"bidirectional control character U+{ord(match.group()):04X} is"
-                                " not allowed outside Arabic text: it can hide or reorder what the text says",
-                                column))
+        problems.append(
+            Problem(
+                str(path),
+                line,
+                f"bidirectional control character U+{ord(match.group()):04X} is"
+                " not allowed outside Arabic text: it can hide or reorder what the text says",
+                column,
+            )
+        )
     return problems
 
 
@@ -41,18 +47,27 @@ def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem
         markers = len(re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]+", prefix))
         runs = max((len(r) for r in re.findall(r"[*_\[\]]{2,}", line)), default=0)
         if markers > MAX_QUOTE_DEPTH:
-            problems.append(Problem(str(path), first_line + index,
-                                    f"{markers} list markers on one line: lists nested too deep"))
+            problems.append(
+                Problem(str(path), first_line + index, f"{markers} list markers on one line: lists nested too deep")
+            )
         elif runs > MAX_MARKUP_RUN:
-            problems.append(Problem(str(path), first_line + index,
-                                    f"a run of {runs} emphasis or bracket characters: too deep to parse"))
+            problems.append(
+                Problem(
+                    str(path), first_line + index, f"a run of {runs} emphasis or bracket characters: too deep to parse"
+                )
+            )
         elif quotes > MAX_QUOTE_DEPTH:
-            problems.append(Problem(str(path), first_line + index,
-                                    f"block quotes nested {quotes} deep (at most {MAX_QUOTE_DEPTH})"))
+            problems.append(
+                Problem(str(path), first_line + index, f"block quotes nested {quotes} deep (at most {MAX_QUOTE_DEPTH})")
+            )
         elif line.strip() and indent > MAX_INDENT:
-            problems.append(Problem(str(path), first_line + index,
-                                    f"indented {indent} spaces: lists nested too deep (at most {MAX_INDENT // 4}"
-                                    " levels)"))
+            problems.append(
+                Problem(
+                    str(path),
+                    first_line + index,
+                    f"indented {indent} spaces: lists nested too deep (at most {MAX_INDENT // 4} levels)",
+                )
+            )
         if len(problems) >= 5:
             break
     # Python-Markdown's inline patterns take quadratic time in unclosed brackets and the like
@@ -66,9 +81,14 @@ def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem
         for c in counts:
             counts[c] += line.count(c)
         if max(counts.values()) > MAX_MARKUP_PER_BLOCK:
-            problems.append(Problem(str(path), first_line + block_start,
-                                    f"more than {MAX_MARKUP_PER_BLOCK} markup characters ([ < * _ `) in one"
-                                    " paragraph: too many to parse in reasonable time"))
+            problems.append(
+                Problem(
+                    str(path),
+                    first_line + block_start,
+                    f"more than {MAX_MARKUP_PER_BLOCK} markup characters ([ < * _ `) in one"
+                    " paragraph: too many to parse in reasonable time",
+                )
+            )
             break
     return problems
 
@@ -93,3 +113,15 @@ def check_characters(text: str, path: Path, first_line: int = 1) -> list[Problem
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
         problems.append(Problem(str(path), line, illegal_character(match.group()) or "", column))
     return problems
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8, naming the line and byte offset of the first bad byte."""
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NoteError.at(
+            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
+        ) from None
+    return text.replace("\r\n", "\n")

@@ -163,22 +163,38 @@ def _jobs(value: str) -> int:
 
 
 def _render_options(sub: argparse.ArgumentParser) -> None:
-    sub.add_argument("--jobs", "-j", type=_jobs, default=None, metavar="N",
-                     help="documents rendered at once, in worker processes (default: the number of cores)")
-    sub.add_argument("--pdf-variant", default="pdf/ua-1", choices=PDF_VARIANTS, metavar="VARIANT",
-                     help="pdf/ua-1 (tagged, accessible; the default), or pdf/a-3b / pdf/a-3u (archival, with"
-                     " the note's source files attached)")
+    sub.add_argument(
+        "--jobs",
+        "-j",
+        type=_jobs,
+        default=None,
+        metavar="N",
+        help="documents rendered at once, in worker processes (default: the number of cores)",
+    )
+    sub.add_argument(
+        "--pdf-variant",
+        default="pdf/ua-1",
+        choices=PDF_VARIANTS,
+        metavar="VARIANT",
+        help="pdf/ua-1 (tagged, accessible; the default), or pdf/a-3b / pdf/a-3u (archival, with"
+        " the note's source files attached)",
+    )
 
 
 def _add_official_and_verify(commands) -> None:
-    o = commands.add_parser("official", help="the official build: every note, language and format, strictly",
-                            description="Build every note in every language and format with every warning an"
-                            " error, write output/manifest.json, and publish nothing new if anything is wrong.")
+    o = commands.add_parser(
+        "official",
+        help="the official build: every note, language and format, strictly",
+        description="Build every note in every language and format with every warning an"
+        " error, write output/manifest.json, and publish nothing new if anything is wrong.",
+    )
     o.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
     _render_options(o)
-    v = commands.add_parser("verify", help="check the outputs against output/manifest.json",
-                            description="Check every output listed in the manifest: exit 1 naming any file that"
-                            " differs or is missing.")
+    v = commands.add_parser(
+        "verify",
+        help="check the outputs against output/manifest.json",
+        description="Check every output listed in the manifest: exit 1 naming any file that differs or is missing.",
+    )
     v.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
 
 
@@ -200,8 +216,16 @@ class _Progress:
 
 
 def _summary(built: list) -> None:
-    rows = [(display_path(b.path), str(b.pages or ""), f"{b.size / 1024:.0f} KB",
-             f"{b.seconds:.1f} s" if b.fresh else "", "built" if b.fresh else "up to date") for b in built]
+    rows = [
+        (
+            display_path(b.path),
+            str(b.pages or ""),
+            f"{b.size / 1024:.0f} KB",
+            f"{b.seconds:.1f} s" if b.fresh else "",
+            "built" if b.fresh else "up to date",
+        )
+        for b in built
+    ]
     header = ("document", "pages", "size", "time", "status")
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
     line = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{widths[i]}}}" for i in range(4)) + "  {}"
@@ -240,9 +264,17 @@ def main(argv: list[str] | None = None) -> int:
         progress = _Progress()
         official = args.command == "official"
         try:
-            built, warnings = build(folders, None if official else args.lang, FORMATS if official else args.format,
-                                    args.out, progress, strict=official or args.strict, variant=args.pdf_variant,
-                                    jobs=args.jobs, official=official)
+            built, warnings = build(
+                folders,
+                None if official else args.lang,
+                FORMATS if official else args.format,
+                args.out,
+                progress,
+                strict=official or args.strict,
+                variant=args.pdf_variant,
+                jobs=args.jobs,
+                official=official,
+            )
         finally:
             progress.close()
     except UsageError as exc:
@@ -256,8 +288,7 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except OSError as exc:  # writing the outputs: a full disk, a read-only folder
         where = f" {display_path(exc.filename)}" if exc.filename else ""
-        print(f"error: cannot write{where}: {exc.strerror or exc}; the previous outputs are unchanged",
-              file=sys.stderr)
+        print(f"error: cannot write{where}: {exc.strerror or exc}; the previous outputs are unchanged", file=sys.stderr)
         return 1
     except NoteError as exc:
         _report(exc.problems)

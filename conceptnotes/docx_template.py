@@ -44,8 +44,10 @@ def check_template(path: Path) -> list[Problem]:
             return problem(f"unpacks to {unpacked // 1_000_000} MB (at most {MAX_TEMPLATE_UNPACKED // 1_000_000})")
         for entry in entries:
             if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
-                return problem(f"'{entry.filename}' is compressed {entry.file_size // entry.compress_size} to 1"
-                               f" (at most {MAX_COMPRESSION_RATIO}): a zip bomb?")
+                return problem(
+                    f"'{entry.filename}' is compressed {entry.file_size // entry.compress_size} to 1"
+                    f" (at most {MAX_COMPRESSION_RATIO}): a zip bomb?"
+                )
         names = {e.filename for e in entries}
         if any(name.lower().endswith("vbaproject.bin") or "vbadata" in name.lower() for name in names):
             return problem("it contains macros (vbaProject.bin)")
@@ -58,8 +60,11 @@ def check_template(path: Path) -> list[Problem]:
         for name in sorted(n for n in names if n.endswith(".rels")):
             rels = archive.read(name).decode("utf-8", "replace")
             if re.search(r'TargetMode\s*=\s*"External"', rels):
-                target = re.search(r'Target\s*=\s*"([^"]*)"[^>]*TargetMode\s*=\s*"External"|'
-                                   r'TargetMode\s*=\s*"External"[^>]*Target\s*=\s*"([^"]*)"', rels)
+                target = re.search(
+                    r'Target\s*=\s*"([^"]*)"[^>]*TargetMode\s*=\s*"External"|'
+                    r'TargetMode\s*=\s*"External"[^>]*Target\s*=\s*"([^"]*)"',
+                    rels,
+                )
                 shown = (target.group(1) or target.group(2)) if target else "?"
                 return problem(f"'{name}' links to an external resource ({shown})")
     return []

@@ -268,8 +268,12 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
         fields = re.findall(r"\{([^{}]*)\}", value)
         unknown = [f for f in fields if f not in FILE_NAME_FIELDS]
         if unknown:
-            r.error(node, f"'file_name' has an unknown field {{{unknown[0]}}} (known: "
-                    + ", ".join(f"{{{f}}}" for f in FILE_NAME_FIELDS) + ")")
+            r.error(
+                node,
+                f"'file_name' has an unknown field {{{unknown[0]}}} (known: "
+                + ", ".join(f"{{{f}}}" for f in FILE_NAME_FIELDS)
+                + ")",
+            )
             return None
         if not {"lang", "letter", "job"} & set(fields):
             r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
@@ -331,8 +335,11 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
         if "{job}" in name and langs:
             missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
             if missing:
-                r.problems.add(path, values["__line__file_name"],
-                               f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}")
+                r.problems.add(
+                    path,
+                    values["__line__file_name"],
+                    f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}",
+                )
     r.problems.raise_if_errors()
     assert values is not None
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}

@@ -87,13 +87,11 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
     """Merge templates into the languages' catalogs; with ``check``, write nothing and report stale ones."""
     problems, written = Problems(), []
     for path, template, lang in _plans(notes, locales):
-        existing = None
-        if path.is_file():
-            try:
-                existing = catalogs.load(path, lang)
-            except NoteError as exc:
-                problems.extend(exc.problems)
-                continue
+        try:
+            existing = _existing(path, lang)
+        except NoteError as exc:
+            problems.extend(exc.problems)
+            continue
         if check:
             stale = _stale(template, existing)
             if stale:
@@ -102,6 +100,11 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
         merged = catalogs.merge(template, existing, lang)
         written.append(_write(path, catalogs.dump(merged)))
     return written, problems
+
+
+def _existing(path: Path, lang: str) -> Catalog | None:
+    """The catalog at ``path``, or None when there is none yet."""
+    return catalogs.load(path, lang) if path.is_file() else None
 
 
 def _stale(template: Catalog, catalog: Catalog | None) -> str:
@@ -123,13 +126,10 @@ def statuses(notes: list[Note], locales: Path | None = None) -> tuple[list[catal
         where = locales or catalogs.locales_dir(note)
         template = catalogs.extract(note)
         for lang in target_languages(note):
-            path = catalogs.catalog_path(where, lang, note.id)
-            catalog = None
-            if path.is_file():
-                try:
-                    catalog = catalogs.load(path, lang)
-                except NoteError as exc:
-                    problems.extend(exc.problems)
-                    continue
+            try:
+                catalog = _existing(catalogs.catalog_path(where, lang, note.id), lang)
+            except NoteError as exc:
+                problems.extend(exc.problems)
+                continue
             out.append(catalogs.status(note.id, lang, template, catalog))
     return out, problems

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from . import model as m
-from .characters import bidi_problems, check_characters, nesting_problems
+from .characters import bidi_problems, check_characters, decode, nesting_problems
 from .errors import NoteError, Problem, Problems
 from .frontmatter import read_meta, split_front_matter
 from .markdown_parse import parse_body
@@ -14,18 +14,6 @@ from .markdown_parse import parse_body
 NOTE_FILE = "note.md"
 MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
-
-
-def decode(data: bytes, path: Path) -> str:
-    """Decode UTF-8, naming the line and byte offset of the first bad byte."""
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data.count(b"\n", 0, exc.start) + 1
-        raise NoteError.at(
-            path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
-        ) from None
-    return text.replace("\r\n", "\n")
 
 
 def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
@@ -40,8 +28,12 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
         )
     size = source.stat().st_size
     if size > MAX_NOTE_BYTES:
-        raise NoteError.at(source, 0, f"the note is {size / 1e6:.1f} MB; a note may have at most"
-                           f" {MAX_NOTE_BYTES // 1_000_000} MB (put large material in separate documents)")
+        raise NoteError.at(
+            source,
+            0,
+            f"the note is {size / 1e6:.1f} MB; a note may have at most"
+            f" {MAX_NOTE_BYTES // 1_000_000} MB (put large material in separate documents)",
+        )
     text = decode(source.read_bytes(), source)
     bad = check_characters(text, source)
     if bad:

@@ -113,16 +113,23 @@ def code_fingerprint() -> str:
 
 def quick_key(inputs: dict[str, str], lang: str, fmt: str, options: dict[str, object]) -> str:
     """Digest of the raw inputs and options: equal to the last build's, nothing needs reading."""
-    payload = {"inputs": inputs, "lang": lang, "format": fmt, "options": options, "tools": tool_versions(),
-               "code": code_fingerprint()}
+    payload = {
+        "inputs": inputs,
+        "lang": lang,
+        "format": fmt,
+        "options": options,
+        "tools": tool_versions(),
+        "code": code_fingerprint(),
+    }
     return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
 def fingerprint(value: object) -> object:
     """A JSON-able digest source of a model value, without source lines or local paths."""
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {f.name: fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value)
-                  if f.name not in _NOT_CONTENT}
+        fields = {
+            f.name: fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _NOT_CONTENT
+        }
         return [type(value).__name__, fields]
     if isinstance(value, tuple | list):
         return [fingerprint(v) for v in value]
@@ -138,9 +145,17 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     from . import labels
 
     gettext, meta = localized.gettext, localized.note.meta
-    shown_labels = [gettext(message) for message in (*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(),
-                                                     labels.PAGE_OF_PAGES, labels.EVENT_PLACE, labels.EVENT_VENUE,
-                                                     labels.EVENT_LINE)]
+    shown_labels = [
+        gettext(message)
+        for message in (
+            *labels.DISTRIBUTION.values(),
+            *labels.ORIGINAL.values(),
+            labels.PAGE_OF_PAGES,
+            labels.EVENT_PLACE,
+            labels.EVENT_VENUE,
+            labels.EVENT_LINE,
+        )
+    ]
     # the note's and catalogs' bytes are not part of the key: their text is, through the model
     files = {k: v for k, v in inputs.items() if not k.endswith((".md", ".po"))}
     payload = {
@@ -190,8 +205,9 @@ def verify(out: Path) -> tuple[int, list[Problem]]:
             continue
         actual = hashlib.sha256(target.read_bytes()).hexdigest()
         if actual != entry.get("sha256"):
-            problems.append(Problem(str(target), 0, f"differs from the manifest: SHA-256 {actual}, expected"
-                                    f" {entry.get('sha256')}"))
+            problems.append(
+                Problem(str(target), 0, f"differs from the manifest: SHA-256 {actual}, expected {entry.get('sha256')}")
+            )
         elif target.stat().st_size != entry.get("size"):
             problems.append(Problem(str(target), 0, "differs from the manifest in size"))
     return len(outputs), problems

@@ -113,8 +113,9 @@ def locked(out: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "unknown"
-            raise BuildLocked(f"another build (process {holder}) is writing to {out}; try again when it"
-                              " has finished") from None
+            raise BuildLocked(
+                f"another build (process {holder}) is writing to {out}; try again when it has finished"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
         yield

@@ -117,8 +117,9 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
     return []
 
 
-def plan(documents: list[Localized], formats: tuple[str, ...], out: Path,
-         options: BuildOptions = BuildOptions()) -> list[Job]:
+def plan(
+    documents: list[Localized], formats: tuple[str, ...], out: Path, options: BuildOptions = BuildOptions()
+) -> list[Job]:
     jobs = []
     for localized in documents:
         note = localized.note
@@ -137,9 +138,13 @@ def output_name(note: Note, lang: str) -> str:
     document systems do, from its symbol or job number and the UN language letter.
     """
     pattern = note.meta.file_name or "{id}.{lang}"
-    values = {"id": note.id, "lang": lang, "letter": UN_LETTERS[lang],
-              "symbol": re.sub(r"[^\w.-]+", "_", note.meta.symbol).strip("_"),
-              "job": note.meta.job_numbers.get(lang, "")}
+    values = {
+        "id": note.id,
+        "lang": lang,
+        "letter": UN_LETTERS[lang],
+        "symbol": re.sub(r"[^\w.-]+", "_", note.meta.symbol).strip("_"),
+        "job": note.meta.job_numbers.get(lang, ""),
+    }
     return pattern.format(**values)
 
 
@@ -209,10 +214,14 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
     if note.assets.is_dir():
         files += sorted(p for p in note.assets.rglob("*") if p.is_file())
     locales = catalogs.locales_dir(note)
-    files += [p for p in (catalogs.catalog_path(locales, lang, note.id),
-                          catalogs.catalog_path(locales, lang, catalogs.LABELS)) if p.is_file()]
-    return tuple((str(p.relative_to(p.parents[2] if p.suffix == ".po" else note.folder)), p.read_bytes())
-                 for p in files)
+    files += [
+        p
+        for p in (catalogs.catalog_path(locales, lang, note.id), catalogs.catalog_path(locales, lang, catalogs.LABELS))
+        if p.is_file()
+    ]
+    return tuple(
+        (str(p.relative_to(p.parents[2] if p.suffix == ".po" else note.folder)), p.read_bytes()) for p in files
+    )
 
 
 def render(job: Job) -> Rendered:
@@ -296,8 +305,12 @@ def build(
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()
     notes, _ = load_notes(folders)
-    targets = [(note, lang, fmt, out / note.id / f"{output_name(note, lang)}.{fmt}")
-               for note in notes for lang in languages_of(note, langs) for fmt in formats]
+    targets = [
+        (note, lang, fmt, out / note.id / f"{output_name(note, lang)}.{fmt}")
+        for note in notes
+        for lang in languages_of(note, langs)
+        for fmt in formats
+    ]
     if not targets:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     with locked(out):
@@ -305,9 +318,12 @@ def build(
         remove_stale_temporaries(out)
         previous = manifest.read(out)["outputs"]
         raw = {(note.id, lang): manifest.inputs_of(note, lang, TEMPLATE_DIR) for note, lang, _, _ in targets}
-        quick = {path: manifest.quick_key(raw[note.id, lang], lang, fmt,
-                                          {"variant": variant if fmt == "pdf" else "", "strict": strict})
-                 for note, lang, fmt, path in targets}
+        quick = {
+            path: manifest.quick_key(
+                raw[note.id, lang], lang, fmt, {"variant": variant if fmt == "pdf" else "", "strict": strict}
+            )
+            for note, lang, fmt, path in targets
+        }
 
         def unchanged(path: Path) -> dict | None:
             old = previous.get(str(path.relative_to(out)))
@@ -316,9 +332,18 @@ def build(
             return None
 
         if all((old := unchanged(path)) and old.get("quick") == quick[path] for *_, path in targets) and (
-                manifest.read(out).get("official") == official or not official):
-            return [Built(path, previous[str(path.relative_to(out))]["size"], 0.0,
-                          previous[str(path.relative_to(out))]["pages"], False) for *_, path in targets], []
+            manifest.read(out).get("official") == official or not official
+        ):
+            return [
+                Built(
+                    path,
+                    previous[str(path.relative_to(out))]["size"],
+                    0.0,
+                    previous[str(path.relative_to(out))]["pages"],
+                    False,
+                )
+                for *_, path in targets
+            ], []
 
         documents, warnings = check(folders, langs, strict=strict, render=False)
         planned = plan(documents, formats, out, BuildOptions(strict=strict, variant=variant))
@@ -329,8 +354,14 @@ def build(
             found = raw[note.id, lang]
             key = manifest.output_key(job.localized, job.fmt, {"variant": variant if job.fmt == "pdf" else ""}, found)
             name = str(job.path.relative_to(out))
-            entry = {"note": note.id, "lang": lang, "format": job.fmt, "key": key, "quick": quick[job.path],
-                     "inputs": found}
+            entry = {
+                "note": note.id,
+                "lang": lang,
+                "format": job.fmt,
+                "key": key,
+                "quick": quick[job.path],
+                "inputs": found,
+            }
             if job.fmt == "pdf":
                 entry["variant"] = variant
             old = unchanged(job.path)
@@ -347,16 +378,22 @@ def build(
                 rendered, seconds = results[index]
                 staged.append((stage(job.path, rendered.data), job.path))
                 name = str(job.path.relative_to(out))
-                entries[name].update(sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data),
-                                     pages=rendered.pages)
+                entries[name].update(
+                    sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data), pages=rendered.pages
+                )
                 built.append(Built(job.path, len(rendered.data), seconds, rendered.pages, True))
             for job in planned:
                 if job not in todo:
                     entry = entries[str(job.path.relative_to(out))]
                     built.append(Built(job.path, entry["size"], 0.0, entry["pages"], False))
             kept = {name: entry for name, entry in previous.items() if name not in entries and (out / name).is_file()}
-            record = {"format_version": manifest.FORMAT_VERSION, "official": official, "strict": strict,
-                      "tools": manifest.tool_versions(), "outputs": {**kept, **entries}}
+            record = {
+                "format_version": manifest.FORMAT_VERSION,
+                "official": official,
+                "strict": strict,
+                "tools": manifest.tool_versions(),
+                "outputs": {**kept, **entries},
+            }
             data = manifest.dump(record)
             current = out / manifest.MANIFEST
             if staged or not current.is_file() or current.read_bytes() != data:

@@ -157,16 +157,7 @@ class DocxRenderer:
         ooxml.set_default_language(self.doc, lang["val"], lang["eastAsia"], lang["bidi"])
         roots = [self.doc.element.body, self.footnotes.element]
         for section in self.doc.sections:
-            for part in (
-                section.header,
-                section.first_page_header,
-                section.even_page_header,
-                section.footer,
-                section.first_page_footer,
-                section.even_page_footer,
-            ):
-                if not part.is_linked_to_previous:
-                    roots.append(part._element)
+            roots += [part._element for part in _headers_footers(section)]
             if self.rtl:
                 ooxml.set_section_bidi(section._sectPr)
         for root in roots:
@@ -250,16 +241,7 @@ class DocxRenderer:
             "date": format_day(meta.date, self.lang) if meta.date else "",
         }
         for section in self.doc.sections:
-            for part in (
-                section.header,
-                section.first_page_header,
-                section.even_page_header,
-                section.footer,
-                section.first_page_footer,
-                section.even_page_footer,
-            ):
-                if part.is_linked_to_previous:
-                    continue
+            for part in _headers_footers(section):
                 for paragraph in part.paragraphs:
                     if "{" in paragraph.text:
                         self._fill_placeholders(paragraph, values)
@@ -568,6 +550,19 @@ class DocxRenderer:
         line = self.line
         self.blocks(sink, footnote.blocks, in_footnote=True)
         self.line = line
+
+
+def _headers_footers(section) -> list:
+    """The headers and footers a section defines (not those it takes from the one before)."""
+    parts = (
+        section.header,
+        section.first_page_header,
+        section.even_page_header,
+        section.footer,
+        section.first_page_footer,
+        section.even_page_footer,
+    )
+    return [part for part in parts if not part.is_linked_to_previous]
 
 
 def _rpr(style_id: str):

@@ -102,9 +102,14 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
     try:
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
-        return template.render(**context(localized), unsupported=unsupported, image_url=image_url,
-                               gettext=localized.gettext, _=localized.gettext,
-                               ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p))
+        return template.render(
+            **context(localized),
+            unsupported=unsupported,
+            image_url=image_url,
+            gettext=localized.gettext,
+            _=localized.gettext,
+            ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p),
+        )
     except jinja2.TemplateSyntaxError as exc:
         raise NoteError(
             Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")

@@ -102,8 +102,14 @@ def render_pdf(
         document = html_doc.render(**options)
         moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
         files = [
-            weasyprint.Attachment(file_obj=io.BytesIO(data), name=name, created=moment, modified=moment,
-                                  relationship="Source", description=name)
+            weasyprint.Attachment(
+                file_obj=io.BytesIO(data),
+                name=name,
+                created=moment,
+                modified=moment,
+                relationship="Source",
+                description=name,
+            )
             for name, data in attachments
         ]
         identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()

@@ -159,14 +159,21 @@ def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable
     catalog, checks = load_catalog(path, lang)
     problems: list[Problem] = []
     fallbacks = []
-    wanted = [*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(), labels.PAGE_OF_PAGES,
-              labels.EVENT_PLACE, labels.EVENT_VENUE, labels.EVENT_LINE]
+    wanted = [
+        *labels.DISTRIBUTION.values(),
+        *labels.ORIGINAL.values(),
+        labels.PAGE_OF_PAGES,
+        labels.EVENT_PLACE,
+        labels.EVENT_VENUE,
+        labels.EVENT_LINE,
+    ]
     for msgid in wanted:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
             line = (message.lineno or 0) if message is not None else 0
-            fallbacks.append(Problem(str(path), line, f"label '{msgid}' is {state}; the English is used",
-                                     warning=not strict))
+            fallbacks.append(
+                Problem(str(path), line, f"label '{msgid}' is {state}; the English is used", warning=not strict)
+            )
         elif message is not None:
             for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
                 problems.append(Problem(str(path), message.lineno or 0, text))

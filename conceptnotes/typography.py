@@ -16,10 +16,14 @@ NBSP, NNBSP = "\u00a0", "\u202f"
 
 
 def french(text: str) -> str:
-    text = re.sub(r"(?<=\w)[ \u00a0\u202f]*([;!?]+)(?=\s|$|[»)])|[ \u00a0\u202f]+([;!?]+)(?=\s|$|[»)])",
-                  lambda g: NNBSP + (g.group(1) or g.group(2)), text)
-    text = re.sub(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)|^[ \u00a0\u202f]+:(?=\s|$)|(?<=\s)[ \u00a0\u202f]*:(?=\s)",
-                  NBSP + ":", text)
+    text = re.sub(
+        r"(?<=\w)[ \u00a0\u202f]*([;!?]+)(?=\s|$|[»)])|[ \u00a0\u202f]+([;!?]+)(?=\s|$|[»)])",
+        lambda g: NNBSP + (g.group(1) or g.group(2)),
+        text,
+    )
+    text = re.sub(
+        r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)|^[ \u00a0\u202f]+:(?=\s|$)|(?<=\s)[ \u00a0\u202f]*:(?=\s)", NBSP + ":", text
+    )
     text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
     text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
     return text
