@@ -151,3 +151,57 @@ def test_normalize_zip_fixes_order_and_times():
     assert {info.date_time for info in archive.infolist()} == {(2022, 5, 10, 0, 0, 0)}
     assert ooxml.normalize_zip(data, (2022, 5, 10, 0, 0, 0)) == data
     docx.Document(io.BytesIO(data))  # still a valid document
+
+
+def test_put_inserts_in_schema_order_and_reuses():
+    document = docx.Document()
+    run = document.add_paragraph().add_run("x")
+    rpr = run._r.get_or_add_rPr()
+    ooxml.put(rpr, "lang", ooxml.RPR_ORDER, val="fr-FR")
+    ooxml.put(rpr, "rStyle", ooxml.RPR_ORDER, val="Emphasis")
+    ooxml.put(rpr, "rtl", ooxml.RPR_ORDER)
+    again = ooxml.put(rpr, "lang", ooxml.RPR_ORDER, bidi="ar-SA")
+    assert [c.tag.rpartition("}")[2] for c in rpr] == ["rStyle", "rtl", "lang"]
+    assert (again.get(qn("w:val")), again.get(qn("w:bidi"))) == ("fr-FR", "ar-SA")
+
+
+def test_run_language_keeps_a_font_already_chosen():
+    document = docx.Document()
+    run = document.add_paragraph().add_run("强调")._r
+    ooxml.put(run.get_or_add_rPr(), "rFonts", ooxml.RPR_ORDER, eastAsia="Noto Sans CJK SC")
+    ooxml.set_run_language(run, {"ascii": "Times New Roman", "eastAsia": "Noto Serif CJK SC"},
+                           {"val": "en-GB", "eastAsia": "zh-CN"}, rtl=False)
+    fonts = run.rPr.find(qn("w:rFonts"))
+    assert (fonts.get(qn("w:ascii")), fonts.get(qn("w:eastAsia"))) == ("Times New Roman", "Noto Sans CJK SC")
+    assert run.rPr.find(qn("w:lang")).get(qn("w:eastAsia")) == "zh-CN"
+    assert run.rPr.find(qn("w:rtl")) is None
+
+
+def test_right_to_left_paragraph_section_and_table():
+    document = docx.Document()
+    paragraph = document.add_paragraph("نص", style="List Number")
+    paragraph.paragraph_format.space_after = 0
+    ooxml.set_paragraph_bidi(paragraph._p)
+    tags = [c.tag.rpartition("}")[2] for c in paragraph._p.pPr]
+    assert tags.index("bidi") < tags.index("spacing")  # schema order: bidi before spacing
+    ooxml.set_section_bidi(document.sections[0]._sectPr)
+    table = document.add_table(rows=1, cols=2)
+    ooxml.set_table_bidi(table._tbl)
+    again = reopen(document)
+    assert again.paragraphs[0]._p.pPr.find(qn("w:bidi")) is not None
+    assert again.sections[0]._sectPr.find(qn("w:bidi")) is not None
+    assert again.tables[0]._tbl.tblPr.find(qn("w:bidiVisual")) is not None
+
+
+def test_level_formats_change_only_the_levels_given():
+    from conceptnotes.render_html import TEMPLATE_DIR
+
+    document = docx.Document(str(TEMPLATE_DIR / "reference.docx"))
+    abstract = ooxml.style_abstract_num(document, "List Number")
+    ooxml.set_level_formats(document, abstract, {1: ("lowerLetter", "%2)")})
+    numbering = document.part.numbering_part.element
+    node = next(a for a in numbering.findall(qn("w:abstractNum")) if a.get(qn("w:abstractNumId")) == str(abstract))
+    levels = {int(lvl.get(qn("w:ilvl"))): lvl for lvl in node.findall(qn("w:lvl"))}
+    assert levels[1].find(qn("w:lvlText")).get(qn("w:val")) == "%2)"
+    assert levels[1].find(qn("w:numFmt")).get(qn("w:val")) == "lowerLetter"
+    assert levels[0].find(qn("w:lvlText")).get(qn("w:val")) != "%2)"
