@@ -1,8 +1,9 @@
-"""Typographic conventions of each language applied to translated text.
+"""Typographic conventions of each language applied to a document's text.
 
-French: a no-break space before ``:`` and a narrow no-break space before ``; ! ?``,
-and no-break spaces inside guillemets « ».  Only text nodes change, never code,
-link targets or image paths.
+Straight double quotes become the language's quotation marks ("..." is “...” in English,
+Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a no-break
+space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
+« ».  Only text nodes change, never code, link targets or image paths.
 """
 
 from __future__ import annotations
@@ -29,7 +30,24 @@ def french(text: str) -> str:
     return text
 
 
-RULES = {"fr": french}
+QUOTES = {"en": "“”", "es": "“”", "zh": "“”", "fr": "«»", "ru": "«»", "ar": "«»"}
+
+
+def quotes(text: str, lang: str) -> str:
+    """Paired straight double quotes as the language's quotation marks."""
+    opening, closing = QUOTES[lang]
+    return re.sub(r'"([^"\n]+)"', lambda g: opening + g.group(1) + closing, text)
+
+
+def _rule(lang: str):
+    def apply(text: str) -> str:
+        text = quotes(text, lang)
+        return french(text) if lang == "fr" else text
+
+    return apply
+
+
+RULES = {lang: _rule(lang) for lang in QUOTES}
 
 
 def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:

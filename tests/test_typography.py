@@ -1,0 +1,29 @@
+"""Quotation marks and spacing of each language."""
+
+from __future__ import annotations
+
+import pytest
+
+from conceptnotes import model as m
+from conceptnotes.typography import typeset
+
+
+@pytest.mark.parametrize(("lang", "expected"), [
+    ("en", "the “Virtual Dialogue” ended"),
+    ("es", "the “Virtual Dialogue” ended"),
+    ("zh", "the “Virtual Dialogue” ended"),
+    ("ru", "the «Virtual Dialogue» ended"),
+    ("ar", "the «Virtual Dialogue» ended"),
+    ("fr", "the «\u00a0Virtual Dialogue\u00a0» ended"),
+])  # fmt: skip
+def test_straight_quotes_become_the_language_s_marks(lang, expected):
+    assert typeset((m.Text('the "Virtual Dialogue" ended'),), lang) == (m.Text(expected),)
+
+
+def test_code_and_link_targets_keep_their_quotes():
+    nodes = (m.Code('say "hi"'), m.Link('https://x.org/?q="a"', (m.Text('"here"'),)))
+    assert typeset(nodes, "fr") == (m.Code('say "hi"'), m.Link('https://x.org/?q="a"', (m.Text("«\u00a0here\u00a0»"),)))
+
+
+def test_an_unpaired_quote_is_left_alone():
+    assert typeset((m.Text('5" screen'),), "en") == (m.Text('5" screen'),)
