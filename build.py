@@ -3,7 +3,10 @@
 
 import sys
 
-from conceptnotes.cli import main
-
 if __name__ == "__main__":
+    try:
+        from conceptnotes.cli import main
+    except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing was started
+        print("interrupted: the previous outputs are unchanged", file=sys.stderr)
+        sys.exit(130)
     sys.exit(main())

@@ -41,8 +41,9 @@ def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem
     """Block nesting deeper than a concept note needs (which would make the parser crawl)."""
     problems = []
     for index, line in enumerate(text.split("\n")):
+        line = line.expandtabs(4)  # a tab indents as four spaces in Markdown
         quotes = len(re.match(r"[ >]*", line).group().replace(" ", ""))
-        indent = len(line) - len(line.lstrip(" \t").lstrip())
+        indent = len(line) - len(line.lstrip())
         prefix = re.match(r"(?:(?:[-*+]|\d{1,9}[.)])[ \t]+)*", line.lstrip(" >")).group()
         markers = len(re.findall(r"(?:[-*+]|\d{1,9}[.)])[ \t]+", prefix))
         runs = max((len(r) for r in re.findall(r"[*_\[\]]{2,}", line)), default=0)

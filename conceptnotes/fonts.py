@@ -141,7 +141,8 @@ def covered(lang: str) -> frozenset[int]:
     return frozenset(points)
 
 
-IGNORABLE = "\u200b\u200c\u200d\u2060\u00ad\u200e\u200f"
+# Format characters (joiners, direction marks, embeddings, isolates) have no glyph.
+IGNORABLE = "\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
 
 def first_uncovered(text: str, lang: str) -> str | None:

@@ -64,6 +64,10 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed", event.start_mark)
+        tag = getattr(event, "tag", None)
+        if tag not in (None, "!"):
+            shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+            raise yaml.MarkedYAMLError(None, None, f"YAML tags ({shown}) are not allowed", event.start_mark)
         return super().compose_node(parent, index)
 
 

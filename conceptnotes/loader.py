@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -48,6 +49,7 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
         meta = read_meta(split.front, source, split.front_line)
     except NoteError as exc:
         problems.extend(exc.problems)
+    problems.extend(asset_link_problems(folder, source))
     document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
     problems.extend(body_problems.items)
     language = meta.source_language if meta is not None else "en"
@@ -55,6 +57,31 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document), problems.warnings
+
+
+def asset_link_problems(folder: Path, source: Path) -> list[Problem]:
+    """Symbolic links in (or as) the assets folder: they could publish any file of the machine."""
+    assets = folder / "assets"
+    if assets.is_symlink():
+        return [Problem(str(source), 0, "the assets/ folder is a symbolic link, which is not allowed")]
+    if not assets.is_dir():
+        return []
+    links = []
+    for root, dirs, files in os.walk(assets, followlinks=False):
+        for name in sorted(dirs + files):
+            if (Path(root) / name).is_symlink():
+                links.append(Problem(str(source), 0, f"assets/{(Path(root) / name).relative_to(assets)} is a"
+                                     " symbolic link, which is not allowed in assets/"))
+    return links
+
+
+def asset_files(note: m.Note) -> list[Path]:
+    """The regular files of a note's assets folder, links never followed."""
+    found = []
+    if note.assets.is_dir() and not note.assets.is_symlink():
+        for root, _, files in os.walk(note.assets, followlinks=False):
+            found += [Path(root) / name for name in files if not (Path(root) / name).is_symlink()]
+    return sorted(found)
 
 
 def find_notes(root: Path) -> list[Path]:

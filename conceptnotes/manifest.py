@@ -20,6 +20,7 @@ from pathlib import Path
 
 from . import catalogs, fonts
 from .errors import Problem
+from .loader import asset_files
 from .model import Note
 from .output import write_atomic
 from .translate import Localized
@@ -87,9 +88,7 @@ def _relative(path: Path) -> str:
 
 def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
-    files = [note.source]
-    if note.assets.is_dir():
-        files += sorted(p for p in note.assets.rglob("*") if p.is_file())
+    files = [note.source, *asset_files(note)]
     locales = catalogs.locales_dir(note)
     for domain in (note.id, catalogs.LABELS):
         path = catalogs.catalog_path(locales, lang, domain)

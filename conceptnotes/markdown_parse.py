@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+import warnings
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from functools import cache
@@ -157,12 +158,12 @@ class _Converter:
         return tuple(out)
 
     def block(self, el: ET.Element) -> m.Block | None:
-        self.check_attributes(el)
         tag = el.tag
         if tag == "div" and el.get("class") == "footnote":
             return None  # handled by footnotes()
         self.line = self.locate(el, leaf=tag not in _CONTAINERS)
         line = self.line
+        self.check_attributes(el)
         if tag == "p":
             return m.Paragraph(self.inlines(el), line, tuple((el.get("class") or "").split()))
         if tag in ("h1", "h2", "h3"):
@@ -262,20 +263,20 @@ class _Converter:
 
     # Inlines ----------------------------------------------------------------
 
-    def inlines(self, el: ET.Element) -> tuple[m.Inline, ...]:
+    def inlines(self, el: ET.Element, edges: bool = True) -> tuple[m.Inline, ...]:
         out: list[m.Inline] = list(self.text(el.text))
         for child in el:
             out.extend(self.inline(child))
             out.extend(self.text(child.tail))
-        return _strip(_merge(out))
+        return _strip(_merge(out), edges)
 
     def inline(self, el: ET.Element) -> list[m.Inline]:
         tag = el.tag
         self.check_attributes(el)
         if tag == "em":
-            return [m.Emphasis(self.inlines(el))]
+            return [m.Emphasis(self.inlines(el, edges=False))]
         if tag == "strong":
-            return [m.Strong(self.inlines(el))]
+            return [m.Strong(self.inlines(el, edges=False))]
         if tag == "code":  # Python-Markdown keeps code spans HTML-escaped
             return [m.Code(html.unescape(el.text or ""))]
         if tag == "br":
@@ -298,7 +299,7 @@ class _Converter:
 
     def link(self, el: ET.Element) -> m.Link:
         href = _deobfuscate((el.get("href") or "").strip())
-        children = self.inlines(el)
+        children = self.inlines(el, edges=False)
         if href.startswith("#"):
             pass  # checked against the headings' anchors once all are known
         elif not href.lower().startswith(LINK_SCHEMES):
@@ -319,6 +320,9 @@ class _Converter:
             inside = False
         if not src.startswith("assets/") or not inside or ".." in Path(src).parts:
             self.error(f"image '{src}' must be a file in the note's assets/ folder")
+            return None
+        if _through_link(target, self.assets):
+            self.error(f"image '{src}' must be a file in the note's assets/ folder (a symbolic link is not)")
             return None
         if target.is_symlink() or not target.is_file():
             self.error(
@@ -341,8 +345,6 @@ class _Converter:
         text = _deobfuscate(text)
         if RAW_HTML.search(text):
             text = RAW_HTML.sub(self.stashed, text)
-        for key in re.findall(r"\[\^([^\]\s]+)\]", text):
-            self.error(f"footnote [^{key}] is referenced but never defined")
         return [m.Text(text)] if text else []
 
     def stashed(self, match: re.Match) -> str:
@@ -403,6 +405,17 @@ def _generated_attribute(tag: str, name: str) -> bool:
     }
 
 
+def _through_link(target: Path, assets: Path) -> bool:
+    """Whether a path under assets/ (assets/ itself included) passes through a symbolic link."""
+    path = target
+    while True:
+        if path.is_symlink():
+            return True
+        if path == assets or path.parent == path:
+            return False
+        path = path.parent
+
+
 IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
@@ -415,7 +428,15 @@ def image_problem(path: Path) -> str | None:
     if path.stat().st_size > MAX_IMAGE_BYTES:
         return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
     try:
-        with Image.open(path) as image:
+        limit = Image.MAX_IMAGE_PIXELS
+        Image.MAX_IMAGE_PIXELS = None  # the pixels are bounded below, with a message of our own
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+                image = Image.open(path)  # reads the header only
+        finally:
+            Image.MAX_IMAGE_PIXELS = limit
+        with image:
             kind, (width, height) = image.format, image.size
             if kind not in IMAGE_FORMATS:
                 return f"is a {kind} picture: use PNG, JPEG or GIF"
@@ -424,7 +445,9 @@ def image_problem(path: Path) -> str | None:
             image.verify()
         with Image.open(path) as image:
             image.load()  # a truncated file fails here
-    except (UnidentifiedImageError, Image.DecompressionBombError):
+    except Image.DecompressionBombError:
+        return f"is too large (more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
+    except UnidentifiedImageError:
         return "is not a PNG, JPEG or GIF picture"
     except (OSError, SyntaxError, ValueError) as exc:
         return f"cannot be read: {exc}"
@@ -441,6 +464,12 @@ def _deobfuscate(text: str) -> str:
 def _align(cell: ET.Element) -> str:
     found = re.search(r"text-align:\s*(left|center|right)", cell.get("style") or "")
     return found.group(1) if found else ""
+
+
+def _footnote_calls(line: str) -> list[str]:
+    """Footnote calls written on a source line: not escaped, not in code, not definitions."""
+    line = re.sub(r"(`+).*?\1", "", line)
+    return [key for key in re.findall(r"(?<!\\)\[\^([^\]\s]+)\](?!:)", line)]
 
 
 def _cells(count: int) -> str:
@@ -485,13 +514,24 @@ def _merge(nodes: list[m.Inline]) -> list[m.Inline]:
     return out
 
 
-def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...]) -> tuple[m.Inline, ...]:
-    """Trim white space at the edges of a run of inlines and fold inner new lines."""
+def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...], edges: bool = True) -> tuple[m.Inline, ...]:
+    """Fold inner new lines; trim white space around line breaks and, for a block's whole
+    run (``edges``), at its ends.  Space inside emphasis or a link is text: kept."""
     out = [m.Text(re.sub(r"[ \t]*\n[ \t]*", " ", n.text)) if isinstance(n, m.Text) else n for n in _merge(list(nodes))]
-    if out and isinstance(out[0], m.Text):
+    for index, node in enumerate(out):
+        if not isinstance(node, m.Text):
+            continue
+        text = node.text
+        if index > 0 and isinstance(out[index - 1], m.LineBreak):
+            text = text.lstrip()
+        if index + 1 < len(out) and isinstance(out[index + 1], m.LineBreak):
+            text = text.rstrip()
+        out[index] = m.Text(text)
+    if edges and out and isinstance(out[0], m.Text):
         out[0] = m.Text(out[0].text.lstrip())
     if out and isinstance(out[-1], m.Text):
-        out[-1] = m.Text(FOOTNOTE_NBSP.sub("", out[-1].text).rstrip())
+        last = FOOTNOTE_NBSP.sub("", out[-1].text)
+        out[-1] = m.Text(last.rstrip() if edges else last)
     return tuple(n for n in out if not (isinstance(n, m.Text) and not n.text))
 
 
@@ -515,6 +555,11 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
         converter.error(f"footnote [^{key}] has no text", converter.locator.find_regex(re.escape(f"[^{key}]")))
+    defined = {f.key for f in footnotes} | set(converter.footnote_numbers)
+    for index, line in enumerate(lines):
+        for key in _footnote_calls(line):
+            if key not in defined:
+                converter.error(f"footnote [^{key}] is referenced but never defined", first_line + index)
     document = m.Document(blocks, footnotes)
     for link in _links(document):
         if link.href.startswith("#") and link.href[1:] not in converter.anchors:

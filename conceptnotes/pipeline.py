@@ -21,7 +21,7 @@ from . import catalogs, fonts
 from .docx_template import DOCX_TEMPLATE, check_template
 from .errors import NoteError, Problem, Problems, UsageError
 from .frontmatter import LANGUAGES
-from .loader import find_notes, load_note
+from .loader import asset_files, find_notes, load_note
 from .markdown_parse import iter_texts
 from .model import Note, Rendered
 from .output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
@@ -162,7 +162,8 @@ def validate_options(
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
     resolved = out.resolve()
-    for protected in {CONTENT_DIR.resolve(), (ROOT / "content").resolve(), *(f.resolve() for f in folders)}:
+    protected_folders = [CONTENT_DIR.resolve(), (ROOT / "content").resolve(), *(f.resolve() for f in folders)]
+    for protected in dict.fromkeys(protected_folders):  # in this order: the message names content/ first
         if resolved == protected or protected in resolved.parents:
             raise UsageError(
                 f"the output folder {out} is inside {protected.name}/, where notes live:"
@@ -210,9 +211,7 @@ def check(
 def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
     """The note's source files for a PDF/A-3 document: the note, its assets, its catalogs."""
     note, lang = job.localized.note, job.localized.lang
-    files = [note.source]
-    if note.assets.is_dir():
-        files += sorted(p for p in note.assets.rglob("*") if p.is_file())
+    files = [note.source, *asset_files(note)]
     locales = catalogs.locales_dir(note)
     files += [
         p

@@ -115,19 +115,20 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
             Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")
         ) from None
     except jinja2.UndefinedError as exc:
-        raise NoteError(
-            Problem(str(template_dir / "note.html.j2"), _template_line(exc), f"template error: {exc.message}")
-        ) from None
+        name, line = _template_place(exc)
+        raise NoteError(Problem(name or str(template_dir / "note.html.j2"), line,
+                                f"template error: {exc.message}")) from None
 
 
-def _template_line(exc: BaseException) -> int:
+def _template_place(exc: BaseException) -> tuple[str, int]:
+    """The template file and line where a rendering error happened (the innermost frame)."""
     tb = exc.__traceback__
-    line = 0
+    name, line = "", 0
     while tb is not None:
         if tb.tb_frame.f_code.co_filename.endswith(".j2"):
-            line = tb.tb_lineno
+            name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
-    return line
+    return name, line
 
 
 def direction(lang: str) -> str:

@@ -49,27 +49,46 @@ def _code(text: str) -> str:
 
 
 def _url(href: str) -> str:
-    return href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+    """A link target as Markdown reads it back: balanced parentheses may stay (Wikipedia)."""
+    href = href.replace(" ", "%20")
+    depth = 0
+    for char in href:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if depth < 0:
+            break
+    if depth:
+        href = href.replace("(", "%28").replace(")", "%29")
+    return href
 
 
 def _title(title: str) -> str:
     return f' "{title}"' if title else ""
 
 
-def to_markdown(nodes: tuple[m.Inline, ...]) -> str:
-    """Inline nodes as Markdown that :func:`markdown_parse.parse_inline` reads back the same."""
+def to_markdown(nodes: tuple[m.Inline, ...], inside: frozenset[str] = frozenset()) -> str:
+    """Inline nodes as Markdown that :func:`markdown_parse.parse_inline` reads back the same.
+
+    Emphasis inside emphasis is written with ``_``, strong inside emphasis or strong with
+    ``__``, so that the markers cannot pair up with the wrong partner.
+    """
     out = []
-    for node in nodes:
+    for index, node in enumerate(nodes):
         if isinstance(node, m.Text):
-            out.append(_escape(node.text))
+            text = _escape(node.text)
+            following = nodes[index + 1] if index + 1 < len(nodes) else None
+            if text.endswith("!") and isinstance(following, m.Link):
+                text = text[:-1] + "\\!"  # or '![' would read back as an image
+            out.append(text)
         elif isinstance(node, m.Emphasis):
-            out.append(f"*{to_markdown(node.children)}*")
+            mark = "_" if "emphasis" in inside else "*"
+            out.append(f"{mark}{to_markdown(node.children, inside | {'emphasis'})}{mark}")
         elif isinstance(node, m.Strong):
-            out.append(f"**{to_markdown(node.children)}**")
+            mark = "__" if inside & {"strong", "emphasis"} else "**"  # '*a **b** c*' misparses
+            out.append(f"{mark}{to_markdown(node.children, inside | {'strong'})}{mark}")
         elif isinstance(node, m.Code):
             out.append(_code(node.text))
         elif isinstance(node, m.Link):
-            out.append(f"[{to_markdown(node.children)}]({_url(node.href)}{_title(node.title)})")
+            out.append(f"[{to_markdown(node.children, inside)}]({_url(node.href)}{_title(node.title)})")
         elif isinstance(node, m.FootnoteRef):
             out.append(f"[^{node.key}]")
         elif isinstance(node, m.Image):

@@ -21,7 +21,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from . import catalogs, labels
+from . import catalogs, fonts, labels
 from . import model as m
 from .characters import nesting_problems
 from .errors import NoteError, Problem, Problems
@@ -140,7 +140,18 @@ class _Translator:
         self.problems.extend(problems.items)
         for message in compare(signature(source), signature(parsed)):
             self.problems.add(self.path, po_line, message)
+        self.check_fonts(m.plain_text(parsed), po_line)
         return parsed
+
+    def check_fonts(self, text: str, po_line: int) -> None:
+        """A translation's characters must be in the language's fonts: said at its catalog line."""
+        if fonts.missing_font_files(self.lang):
+            return  # reported once, by the build's own font check
+        char = fonts.first_uncovered(text, self.lang)
+        if char:
+            families = ", ".join(fonts.pdf_families(self.lang))
+            self.problems.add(self.path, po_line, f"character U+{ord(char):04X} {char!r} is not in the fonts"
+                              f" for '{self.lang}' ({families})")
 
     def text(self, source: str, line: int) -> str:
         translation, po_line = self.lookup(source, line)
@@ -148,6 +159,7 @@ class _Translator:
             return source
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
             self.problems.add(self.path, po_line, message)
+        self.check_fonts(translation, po_line)
         return translation
 
 
