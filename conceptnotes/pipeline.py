@@ -315,7 +315,8 @@ def build(
     with locked(out):
         finish(out)  # a build killed after it committed: complete it first
         remove_stale_temporaries(out)
-        previous = manifest.read(out)["outputs"]
+        last = manifest.read(out)
+        previous = last["outputs"]
         raw = {(note.id, lang): manifest.inputs_of(note, lang, TEMPLATE_DIR) for note, lang, _, _ in targets}
         quick = {
             path: manifest.quick_key(
@@ -330,8 +331,10 @@ def build(
                 return old
             return None
 
+        # nothing to read or render: the same raw inputs and options as the last build (which,
+        # for an official build, must have been official: its manifest says so)
         if all((old := unchanged(path)) and old.get("quick") == quick[path] for *_, path in targets) and (
-            manifest.read(out).get("official") == official or not official
+            last.get("official") or not official
         ):
             return [
                 Built(

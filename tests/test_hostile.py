@@ -65,8 +65,11 @@ def failed(count: int) -> str:
 
 def hashes(folder: Path) -> dict[str, str]:
     """SHA-256 of every file under ``folder`` but the lock file (which holds the last pid)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != output.LOCK}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file() and p.name != output.LOCK
+    }
 
 
 def temporaries(folder: Path) -> list[Path]:
@@ -74,18 +77,21 @@ def temporaries(folder: Path) -> list[Path]:
 
 
 def cli(*args: str, cwd: Path, timeout: float = 120, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
-    return subprocess.run([*prefix, PYTHON, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [*prefix, PYTHON, str(ROOT / "build.py"), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def png_header(width: int, height: int) -> bytes:
     """A PNG that declares ``width`` × ``height`` pixels (its data is not all there)."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64))
-            + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(b"\0" * 64)) + chunk(b"IEND", b"")
+    )
 
 
 def save_picture(path: Path, kind: str = "PNG", size: tuple[int, int] = (40, 20)) -> Path:
@@ -224,7 +230,8 @@ def _svg(project: Path) -> None:
     (project / "content" / "t" / "assets").mkdir()
     (project / "content" / "t" / "assets" / "evil.svg").write_text(
         '<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" width="10" height="10">'
-        '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>\n')
+        '<image xlink:href="file:///etc/passwd" width="10" height="10"/></svg>\n'
+    )
 
 
 HOSTILE = [
@@ -232,27 +239,42 @@ HOSTILE = [
     ("![x](http://127.0.0.1:9/x.png)", "image 'http://127.0.0.1:9/x.png' must be a file in the note's assets/ folder"),
     ("![x](../../secret.png)", "image '../../secret.png' must be a file in the note's assets/ folder"),
     ("![x](/etc/passwd)", "image '/etc/passwd' must be a file in the note's assets/ folder"),
-    ('Text <img src="file:///etc/passwd"> here.',
-     "raw HTML is not allowed in a note: '<img src=\"file:///etc/passwd\">'"),
-    ("<link rel=attachment href=file:///etc/passwd>",
-     "raw HTML is not allowed in a note: '<link rel=attachment href=file:///etc/passwd>'"),
-    ("<style>@import url(file:///etc/passwd)</style>",
-     "raw HTML is not allowed in a note: '<style>@import url(file:///etc/passwd)</style>'"),
-    ('<p style="background:url(file:///etc/passwd)">x</p>',
-     "raw HTML is not allowed in a note: '<p style=\"background:url(file:///etc/passwd)\">x</p>'"),
+    (
+        'Text <img src="file:///etc/passwd"> here.',
+        "raw HTML is not allowed in a note: '<img src=\"file:///etc/passwd\">'",
+    ),
+    (
+        "<link rel=attachment href=file:///etc/passwd>",
+        "raw HTML is not allowed in a note: '<link rel=attachment href=file:///etc/passwd>'",
+    ),
+    (
+        "<style>@import url(file:///etc/passwd)</style>",
+        "raw HTML is not allowed in a note: '<style>@import url(file:///etc/passwd)</style>'",
+    ),
+    (
+        '<p style="background:url(file:///etc/passwd)">x</p>',
+        "raw HTML is not allowed in a note: '<p style=\"background:url(file:///etc/passwd)\">x</p>'",
+    ),
     ("![An emblem](assets/evil.svg)", "image 'assets/evil.svg' is not a PNG, JPEG or GIF picture"),
-    ("See [x](javascript:alert(1)).",
-     "link target 'javascript:alert(1)' is not allowed: use https:, http:, mailto: or #anchor"),
-    ("See [x](file:///etc/passwd).",
-     "link target 'file:///etc/passwd' is not allowed: use https:, http:, mailto: or #anchor"),
-    ("See [x](assets/../../../etc/passwd).",
-     "link target 'assets/../../../etc/passwd' is not allowed: use https:, http:, mailto: or #anchor"),
+    (
+        "See [x](javascript:alert(1)).",
+        "link target 'javascript:alert(1)' is not allowed: use https:, http:, mailto: or #anchor",
+    ),
+    (
+        "See [x](file:///etc/passwd).",
+        "link target 'file:///etc/passwd' is not allowed: use https:, http:, mailto: or #anchor",
+    ),
+    (
+        "See [x](assets/../../../etc/passwd).",
+        "link target 'assets/../../../etc/passwd' is not allowed: use https:, http:, mailto: or #anchor",
+    ),
 ]
 
 
 @pytest.mark.parametrize(("markdown", "message"), HOSTILE, ids=[f"hostile-{n}" for n in range(len(HOSTILE))])
-def test_hostile_content_is_an_error_at_its_line_and_nothing_is_fetched(small, capsys, monkeypatch, opened,
-                                                                         markdown, message):
+def test_hostile_content_is_an_error_at_its_line_and_nothing_is_fetched(
+    small, capsys, monkeypatch, opened, markdown, message
+):
     spy = FetchSpy().install(monkeypatch)
     _svg(small)
     write(small, FRONT + BODY + "\n" + markdown + "\n")
@@ -280,8 +302,12 @@ def test_attribute_list_style_is_refused(small, capsys):
 ])  # fmt: skip
 def test_attribute_list_problem_names_its_line(small, capsys, body, line, name, tag):
     write(small, FRONT + body)
-    refused(small, BUILD, [f"{NOTE}:{line}: attribute '{name}' is not supported on <{tag}>: only {{#id}} and"
-                           " {.class}"], capsys)
+    refused(
+        small,
+        BUILD,
+        [f"{NOTE}:{line}: attribute '{name}' is not supported on <{tag}>: only {{#id}} and {{.class}}"],
+        capsys,
+    )
 
 
 def test_a_render_with_an_image_fetches_only_assets_templates_and_pinned_fonts(small, capsys, monkeypatch, opened):
@@ -387,8 +413,9 @@ def _docx_text(path: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         if "word/footnotes.xml" in archive.namelist():
             root = etree.fromstring(archive.read("word/footnotes.xml"))
-            parts += root.xpath("//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/"
-                                                                  "wordprocessingml/2006/main"})
+            parts += root.xpath(
+                "//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+            )
     return "\n".join(parts)
 
 
@@ -413,7 +440,9 @@ def test_hostile_text_appears_literally_in_both_formats_and_both_languages(tmp_p
         + "Code: `</w:t>` and `<script>alert(1)</script>` and `{{ 7*7 }}` and `{% raw %}` end.\n\n"
         + "Escaped: &lt;/w:t&gt; &lt;script&gt; {{ 7*7 }} {% raw %} end[^n].\n\n"
         + "| Column |\n|---|\n| &lt;script&gt; {{ 7*7 }} |\n\n"
-        + "[^n]: Footnote &lt;/w:t&gt; {{ 7*7 }} {% raw %}.\n", encoding="utf-8")
+        + "[^n]: Footnote &lt;/w:t&gt; {{ 7*7 }} {% raw %}.\n",
+        encoding="utf-8",
+    )
     note, warnings = load_note(folder)
     assert warnings == []
     catalog = catalogs.merge(catalogs.extract(note), None, "fr")
@@ -428,7 +457,7 @@ def test_hostile_text_appears_literally_in_both_formats_and_both_languages(tmp_p
         if message.id in french:
             message.string = french[message.id]
         elif message.id.startswith("Code:"):
-            message.string = ("Code : `</w:t>` et `<script>alert(1)</script>` et `{{ 7*7 }}` et `{% raw %}` fin.")
+            message.string = "Code : `</w:t>` et `<script>alert(1)</script>` et `{{ 7*7 }}` et `{% raw %}` fin."
         elif message.id.startswith("Escaped:"):
             message.string = "Échappé : &lt;/w:t&gt; &lt;script&gt; {{ 7*7 }} {% raw %} fin[^n]."
         elif message.id == "Column":
@@ -455,17 +484,27 @@ def test_hostile_text_appears_literally_in_both_formats_and_both_languages(tmp_p
 
 def test_a_python_tag_in_the_front_matter_runs_nothing(small, capsys):
     marker = small / "MARKER"
-    write(small, FRONT.replace("title: Hostile Input Workshop",
-                               f'title: !!python/object/apply:os.system ["touch {marker}"]') + BODY)
-    refused(small, BUILD, [f"{NOTE}:2: invalid front matter: YAML tags (!!python/object/apply:os.system) are"
-                           " not allowed"], capsys)
+    write(
+        small,
+        FRONT.replace("title: Hostile Input Workshop", f'title: !!python/object/apply:os.system ["touch {marker}"]')
+        + BODY,
+    )
+    refused(
+        small,
+        BUILD,
+        [f"{NOTE}:2: invalid front matter: YAML tags (!!python/object/apply:os.system) are not allowed"],
+        capsys,
+    )
     assert not marker.exists()
 
 
 def test_a_python_tag_on_a_scalar_is_refused(small, capsys):
     marker = small / "MARKER"
-    write(small, FRONT.replace("title: Hostile Input Workshop",
-                               f'title: !!python/object/apply:os.system "touch {marker}"') + BODY)
+    write(
+        small,
+        FRONT.replace("title: Hostile Input Workshop", f'title: !!python/object/apply:os.system "touch {marker}"')
+        + BODY,
+    )
     before = hashes(small / "output")
     status, _, err = run(BUILD, capsys)
     assert not marker.exists()
@@ -498,6 +537,7 @@ def test_yaml_values_stay_the_text_written(small, title):
 
 def _image_case(name: str):
     """Set-up functions for the assets cases: each returns the Markdown image to add."""
+
     def setup(folder: Path) -> str:
         assets = folder / "assets"
         assets.mkdir(exist_ok=True)
@@ -552,7 +592,10 @@ ASSET_CASES = [
     ("absolute", "image '{outside}/abs.png' must be a file in the note's assets/ folder"),
     ("link-passwd", "image 'assets/passwd.png' must be a file in the note's assets/ folder"),
     ("link-outside-png", "image 'assets/secret.png' must be a file in the note's assets/ folder"),
-    ("link-inside-png", "image 'assets/alias.png' must be a file in the note's assets/ folder (a symbolic link is not)"),
+    (
+        "link-inside-png",
+        "image 'assets/alias.png' must be a file in the note's assets/ folder (a symbolic link is not)",
+    ),
     ("linked-subfolder", "image 'assets/sub/secret.png' must be a file in the note's assets/ folder"),
     ("too-many-pixels", "image 'assets/huge.png' is too large (8000 × 8000 pixels; at most 40 megapixels)"),
     ("too-large-file", "image 'assets/big.png' is larger than 20 MB"),
@@ -568,10 +611,15 @@ def test_assets_are_confined_and_checked(small, capsys, opened, case, message):
     write(small, FRONT + BODY + f"\n{image}\n")
     message = message.replace("{outside}", str(small / "outside"))
     opened.clear()  # the set-up wrote the pictures
-    links = {"link-passwd": "passwd.png", "link-outside-png": "secret.png", "link-inside-png": "alias.png",
-             "linked-subfolder": "sub"}
-    first = ([f"{NOTE}: assets/{links[case]} is a symbolic link, which is not allowed in assets/"]
-             if case in links else [])
+    links = {
+        "link-passwd": "passwd.png",
+        "link-outside-png": "secret.png",
+        "link-inside-png": "alias.png",
+        "linked-subfolder": "sub",
+    }
+    first = (
+        [f"{NOTE}: assets/{links[case]} is a symbolic link, which is not allowed in assets/"] if case in links else []
+    )
     refused(small, BUILD, first + [f"{NOTE}:{NEXT}: {message}"], capsys)
     assert not [p for p in opened if "passwd" in p or "secret" in p]
 
@@ -616,9 +664,13 @@ def test_a_picture_of_a_hundred_megapixels_gives_only_the_message(small):
     before = hashes(small / "output")
     result = cli("build", "content/t", cwd=small)
     assert hashes(small / "output") == before
-    assert (result.returncode, result.stderr.splitlines()) == (1, [
-        f"{NOTE}:{NEXT}: image 'assets/huge.png' is too large (10000 × 10000 pixels; at most 40 megapixels)",
-        failed(1)])
+    assert (result.returncode, result.stderr.splitlines()) == (
+        1,
+        [
+            f"{NOTE}:{NEXT}: image 'assets/huge.png' is too large (10000 × 10000 pixels; at most 40 megapixels)",
+            failed(1),
+        ],
+    )
 
 
 def test_a_picture_of_four_hundred_megapixels_is_called_too_large(small, capsys):
@@ -626,8 +678,12 @@ def test_a_picture_of_four_hundred_megapixels_is_called_too_large(small, capsys)
     (folder / "assets").mkdir()
     (folder / "assets" / "huge.png").write_bytes(png_header(20000, 20000))
     write(small, FRONT + BODY + "\n![x](assets/huge.png)\n")
-    refused(small, BUILD, [f"{NOTE}:{NEXT}: image 'assets/huge.png' is too large (20000 × 20000 pixels; at most 40"
-                           " megapixels)"], capsys)
+    refused(
+        small,
+        BUILD,
+        [f"{NOTE}:{NEXT}: image 'assets/huge.png' is too large (20000 × 20000 pixels; at most 40 megapixels)"],
+        capsys,
+    )
 
 
 @pytest.mark.parametrize("kind", ["GIF", "JPEG", "PNG"])
@@ -670,8 +726,10 @@ def _vba(path: Path) -> Path:
 def _macro_type(path: Path) -> Path:
     with zipfile.ZipFile(TEMPLATE_DIR / DOCX_TEMPLATE) as archive:
         types = archive.read("[Content_Types].xml").decode()
-    types = types.replace("application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
-                          "application/vnd.ms-word.document.macroEnabled.main+xml")
+    types = types.replace(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+        "application/vnd.ms-word.document.macroEnabled.main+xml",
+    )
     assert "macroEnabled" in types
     return _rewrite(path, replace={"[Content_Types].xml": types.encode()})
 
@@ -679,12 +737,16 @@ def _macro_type(path: Path) -> Path:
 def _external(path: Path) -> Path:
     with zipfile.ZipFile(TEMPLATE_DIR / DOCX_TEMPLATE) as archive:
         names = archive.namelist()
-    rels = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-            b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'attachedTemplate" Target="http://127.0.0.1:9/evil.dotm" TargetMode="External"/></Relationships>')
+    rels = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        b'<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'attachedTemplate" Target="http://127.0.0.1:9/evil.dotm" TargetMode="External"/></Relationships>'
+    )
     name = "word/_rels/settings.xml.rels"
-    return _rewrite(path, replace={name: rels} if name in names else None, extra=None if name in names else {name: rels})
+    return _rewrite(
+        path, replace={name: rels} if name in names else None, extra=None if name in names else {name: rels}
+    )
 
 
 def _not_zip(path: Path) -> Path:
@@ -734,32 +796,69 @@ def test_the_real_docx_template_passes():
 # Broken input: clear errors ------------------------------------------------------------------------------
 
 GENEVA = len(FRONT[: FRONT.index("Geneva")].encode()) + len("Gen")
-BIDI = "bidirectional control character U+{:04X} is not allowed outside Arabic text: it can hide or reorder what" \
-       " the text says"
+BIDI = (
+    "bidirectional control character U+{:04X} is not allowed outside Arabic text: it can hide or reorder what"
+    " the text says"
+)
 
 NOTE_CASES = [
-    pytest.param(FRONT.replace("Geneva", "Genève").encode("latin-1") + BODY.encode(),
-                 [f"7: not valid UTF-8 (byte 0xe8 at offset {GENEVA}); save the file as UTF-8"], id="not-utf8"),
-    pytest.param(b"\xef\xbb\xbf" + (FRONT + BODY).encode(),
-                 ["1: the file starts with a byte-order mark; save it as UTF-8 without BOM"], id="bom"),
-    pytest.param("\n" + FRONT + BODY, ["1: blank line before the front matter: the first line must be '---'"],
-                 id="blank-line-first"),
-    pytest.param(FRONT[: -len("---\n")] + BODY, ["1: the front matter is never closed: add a line '---' after it"],
-                 id="never-closed"),
-    *[pytest.param(FRONT + BODY.replace("workshop", f"work{c}shop"),
-                   [f"12:9: control character U+{ord(c):04X} is not allowed"], id=f"control-{ord(c):04X}")
-      for c in "\x00\x0b\x0c\ufffe"],
-    *[pytest.param(FRONT + BODY.replace("workshop", f"work{c}shop"), [f"12:9: {BIDI.format(ord(c))}"],
-                   id=f"bidi-{ord(c):04X}") for c in "\u202e\u2066"],
-    pytest.param(FRONT + BODY + "\nA call[^missing].\n", [f"{NEXT}: footnote [^missing] is referenced but never defined"],
-                 id="footnote-without-definition"),
-    pytest.param(FRONT + BODY + "\n[^lonely]: A note nobody calls.\n",
-                 [f"{NEXT}: footnote [^lonely] is defined but never referenced"], id="definition-never-referenced"),
-    pytest.param(FRONT + BODY + "\n| Day | Event |\n|---|---|\n| 9 May | Workshop | extra |\n| 10 May |\n",
-                 [f"{NEXT + 2}: table row has 3 cells but the header has 2",
-                  f"{NEXT + 3}: table row has 1 cells but the header has 2"], id="ragged-table"),
-    pytest.param(FRONT + BODY + "\n#### Too deep\n",
-                 [f"{NEXT}: heading level 4 is not supported: use '#', '##' or '###'"], id="heading-4"),
+    pytest.param(
+        FRONT.replace("Geneva", "Genève").encode("latin-1") + BODY.encode(),
+        [f"7: not valid UTF-8 (byte 0xe8 at offset {GENEVA}); save the file as UTF-8"],
+        id="not-utf8",
+    ),
+    pytest.param(
+        b"\xef\xbb\xbf" + (FRONT + BODY).encode(),
+        ["1: the file starts with a byte-order mark; save it as UTF-8 without BOM"],
+        id="bom",
+    ),
+    pytest.param(
+        "\n" + FRONT + BODY,
+        ["1: blank line before the front matter: the first line must be '---'"],
+        id="blank-line-first",
+    ),
+    pytest.param(
+        FRONT[: -len("---\n")] + BODY,
+        ["1: the front matter is never closed: add a line '---' after it"],
+        id="never-closed",
+    ),
+    *[
+        pytest.param(
+            FRONT + BODY.replace("workshop", f"work{c}shop"),
+            [f"12:9: control character U+{ord(c):04X} is not allowed"],
+            id=f"control-{ord(c):04X}",
+        )
+        for c in "\x00\x0b\x0c\ufffe"
+    ],
+    *[
+        pytest.param(
+            FRONT + BODY.replace("workshop", f"work{c}shop"), [f"12:9: {BIDI.format(ord(c))}"], id=f"bidi-{ord(c):04X}"
+        )
+        for c in "\u202e\u2066"
+    ],
+    pytest.param(
+        FRONT + BODY + "\nA call[^missing].\n",
+        [f"{NEXT}: footnote [^missing] is referenced but never defined"],
+        id="footnote-without-definition",
+    ),
+    pytest.param(
+        FRONT + BODY + "\n[^lonely]: A note nobody calls.\n",
+        [f"{NEXT}: footnote [^lonely] is defined but never referenced"],
+        id="definition-never-referenced",
+    ),
+    pytest.param(
+        FRONT + BODY + "\n| Day | Event |\n|---|---|\n| 9 May | Workshop | extra |\n| 10 May |\n",
+        [
+            f"{NEXT + 2}: table row has 3 cells but the header has 2",
+            f"{NEXT + 3}: table row has 1 cells but the header has 2",
+        ],
+        id="ragged-table",
+    ),
+    pytest.param(
+        FRONT + BODY + "\n#### Too deep\n",
+        [f"{NEXT}: heading level 4 is not supported: use '#', '##' or '###'"],
+        id="heading-4",
+    ),
 ]
 
 
@@ -822,15 +921,23 @@ def test_a_duplicate_msgid_names_both_entries(sample, capsys):
     po.write_text(po.read_text(encoding="utf-8") + '\nmsgid "Background"\nmsgstr "Contexte"\n', encoding="utf-8")
     first, second = (_line_of(sample, 'msgid "Background"', nth=n) for n in (0, 1))
     # GNU msgfmt points at the msgstr line of the first entry and the msgid line of the second
-    refused(sample, FR, [f"{PO}:{first + 1}: msgfmt: ...this is the location of the first definition",
-                         f"{PO}:{second}: msgfmt: duplicate message definition..."], capsys)
+    refused(
+        sample,
+        FR,
+        [
+            f"{PO}:{first + 1}: msgfmt: ...this is the location of the first definition",
+            f"{PO}:{second}: msgfmt: duplicate message definition...",
+        ],
+        capsys,
+    )
 
 
 def test_a_wrong_language_header(sample, capsys):
     _edit_po(sample, "fr", '"Language: fr\\n"', '"Language: de\\n"')
     line = _line_of(sample, '"Language:')
-    refused(sample, FR, [f"{PO}:{line}: the catalog's Language header is 'de', but it is in the folder of 'fr'"],
-            capsys)
+    refused(
+        sample, FR, [f"{PO}:{line}: the catalog's Language header is 'de', but it is in the folder of 'fr'"], capsys
+    )
 
 
 def test_a_catalog_not_in_utf8(sample, capsys):
@@ -858,10 +965,16 @@ def test_a_translation_that_changes_footnote_calls_or_links(sample, capsys, old,
 def test_a_label_translation_that_changes_placeholders(sample, capsys):
     _edit_po(sample, "fr", 'msgstr "Page {page} sur {pages}"', 'msgstr "Page {page} sur {total}"', "messages")
     line = _line_of(sample, 'msgid "Page {page} of {pages}"', domain="messages")
-    refused(sample, FR, [f"{LABELS}:{line}: the translation drops placeholder {{pages}}",
-                         f"{LABELS}:{line}: the translation adds placeholder {{total}}, which is not in the source",
-                         f"{LABELS}:{line + 1}: msgfmt: a format specification for argument 'pages' doesn't exist in"
-                         " 'msgstr'"], capsys)
+    refused(
+        sample,
+        FR,
+        [
+            f"{LABELS}:{line}: the translation drops placeholder {{pages}}",
+            f"{LABELS}:{line}: the translation adds placeholder {{total}}, which is not in the source",
+            f"{LABELS}:{line + 1}: msgfmt: a format specification for argument 'pages' doesn't exist in 'msgstr'",
+        ],
+        capsys,
+    )
 
 
 @pytest.mark.parametrize("char", ["\u202e", "\u2066"])
@@ -876,7 +989,7 @@ def _arabic_background(project: Path, prefix: str, suffix: str) -> None:
     lines = po.read_text(encoding="utf-8").split("\n")
     index = lines.index('msgid "Background"') + 1
     assert lines[index].startswith('msgstr "') and lines[index].endswith('"')
-    lines[index] = 'msgstr "' + prefix + lines[index][len('msgstr "'):-1] + suffix + '"'
+    lines[index] = 'msgstr "' + prefix + lines[index][len('msgstr "') : -1] + suffix + '"'
     po.write_text("\n".join(lines), encoding="utf-8")
 
 
@@ -899,8 +1012,9 @@ def test_bidi_isolates_are_accepted_in_an_arabic_catalog(sample, capsys):
 
 def test_a_character_the_fonts_lack_in_a_translation_names_the_catalog(sample, capsys):
     po, line = _translate(sample, "fr", "Background", "Contexte \u2698")
-    refused(sample, FR, [f"{po}:{line}: character U+2698 '\u2698' is not in the fonts for 'fr' (Liberation Serif)"],
-            capsys)
+    refused(
+        sample, FR, [f"{po}:{line}: character U+2698 '\u2698' is not in the fonts for 'fr' (Liberation Serif)"], capsys
+    )
 
 
 # Templates ------------------------------------------------------------------------------------------------
@@ -933,7 +1047,8 @@ def test_an_undefined_variable_in_blocks_names_blocks(tmp_path, sample_note):
     with pytest.raises(NoteError) as caught:
         render_html(sample_note, "en", templates)
     assert [str(p) for p in caught.value.problems] == [
-        f"{templates / 'blocks.html.j2'}:12: template error: 'no_such_variable' is undefined"]
+        f"{templates / 'blocks.html.j2'}:12: template error: 'no_such_variable' is undefined"
+    ]
 
 
 # Usage errors ---------------------------------------------------------------------------------------------
@@ -957,8 +1072,11 @@ def test_an_output_folder_inside_the_note_is_a_usage_error(small, capsys):
     before = {str(p.relative_to(small)) for p in small.rglob("*")}
     status, out, err = run(["build", "content/t", "--out", "content/t/out"], capsys)
     assert status == 2 and "Traceback" not in err
-    assert err in [f"error: the output folder content/t/out is inside {where}, where notes live: choose another"
-                   " (default: output/)\n" for where in ("content/", "t/")]
+    assert err in [
+        f"error: the output folder content/t/out is inside {where}, where notes live: choose another"
+        " (default: output/)\n"
+        for where in ("content/", "t/")
+    ]
     assert {str(p.relative_to(small)) for p in small.rglob("*")} == before
 
 
@@ -993,8 +1111,13 @@ def _change_sample(project: Path) -> None:
 def test_two_builds_at_once_the_second_names_the_first(sample, capsys):
     _change_sample(sample)
     out = sample / "output"
-    first = subprocess.Popen([PYTHON, str(ROOT / "build.py"), "build", "--lang", "en,fr", "--format", "pdf",
-                              "--jobs", "1"], cwd=sample, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    first = subprocess.Popen(
+        [PYTHON, str(ROOT / "build.py"), "build", "--lang", "en,fr", "--format", "pdf", "--jobs", "1"],
+        cwd=sample,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for_lock(first, out / output.LOCK)
         second = cli("build", "--lang", "en,fr", "--format", "pdf", cwd=sample)
@@ -1004,8 +1127,10 @@ def test_two_builds_at_once_the_second_names_the_first(sample, capsys):
         if first.poll() is None:
             first.kill()
             first.wait()
-    assert (second.returncode, second.stderr) == (1, f"error: another build (process {first.pid}) is writing to"
-                                                     f" {out}; try again when it has finished\n")
+    assert (second.returncode, second.stderr) == (
+        1,
+        f"error: another build (process {first.pid}) is writing to {out}; try again when it has finished\n",
+    )
     assert first.returncode == 0, first_err
     assert all(": warning: " in line for line in first_err.splitlines()), first_err  # the changed unit falls back
     assert temporaries(out) == []
@@ -1018,8 +1143,13 @@ def test_an_interrupted_build_changes_nothing(sample, capsys):
     _change_sample(sample)
     out = sample / "output"
     before = hashes(out)
-    process = subprocess.Popen([PYTHON, str(ROOT / "build.py"), "build", "--lang", "en,fr", "--jobs", "1"],
-                               cwd=sample, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, str(ROOT / "build.py"), "build", "--lang", "en,fr", "--jobs", "1"],
+        cwd=sample,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         _wait_for_lock(process, out / output.LOCK)
         time.sleep(1.0)
@@ -1040,8 +1170,13 @@ def test_an_interrupted_build_changes_nothing(sample, capsys):
 
 def test_an_early_interrupt_gives_the_message_too(small):
     before = hashes(small / "output")
-    process = subprocess.Popen([PYTHON, str(ROOT / "build.py"), "build", "content/t"], cwd=small,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        [PYTHON, str(ROOT / "build.py"), "build", "content/t"],
+        cwd=small,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     time.sleep(0.15)
     process.send_signal(signal.SIGINT)
     _, err = process.communicate(timeout=60)
@@ -1064,8 +1199,10 @@ def test_a_full_disk_keeps_the_previous_outputs(small, capsys, monkeypatch):
     monkeypatch.setattr(output.os, "fsync", fsync)
     status, _, err = run(["build", "content/t", "--format", "pdf,docx"], capsys)
     monkeypatch.undo()
-    assert (status, err) == (1, "error: cannot write output/t/t.en.docx: No space left on device; the previous"
-                                " outputs are unchanged\n")
+    assert (status, err) == (
+        1,
+        "error: cannot write output/t/t.en.docx: No space left on device; the previous outputs are unchanged\n",
+    )
     assert hashes(small / "output") == before
     assert temporaries(small / "output") == []
     assert not (small / "output" / output.PENDING).exists()
@@ -1081,8 +1218,10 @@ def test_a_full_disk_reported_by_stage(small, capsys, monkeypatch):
     monkeypatch.setattr(pipeline, "stage", stage)
     monkeypatch.setattr(output, "stage", stage)
     status, _, err = run(["build", "content/t", "--format", "docx"], capsys)
-    assert (status, err) == (1, "error: cannot write output/t/t.en.docx: No space left on device; the previous"
-                                " outputs are unchanged\n")
+    assert (status, err) == (
+        1,
+        "error: cannot write output/t/t.en.docx: No space left on device; the previous outputs are unchanged\n",
+    )
     assert hashes(small / "output") == before
     assert temporaries(small / "output") == []
 
@@ -1090,29 +1229,56 @@ def test_a_full_disk_reported_by_stage(small, capsys, monkeypatch):
 # Very large inputs: resource bounds, not benchmarks --------------------------------------------------------
 
 LARGE = [
-    pytest.param(lambda: "word " * 10_000_000, ["0: the note is 50.0 MB; a note may have at most 2 MB (put large"
-                                                 " material in separate documents)"], id="50MB-paragraph"),
+    pytest.param(
+        lambda: "word " * 10_000_000,
+        ["0: the note is 50.0 MB; a note may have at most 2 MB (put large material in separate documents)"],
+        id="50MB-paragraph",
+    ),
     pytest.param(lambda: ("Lorem ipsum dolor sit amet " * 70_400)[:1_900_000] + "\n", [], id="1.9MB-paragraph"),
-    pytest.param(lambda: "> " * 10_000 + "deep\n", ["12: block quotes nested 10000 deep (at most 8)"],
-                 id="10000-quotes"),
-    pytest.param(lambda: "".join("    " * i + "- level\n" for i in range(900)),
-                 [f"{12 + i}: indented {4 * i} spaces: lists nested too deep (at most 10 levels)"
-                  for i in range(11, 16)], id="900-levels-by-indentation"),
-    pytest.param(lambda: "".join("\t" * i + "- level\n" for i in range(10_000)),
-                 ["0: the note is 50.1 MB; a note may have at most 2 MB (put large material in separate documents)"],
-                 id="10000-levels-by-indentation"),
-    pytest.param(lambda: "- " * 10_000 + "x\n", ["12: 10000 list markers on one line: lists nested too deep"],
-                 id="10000-markers-on-one-line"),
-    pytest.param(lambda: "[" * 5_000 + "\n", ["12: a run of 5000 emphasis or bracket characters: too deep to parse",
-                                              "12: more than 400 markup characters ([ < * _ `) in one paragraph: too"
-                                              " many to parse in reasonable time"], id="5000-brackets"),
-    pytest.param(lambda: "[x " * 5_000 + "\n", ["12: more than 400 markup characters ([ < * _ `) in one paragraph:"
-                                                " too many to parse in reasonable time"], id="5000-unclosed-brackets"),
-    pytest.param(lambda: "*" * 20_000 + "\n", ["12: a run of 20000 emphasis or bracket characters: too deep to parse",
-                                               "12: more than 400 markup characters ([ < * _ `) in one paragraph: too"
-                                               " many to parse in reasonable time"], id="20000-stars"),
-    pytest.param(lambda: "*a " * 20_000 + "\n", ["12: more than 400 markup characters ([ < * _ `) in one paragraph:"
-                                                 " too many to parse in reasonable time"], id="20000-spread-stars"),
+    pytest.param(
+        lambda: "> " * 10_000 + "deep\n", ["12: block quotes nested 10000 deep (at most 8)"], id="10000-quotes"
+    ),
+    pytest.param(
+        lambda: "".join("    " * i + "- level\n" for i in range(900)),
+        [f"{12 + i}: indented {4 * i} spaces: lists nested too deep (at most 10 levels)" for i in range(11, 16)],
+        id="900-levels-by-indentation",
+    ),
+    pytest.param(
+        lambda: "".join("\t" * i + "- level\n" for i in range(10_000)),
+        ["0: the note is 50.1 MB; a note may have at most 2 MB (put large material in separate documents)"],
+        id="10000-levels-by-indentation",
+    ),
+    pytest.param(
+        lambda: "- " * 10_000 + "x\n",
+        ["12: 10000 list markers on one line: lists nested too deep"],
+        id="10000-markers-on-one-line",
+    ),
+    pytest.param(
+        lambda: "[" * 5_000 + "\n",
+        [
+            "12: a run of 5000 emphasis or bracket characters: too deep to parse",
+            "12: more than 400 markup characters ([ < * _ `) in one paragraph: too many to parse in reasonable time",
+        ],
+        id="5000-brackets",
+    ),
+    pytest.param(
+        lambda: "[x " * 5_000 + "\n",
+        ["12: more than 400 markup characters ([ < * _ `) in one paragraph: too many to parse in reasonable time"],
+        id="5000-unclosed-brackets",
+    ),
+    pytest.param(
+        lambda: "*" * 20_000 + "\n",
+        [
+            "12: a run of 20000 emphasis or bracket characters: too deep to parse",
+            "12: more than 400 markup characters ([ < * _ `) in one paragraph: too many to parse in reasonable time",
+        ],
+        id="20000-stars",
+    ),
+    pytest.param(
+        lambda: "*a " * 20_000 + "\n",
+        ["12: more than 400 markup characters ([ < * _ `) in one paragraph: too many to parse in reasonable time"],
+        id="20000-spread-stars",
+    ),
 ]
 LARGE_FRONT = FRONT + "# A\n\n"  # the large body starts on line 12
 

@@ -67,8 +67,10 @@ class Draft:
     words: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
-        front = ("---\ntitle: Generated note\nlanguages: [{lang}]\nsource_language: {lang}\nevent:\n"
-                 "  start: 2022-05-10\n  end: 2022-05-11\n  city: Geneva\n  country: CH\n---\n")
+        front = (
+            "---\ntitle: Generated note\nlanguages: [{lang}]\nsource_language: {lang}\nevent:\n"
+            "  start: 2022-05-10\n  end: 2022-05-11\n  city: Geneva\n  country: CH\n---\n"
+        )
         return front.format(lang=self.lang) + "\n\n".join(self.blocks + self.footnotes) + "\n"
 
 
@@ -174,8 +176,9 @@ def docx_text(data: bytes, where: Path) -> str:
     with zipfile.ZipFile(path) as archive:
         if "word/footnotes.xml" in archive.namelist():
             root = etree.fromstring(archive.read("word/footnotes.xml"))
-            texts += root.xpath("//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/"
-                                                                  "wordprocessingml/2006/main"})
+            texts += root.xpath(
+                "//w:t/text()", namespaces={"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+            )
     return "\n".join(texts)
 
 
@@ -242,8 +245,9 @@ def _clean(text: str) -> str:
 words_only = st.text(alphabet=LATIN + CYRILLIC + ARABIC + HAN + DIGITS, min_size=1, max_size=8)
 plain = st.lists(words_only, min_size=1, max_size=3).map(" ".join)
 # text with Markdown's special characters inside, never at its edges (white space there is trimmed)
-rich = st.builds(lambda a, b, c: _clean(f"{a}{b}{c}"), words_only, st.text(alphabet=TEXT_CHARS, max_size=12),
-                 words_only)
+rich = st.builds(
+    lambda a, b, c: _clean(f"{a}{b}{c}"), words_only, st.text(alphabet=TEXT_CHARS, max_size=12), words_only
+)
 
 
 @st.composite
@@ -264,8 +268,14 @@ def inline_runs(draw, inside: str = "", footnotes: bool = True) -> tuple[m.Inlin
         if kind == "text":
             nodes.append(m.Text(draw(rich)))
         elif kind == "code":
-            code = draw(st.builds(lambda a, b, c: f"{a}{b}{c}", words_only, st.text(alphabet=TEXT_CHARS.replace(
-                " ", ""), max_size=6), words_only))
+            code = draw(
+                st.builds(
+                    lambda a, b, c: f"{a}{b}{c}",
+                    words_only,
+                    st.text(alphabet=TEXT_CHARS.replace(" ", ""), max_size=6),
+                    words_only,
+                )
+            )
             nodes.append(m.Code(code))
         elif kind == "link":
             slug = draw(st.text(alphabet="abcdefghijklmnopqrstuvwxyz0123456789-._~", min_size=1, max_size=10))
@@ -299,8 +309,7 @@ def _without_numbers(nodes):
         if isinstance(node, m.FootnoteRef):
             out.append(m.FootnoteRef(node.key, 0, True))
         elif isinstance(node, m.Emphasis | m.Strong | m.Link):
-            out.append(type(node)(*[_without_numbers(v) if k == "children" else v
-                                    for k, v in vars(node).items()]))
+            out.append(type(node)(*[_without_numbers(v) if k == "children" else v for k, v in vars(node).items()]))
         else:
             out.append(node)
     return tuple(out)
@@ -359,8 +368,9 @@ def test_an_exclamation_mark_before_a_link_survives_translation():
     assert (problems, back) == ([], inlines)
 
 
-@pytest.mark.parametrize("source", ["Some _emphasis with *inner* words_ here.",
-                                    "Some _emphasis with **strong** words_ here."])
+@pytest.mark.parametrize(
+    "source", ["Some _emphasis with *inner* words_ here.", "Some _emphasis with **strong** words_ here."]
+)
 def test_nested_emphasis_survives_translation(source):
     inlines, back, problems = _round_trip(source)
     assert (problems, back) == ([], inlines)
