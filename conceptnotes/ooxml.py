@@ -86,7 +86,7 @@ def add_footnote(part: XmlPart, style: str = "FootnoteText", ref_style: str = "F
     footnote.set(qn("w:id"), str(footnote_id))
     paragraph = new_paragraph(style)
     mark = OxmlElement("w:r")
-    mark.append(_run_style(ref_style))
+    mark.append(run_style(ref_style))
     mark.append(OxmlElement("w:footnoteRef"))
     paragraph.append(mark)
     space = OxmlElement("w:r")
@@ -103,7 +103,7 @@ def add_footnote(part: XmlPart, style: str = "FootnoteText", ref_style: str = "F
 def footnote_reference(parent, footnote_id: int, ref_style: str = "FootnoteReference"):
     """Append to ``parent`` (a ``w:p`` or ``w:hyperlink``) a run calling footnote ``footnote_id``."""
     run = OxmlElement("w:r")
-    run.append(_run_style(ref_style))
+    run.append(run_style(ref_style))
     ref = OxmlElement("w:footnoteReference")
     ref.set(qn("w:id"), str(footnote_id))
     run.append(ref)
@@ -121,7 +121,8 @@ def new_paragraph(style: str):
     return paragraph
 
 
-def _run_style(style_id: str):
+def run_style(style_id: str):
+    """A ``w:rPr`` naming the character style ``style_id``."""
     rpr = OxmlElement("w:rPr")
     rstyle = OxmlElement("w:rStyle")
     rstyle.set(qn("w:val"), style_id)

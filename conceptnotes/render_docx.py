@@ -518,7 +518,7 @@ class DocxRenderer:
     def footnote_ref(self, paragraph: Paragraph, n: m.FootnoteRef, target) -> None:
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number
             run = self.run(paragraph, str(n.number), _Format(), target)
-            run.insert(0, _rpr(self.style_ids["footnote reference"]))
+            run.insert(0, ooxml.run_style(self.style_ids["footnote reference"]))
             return
         footnote = self.note.document.footnote(n.key)
         footnote_id, first = ooxml.add_footnote(
@@ -564,13 +564,6 @@ def _headers_footers(section) -> list:
     )
     return [part for part in parts if not part.is_linked_to_previous]
 
-
-def _rpr(style_id: str):
-    rpr = OxmlElement("w:rPr")
-    style = OxmlElement("w:rStyle")
-    style.set(qn("w:val"), style_id)
-    rpr.append(style)
-    return rpr
 
 
 def render_docx(source: m.Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
