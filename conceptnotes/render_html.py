@@ -150,6 +150,12 @@ def author(note: Note) -> str:
     return "; ".join(note.meta.organizers) or "United Nations"
 
 
+def private_family(family: str) -> str:
+    """The name our @font-face rules give a family: not a system font's name, so that
+    fontconfig can never answer with an installed font of the same name instead."""
+    return f"cn {family}"
+
+
 def _families(names: list[str]) -> Markup:
     return Markup(", ".join(str(css_string(f)) for f in names))
 
@@ -157,7 +163,7 @@ def _families(names: list[str]) -> Markup:
 def context(localized: Localized) -> dict[str, Any]:
     note, lang, gettext = localized.note, localized.lang, localized.gettext
     meta = note.meta
-    faces = [Face(f.family, f.weight, f.style, f.path.as_uri()) for f in fonts.faces(lang)]
+    faces = [Face(private_family(f.family), f.weight, f.style, f.path.as_uri()) for f in fonts.faces(lang)]
     return {
         "lang": lang,
         "source_lang": meta.source_language,
@@ -171,6 +177,6 @@ def context(localized: Localized) -> dict[str, Any]:
         "event_line": labels.event_line(gettext, meta, lang),
         "page_label": gettext(labels.PAGE_OF_PAGES),
         "font_faces": faces,
-        "font_families": _families(fonts.pdf_families(lang)),
-        "emphasis_families": _families(fonts.emphasis_families(lang)),
+        "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
+        "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),
     }

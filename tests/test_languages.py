@@ -453,10 +453,10 @@ def test_arabic_pdf_uses_western_digits_and_arabic_fonts(sample_out):
     assert not re.search("[\u0660-\u0669\u06f0-\u06f9]", text)
     rows = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
     names = {row.split()[0].split("+", 1)[1] for row in rows}
-    assert "Noto-Naskh-Arabic" in names
+    assert "cn-Noto-Naskh-Arabic" in names
     for row in rows:
         name = row.split()[0]
-        assert re.fullmatch(r"[A-Z]{6}\+(Noto-Naskh-Arabic|Liberation-Serif)(-Bold)?", name), row
+        assert re.fullmatch(r"[A-Z]{6}\+cn-(Noto-Naskh-Arabic|Liberation-Serif)(-Bold)?", name), row
         assert " yes yes yes " in row, row
 
 
@@ -592,11 +592,11 @@ def test_chinese_pdf_uses_only_the_cjk_faces(sample_out):
     names = set()
     for row in rows:
         name = row.split()[0]
-        assert re.fullmatch(r"[A-Z]{6}\+(Noto-Serif-CJK-SC|Noto-Sans-CJK-SC|Liberation-Serif)(-Bold)?", name), row
+        assert re.fullmatch(r"[A-Z]{6}\+cn-(Noto-Serif-CJK-SC|Noto-Sans-CJK-SC|Liberation-Serif)(-Bold)?", name), row
         assert " yes yes yes " in row, row  # embedded, subset, with a Unicode map
         assert not re.search(r"DejaVu|Italic|Oblique", name), row
         names.add(name.split("+", 1)[1])
-    assert {"Noto-Serif-CJK-SC", "Noto-Sans-CJK-SC"} <= names  # Sans: the emphasis
+    assert {"cn-Noto-Serif-CJK-SC", "cn-Noto-Sans-CJK-SC"} <= names  # Sans: the emphasis
 
 
 # 5. French typography ------------------------------------------------------------------------------
