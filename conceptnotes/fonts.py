@@ -152,3 +152,8 @@ def first_uncovered(text: str, lang: str) -> str | None:
         if ord(char) not in points and not char.isspace() and char not in IGNORABLE:
             return char
     return None
+
+
+def uncovered_message(char: str, lang: str) -> str:
+    families = ", ".join(pdf_families(lang))
+    return f"character U+{ord(char):04X} {char!r} is not in the fonts for '{lang}' ({families})"

@@ -1,8 +1,10 @@
-"""The build: load and validate every note, render every document, then write.
+"""The build: load and validate every note, render the documents that are not up to
+date, then write.
 
-Nothing is written until every requested document has rendered without error, and
-each file is written atomically (:mod:`output`).  Heavy libraries (WeasyPrint,
-python-docx) are imported only by the renderers that need them.
+Nothing is written until every requested document has rendered without error; the
+files and the manifest are then committed together (:mod:`output`, :mod:`manifest`).
+Heavy libraries (WeasyPrint, python-docx) are imported only by the renderers, so a
+build with nothing to do never loads them.
 """
 
 from __future__ import annotations
@@ -106,14 +108,7 @@ def check_fonts(note: Note, lang: str) -> list[Problem]:
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:
-            families = ", ".join(fonts.pdf_families(lang))
-            return [
-                Problem(
-                    str(note.source),
-                    line,
-                    f"character U+{ord(char):04X} {char!r} is not in the fonts for '{lang}' ({families})",
-                )
-            ]
+            return [Problem(str(note.source), line, fonts.uncovered_message(char, lang))]
     return []
 
 

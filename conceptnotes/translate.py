@@ -149,9 +149,7 @@ class _Translator:
             return  # reported once, by the build's own font check
         char = fonts.first_uncovered(text, self.lang)
         if char:
-            families = ", ".join(fonts.pdf_families(self.lang))
-            self.problems.add(self.path, po_line, f"character U+{ord(char):04X} {char!r} is not in the fonts"
-                              f" for '{self.lang}' ({families})")
+            self.problems.add(self.path, po_line, fonts.uncovered_message(char, self.lang))
 
     def text(self, source: str, line: int) -> str:
         translation, po_line = self.lookup(source, line)
