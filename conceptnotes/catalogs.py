@@ -46,6 +46,16 @@ def catalog_path(locales: Path, lang: str, domain: str) -> Path:
     return locales / lang / "LC_MESSAGES" / f"{domain}.po"
 
 
+def note_sources(note: m.Note, lang: str) -> list[Path]:
+    """The files a note's document in ``lang`` is written from: the note, its assets, and
+    the language's catalogs (content and labels) where there are some."""
+    from .loader import asset_files
+
+    locales = locales_dir(note)
+    found = [catalog_path(locales, lang, domain) for domain in (note.id, LABELS)]
+    return [note.source, *asset_files(note), *(path for path in found if path.is_file())]
+
+
 def template_path(locales: Path, domain: str) -> Path:
     return locales / f"{domain}.pot"
 

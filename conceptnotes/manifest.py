@@ -20,7 +20,6 @@ from pathlib import Path
 
 from . import catalogs, fonts
 from .errors import Problem
-from .loader import asset_files
 from .model import Note
 from .output import write_atomic
 from .translate import Localized
@@ -88,12 +87,7 @@ def _relative(path: Path) -> str:
 
 def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
-    files = [note.source, *asset_files(note)]
-    locales = catalogs.locales_dir(note)
-    for domain in (note.id, catalogs.LABELS):
-        path = catalogs.catalog_path(locales, lang, domain)
-        if path.is_file():
-            files.append(path)
+    files = catalogs.note_sources(note, lang)
     files += sorted(p for p in template_dir.rglob("*") if p.is_file())
     files.append(Path(fonts.__file__).parent / "data" / "fonts.json")
     files += sorted({face.source for face in fonts.faces(lang)})

@@ -23,7 +23,7 @@ from . import catalogs, fonts
 from .docx_template import DOCX_TEMPLATE, check_template
 from .errors import NoteError, Problem, Problems, UsageError
 from .frontmatter import LANGUAGES
-from .loader import asset_files, find_notes, load_note
+from .loader import find_notes, load_note
 from .markdown_parse import iter_texts
 from .model import Note, Rendered
 from .output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
@@ -169,15 +169,22 @@ def validate_options(
 
 
 def check(
-    folders: list[Path], langs: tuple[str, ...] | None = None, *, strict: bool = False, render: bool = True
+    folders: list[Path],
+    langs: tuple[str, ...] | None = None,
+    *,
+    strict: bool = False,
+    render: bool = True,
+    loaded: tuple[list[Note], list[Problem]] | None = None,
 ) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read; write nothing.  Raise NoteError with every problem.
 
     Returns each note in each of its languages, ready to render, and the warnings.
+    ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     """
     from .render_html import render_html
 
-    notes, warnings = load_notes(folders)
+    notes, warnings = loaded if loaded is not None else load_notes(folders)
+    warnings = list(warnings)
     problems = Problems()
     if strict:  # every warning is an error, and all are reported together
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
@@ -205,14 +212,8 @@ def check(
 
 def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
     """The note's source files for a PDF/A-3 document: the note, its assets, its catalogs."""
-    note, lang = job.localized.note, job.localized.lang
-    files = [note.source, *asset_files(note)]
-    locales = catalogs.locales_dir(note)
-    files += [
-        p
-        for p in (catalogs.catalog_path(locales, lang, note.id), catalogs.catalog_path(locales, lang, catalogs.LABELS))
-        if p.is_file()
-    ]
+    note = job.localized.note
+    files = catalogs.note_sources(note, job.localized.lang)
     return tuple(
         (str(p.relative_to(p.parents[2] if p.suffix == ".po" else note.folder)), p.read_bytes()) for p in files
     )
@@ -298,7 +299,8 @@ def build(
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()
-    notes, _ = load_notes(folders)
+    loaded = load_notes(folders)
+    notes = loaded[0]
     targets = [
         (note, lang, fmt, out / note.id / f"{output_name(note, lang)}.{fmt}")
         for note in notes
@@ -342,7 +344,7 @@ def build(
                 for *_, path in targets
             ], []
 
-        documents, warnings = check(folders, langs, strict=strict, render=False)
+        documents, warnings = check(folders, langs, strict=strict, render=False, loaded=loaded)
         planned = plan(documents, formats, out, BuildOptions(strict=strict, variant=variant))
         entries: dict[str, dict] = {}
         todo: list[Job] = []
