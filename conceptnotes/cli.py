@@ -10,10 +10,10 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-from .errors import NoteError, Problem, UsageError, display_path
-from .output import BuildLocked
-from .pipeline import FORMATS, OUTPUT_DIR, PDF_VARIANTS, build, check, note_folders
+from conceptnotes import __version__
+from conceptnotes.build.output import BuildLocked
+from conceptnotes.build.pipeline import FORMATS, OUTPUT_DIR, PDF_VARIANTS, build, check, note_folders
+from conceptnotes.errors import NoteError, Problem, UsageError, display_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -111,8 +111,8 @@ def parser() -> argparse.ArgumentParser:
 
 
 def _i18n(args: argparse.Namespace) -> int:
-    from . import i18n
-    from .pipeline import load_notes
+    from conceptnotes.build.pipeline import load_notes
+    from conceptnotes.i18n import commands as i18n
 
     notes, _ = load_notes(note_folders(args.notes))
     if args.action == "extract":
@@ -301,7 +301,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _verify(out: Path) -> int:
-    from .manifest import verify
+    from conceptnotes.build.manifest import verify
 
     checked, problems = verify(out)
     if problems:

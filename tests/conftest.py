@@ -60,7 +60,7 @@ def sample_out(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def sample_note():
-    from conceptnotes.loader import load_note
+    from conceptnotes.read.loader import load_note
 
     note, warnings = load_note(SAMPLE)
     assert warnings == []

@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from conceptnotes import model as m
-from conceptnotes.markdown_parse import walk_blocks
+from conceptnotes.read.markdown_parse import walk_blocks
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 

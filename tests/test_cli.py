@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from conceptnotes import cli, pipeline
+from conceptnotes import cli
+from conceptnotes.build import pipeline
+from conceptnotes.build.pipeline import FORMATS
 from conceptnotes.cli import main
-from conceptnotes.frontmatter import LANGUAGES
-from conceptnotes.pipeline import FORMATS
+from conceptnotes.read.frontmatter import LANGUAGES
 
 from .conftest import ROOT, run_cli, write_note
 

@@ -11,8 +11,8 @@ from docx.oxml.ns import qn
 from lxml import etree
 
 from conceptnotes import model as m
-from conceptnotes.markdown_parse import walk_blocks
-from conceptnotes.render_docx import render_docx
+from conceptnotes.read.markdown_parse import walk_blocks
+from conceptnotes.render.docx.renderer import render_docx
 
 from .readback import block_texts, docx_body_paragraphs, docx_part_xml, footnote_texts, words
 

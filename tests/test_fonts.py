@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from conceptnotes import fonts
-from conceptnotes.loader import load_note
-from conceptnotes.pipeline import check_fonts
+from conceptnotes.build.pipeline import check_fonts
+from conceptnotes.read.loader import load_note
+from conceptnotes.render import fonts
 
 
 def test_pinned_fonts_are_installed():

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conceptnotes.formatting import country_name, format_date_range, format_day, format_time
+from conceptnotes.i18n.formatting import country_name, format_date_range, format_day, format_time
 
 D = dt.date
 LANGS = ("ar", "en", "es", "fr", "ru", "zh")

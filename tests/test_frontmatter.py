@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from conceptnotes.errors import NoteError
-from conceptnotes.frontmatter import LANGUAGES, read_meta, split_front_matter
-from conceptnotes.loader import load_note
 from conceptnotes.model import Contact, Event, Meta
+from conceptnotes.read.frontmatter import LANGUAGES, read_meta, split_front_matter
+from conceptnotes.read.loader import load_note
 
 # note.md line:  1 is '---'
 BASE = """\

@@ -28,13 +28,14 @@ from pathlib import Path
 
 import pytest
 
-from conceptnotes import fonts, output, pipeline
-from conceptnotes import render_pdf as render_pdf_module
+from conceptnotes.build import output, pipeline
 from conceptnotes.cli import main
-from conceptnotes.docx_template import DOCX_TEMPLATE, check_template
 from conceptnotes.errors import NoteError
-from conceptnotes.loader import load_note
-from conceptnotes.render_html import TEMPLATE_DIR, render_html
+from conceptnotes.read.loader import load_note
+from conceptnotes.render import fonts
+from conceptnotes.render import pdf as render_pdf_module
+from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
+from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
 from .conftest import ROOT
 
@@ -426,7 +427,7 @@ def _pdf_text(path: Path) -> str:
 
 
 def test_hostile_text_appears_literally_in_both_formats_and_both_languages(tmp_path, monkeypatch, capsys):
-    from conceptnotes import catalogs
+    from conceptnotes.i18n import catalogs
 
     project = tmp_path / "lit"
     folder = project / "content" / "lit"
@@ -777,7 +778,7 @@ def _expected(make, message: str, path: Path) -> str:
 
 @pytest.mark.parametrize(("make", "message"), TEMPLATE_CASES, ids=[m.__name__.strip("_") for m, _ in TEMPLATE_CASES])
 def test_a_bad_docx_template_is_refused(tmp_path, sample_note, make, message):
-    from conceptnotes.render_docx import render_docx
+    from conceptnotes.render.docx.renderer import render_docx
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATE_DIR, templates)

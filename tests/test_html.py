@@ -9,10 +9,10 @@ import pytest
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError
-from conceptnotes.loader import load_note
-from conceptnotes.render_docx import render_docx
-from conceptnotes.render_html import render_html
-from conceptnotes.render_pdf import render_pdf
+from conceptnotes.read.loader import load_note
+from conceptnotes.render.docx.renderer import render_docx
+from conceptnotes.render.html import render_html
+from conceptnotes.render.pdf import render_pdf
 
 from .readback import words
 
@@ -22,7 +22,7 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.mark.parametrize("lang", ["ar", "en", "es", "fr", "ru", "zh"])
 def test_sample_html_matches_golden(sample_note, lang):
     """Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff."""
-    from conceptnotes.fonts import cache_dir
+    from conceptnotes.render.fonts import cache_dir
 
     html = render_html(sample_note, lang).replace(cache_dir().as_uri(), "file:///CACHE")
     golden = GOLDEN / f"malaga-2022.{lang}.html"

@@ -19,11 +19,11 @@ from babel.messages.pofile import read_po
 from docx.oxml.ns import qn
 from lxml import etree
 
-from conceptnotes import catalogs, labels
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError
-from conceptnotes.markdown_parse import parse_inline
-from conceptnotes.segments import units
+from conceptnotes.i18n import catalogs, labels
+from conceptnotes.i18n.units import units
+from conceptnotes.read.markdown_parse import parse_inline
 
 from .conftest import ROOT, SAMPLE, need, run_cli
 from .readback import docx_body_paragraphs, docx_part_xml, find_in_order, pdf_text, words
@@ -522,7 +522,7 @@ def test_unchanged_copy_checks_clean(project):
 
 
 def units_of_sample():
-    from conceptnotes.loader import load_note
+    from conceptnotes.read.loader import load_note
 
     note, _ = load_note(SAMPLE)
     return units(note)

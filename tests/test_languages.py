@@ -21,14 +21,14 @@ from docx.oxml.ns import qn
 from lxml import etree
 from pypdf import PdfReader
 
-from conceptnotes import labels
 from conceptnotes import model as m
-from conceptnotes.formatting import country_name, format_date_range
-from conceptnotes.markdown_parse import walk_blocks, walk_inlines
-from conceptnotes.render_html import render_html
-from conceptnotes.segments import units
-from conceptnotes.translate import localize
-from conceptnotes.typography import typeset
+from conceptnotes.i18n import labels
+from conceptnotes.i18n.formatting import country_name, format_date_range
+from conceptnotes.i18n.localize import localize
+from conceptnotes.i18n.typography import typeset
+from conceptnotes.i18n.units import units
+from conceptnotes.read.markdown_parse import walk_blocks, walk_inlines
+from conceptnotes.render.html import render_html
 
 from .conftest import ROOT, need
 from .readback import docx_body_paragraphs, docx_part_xml, find_in_order, footnote_texts, pdf_text, words

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from conceptnotes import model as m
-from conceptnotes.loader import load_note
-from conceptnotes.markdown_parse import parse_body
+from conceptnotes.read.loader import load_note
+from conceptnotes.read.markdown_parse import parse_body
 
 from .conftest import write_note
 

@@ -7,9 +7,9 @@ import io
 import docx
 from pypdf import PdfReader
 
-from conceptnotes.loader import load_note
-from conceptnotes.render_docx import render_docx
-from conceptnotes.render_pdf import render_pdf
+from conceptnotes.read.loader import load_note
+from conceptnotes.render.docx.renderer import render_docx
+from conceptnotes.render.pdf import render_pdf
 
 from .conftest import FRONT
 

@@ -227,8 +227,8 @@ def test_official_refuses_every_warning_and_publishes_nothing(tmp_path, mistake,
 
 def test_weasyprint_warnings_are_errors(sample_note, tmp_path):
     from conceptnotes.errors import NoteError
-    from conceptnotes.render_html import TEMPLATE_DIR
-    from conceptnotes.render_pdf import render_pdf
+    from conceptnotes.render.html import TEMPLATE_DIR
+    from conceptnotes.render.pdf import render_pdf
 
     templates = tmp_path / "templates"
     shutil.copytree(TEMPLATE_DIR, templates)
@@ -322,7 +322,7 @@ def test_a_killed_build_leaves_consistent_outputs(tmp_path, delay):
 
 
 def test_a_kill_after_the_journal_is_finished_by_the_next_run(tmp_path, monkeypatch):
-    from conceptnotes import output
+    from conceptnotes.build import output
 
     out = tmp_path / "out"
     (out / "n").mkdir(parents=True)
@@ -343,7 +343,7 @@ def test_a_kill_after_the_journal_is_finished_by_the_next_run(tmp_path, monkeypa
 
 
 def test_a_second_build_stops_naming_the_holder(tmp_path):
-    from conceptnotes.output import locked
+    from conceptnotes.build.output import locked
 
     project = copy_project(tmp_path)
     (project / "output").mkdir()

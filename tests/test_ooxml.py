@@ -8,7 +8,7 @@ import zipfile
 import docx
 from docx.oxml.ns import qn
 
-from conceptnotes import ooxml
+from conceptnotes.render.docx import ooxml
 
 
 def reopen(document) -> docx.Document:
@@ -194,7 +194,7 @@ def test_right_to_left_paragraph_section_and_table():
 
 
 def test_level_formats_change_only_the_levels_given():
-    from conceptnotes.render_html import TEMPLATE_DIR
+    from conceptnotes.render.html import TEMPLATE_DIR
 
     document = docx.Document(str(TEMPLATE_DIR / "reference.docx"))
     abstract = ooxml.style_abstract_num(document, "List Number")

@@ -9,7 +9,7 @@ import pytest
 from pypdf import PdfReader
 
 from conceptnotes import model as m
-from conceptnotes.markdown_parse import walk_blocks
+from conceptnotes.read.markdown_parse import walk_blocks
 
 from .readback import block_texts, find_in_order, footnote_texts, pdf_text, words
 

@@ -29,13 +29,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conceptnotes import model as m
-from conceptnotes.loader import load_note
-from conceptnotes.markdown_parse import parse_inline
-from conceptnotes.pipeline import check_fonts
-from conceptnotes.render_docx import render_docx
-from conceptnotes.render_html import render_html
-from conceptnotes.segments import to_markdown
-from conceptnotes.translate import localize
+from conceptnotes.build.pipeline import check_fonts
+from conceptnotes.i18n.localize import localize
+from conceptnotes.i18n.units import to_markdown
+from conceptnotes.read.loader import load_note
+from conceptnotes.read.markdown_parse import parse_inline
+from conceptnotes.render.docx.renderer import render_docx
+from conceptnotes.render.html import render_html
 
 from .conftest import ROOT
 from .readback import docx_body_paragraphs
@@ -223,7 +223,7 @@ def test_docx_and_html_never_crash_and_keep_every_word(draft):
 @settings(max_examples=8, **SETTINGS)
 @given(notes(max_blocks=4))
 def test_pdf_never_crashes_and_keeps_every_word(draft):
-    from conceptnotes.render_pdf import render_pdf
+    from conceptnotes.render.pdf import render_pdf
 
     with tempfile.TemporaryDirectory() as temp:
         localized = load(draft, Path(temp))
@@ -316,7 +316,7 @@ def _without_numbers(nodes):
 
 
 def _keys(nodes) -> frozenset[str]:
-    from conceptnotes.markdown_parse import walk_inlines
+    from conceptnotes.read.markdown_parse import walk_inlines
 
     return frozenset(n.key for n in walk_inlines(nodes) if isinstance(n, m.FootnoteRef))
 
@@ -335,7 +335,7 @@ def test_to_markdown_reads_back_as_the_same_inlines(inlines):
 
 def _round_trip(source: str) -> tuple[tuple[m.Inline, ...], tuple[m.Inline, ...], list[str]]:
     """A paragraph of a note, its unit's Markdown read back as a translation: (source, read back, problems)."""
-    from conceptnotes.markdown_parse import parse_body
+    from conceptnotes.read.markdown_parse import parse_body
 
     document, problems = parse_body(source + "\n", Path("note.md"), 1, Path("assets"))
     assert problems.items == [], [str(p) for p in problems.items]
@@ -356,7 +356,7 @@ def test_units_of_ordinary_paragraphs_read_back(source):
 
 
 def test_a_link_with_parentheses_survives_translation():
-    from conceptnotes.translate import compare, signature
+    from conceptnotes.i18n.localize import compare, signature
 
     inlines, back, problems = _round_trip("See [Spain](https://en.wikipedia.org/wiki/Spain_(country)) here.")
     assert compare(signature(inlines), signature(back)) == []
@@ -377,14 +377,14 @@ def test_nested_emphasis_survives_translation(source):
 
 
 def test_strong_inside_star_emphasis_keeps_its_spaces():
-    from conceptnotes.markdown_parse import parse_body
+    from conceptnotes.read.markdown_parse import parse_body
 
     document, _ = parse_body("*word **strong** word*\n", Path("note.md"), 1, Path("assets"))
     assert m.plain_text(document.blocks[0].children) == "word strong word"
 
 
 def test_escaped_footnote_syntax_is_text():
-    from conceptnotes.markdown_parse import parse_body
+    from conceptnotes.read.markdown_parse import parse_body
 
     document, problems = parse_body("Write \\[^1\\] for a footnote.\n", Path("note.md"), 1, Path("assets"))
     assert [str(p) for p in problems.items] == []

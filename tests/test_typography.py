@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from conceptnotes import model as m
-from conceptnotes.typography import typeset
+from conceptnotes.i18n.typography import typeset
 
 
 @pytest.mark.parametrize(("lang", "expected"), [

@@ -21,7 +21,7 @@ from docx.shared import Cm
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-from conceptnotes import ooxml  # noqa: E402
+from conceptnotes.render.docx import ooxml  # noqa: E402
 
 TARGET = ROOT / "templates" / "concept-note" / "reference.docx"
 FONT = "Times New Roman"

@@ -6,11 +6,11 @@ import os
 import re
 from pathlib import Path
 
-from . import model as m
-from .characters import bidi_problems, check_characters, decode, nesting_problems
-from .errors import NoteError, Problem, Problems
-from .frontmatter import read_meta, split_front_matter
-from .markdown_parse import parse_body
+from conceptnotes import model as m
+from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.read.characters import bidi_problems, check_characters, decode, nesting_problems
+from conceptnotes.read.frontmatter import read_meta, split_front_matter
+from conceptnotes.read.markdown_parse import parse_body
 
 NOTE_FILE = "note.md"
 MAX_NOTE_BYTES = 2_000_000

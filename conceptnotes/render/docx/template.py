@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import Problem
+from conceptnotes.errors import Problem
 
 DOCX_TEMPLATE = "reference.docx"
 MAX_TEMPLATE_BYTES = 20_000_000

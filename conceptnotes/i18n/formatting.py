@@ -7,19 +7,19 @@ not code: date-range patterns per language and UN short names of countries.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from functools import cache
-from importlib import resources
 
 from babel import Locale
 from babel.dates import format_date
+
+from conceptnotes.project import read_data
 
 LOCALES = {"ar": "ar", "en": "en_GB", "es": "es", "fr": "fr", "ru": "ru", "zh": "zh_Hans_CN"}
 
 
 @cache
 def _data(name: str) -> dict:
-    return json.loads(resources.files(__package__).joinpath("data", name).read_text(encoding="utf-8"))
+    return read_data(name)
 
 
 def locale(lang: str) -> Locale:

@@ -16,11 +16,11 @@ import mimetypes
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-from . import fonts
-from .errors import NoteError, Problem
-from .model import Note, Rendered
-from .render_html import TEMPLATE_DIR, as_localized, created, render_html
-from .translate import Localized
+from conceptnotes.errors import NoteError, Problem
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Note, Rendered
+from conceptnotes.render import fonts
+from conceptnotes.render.html import TEMPLATE_DIR, as_localized, created, render_html
 
 PDF_VARIANT = "pdf/ua-1"
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")

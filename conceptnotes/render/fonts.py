@@ -14,8 +14,9 @@ import json
 import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
+
+from conceptnotes.project import read_data
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -43,7 +44,7 @@ class FontFace:
 
 @cache
 def font_set() -> dict:
-    return json.loads(resources.files(__package__).joinpath("data", "fonts.json").read_text(encoding="utf-8"))
+    return read_data("fonts.json")
 
 
 def _language(lang: str) -> dict:
@@ -97,7 +98,7 @@ def extracted(collection: Path, index: int) -> Path:
     if not target.is_file():
         from fontTools.ttLib import TTCollection
 
-        from .output import write_atomic
+        from conceptnotes.build.output import write_atomic
 
         # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
         collection_fonts = TTCollection(str(collection), lazy=True, recalcTimestamp=False)
@@ -122,7 +123,7 @@ def _cmap(source: Path, index: int | None) -> frozenset[int]:
             pass
     from fontTools.ttLib import TTFont
 
-    from .output import write_atomic
+    from conceptnotes.build.output import write_atomic
 
     with TTFont(source, fontNumber=index or 0, lazy=True) as font:
         points = frozenset(font.getBestCmap())

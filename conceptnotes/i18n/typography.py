@@ -11,7 +11,7 @@ from __future__ import annotations
 import dataclasses
 import re
 
-from . import model as m
+from conceptnotes import model as m
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -69,7 +69,7 @@ def typeset_note(note: m.Note, lang: str) -> m.Note:
     """The note with its language's typographic conventions applied to all its text."""
     if lang not in RULES:
         return note
-    from .segments import map_document, translate_meta
+    from conceptnotes.i18n.units import map_document, translate_meta
 
     document = map_document(note.document, lambda inlines, line, kind: typeset(inlines, lang))
     meta = translate_meta(note.meta, lambda text, line: RULES[lang](text))

@@ -23,14 +23,16 @@ from docx.shared import Emu
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
-from . import fonts, labels, ooxml
-from . import model as m
-from .docx_template import DOCX_TEMPLATE, check_template
-from .errors import NoteError, Problem
-from .formatting import format_day
-from .markdown_parse import block_inlines, walk_inlines
-from .render_html import RTL_LANGUAGES, TEMPLATE_DIR, as_localized, author, created
-from .translate import Localized
+from conceptnotes import model as m
+from conceptnotes.errors import NoteError, Problem
+from conceptnotes.i18n import labels
+from conceptnotes.i18n.formatting import format_day
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.read.markdown_parse import block_inlines, walk_inlines
+from conceptnotes.render import fonts
+from conceptnotes.render.docx import ooxml
+from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
+from conceptnotes.render.html import RTL_LANGUAGES, TEMPLATE_DIR, as_localized, author, created
 
 REQUIRED_STYLES = (
     "Body Text",

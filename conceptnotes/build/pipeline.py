@@ -19,20 +19,22 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import catalogs, fonts
-from .docx_template import DOCX_TEMPLATE, check_template
-from .errors import NoteError, Problem, Problems, UsageError
-from .frontmatter import LANGUAGES
-from .loader import find_notes, load_note
-from .markdown_parse import iter_texts
-from .model import Note, Rendered
-from .output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
-from .render_html import TEMPLATE_DIR
-from .translate import Localized, localize
+from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
+from conceptnotes.errors import NoteError, Problem, Problems, UsageError
+from conceptnotes.i18n import catalogs
+from conceptnotes.i18n.localize import Localized, localize
+from conceptnotes.model import Note, Rendered
+from conceptnotes.project import TOOL_ROOT
+from conceptnotes.read.frontmatter import LANGUAGES
+from conceptnotes.read.loader import find_notes, load_note
+from conceptnotes.read.markdown_parse import iter_texts
+from conceptnotes.render import fonts
+from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
+from conceptnotes.render.html import TEMPLATE_DIR
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = TOOL_ROOT
 # content/ and output/ of the folder the command runs in (the repository, for make)
 CONTENT_DIR = Path("content")
 OUTPUT_DIR = Path("output")
@@ -181,7 +183,7 @@ def check(
     Returns each note in each of its languages, ready to render, and the warnings.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     """
-    from .render_html import render_html
+    from conceptnotes.render.html import render_html
 
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
@@ -221,11 +223,11 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
 
 def render(job: Job) -> Rendered:
     if job.fmt == "pdf":
-        from .render_pdf import render_pdf
+        from conceptnotes.render.pdf import render_pdf
 
         extra = attachments(job) if job.options.variant.startswith("pdf/a-") else ()
         return render_pdf(job.localized, variant=job.options.variant, attachments=extra)
-    from .render_docx import render_docx
+    from conceptnotes.render.docx.renderer import render_docx
 
     return render_docx(job.localized)
 
@@ -293,7 +295,7 @@ def build(
     build (the quick key: nothing is parsed), or when what it shows is (the key: the
     localized model, labels, templates, fonts, options, tools).
     """
-    from . import manifest
+    from conceptnotes.build import manifest
 
     validate_options(langs, formats, out, folders)
     if variant not in PDF_VARIANTS:

@@ -22,9 +22,9 @@ import markdown
 from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
-from . import model as m
-from .characters import illegal_character
-from .errors import Problems
+from conceptnotes import model as m
+from conceptnotes.errors import Problems
+from conceptnotes.read.characters import illegal_character
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
 RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")

@@ -15,7 +15,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
-from . import model as m
+from conceptnotes import model as m
 
 META_FIELDS = ("title", "subtitle")
 

@@ -19,9 +19,9 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from .characters import illegal_character
-from .errors import NoteError, Problems
-from .model import Contact, Event, Meta
+from conceptnotes.errors import NoteError, Problems
+from conceptnotes.model import Contact, Event, Meta
+from conceptnotes.read.characters import illegal_character
 
 LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
 DISTRIBUTIONS = ("General", "Limited", "Restricted")

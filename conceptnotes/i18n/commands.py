@@ -8,10 +8,10 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from . import catalogs
-from .errors import NoteError, Problems
-from .model import Note
-from .output import write_atomic
+from conceptnotes.build.output import write_atomic
+from conceptnotes.errors import NoteError, Problems
+from conceptnotes.i18n import catalogs
+from conceptnotes.model import Note
 
 BABEL_CFG = catalogs.PROJECT_ROOT / "babel.cfg"
 

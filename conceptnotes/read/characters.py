@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from .errors import NoteError, Problem
+from conceptnotes.errors import NoteError, Problem
 
 # Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")

@@ -24,12 +24,13 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
-from . import model as m
-from .characters import bidi_problems, check_characters, decode
-from .errors import NoteError, Problem, display_path
-from .segments import units
+from conceptnotes import model as m
+from conceptnotes.errors import NoteError, Problem, display_path
+from conceptnotes.i18n.units import units
+from conceptnotes.project import TOOL_ROOT
+from conceptnotes.read.characters import bidi_problems, check_characters, decode
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = TOOL_ROOT
 LABELS = "messages"
 MAX_CATALOG_BYTES = 5_000_000
 NO_WRAP = 1_000_000
@@ -49,7 +50,7 @@ def catalog_path(locales: Path, lang: str, domain: str) -> Path:
 def note_sources(note: m.Note, lang: str) -> list[Path]:
     """The files a note's document in ``lang`` is written from: the note, its assets, and
     the language's catalogs (content and labels) where there are some."""
-    from .loader import asset_files
+    from conceptnotes.read.loader import asset_files
 
     locales = locales_dir(note)
     found = [catalog_path(locales, lang, domain) for domain in (note.id, LABELS)]

@@ -18,12 +18,14 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from . import fonts, labels
-from .errors import NoteError, Problem
-from .model import Note, plain_text
-from .translate import Localized
+from conceptnotes.errors import NoteError, Problem
+from conceptnotes.i18n import labels
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Note, plain_text
+from conceptnotes.project import TEMPLATE_NAME, TOOL_ROOT
+from conceptnotes.render import fonts
 
-TEMPLATE_DIR = Path(__file__).resolve().parent.parent / "templates" / "concept-note"
+TEMPLATE_DIR = TOOL_ROOT / "templates" / TEMPLATE_NAME
 RTL_LANGUAGES = {"ar"}
 
 
@@ -79,7 +81,7 @@ def as_localized(note: Note | Localized, lang: str | None) -> Localized:
     """A localized note: given, or the note in ``lang`` (its source language by default)."""
     if isinstance(note, Localized):
         return note
-    from .translate import localize
+    from conceptnotes.i18n.localize import localize
 
     return localize(note, lang or note.meta.source_language)
 

@@ -21,13 +21,14 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 
-from . import catalogs, fonts, labels
-from . import model as m
-from .characters import nesting_problems
-from .errors import NoteError, Problem, Problems
-from .markdown_parse import parse_inline, walk_inlines
-from .segments import map_document, renumber_footnotes, to_markdown, translate_meta
-from .typography import typeset, typeset_note
+from conceptnotes import model as m
+from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.i18n import catalogs, labels
+from conceptnotes.i18n.typography import typeset, typeset_note
+from conceptnotes.i18n.units import map_document, renumber_footnotes, to_markdown, translate_meta
+from conceptnotes.read.characters import nesting_problems
+from conceptnotes.read.markdown_parse import parse_inline, walk_inlines
+from conceptnotes.render import fonts
 
 
 @dataclass(frozen=True)

@@ -18,11 +18,13 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from . import catalogs, fonts
-from .errors import Problem
-from .model import Note
-from .output import write_atomic
-from .translate import Localized
+from conceptnotes.build.output import write_atomic
+from conceptnotes.errors import Problem
+from conceptnotes.i18n import catalogs
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Note
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR
+from conceptnotes.render import fonts
 
 MANIFEST = "manifest.json"
 LARGE = 1 << 20
@@ -89,7 +91,7 @@ def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
     files = catalogs.note_sources(note, lang)
     files += sorted(p for p in template_dir.rglob("*") if p.is_file())
-    files.append(Path(fonts.__file__).parent / "data" / "fonts.json")
+    files.append(DATA_DIR / "fonts.json")
     files += sorted({face.source for face in fonts.faces(lang)})
     return {_relative(path): file_hash(path) for path in files}
 
@@ -97,7 +99,7 @@ def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
 @cache
 def code_fingerprint() -> str:
     """Digest of conceptnotes' own code and data: a new version rebuilds everything."""
-    package = Path(__file__).parent
+    package = PACKAGE_DIR
     digest = hashlib.sha256()
     for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
         digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
@@ -135,7 +137,7 @@ def fingerprint(value: object) -> object:
 
 def output_key(localized: Localized, fmt: str, options: dict[str, object], inputs: dict[str, str]) -> str:
     """What decides an output's bytes: its text (not its source lines), labels, options, files, tools."""
-    from . import labels
+    from conceptnotes.i18n import labels
 
     gettext, meta = localized.gettext, localized.note.meta
     shown_labels = [

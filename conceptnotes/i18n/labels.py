@@ -37,7 +37,7 @@ EVENT_LINE = N_("{place}, {dates}")
 
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
-    from .formatting import country_name, format_date_range
+    from conceptnotes.i18n.formatting import country_name, format_date_range
 
     place = gettext(EVENT_PLACE).format(city=meta.event.city, country=country_name(meta.event.country, lang))
     if meta.event.venue:
@@ -48,7 +48,7 @@ def event_line(gettext, meta, lang: str) -> str:
 
 def masthead_details(gettext, meta, lang: str) -> list[str]:
     """Symbol, distribution, date of issue and original language, as the masthead shows them."""
-    from .formatting import format_day
+    from conceptnotes.i18n.formatting import format_day
 
     details = [meta.symbol] if meta.symbol else []
     details.append(gettext(DISTRIBUTION[meta.distribution]))

@@ -1,0 +1,62 @@
+"""The six UN official languages: every fact the pipeline knows about each, in one place.
+
+Direction, script, Babel locale, Word language tag, UN document letter, quotation marks,
+italics, sub-paragraph numbering in Word: code asks :func:`get` instead of keeping a
+table of its own.  Longer per-language data (fonts, date patterns, country names) stays
+in ``data/*.json``, keyed by the same codes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # ISO 639-1, as in front matter and locales/<code>/
+    name: str  # in English, as the label "Original: <name>" says it
+    direction: str  # "ltr" or "rtl"
+    script: str  # ISO 15924
+    babel_locale: str  # CLDR locale of dates, numbers, country names and catalogs
+    word_language: str  # the w:lang tag Word proofs the text with
+    un_letter: str  # the language letter of UN document file names
+    quotes: str  # opening and closing quotation marks for straight "..."
+    italics: bool = True  # False: emphasis takes another face or bold, never a slanted glyph
+    # Word numbering of nested numbered lists where the UN convention differs from the
+    # template's (a), (i): {level: (w:numFmt, w:lvlText)}
+    subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
+
+    @property
+    def rtl(self) -> bool:
+        return self.direction == "rtl"
+
+
+_LETTERED = {1: ("lowerLetter", "%2)"), 2: ("lowerRoman", "%3)")}
+
+LANGUAGES: dict[str, Language] = {
+    lang.code: lang
+    for lang in (
+        Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False,
+                 subparagraphs={1: ("arabicAbjad", "(%2)")}),
+        Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
+        Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
+        Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED),
+        Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED),
+        Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False),
+    )
+}
+CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
+
+# The language a note is written in when its front matter does not say, and the
+# language the templates' labels are written in (the msgids of messages.po).
+DEFAULT_SOURCE = "en"
+LABEL_LANGUAGE = "en"
+
+
+def get(code: str) -> Language:
+    """The language ``code``; a KeyError for a code the front-matter check would refuse."""
+    return LANGUAGES[code]
+
+
+def is_rtl(code: str) -> bool:
+    return LANGUAGES[code].rtl

@@ -1,0 +1,84 @@
+"""Where things are: one object for a project's folders, passed to the stages that need them.
+
+A *project* is a folder with ``content/<note-id>/note.md`` and, beside it, ``locales/``
+(and optionally ``templates/``).  The build reads only there and writes only to the
+output folder and the cache.  What a project does not have itself, it takes from the
+tool's own checkout: the concept-note templates, and the catalogs of the templates'
+labels.  Every path the pipeline uses is derived here, and nowhere else.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+# The checkout conceptnotes runs from: its templates, label catalogs and babel.cfg.
+PACKAGE_DIR = Path(__file__).resolve().parent
+TOOL_ROOT = PACKAGE_DIR.parent
+DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, un_country_names.json
+TEMPLATE_NAME = "concept-note"
+NOTE_FILE = "note.md"
+
+
+def read_data(name: str) -> dict:
+    """One of conceptnotes' own data files (``data/<name>``), parsed."""
+    import json
+
+    return json.loads((DATA_DIR / name).read_text(encoding="utf-8"))
+
+
+def cache_root() -> Path:
+    """``$XDG_CACHE_HOME/conceptnotes`` (``~/.cache/conceptnotes``): written by builds only."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "conceptnotes"
+
+
+@dataclass(frozen=True)
+class Project:
+    """The folders of one project; ``root`` is the folder that holds ``content/``."""
+
+    root: Path
+    content: Path
+    locales: Path
+    templates: Path  # the template folder: note.html.j2, note.css, reference.docx
+    output: Path
+
+    @classmethod
+    def at(cls, root: Path, output: Path | None = None) -> Project:
+        """The project in ``root`` (relative paths stay relative, as the user wrote them)."""
+        locales = root / "locales"
+        templates = root / "templates" / TEMPLATE_NAME
+        return cls(
+            root=root,
+            content=root / "content",
+            locales=locales if locales.is_dir() else TOOL_ROOT / "locales",
+            templates=templates if (templates / "note.html.j2").is_file() else TOOL_ROOT / "templates" / TEMPLATE_NAME,
+            output=output if output is not None else root / "output",
+        )
+
+    @classmethod
+    def of_note(cls, folder: Path) -> Project:
+        """The project a note folder (``<root>/content/<note-id>``) belongs to."""
+        return cls.at(folder.resolve().parent.parent)
+
+    @property
+    def cache(self) -> Path:
+        return cache_root()
+
+    def note_folders(self) -> list[Path]:
+        """Every note folder directly under ``content/``, sorted by id."""
+        if not self.content.is_dir():
+            return []
+        return sorted(p for p in self.content.iterdir() if (p / NOTE_FILE).is_file())
+
+    def catalog(self, lang: str, domain: str) -> Path:
+        """``locales/<lang>/LC_MESSAGES/<domain>.po``: a note's units, or ``messages`` (labels)."""
+        return self.locales / lang / "LC_MESSAGES" / f"{domain}.po"
+
+    def template_catalog(self, domain: str) -> Path:
+        return self.locales / f"{domain}.pot"
+
+    def protected(self) -> list[Path]:
+        """Folders a build must never write into: where notes live."""
+        return [self.content.resolve(), (TOOL_ROOT / "content").resolve()]
