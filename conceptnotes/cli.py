@@ -11,9 +11,8 @@ import sys
 from pathlib import Path
 
 from conceptnotes import __version__
-from conceptnotes.build.output import BuildLocked
 from conceptnotes.build.pipeline import FORMATS, OUTPUT_DIR, PDF_VARIANTS, build, check, note_folders
-from conceptnotes.errors import NoteError, Problem, UsageError, display_path
+from conceptnotes.errors import BuildLocked, NoteError, Problem, UsageError, display_path
 
 
 class _Parser(argparse.ArgumentParser):
@@ -77,6 +76,12 @@ def parser() -> argparse.ArgumentParser:
         "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
     )
     c.add_argument("--strict", action="store_true", help="treat every warning as an error")
+    _add_i18n(commands)
+    _add_official_and_verify(commands)
+    return top
+
+
+def _add_i18n(commands) -> None:
     i = commands.add_parser(
         "i18n",
         help="translation catalogs: extract, update, status",
@@ -106,8 +111,6 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument(
             "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
         )
-    _add_official_and_verify(commands)
-    return top
 
 
 def _i18n(args: argparse.Namespace) -> int:

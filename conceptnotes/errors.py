@@ -57,6 +57,10 @@ class UsageError(Exception):
     """A mistake in how the command was called (exit status 2)."""
 
 
+class BuildLocked(Exception):
+    """Another build holds the output folder (exit status 1)."""
+
+
 class Problems:
     """Collects problems while a stage goes on, so that all are reported, not the first."""
 

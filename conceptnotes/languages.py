@@ -22,6 +22,7 @@ class Language:
     un_letter: str  # the language letter of UN document file names
     quotes: str  # opening and closing quotation marks for straight "..."
     italics: bool = True  # False: emphasis takes another face or bold, never a slanted glyph
+    spaced_punctuation: bool = False  # French: no-break spaces before : ; ! ? and inside « »
     # Word numbering of nested numbered lists where the UN convention differs from the
     # template's (a), (i): {level: (w:numFmt, w:lvlText)}
     subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
@@ -40,7 +41,8 @@ LANGUAGES: dict[str, Language] = {
                  subparagraphs={1: ("arabicAbjad", "(%2)")}),
         Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
         Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
-        Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED),
+        Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
+                 spaced_punctuation=True),
         Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False),
     )
@@ -60,3 +62,12 @@ def get(code: str) -> Language:
 
 def is_rtl(code: str) -> bool:
     return LANGUAGES[code].rtl
+
+
+def word_tags(code: str) -> dict[str, str]:
+    """The w:lang of a document in ``code``: its Latin-script text (English inside Arabic
+    or Chinese documents), East Asian text and complex-script (right-to-left) text."""
+    lang = LANGUAGES[code]
+    latin = lang if lang.script in ("Latn", "Cyrl") else LANGUAGES[LABEL_LANGUAGE]
+    east_asian, complex_script = LANGUAGES["zh"].word_language, LANGUAGES["ar"].word_language
+    return {"val": latin.word_language, "eastAsia": east_asian, "bidi": complex_script}

@@ -1,7 +1,15 @@
-"""Shared fixtures: small notes written to tmp_path, and the sample built once."""
+"""Shared fixtures: small notes written to tmp_path, test roots, and the sample built once.
+
+A *test root* is a tiny, complete project under ``tests/roots/<name>/`` (in the manner of
+Sphinx's ``tests/roots/test-*``): ``content/<name>/note.md`` and, when it is translated,
+``locales/``.  A test takes a fresh copy with the ``root`` fixture, or shares one copy
+built once per session with ``built``; either way the documents come from the command
+line, as a user makes them.  See ``tests/roots/README.md``.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import subprocess
 import sys
@@ -12,6 +20,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "content" / "malaga-2022"
+ROOTS = Path(__file__).resolve().parent / "roots"
 
 FRONT = """\
 title: Test Conference on Counter-Terrorism
@@ -47,6 +56,81 @@ def run_cli(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run ``python build.py ARGS`` as a user would."""
     return subprocess.run([sys.executable, str(ROOT / "build.py"), *args], cwd=cwd or ROOT,
                           capture_output=True, text=True, timeout=300)
+
+
+# Test roots ----------------------------------------------------------------------------------------
+
+
+def copy_root(name: str, where: Path) -> Path:
+    """A copy of ``tests/roots/<name>`` as ``where/<name>``: the project folder, which holds ``content/``.
+
+    A project with a ``locales/`` folder of its own reads every catalog there, the
+    templates' labels (``messages.po``) included; a root keeps only its note's catalogs,
+    and its copy is given the checkout's labels catalogs for its languages.
+    """
+    project = where / name
+    shutil.copytree(ROOTS / name, project)
+    for folder in sorted((project / "locales").glob("*/LC_MESSAGES")):
+        labels = folder / "messages.po"
+        if not labels.exists():
+            shutil.copyfile(ROOT / "locales" / folder.parent.name / "LC_MESSAGES" / "messages.po", labels)
+    return project
+
+
+@pytest.fixture
+def root(tmp_path):
+    """``root(name)``: a fresh copy of the test root ``tests/roots/<name>`` in tmp_path; its project folder.
+
+    ``root(name, "a")`` and ``root(name, "b")`` make two copies, in ``tmp_path/a`` and ``tmp_path/b``.
+    """
+
+    def make(name: str, folder: str = "") -> Path:
+        where = tmp_path / folder if folder else tmp_path
+        where.mkdir(parents=True, exist_ok=True)
+        return copy_root(name, where)
+
+    return make
+
+
+def build_in(project: Path, *args: str) -> int:
+    """``build.py ARGS`` run in-process in ``project``, as a user working in that folder; the exit code."""
+    from conceptnotes.cli import main
+
+    with contextlib.chdir(project):
+        return main(list(args))
+
+
+def note_of(project: Path):
+    """The note of a test root's project (one note, ``content/<name>``), loaded as the build loads it."""
+    from conceptnotes.read.loader import load_note
+
+    (folder,) = [p for p in sorted((project / "content").iterdir()) if (p / "note.md").is_file()]
+    note, warnings = load_note(folder)
+    assert warnings == []
+    return note
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory):
+    """``built(name, *options)``: the test root ``name`` copied and built once per session with
+    ``build.py build --jobs 1 OPTIONS`` (in-process); its project folder, outputs in ``output/<name>/``.
+
+    Tests that only read the documents share it; a test that changes a root takes its own
+    copy with ``root``.
+    """
+    done: dict[tuple[str, ...], Path] = {}
+
+    def get(name: str, *options: str) -> Path:
+        if (name, *options) not in done:
+            project = copy_root(name, tmp_path_factory.mktemp(name))
+            assert build_in(project, "build", "--jobs", "1", *options) == 0
+            done[(name, *options)] = project
+        return done[(name, *options)]
+
+    return get
+
+
+# The Málaga sample -----------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")

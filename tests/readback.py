@@ -7,7 +7,7 @@ import subprocess
 from pathlib import Path
 
 from conceptnotes import model as m
-from conceptnotes.read.markdown_parse import walk_blocks
+from conceptnotes.model.visitor import INLINE_KINDS, walk
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -46,10 +46,15 @@ def find_in_order(needle: list[str], haystack: list[str], start: int = 0, slack:
     return None
 
 
+def blocks_of(node) -> list:
+    """Every block-level node at or below ``node`` (a tuple of blocks), in reading order."""
+    return [n for n in walk(node) if n.kind not in INLINE_KINDS]
+
+
 def block_texts(document: m.Document, footnote_numbers: bool = False) -> list[str]:
     """Text of every paragraph-like block in reading order (headings, items, cells)."""
     out = []
-    for block in walk_blocks(document.blocks):
+    for block in blocks_of(document.blocks):
         if isinstance(block, m.Paragraph | m.Heading):
             out.append(m.plain_text(block.children, footnote_numbers=footnote_numbers))
         elif isinstance(block, m.Table):

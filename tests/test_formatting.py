@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from conceptnotes.i18n.formatting import country_name, format_date_range, format_day, format_time
+from conceptnotes.i18n.formatting import country_name, format_date_range, format_day
 
 D = dt.date
 LANGS = ("ar", "en", "es", "fr", "ru", "zh")
@@ -141,7 +141,6 @@ def test_arabic_uses_western_digits_only():
                 format_date_range(D(2022, 5, 3), D(2022, 5, 6), "ar"),
                 format_date_range(D(2022, 5, 30), D(2022, 6, 2), "ar"),
                 format_date_range(D(2022, 12, 30), D(2023, 1, 2), "ar")]
-    outputs += [format_time(dt.time(hour, minute), "ar") for hour in (0, 9, 15, 23) for minute in (0, 5, 45)]
     for text in outputs:
         assert not ARABIC_INDIC_DIGITS.search(text), text
         assert re.search(r"[0-9]", text), text
@@ -188,28 +187,3 @@ def test_cldr_name_where_the_un_has_no_other(lang, expected):
                                             ("ru", "Германия"), ("zh", "德国"), ("ar", "ألمانيا")])
 def test_cldr_name_of_another_country(lang, expected):
     assert country_name("DE", lang) == expected
-
-
-# Times of day ----------------------------------------------------------------------------------
-
-TIMES = {  # 10.00, 15.30, 9.05
-    "en": ("10 a.m.", "3.30 p.m.", "9.05 a.m."),
-    "fr": ("10 heures", "15 h 30", "9 h 05"),
-    "es": ("10.00 horas", "15.30 horas", "9.05 horas"),
-    "ru": ("10:00", "15:30", "9:05"),
-    "zh": ("10:00", "15:30", "9:05"),
-    "ar": ("الساعة 10:00", "الساعة 15:30", "الساعة 9:05"),
-}
-
-
-@pytest.mark.parametrize("lang", LANGS)
-def test_times_of_day(lang):
-    assert (format_time(dt.time(10, 0), lang), format_time(dt.time(15, 30), lang),
-            format_time(dt.time(9, 5), lang)) == TIMES[lang]
-
-
-def test_english_noon_and_afternoon():
-    assert format_time(dt.time(12, 0), "en") == "noon"
-    assert format_time(dt.time(12, 30), "en") == "12.30 p.m."
-    assert format_time(dt.time(13, 0), "en") == "1 p.m."
-    assert format_time(dt.time(23, 59), "en") == "11.59 p.m."

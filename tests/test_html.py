@@ -9,6 +9,7 @@ import pytest
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError
+from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.docx.renderer import render_docx
 from conceptnotes.render.html import render_html
@@ -24,7 +25,7 @@ def test_sample_html_matches_golden(sample_note, lang):
     """Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff."""
     from conceptnotes.render.fonts import cache_dir
 
-    html = render_html(sample_note, lang).replace(cache_dir().as_uri(), "file:///CACHE")
+    html = render_html(localize(sample_note, lang)).replace(cache_dir().as_uri(), "file:///CACHE")
     golden = GOLDEN / f"malaga-2022.{lang}.html"
     if os.environ.get("UPDATE_GOLDEN"):
         golden.write_text(html, encoding="utf-8")
@@ -32,7 +33,7 @@ def test_sample_html_matches_golden(sample_note, lang):
 
 
 def test_html_structure(sample_note):
-    html = render_html(sample_note, "en")
+    html = render_html(localize(sample_note, "en"))
     assert html.startswith("<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">")
     assert html.count('<span class="footnote"') == len(sample_note.document.footnotes)
     assert html.count("<h2 ") == sum(1 for b in sample_note.document.blocks if isinstance(b, m.Heading)
@@ -54,7 +55,7 @@ event:
 def test_hostile_text_is_shown_literally_never_evaluated(make_note):
     folder = make_note("# {{ 7*7 }}\n\nText `</w:t><script>` and {{ 7*7 }} and &lt;b&gt;.\n", HOSTILE_FRONT)
     note, _ = load_note(folder)
-    html = render_html(note, "en")
+    html = render_html(localize(note, "en"))
     assert "<script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; {{ 7*7 }} &lt;/w:t&gt;" in html
     assert "49" not in html
@@ -62,24 +63,29 @@ def test_hostile_text_is_shown_literally_never_evaluated(make_note):
 
     from pypdf import PdfReader
 
-    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(note, "en").data)).pages)
+    pdf_text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(localize(note, "en")).data)).pages)
     for literal in ("<script>alert(1)</script>", "{{ 7*7 }}", "</w:t><script>", "<b>", "{% raw %}Geneva"):
         assert literal in pdf_text, literal
     import docx
 
-    document = docx.Document(io.BytesIO(render_docx(note, "en").data))
+    document = docx.Document(io.BytesIO(render_docx(localize(note, "en")).data))
     docx_text = "\n".join(p.text for p in document.paragraphs)
     for literal in ("<script>alert(1)</script>", "{{ 7*7 }}", "</w:t><script>", "<b>", "{% raw %}Geneva"):
         assert literal in docx_text, literal
 
 
-def test_footnote_with_a_list_is_refused_by_the_pdf_renderer(make_note):
+@pytest.mark.parametrize("formats", [("pdf",), ("docx",), ("pdf", "docx")])
+def test_footnote_with_a_list_is_refused_before_rendering_for_every_format(make_note, tmp_path, formats):
+    from conceptnotes.build.pipeline import build, check
+
     folder = make_note("# Intro\n\nText.[^a]\n\n[^a]: A note:\n\n    - one\n    - two\n")
-    note, _ = load_note(folder)
+    message = "footnote [^a] holds a list: a footnote may hold only text (paragraphs); put the rest in the body"
+    with pytest.raises(NoteError) as checked:
+        check([folder])
     with pytest.raises(NoteError) as caught:
-        render_html(note, "en")
-    assert [str(p).split(": ", 1)[1] for p in caught.value.problems] == [
-        "the PDF renderer does not support list in a footnote"]
+        build([folder], None, formats, tmp_path / "out")
+    assert [p.message for p in checked.value.problems] == [p.message for p in caught.value.problems] == [message]
+    assert not (tmp_path / "out" / "test-note").exists()
     assert caught.value.problems[0].line == 19  # the list, inside the footnote of line 17
 
 
@@ -88,13 +94,13 @@ def test_template_error_names_template_and_line(tmp_path, sample_note):
     templates.mkdir()
     (templates / "note.html.j2").write_text("<html>\n<body>\n{{ no_such_variable }}\n</body></html>\n")
     with pytest.raises(NoteError) as caught:
-        render_html(sample_note, "en", templates)
+        render_html(localize(sample_note, "en"), templates)
     problem = caught.value.problems[0]
     assert (Path(problem.path).name, problem.line) == ("note.html.j2", 3)
     assert "'no_such_variable' is undefined" in problem.message
     (templates / "note.html.j2").write_text("<html>\n{% if %}\n</html>\n")
     with pytest.raises(NoteError) as caught:
-        render_html(sample_note, "en", templates)
+        render_html(localize(sample_note, "en"), templates)
     problem = caught.value.problems[0]
     assert (Path(problem.path).name, problem.line) == ("note.html.j2", 2)
 
@@ -135,8 +141,8 @@ def test_every_word_of_a_rich_note_reaches_both_outputs(make_note):
 
     source = re.sub(r"(?m)^\s*\d+\. ", "", body.replace("{#one}", "").replace("(#one)", ""))
     expected = words(source)
-    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(note, "en").data)).pages)
-    document = docx.Document(io.BytesIO(render_docx(note, "en").data))
+    pdf = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(localize(note, "en")).data)).pages)
+    document = docx.Document(io.BytesIO(render_docx(localize(note, "en")).data))
     cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
     docx_words = words(" ".join([p.text for p in document.paragraphs] + cells))
     for word in expected:

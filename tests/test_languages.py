@@ -27,11 +27,11 @@ from conceptnotes.i18n.formatting import country_name, format_date_range
 from conceptnotes.i18n.localize import localize
 from conceptnotes.i18n.typography import typeset
 from conceptnotes.i18n.units import units
-from conceptnotes.read.markdown_parse import walk_blocks, walk_inlines
+from conceptnotes.model.visitor import walk
 from conceptnotes.render.html import render_html
 
 from .conftest import ROOT, need
-from .readback import docx_body_paragraphs, docx_part_xml, find_in_order, footnote_texts, pdf_text, words
+from .readback import blocks_of, docx_body_paragraphs, docx_part_xml, find_in_order, footnote_texts, pdf_text, words
 
 LANGS = ("ar", "es", "fr", "ru", "zh")
 LOCALES = ROOT / "locales"
@@ -148,7 +148,7 @@ def find_pieces(needle: str, haystack: str, start: int = 0, *, min_piece: int = 
 def reading_order(document: m.Document, footnote_numbers: bool) -> list[tuple[str, bool]]:
     """``(text, in a table)`` of every paragraph-like block in reading order."""
     out = []
-    for block in walk_blocks(document.blocks):
+    for block in blocks_of(document.blocks):
         if isinstance(block, m.Paragraph | m.Heading):
             out.append((m.plain_text(block.children, footnote_numbers=footnote_numbers), False))
         elif isinstance(block, m.Table):
@@ -199,8 +199,8 @@ def test_pdf_title_masthead_event_line_and_footer_are_translated(lang, sample_ou
     for organizer in sample_note.meta.organizers:
         assert contains(first, translation(lang, "malaga-2022", organizer), lang), organizer
     assert contains(first, gettext(labels.DISTRIBUTION["General"]), lang)
-    original = gettext(labels.ORIGINAL["en"])
-    assert original != labels.ORIGINAL["en"]  # every catalog translates it
+    original = gettext(labels.ORIGINAL["English"])
+    assert original != labels.ORIGINAL["English"]  # every catalog translates it
     assert contains(first, original, lang), original
     # the event line, from the label catalog, and its parts from the formatting functions
     meta = localized[lang].note.meta
@@ -268,7 +268,7 @@ def test_docx_title_masthead_event_line_and_footer_are_translated(lang, sample_o
                                               for o in sample_note.meta.organizers]
     details = by_style["Masthead Details"][0]
     assert typeset_text(gettext(labels.DISTRIBUTION["General"])) in details
-    assert typeset_text(gettext(labels.ORIGINAL["en"])) in details
+    assert typeset_text(gettext(labels.ORIGINAL["English"])) in details
     meta = localized[lang].note.meta
     assert by_style["Event"] == [typeset_text(event_line(lang, meta))]
     for part in (meta.event.city, country_name("ES", lang), format_date_range(meta.event.start, meta.event.end, lang)):
@@ -371,7 +371,7 @@ def test_arabic_html_is_right_to_left(localized, sample_note):
     html = render_html(localized["ar"])
     tag = re.search(r"<html\b[^>]*>", html).group(0)
     assert re.search(r'\bdir="rtl"', tag) and re.search(r'\blang="ar"', tag), tag
-    english = re.search(r"<html\b[^>]*>", render_html(sample_note, "en")).group(0)
+    english = re.search(r"<html\b[^>]*>", render_html(localize(sample_note, "en"))).group(0)
     assert re.search(r'\bdir="ltr"', english) and re.search(r'\blang="en"', english), english
 
 
@@ -425,7 +425,7 @@ def _marker_lines(pdf: Path, count: int) -> dict[int, list[tuple[tuple[float, fl
 
 
 def _ordered_items(document: m.Document) -> int:
-    lists = [b for b in walk_blocks(document.blocks) if isinstance(b, m.ListBlock) and b.ordered]
+    lists = [b for b in blocks_of(document.blocks) if isinstance(b, m.ListBlock) and b.ordered]
     assert len(lists) == 1
     return len(lists[0].items)
 
@@ -494,10 +494,10 @@ def _italic_runs(parts: dict[str, etree._Element]) -> list[str]:
 
 
 def _inline_texts(document: m.Document, kind: type) -> list[str]:
-    blocks = list(walk_blocks(document.blocks)) + [b for f in document.footnotes for b in walk_blocks(f.blocks)]
+    blocks = list(blocks_of(document.blocks)) + [b for f in document.footnotes for b in blocks_of(f.blocks)]
     out = []
     for block in blocks:
-        for node in walk_inlines(getattr(block, "children", ())):
+        for node in walk(getattr(block, "children", ())):
             if isinstance(node, kind):
                 out.append(m.plain_text(node.children))
     return out
@@ -628,7 +628,7 @@ def _narrow_cases() -> list[str]:
 
 
 def test_french_masthead_has_a_no_break_space_before_the_colon(sample_out):
-    expected = translation("fr", "messages", labels.ORIGINAL["en"]).replace(" :", "\u00a0:")
+    expected = translation("fr", "messages", labels.ORIGINAL["English"]).replace(" :", "\u00a0:")
     assert expected == "Original\u00a0: anglais"
     assert expected in _pypdf_text(pdf_path(sample_out, "fr"))
     details = [p.text for p in docx.Document(str(docx_path(sample_out, "fr"))).paragraphs

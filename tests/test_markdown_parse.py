@@ -324,11 +324,11 @@ def test_footnotes_numbered_in_order_of_first_reference():
         m.Paragraph(
             (
                 T("First"),
-                m.FootnoteRef("beta", 1, True),
+                m.FootnoteRef("beta", 1),
                 T(" then"),
-                m.FootnoteRef("alpha", 2, True),
+                m.FootnoteRef("alpha", 2),
                 T(" and again"),
-                m.FootnoteRef("beta", 1, False),
+                m.FootnoteRef("beta", 1),
                 T("."),
             ),
             101,

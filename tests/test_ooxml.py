@@ -15,7 +15,7 @@ def reopen(document) -> docx.Document:
     buffer = io.BytesIO()
     document.save(buffer)
     buffer.seek(0)
-    return docx.Document(buffer)
+    return ooxml.open_document(buffer)
 
 
 def saved_zip(document) -> zipfile.ZipFile:
@@ -83,14 +83,22 @@ def test_set_numbering_writes_numpr():
     assert numpr.find(qn("w:numId")).get(qn("w:val")) == "7"
 
 
-def test_style_abstract_num_refuses_a_style_without_numbering():
+def test_style_abstract_num_is_none_for_a_style_without_numbering():
     document = docx.Document()
-    try:
-        ooxml.style_abstract_num(document, "Body Text")
-    except ValueError as exc:
-        assert "Body Text" in str(exc)
-    else:
-        raise AssertionError("no error")
+    assert ooxml.style_abstract_num(document, "Body Text") is None
+    assert ooxml.style_abstract_num(document, "List Number") is not None
+
+
+def test_open_document_reads_footnotes_as_xml_and_leaves_python_docx_as_it_was(tmp_path):
+    from docx.opc.part import PartFactory
+
+    before = dict(PartFactory.part_type_for)
+    document = docx.Document()
+    ooxml.footnotes_part(document)
+    document.save(tmp_path / "with-footnotes.docx")
+    again = ooxml.open_document(tmp_path / "with-footnotes.docx")
+    assert ooxml.footnotes_part(again).element.tag == qn("w:footnotes")
+    assert dict(PartFactory.part_type_for) == before
 
 
 def test_add_field_is_a_complex_field():

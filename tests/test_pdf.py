@@ -1,4 +1,9 @@
-"""The sample's PDF read back: text in order, footnotes on their page, outline, metadata, fonts."""
+"""PDF documents read back: text in order, footnotes on their page, outline, metadata, fonts.
+
+Each check reads the English PDF of the test root that has what it checks
+(``tests/roots/<name>``: ``footnotes``, ``lists``, ``table``, ``styles``), built once per
+session with the command line.
+"""
 
 from __future__ import annotations
 
@@ -9,17 +14,40 @@ import pytest
 from pypdf import PdfReader
 
 from conceptnotes import model as m
-from conceptnotes.read.markdown_parse import walk_blocks
 
-from .readback import block_texts, find_in_order, footnote_texts, pdf_text, words
+from .conftest import note_of
+from .readback import block_texts, blocks_of, find_in_order, footnote_texts, pdf_text, words
 
 
 @pytest.fixture(scope="module")
-def pdf(sample_out):
-    return sample_out / "malaga-2022.en.pdf"
+def root_pdf(built):
+    """``root_pdf(name)``: the English PDF of the test root ``name`` and its note."""
+    found = {}
+
+    def get(name: str):
+        if name not in found:
+            project = built(name)
+            found[name] = (project / "output" / name / f"{name}.en.pdf", note_of(project))
+        return found[name]
+
+    return get
 
 
-def test_every_paragraph_in_order(pdf, sample_note):
+@pytest.fixture(scope="module")
+def pdf(root_pdf):
+    """The English PDF of the root ``footnotes``: two pages, footnotes, emphasis, a link."""
+    return root_pdf("footnotes")[0]
+
+
+@pytest.fixture(scope="module")
+def sample_note(root_pdf):
+    """The note of ``pdf``."""
+    return root_pdf("footnotes")[1]
+
+
+@pytest.mark.parametrize("name", ["footnotes", "lists", "table"])
+def test_every_paragraph_in_order(root_pdf, name):
+    pdf, sample_note = root_pdf(name)
     body = words(pdf_text(pdf))
     cursor = 0
     for text in block_texts(sample_note.document, footnote_numbers=True):
@@ -37,7 +65,7 @@ def test_masthead_and_title_block(pdf, sample_note):
     assert "Distr.: General" in first
     assert "Original: English" in first
     assert meta.subtitle.upper() in first
-    assert "Málaga, Spain, 10 and 11 May 2022" in first
+    assert "Geneva, Switzerland, 16 and 17 October 2023" in first
     assert find_in_order(words(meta.title), words(first)) is not None
 
 
@@ -45,13 +73,14 @@ def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
     pages = len(PdfReader(pdf).pages)
     page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
     calls = {}
-    for block in walk_blocks(sample_note.document.blocks):
+    for block in blocks_of(sample_note.document.blocks):
         children = getattr(block, "children", ())
         for index, node in enumerate(children):
-            if isinstance(node, m.FootnoteRef) and node.first:
+            if isinstance(node, m.FootnoteRef) and node.key not in calls:
                 before = words(m.plain_text(children[:index]))[-6:]
                 calls[node.key] = before
     assert len(calls) == len(sample_note.document.footnotes) >= 3
+    pages_with_notes = set()
     for footnote, text in zip(sample_note.document.footnotes, footnote_texts(sample_note.document), strict=True):
         call_pages = [n for n, w in enumerate(page_words) if find_in_order(calls[footnote.key], w, slack=3)]
         text_pages = [n for n, w in enumerate(page_words) if find_in_order(words(text), w, slack=3)]
@@ -67,6 +96,8 @@ def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
         body_y = [y for y, t in fragments if len(t) >= 20 and any(t in b for b in body_texts)]
         note_y = [y for y, t in fragments if len(t) >= 20 and t in text]
         assert body_y and note_y and min(note_y) > max(body_y), footnote.key
+        pages_with_notes.add(page_number)
+    assert len(pages_with_notes) >= 2  # footnotes called on the first page and on a later one
 
 
 def text_lines(pdf, index: int) -> list[tuple[float, str]]:
@@ -81,7 +112,8 @@ def text_lines(pdf, index: int) -> list[tuple[float, str]]:
     return out
 
 
-def test_outline_has_one_entry_per_heading(pdf, sample_note):
+def test_outline_has_one_entry_per_heading(root_pdf):
+    pdf, sample_note = root_pdf("styles")
     def titles(items):
         for item in items:
             if isinstance(item, list):
@@ -89,14 +121,19 @@ def test_outline_has_one_entry_per_heading(pdf, sample_note):
             else:
                 yield item.title
 
-    headings = [m.plain_text(b.children) for b in walk_blocks(sample_note.document.blocks)
+    headings = [m.plain_text(b.children) for b in blocks_of(sample_note.document.blocks)
                 if isinstance(b, m.Heading)]
     assert list(titles(PdfReader(pdf).outline)) == headings
-    # sub-sections are nested under their section
+    # sub-sections are nested under their section, sub-sub-sections under their sub-section
     outline = PdfReader(pdf).outline
     nested = [item for item in outline if isinstance(item, list)]
-    assert [t.title for t in nested[0]] == ["Structure of the Conference", "Thematic working sessions",
-                                            "Outline of the programme"]
+    assert [t.title for t in nested[0]] == ["The Strategy", "Terms used in this note"]
+
+    def tree(items):
+        return [tree(item) if isinstance(item, list) else item.title for item in items]
+
+    assert tree(outline) == ["Introduction", "Context", ["The Strategy", "Terms used in this note"], "Programme",
+                             ["Sessions", ["First day", "Second day"], "Timetable", "Venue"], "Registration"]
 
 
 def test_metadata_language_and_tagging(pdf, sample_note):
@@ -108,7 +145,7 @@ def test_metadata_language_and_tagging(pdf, sample_note):
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])
-    assert reader.metadata["/CreationDate"].startswith("D:20220510")
+    assert reader.metadata["/CreationDate"].startswith("D:20231016")  # the first day of the event
 
 
 def test_footer_page_x_of_y(pdf):

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conceptnotes import model as m
-from conceptnotes.build.pipeline import check_fonts
+from conceptnotes.build.validate import font_problems
 from conceptnotes.i18n.localize import localize
 from conceptnotes.i18n.units import to_markdown
 from conceptnotes.read.loader import load_note
@@ -154,8 +154,9 @@ def load(draft: Draft, where: Path):
     (folder / "note.md").write_text(draft.markdown(), encoding="utf-8")
     note, warnings = load_note(folder)
     assert warnings == []
-    assert check_fonts(note, draft.lang) == [], draft.markdown()
-    return localize(note, draft.lang, strict=True)
+    localized = localize(note, draft.lang)
+    assert font_problems(localized) == [] and localized.fallbacks == (), draft.markdown()
+    return localized
 
 
 # Reading the outputs back ------------------------------------------------------------------------------------
@@ -287,7 +288,7 @@ def inline_runs(draw, inside: str = "", footnotes: bool = True) -> tuple[m.Inlin
             nodes.append((m.Emphasis if kind == "emphasis" else m.Strong)(_merged(inner)))
         elif kind == "footnote":
             nodes.append(m.Text(draw(plain)))
-            nodes.append(m.FootnoteRef(draw(KEYS), 0, True))
+            nodes.append(m.FootnoteRef(draw(KEYS), 0))
         else:
             nodes[-1:] = [m.Text(draw(plain)), m.LineBreak(), m.Text(draw(plain))]
     return _merged(nodes)
@@ -307,7 +308,7 @@ def _without_numbers(nodes):
     out = []
     for node in nodes:
         if isinstance(node, m.FootnoteRef):
-            out.append(m.FootnoteRef(node.key, 0, True))
+            out.append(m.FootnoteRef(node.key, 0))
         elif isinstance(node, m.Emphasis | m.Strong | m.Link):
             out.append(type(node)(*[_without_numbers(v) if k == "children" else v for k, v in vars(node).items()]))
         else:
@@ -316,9 +317,9 @@ def _without_numbers(nodes):
 
 
 def _keys(nodes) -> frozenset[str]:
-    from conceptnotes.read.markdown_parse import walk_inlines
+    from conceptnotes.model.visitor import walk
 
-    return frozenset(n.key for n in walk_inlines(nodes) if isinstance(n, m.FootnoteRef))
+    return frozenset(n.key for n in walk(nodes) if isinstance(n, m.FootnoteRef))
 
 
 @settings(max_examples=300, **SETTINGS)

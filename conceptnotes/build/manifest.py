@@ -18,7 +18,7 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from conceptnotes.build.output import write_atomic
+from conceptnotes.build.cache import file_hash
 from conceptnotes.errors import Problem
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
@@ -27,36 +27,9 @@ from conceptnotes.project import DATA_DIR, PACKAGE_DIR
 from conceptnotes.render import fonts
 
 MANIFEST = "manifest.json"
-LARGE = 1 << 20
 FORMAT_VERSION = 1
 PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools")
 _NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where"}
-
-
-@cache
-def sha256_file(path: Path, size: int, mtime_ns: int) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file; that of a large file (a font) is kept on disk by size and mtime."""
-    stat = path.stat()
-    resolved = path.resolve()
-    if stat.st_size < LARGE:
-        return sha256_file(resolved, stat.st_size, stat.st_mtime_ns)
-    key = hashlib.sha256(f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
-    cached = fonts.cache_dir().parent / "hashes" / key
-    if cached.is_file():
-        value = cached.read_text().strip()
-        if len(value) == 64:
-            return value
-    value = sha256_file(resolved, stat.st_size, stat.st_mtime_ns)
-    write_atomic(cached, value.encode())
-    return value
 
 
 @cache
@@ -140,17 +113,7 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     from conceptnotes.i18n import labels
 
     gettext, meta = localized.gettext, localized.note.meta
-    shown_labels = [
-        gettext(message)
-        for message in (
-            *labels.DISTRIBUTION.values(),
-            *labels.ORIGINAL.values(),
-            labels.PAGE_OF_PAGES,
-            labels.EVENT_PLACE,
-            labels.EVENT_VENUE,
-            labels.EVENT_LINE,
-        )
-    ]
+    shown_labels = [gettext(message) for message in labels.ALL]
     # the note's and catalogs' bytes are not part of the key: their text is, through the model
     files = {k: v for k, v in inputs.items() if not k.endswith((".md", ".po"))}
     payload = {
@@ -165,6 +128,39 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
         "meta": fingerprint(meta),
     }
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+
+
+class Previous:
+    """The last build's manifest, as the next build compares its outputs with it."""
+
+    def __init__(self, out: Path, record: dict) -> None:
+        self.out = out
+        self.record = record
+        self.outputs: dict[str, dict] = record["outputs"]
+
+    def name(self, path: Path) -> str:
+        return str(path.relative_to(self.out))
+
+    def unchanged(self, path: Path) -> dict | None:
+        """The output's entry when the file is still what the manifest says it is."""
+        old = self.outputs.get(self.name(path))
+        if old and path.is_file() and file_hash(path) == old.get("sha256"):
+            return old
+        return None
+
+    def all_quick_match(self, quick: dict[Path, str], official: bool) -> bool:
+        """Nothing to read or render: the same raw inputs and options as the last build
+        (which, for an official build, must have been official: its manifest says so)."""
+        if official and not self.record.get("official"):
+            return False
+        return all((old := self.unchanged(path)) and old.get("quick") == key for path, key in quick.items())
+
+    def built(self, path: Path, entries: dict[str, dict] | None = None):
+        """An output that is up to date, as the build reports it."""
+        from conceptnotes.build.pipeline import Built
+
+        entry = (entries or self.outputs)[self.name(path)]
+        return Built(path, entry["size"], 0.0, entry["pages"], False)
 
 
 def read(out: Path) -> dict:

@@ -19,14 +19,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from conceptnotes.errors import BuildLocked
+
 TEMP_PREFIX = ".conceptnotes-"
 LOCK = ".conceptnotes.lock"
 PENDING = "manifest.json.pending"
 MANIFEST = "manifest.json"
-
-
-class BuildLocked(Exception):
-    """Another build holds the output folder."""
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -24,6 +24,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import PoFileError, read_po, write_po
 
+from conceptnotes import languages
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, display_path
 from conceptnotes.i18n.units import units
@@ -91,7 +92,7 @@ def extract(note: m.Note) -> Catalog:
 
 def new_catalog(template: Catalog, lang: str) -> Catalog:
     catalog = Catalog(
-        locale=_babel_locale(lang),
+        locale=languages.get(lang).babel_locale,
         project=template.project,
         version="1",
         copyright_holder="United Nations",
@@ -105,10 +106,6 @@ def new_catalog(template: Catalog, lang: str) -> Catalog:
         header_comment=f"# {lang} translation of {template.project}.\n#",
     )
     return catalog
-
-
-def _babel_locale(lang: str) -> str:
-    return {"zh": "zh_Hans_CN"}.get(lang, lang)
 
 
 def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:

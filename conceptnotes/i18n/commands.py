@@ -11,6 +11,7 @@ from babel.messages.catalog import Catalog
 from conceptnotes.build.output import write_atomic
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs
+from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
 
 BABEL_CFG = catalogs.PROJECT_ROOT / "babel.cfg"
@@ -76,7 +77,7 @@ def _plans(notes: list[Note], locales: Path | None):
         template = catalogs.extract(note)
         for lang in target_languages(note):
             yield catalogs.catalog_path(where, lang, note.id), template, lang
-        label_langs.setdefault(where, set()).update(lang for lang in note.meta.languages if lang != "en")
+        label_langs.setdefault(where, set()).update(lang for lang in note.meta.languages if lang != LABEL_LANGUAGE)
     labels = extract_labels()
     for where, langs in label_langs.items():
         for lang in sorted(langs):

@@ -12,9 +12,8 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date
 
+from conceptnotes import languages
 from conceptnotes.project import read_data
-
-LOCALES = {"ar": "ar", "en": "en_GB", "es": "es", "fr": "fr", "ru": "ru", "zh": "zh_Hans_CN"}
 
 
 @cache
@@ -23,7 +22,7 @@ def _data(name: str) -> dict:
 
 
 def locale(lang: str) -> Locale:
-    return Locale.parse(LOCALES[lang])
+    return Locale.parse(languages.get(lang).babel_locale)
 
 
 def format_day(day: dt.date, lang: str) -> str:
@@ -46,8 +45,7 @@ def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
 
 
 def _pattern(lang: str, key: str) -> str:
-    styles = _data("date_ranges.json")
-    return styles.get(lang, styles["en"])[key]
+    return _data("date_ranges.json")[lang][key]
 
 
 def _parts(day: dt.date, suffix: str, lang: str) -> dict[str, str]:
@@ -68,25 +66,3 @@ def country_name(code: str, lang: str) -> str:
     """The UN short name of a country (ISO 3166-1 alpha-2) in ``lang``."""
     un = _data("un_country_names.json").get(lang, {})
     return un.get(code) or locale(lang).territories.get(code, code)
-
-
-TIME_STYLES = {
-    # UN style for times of day: 10 a.m., 3.30 p.m.; 15 h 30; 15.30 horas; 15:30.
-    "en": ("{h12} {ampm}", "{h12}.{mm} {ampm}"),
-    "fr": ("{H} heures", "{H} h {mm}"),
-    "es": ("{H}.00 horas", "{H}.{mm} horas"),
-    "ru": ("{H}:00", "{H}:{mm}"),
-    "zh": ("{H}:00", "{H}:{mm}"),
-    "ar": ("الساعة {H}:00", "الساعة {H}:{mm}"),
-}
-
-
-def format_time(moment: dt.time, lang: str) -> str:
-    """A time of day as UN documents write it in ``lang`` (Western digits everywhere)."""
-    on_the_hour, with_minutes = TIME_STYLES.get(lang, TIME_STYLES["en"])
-    h12 = moment.hour % 12 or 12
-    ampm = "a.m." if moment.hour < 12 else "p.m."
-    if moment.minute == 0 and moment.hour in (0, 12) and lang == "en":
-        return "noon" if moment.hour == 12 else "midnight"
-    pattern = on_the_hour if moment.minute == 0 else with_minutes
-    return pattern.format(H=moment.hour, h12=h12, mm=f"{moment.minute:02d}", ampm=ampm)

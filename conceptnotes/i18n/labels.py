@@ -6,6 +6,8 @@ Both renderers take them from here through the label catalogs
 
 from __future__ import annotations
 
+from conceptnotes import languages
+
 
 def N_(message: str) -> str:
     """Mark a string for extraction; it is translated where it is used."""
@@ -18,13 +20,14 @@ DISTRIBUTION = {
     "Restricted": N_("Distr.: Restricted"),
 }
 
+# by the language's English name (languages.Language.name)
 ORIGINAL = {
-    "ar": N_("Original: Arabic"),
-    "en": N_("Original: English"),
-    "es": N_("Original: Spanish"),
-    "fr": N_("Original: French"),
-    "ru": N_("Original: Russian"),
-    "zh": N_("Original: Chinese"),
+    "Arabic": N_("Original: Arabic"),
+    "English": N_("Original: English"),
+    "Spanish": N_("Original: Spanish"),
+    "French": N_("Original: French"),
+    "Russian": N_("Original: Russian"),
+    "Chinese": N_("Original: Chinese"),
 }
 
 PAGE_OF_PAGES = N_("Page {page} of {pages}")
@@ -33,6 +36,9 @@ PAGE_OF_PAGES = N_("Page {page} of {pages}")
 EVENT_PLACE = N_("{city}, {country}")
 EVENT_VENUE = N_("{venue}, {place}")
 EVENT_LINE = N_("{place}, {dates}")
+
+# Every label a document may show: what the label catalogs must translate.
+ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, EVENT_VENUE, EVENT_LINE)
 
 
 def event_line(gettext, meta, lang: str) -> str:
@@ -54,5 +60,5 @@ def masthead_details(gettext, meta, lang: str) -> list[str]:
     details.append(gettext(DISTRIBUTION[meta.distribution]))
     if meta.date:
         details.append(format_day(meta.date, lang))
-    details.append(gettext(ORIGINAL[meta.source_language]))
+    details.append(gettext(ORIGINAL[languages.get(meta.source_language).name]))
     return details

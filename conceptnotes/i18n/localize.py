@@ -2,7 +2,8 @@
 
 A draft build uses every translated unit and keeps the source text, marked as
 :class:`model.Untranslated`, for a unit that is missing, empty or fuzzy; each such
-fallback is reported (a warning, or an error in a strict build) at its catalog line.
+fallback is reported at its catalog line as a warning (the check stage makes every
+warning an error in a strict build: strictness is decided there, once).
 A translation that cannot stand in for its source (a footnote call, link target,
 inline code or ``{placeholder}`` dropped or changed) is always an error.
 """
@@ -26,8 +27,10 @@ from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note
 from conceptnotes.i18n.units import map_document, renumber_footnotes, to_markdown, translate_meta
+from conceptnotes.languages import LABEL_LANGUAGE, get
+from conceptnotes.model.visitor import walk
 from conceptnotes.read.characters import nesting_problems
-from conceptnotes.read.markdown_parse import parse_inline, walk_inlines
+from conceptnotes.read.markdown_parse import parse_inline
 from conceptnotes.render import fonts
 
 
@@ -44,7 +47,7 @@ class Localized:
 def signature(nodes: tuple[m.Inline, ...]) -> dict[str, Counter]:
     """What a translation must keep of its source: footnote calls, links, code, images, placeholders."""
     found: dict[str, Counter] = {k: Counter() for k in ("footnote", "link", "code", "image", "placeholder")}
-    for node in walk_inlines(nodes):
+    for node in walk(nodes):
         if isinstance(node, m.FootnoteRef):
             found["footnote"][f"[^{node.key}]"] += 1
         elif isinstance(node, m.Link):
@@ -99,8 +102,8 @@ def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
 
 
 class _Translator:
-    def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None, strict: bool) -> None:
-        self.note, self.lang, self.path, self.catalog, self.strict = note, lang, path, catalog, strict
+    def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None) -> None:
+        self.note, self.lang, self.path, self.catalog = note, lang, path, catalog
         self.problems = Problems()
         self.fallbacks: list[Problem] = []
         self.keys = frozenset(f.key for f in note.document.footnotes)
@@ -108,7 +111,7 @@ class _Translator:
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
         message = f"{why} ({self.note.source.name}:{source_line}); the {self.note.meta.source_language} text is used"
-        self.fallbacks.append(Problem(str(self.path), line, message, warning=not self.strict))
+        self.fallbacks.append(Problem(str(self.path), line, message, warning=True))
         return where
 
     def lookup(self, msgid: str, source_line: int) -> tuple[str | None, int]:
@@ -162,28 +165,22 @@ class _Translator:
         return translation
 
 
-def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable[[str], str], list[Problem]]:
+def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], list[Problem]]:
     """gettext for the templates' labels in ``lang``, with the labels that fall back."""
-    if lang == "en":
+    if lang == LABEL_LANGUAGE:
         return (lambda s: s), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
     catalog, checks = load_catalog(path, lang)
     problems: list[Problem] = []
     fallbacks = []
-    wanted = [
-        *labels.DISTRIBUTION.values(),
-        *labels.ORIGINAL.values(),
-        labels.PAGE_OF_PAGES,
-        labels.EVENT_PLACE,
-        labels.EVENT_VENUE,
-        labels.EVENT_LINE,
-    ]
-    for msgid in wanted:
+    for msgid in labels.ALL:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
             line = (message.lineno or 0) if message is not None else 0
             fallbacks.append(
-                Problem(str(path), line, f"label '{msgid}' is {state}; the English is used", warning=not strict)
+                Problem(
+                    str(path), line, f"label '{msgid}' is {state}; the {get(LABEL_LANGUAGE).name} is used", warning=True
+                )
             )
         elif message is not None:
             for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
@@ -196,17 +193,20 @@ def label_translations(locales: Path, lang: str, strict: bool) -> tuple[Callable
     return (lambda s: typeset((m.Text(translations.gettext(s)),), lang)[0].text), fallbacks
 
 
-def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | None = None) -> Localized:
-    """``note`` in ``lang``; raise NoteError for broken translations (and, if strict, fallbacks)."""
+def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localized:
+    """``note`` in ``lang``; raise NoteError for broken translations.
+
+    What falls back to the source text is in :attr:`Localized.fallbacks`, as warnings.
+    """
     locales = locales or catalogs.locales_dir(note)
-    gettext_, label_fallbacks = label_translations(locales, lang, strict)
+    gettext_, label_fallbacks = label_translations(locales, lang)
     if lang == note.meta.source_language:
         localized = note
         fallbacks: list[Problem] = []
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang)
-        translator = _Translator(note, lang, path, catalog, strict)
+        translator = _Translator(note, lang, path, catalog)
         translator.problems.extend(problems)
         if catalog is None:
             translator.fallbacks.append(
@@ -214,7 +214,7 @@ def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | N
                     str(path),
                     0,
                     f"no catalog for '{lang}': run 'python build.py i18n update'; the source text is used",
-                    warning=not strict,
+                    warning=True,
                 )
             )
             translator.catalog = Catalog()  # every unit falls back, reported once above
@@ -226,6 +226,4 @@ def localize(note: m.Note, lang: str, *, strict: bool = False, locales: Path | N
         fallbacks = translator.fallbacks
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    if strict and fallbacks:
-        raise NoteError(fallbacks)
     return Localized(localized, lang, gettext_, tuple(fallbacks))

@@ -11,7 +11,9 @@ from __future__ import annotations
 import dataclasses
 import re
 
+from conceptnotes import languages
 from conceptnotes import model as m
+from conceptnotes.model.visitor import map_inline_nodes
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -30,39 +32,34 @@ def french(text: str) -> str:
     return text
 
 
-QUOTES = {"en": "“”", "es": "“”", "zh": "“”", "fr": "«»", "ru": "«»", "ar": "«»"}
-
-
 def quotes(text: str, lang: str) -> str:
     """Paired straight double quotes as the language's quotation marks."""
-    opening, closing = QUOTES[lang]
+    opening, closing = languages.get(lang).quotes
     return re.sub(r'"([^"\n]+)"', lambda g: opening + g.group(1) + closing, text)
 
 
 def _rule(lang: str):
     def apply(text: str) -> str:
         text = quotes(text, lang)
-        return french(text) if lang == "fr" else text
+        return french(text) if languages.get(lang).spaced_punctuation else text
 
     return apply
 
 
-RULES = {lang: _rule(lang) for lang in QUOTES}
+RULES = {lang: _rule(lang) for lang in languages.CODES}
 
 
 def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
+    """The inlines with the language's conventions applied to their text; source-language
+    text standing in for a translation (``Untranslated``), code and link targets unchanged."""
     rule = RULES.get(lang)
     if rule is None:
         return nodes
-    out = []
-    for node in nodes:
-        if isinstance(node, m.Text):
-            out.append(m.Text(rule(node.text)))
-        elif isinstance(node, m.Emphasis | m.Strong | m.Link):
-            out.append(dataclasses.replace(node, children=typeset(node.children, lang)))
-        else:
-            out.append(node)
-    return tuple(out)
+
+    def apply(node: m.Inline) -> m.Inline:
+        return m.Text(rule(node.text)) if isinstance(node, m.Text) else node
+
+    return map_inline_nodes(nodes, apply, skip=frozenset({"untranslated"}))
 
 
 def typeset_note(note: m.Note, lang: str) -> m.Note:

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from conceptnotes import model as m
+from conceptnotes.model.visitor import InlineMap, Visitor, map_inline_nodes, map_inlines
 
 META_FIELDS = ("title", "subtitle")
 
@@ -65,88 +66,60 @@ def _title(title: str) -> str:
     return f' "{title}"' if title else ""
 
 
-def to_markdown(nodes: tuple[m.Inline, ...], inside: frozenset[str] = frozenset()) -> str:
-    """Inline nodes as Markdown that :func:`markdown_parse.parse_inline` reads back the same.
+class MarkdownWriter(Visitor):
+    """Inline nodes as Markdown that :func:`read.markdown_parse.parse_inline` reads back the same.
 
     Emphasis inside emphasis is written with ``_``, strong inside emphasis or strong with
     ``__``, so that the markers cannot pair up with the wrong partner.
     """
-    out = []
-    for index, node in enumerate(nodes):
-        if isinstance(node, m.Text):
-            text = _escape(node.text)
-            following = nodes[index + 1] if index + 1 < len(nodes) else None
-            if text.endswith("!") and isinstance(following, m.Link):
-                text = text[:-1] + "\\!"  # or '![' would read back as an image
-            out.append(text)
-        elif isinstance(node, m.Emphasis):
-            mark = "_" if "emphasis" in inside else "*"
-            out.append(f"{mark}{to_markdown(node.children, inside | {'emphasis'})}{mark}")
-        elif isinstance(node, m.Strong):
-            mark = "__" if inside & {"strong", "emphasis"} else "**"  # '*a **b** c*' misparses
-            out.append(f"{mark}{to_markdown(node.children, inside | {'strong'})}{mark}")
-        elif isinstance(node, m.Code):
-            out.append(_code(node.text))
-        elif isinstance(node, m.Link):
-            out.append(f"[{to_markdown(node.children, inside)}]({_url(node.href)}{_title(node.title)})")
-        elif isinstance(node, m.FootnoteRef):
-            out.append(f"[^{node.key}]")
-        elif isinstance(node, m.Image):
-            out.append(f"![{_escape(node.alt)}]({_url(node.src)}{_title(node.title)})")
-        elif isinstance(node, m.LineBreak):
-            out.append("  \n")
-        else:  # pragma: no cover - every inline kind is handled above
-            raise TypeError(f"no Markdown for {node!r}")
-    return "".join(out)
+
+    def write(self, nodes: tuple[m.Inline, ...], inside: frozenset[str] = frozenset()) -> str:
+        return "".join(
+            self.visit(node, inside, nodes[index + 1] if index + 1 < len(nodes) else None)
+            for index, node in enumerate(nodes)
+        )
+
+    def visit_text(self, node: m.Text, inside: frozenset[str], following: m.Inline | None) -> str:
+        text = _escape(node.text)
+        if text.endswith("!") and isinstance(following, m.Link):
+            text = text[:-1] + "\\!"  # or '![' would read back as an image
+        return text
+
+    def visit_emphasis(self, node: m.Emphasis, inside: frozenset[str], following: m.Inline | None) -> str:
+        mark = "_" if "emphasis" in inside else "*"
+        return f"{mark}{self.write(node.children, inside | {'emphasis'})}{mark}"
+
+    def visit_strong(self, node: m.Strong, inside: frozenset[str], following: m.Inline | None) -> str:
+        mark = "__" if inside & {"strong", "emphasis"} else "**"  # '*a **b** c*' misparses
+        return f"{mark}{self.write(node.children, inside | {'strong'})}{mark}"
+
+    def visit_code(self, node: m.Code, inside: frozenset[str], following: m.Inline | None) -> str:
+        return _code(node.text)
+
+    def visit_link(self, node: m.Link, inside: frozenset[str], following: m.Inline | None) -> str:
+        return f"[{self.write(node.children, inside)}]({_url(node.href)}{_title(node.title)})"
+
+    def visit_footnote_ref(self, node: m.FootnoteRef, inside: frozenset[str], following: m.Inline | None) -> str:
+        return f"[^{node.key}]"
+
+    def visit_image(self, node: m.Image, inside: frozenset[str], following: m.Inline | None) -> str:
+        return f"![{_escape(node.alt)}]({_url(node.src)}{_title(node.title)})"
+
+    def visit_line_break(self, node: m.LineBreak, inside: frozenset[str], following: m.Inline | None) -> str:
+        return "  \n"
+
+
+def to_markdown(nodes: tuple[m.Inline, ...]) -> str:
+    """Inline nodes as the Markdown a translator sees: the msgid of a unit."""
+    return MarkdownWriter().write(nodes)
 
 
 # Walking the units ---------------------------------------------------------------------------
 
-InlineMap = Callable[[tuple[m.Inline, ...], int, str], tuple[m.Inline, ...]]
-
 
 def map_document(document: m.Document, fn: InlineMap) -> m.Document:
     """The document with every unit's inlines replaced by ``fn(inlines, line, kind)``."""
-
-    def blocks(items: tuple[m.Block, ...], kind: str, line: int = 0) -> tuple[m.Block, ...]:
-        return tuple(block(b, kind, line) for b in items)
-
-    def block(b: m.Block, kind: str, line: int) -> m.Block:
-        at = b.line or line if hasattr(b, "line") else line
-        if isinstance(b, m.Paragraph):
-            return dataclasses.replace(b, children=fn(b.children, at, kind))
-        if isinstance(b, m.Heading):
-            return dataclasses.replace(b, children=fn(b.children, at, "heading"))
-        if isinstance(b, m.ListBlock):
-            return dataclasses.replace(
-                b, items=tuple(m.ListItem(blocks(item.blocks, "list item", at)) for item in b.items)
-            )
-        if isinstance(b, m.Table):
-
-            def rows(rs):
-                return tuple(
-                    tuple(dataclasses.replace(c, children=fn(c.children, at, "table cell")) for c in row) for row in rs
-                )
-
-            return dataclasses.replace(b, header=rows(b.header), body=rows(b.body))
-        if isinstance(b, m.Quote):
-            return dataclasses.replace(b, blocks=blocks(b.blocks, "quotation", at))
-        if isinstance(b, m.DefinitionList):
-            return dataclasses.replace(
-                b,
-                items=tuple(
-                    m.Definition(
-                        tuple(fn(t, at, "term") for t in item.terms),
-                        tuple(blocks(d, "definition", at) for d in item.definitions),
-                    )
-                    for item in b.items
-                ),
-            )
-        return b  # code blocks and rules are not translated
-
-    body = blocks(document.blocks, "paragraph")
-    footnotes = tuple(dataclasses.replace(f, blocks=blocks(f.blocks, "footnote", f.line)) for f in document.footnotes)
-    return m.Document(body, footnotes)
+    return map_inlines(document, fn)
 
 
 def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
@@ -198,19 +171,15 @@ def renumber_footnotes(document: m.Document) -> m.Document:
     """Number footnotes in the order of their first call (a translation may reorder calls)."""
     numbers: dict[str, int] = {}
 
-    def visit(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
-        return tuple(renumber(node) for node in inlines)
-
     def renumber(node: m.Inline) -> m.Inline:
         if isinstance(node, m.FootnoteRef):
-            first = node.key not in numbers
-            number = numbers.setdefault(node.key, len(numbers) + 1)
-            return m.FootnoteRef(node.key, number, first)
-        if isinstance(node, m.Emphasis | m.Strong | m.Link | m.Untranslated):
-            return dataclasses.replace(node, children=tuple(renumber(c) for c in node.children))
+            return m.FootnoteRef(node.key, numbers.setdefault(node.key, len(numbers) + 1))
         return node
 
-    renumbered = map_document(m.Document(document.blocks, ()), visit)
+    def visit(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        return map_inline_nodes(inlines, renumber)
+
+    renumbered = map_inlines(m.Document(document.blocks, ()), visit)
     footnotes = [dataclasses.replace(f, number=numbers[f.key]) for f in document.footnotes if f.key in numbers]
-    notes = map_document(m.Document((), tuple(sorted(footnotes, key=lambda f: f.number))), visit)
+    notes = map_inlines(m.Document((), tuple(sorted(footnotes, key=lambda f: f.number))), visit)
     return m.Document(renumbered.blocks, notes.footnotes)

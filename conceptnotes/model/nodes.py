@@ -1,9 +1,9 @@
 """The document model: what a note says, read by every renderer.
 
-Markdown is parsed once into these frozen dataclasses (see ``markdown_parse``); the
-HTML/PDF and DOCX renderers walk them.  Each node class has a ``kind`` that the
-renderers dispatch on; a renderer meeting a kind it does not know raises an error
-instead of dropping the content.
+Markdown is parsed once into these frozen dataclasses (see ``read.markdown_parse``);
+the HTML/PDF and DOCX renderers walk them.  Each node class has a ``kind``, which
+:mod:`conceptnotes.model.visitor` dispatches on (``visit_<kind>``); validation checks
+that every kind of a document has a handler in each renderer before anything renders.
 """
 
 from __future__ import annotations
@@ -12,6 +12,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import ClassVar
+
+from conceptnotes.languages import DEFAULT_SOURCE
 
 # Inline nodes -------------------------------------------------------------
 
@@ -57,7 +59,6 @@ class FootnoteRef:
     kind: ClassVar[str] = "footnote_ref"
     key: str
     number: int
-    first: bool = True  # the first call of this footnote carries its text in the PDF
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,16 @@ Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Imag
 
 def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> str:
     """The text of a run of inlines, without markup (image alt text included)."""
+    from conceptnotes.model.visitor import walk
+
     out = []
-    for node in nodes:
+    for node in walk(nodes):
         if isinstance(node, Text | Code):
             out.append(node.text)
         elif isinstance(node, Image):
             out.append(node.alt)
         elif isinstance(node, FootnoteRef) and footnote_numbers:
             out.append(str(node.number))
-        elif isinstance(node, Emphasis | Strong | Link | Untranslated):
-            out.append(plain_text(node.children, footnote_numbers=footnote_numbers))
     return "".join(out)
 
 
@@ -128,6 +129,7 @@ class Heading:
 
 @dataclass(frozen=True)
 class ListItem:
+    kind: ClassVar[str] = "list_item"
     blocks: tuple[Block, ...]
 
 
@@ -142,6 +144,7 @@ class ListBlock:
 
 @dataclass(frozen=True)
 class TableCell:
+    kind: ClassVar[str] = "table_cell"
     children: tuple[Inline, ...]
     align: str = ""  # "", "left", "center" or "right"
 
@@ -169,6 +172,7 @@ class Quote:
 
 @dataclass(frozen=True)
 class Definition:
+    kind: ClassVar[str] = "definition"
     terms: tuple[tuple[Inline, ...], ...]
     definitions: tuple[tuple[Block, ...], ...]
 
@@ -198,6 +202,7 @@ Block = Paragraph | Heading | ListBlock | Table | Quote | DefinitionList | CodeB
 
 @dataclass(frozen=True)
 class Footnote:
+    kind: ClassVar[str] = "footnote"
     key: str
     number: int
     blocks: tuple[Block, ...]
@@ -206,6 +211,7 @@ class Footnote:
 
 @dataclass(frozen=True)
 class Document:
+    kind: ClassVar[str] = "document"
     blocks: tuple[Block, ...]
     footnotes: tuple[Footnote, ...] = ()
 
@@ -242,7 +248,7 @@ class Meta:
     event: Event
     subtitle: str = ""
     symbol: str = ""
-    source_language: str = "en"
+    source_language: str = DEFAULT_SOURCE
     date: dt.date | None = None
     distribution: str = "General"
     organizers: tuple[str, ...] = ()

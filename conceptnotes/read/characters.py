@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from conceptnotes.errors import NoteError, Problem
+from conceptnotes.languages import LANGUAGES, is_rtl
 
 # Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -14,12 +15,10 @@ XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]"
 # Bidirectional embeddings, overrides and isolates can make text read differently from
 # what it says (CVE-2021-42574, "Trojan Source"); outside Arabic text they have no use.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-RTL_LANGUAGES = {"ar"}
-
 
 def bidi_problems(text: str, path: Path, lang: str, first_line: int = 1) -> list[Problem]:
     """Bidirectional control characters in a file whose language is not right to left."""
-    if lang in RTL_LANGUAGES:
+    if lang in LANGUAGES and is_rtl(lang):
         return []
     problems = []
     for match in BIDI_CONTROLS.finditer(text):

@@ -19,11 +19,12 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model import Contact, Event, Meta
 from conceptnotes.read.characters import illegal_character
 
-LANGUAGES = ("ar", "en", "es", "fr", "ru", "zh")
+LANGUAGES = languages.CODES
 DISTRIBUTIONS = ("General", "Limited", "Restricted")
 FILE_NAME_FIELDS = ("id", "lang", "letter", "symbol", "job")
 FENCE = "---"
@@ -227,7 +228,7 @@ def _describe(node: Node) -> str:
 def _known_country(code: str) -> bool:
     from babel import Locale
 
-    return code in Locale("en").territories
+    return code in Locale.parse(languages.get(languages.DEFAULT_SOURCE).babel_locale).territories
 
 
 def read_meta(front: str, path: Path, first_line: int) -> Meta:
@@ -238,6 +239,51 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
             path, first_line - 1, "the front matter is empty: 'title', 'languages' and 'event' are required"
         )
     r = _Reader(path, first_line)
+
+    fields = _fields(r, path)
+    values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
+    if values is not None:
+        _cross_check(r, values, path)
+    r.problems.raise_if_errors()
+    assert values is not None
+    lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}
+    plain = {k: v for k, v in values.items() if not k.startswith("__line__") and v is not None}
+    return Meta(lines=lines, **plain)
+
+
+def _cross_check(r: _Reader, values: dict[str, Any], path: Path) -> None:
+    """What one key says about another: languages and the source language, the file name
+    pattern and the symbol or job numbers it uses."""
+    source = values.get("source_language")
+    langs = values.get("languages")
+    if langs and len(set(langs)) != len(langs):
+        r.problems.add(path, values["__line__languages"], "'languages' lists a language twice")
+    if langs and source and source not in langs:
+        r.problems.add(
+            path, values["__line__source_language"], f"'source_language' ({source}) is not among 'languages'"
+        )
+    elif langs and "source_language" not in values and languages.DEFAULT_SOURCE not in langs:
+        r.problems.add(
+            path,
+            values["__line__languages"],
+            "'languages' does not include the source language"
+            f" ({languages.DEFAULT_SOURCE}): add it, or name the note's language with 'source_language'",
+        )
+    name = values.get("file_name") or ""
+    if "{symbol}" in name and not values.get("symbol"):
+        r.problems.add(path, values["__line__file_name"], "'file_name' uses {symbol}, but the note has no 'symbol'")
+    if "{job}" in name and langs:
+        missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
+        if missing:
+            r.problems.add(
+                path,
+                values["__line__file_name"],
+                f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}",
+            )
+
+
+def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
+    """The front matter's keys, each with the converter of its value."""
 
     def event(node: Node, name: str) -> Event | None:
         v = r.mapping(
@@ -288,17 +334,7 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
         return value
 
     def job_numbers(node: Node, name: str) -> dict[str, str] | None:
-        if not isinstance(node, MappingNode):
-            r.error(node, f"'job_numbers' must map languages to job numbers, not {_describe(node)}")
-            return None
-        values = r.mapping(node, "job_numbers", {lang: r.text for lang in LANGUAGES}, ())
-        if values is None:
-            return None
-        numbers = {k: v for k, v in values.items() if not k.startswith("__") and v is not None}
-        for lang, number in numbers.items():
-            if not re.fullmatch(r"[A-Za-z0-9-]+", number):
-                r.problems.add(path, values[f"__line__{lang}"], f"job number '{number}' must be letters and digits")
-        return numbers
+        return _job_numbers(r, path, node)
 
     language = r.choice(LANGUAGES)
     fields: dict[str, Callable[[Node, str], Any]] = {
@@ -316,36 +352,19 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
         "file_name": file_name,
         "job_numbers": job_numbers,
     }
-    values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
-    if values is not None:
-        source = values.get("source_language")
-        langs = values.get("languages")
-        if langs and len(set(langs)) != len(langs):
-            r.problems.add(path, values["__line__languages"], "'languages' lists a language twice")
-        if langs and source and source not in langs:
-            r.problems.add(
-                path, values["__line__source_language"], f"'source_language' ({source}) is not among 'languages'"
-            )
-        elif langs and "source_language" not in values and "en" not in langs:
-            r.problems.add(
-                path,
-                values["__line__languages"],
-                "'languages' does not include the source language"
-                " (en): add it, or name the note's language with 'source_language'",
-            )
-        name = values.get("file_name") or ""
-        if "{symbol}" in name and not values.get("symbol"):
-            r.problems.add(path, values["__line__file_name"], "'file_name' uses {symbol}, but the note has no 'symbol'")
-        if "{job}" in name and langs:
-            missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
-            if missing:
-                r.problems.add(
-                    path,
-                    values["__line__file_name"],
-                    f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}",
-                )
-    r.problems.raise_if_errors()
-    assert values is not None
-    lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}
-    plain = {k: v for k, v in values.items() if not k.startswith("__line__") and v is not None}
-    return Meta(lines=lines, **plain)
+    return fields
+
+
+def _job_numbers(r: _Reader, path: Path, node: Node) -> dict[str, str] | None:
+    """``job_numbers``: a mapping of languages to UN job numbers."""
+    if not isinstance(node, MappingNode):
+        r.error(node, f"'job_numbers' must map languages to job numbers, not {_describe(node)}")
+        return None
+    values = r.mapping(node, "job_numbers", {lang: r.text for lang in LANGUAGES}, ())
+    if values is None:
+        return None
+    numbers = {k: v for k, v in values.items() if not k.startswith("__") and v is not None}
+    for lang, number in numbers.items():
+        if not re.fullmatch(r"[A-Za-z0-9-]+", number):
+            r.problems.add(path, values[f"__line__{lang}"], f"job number '{number}' must be letters and digits")
+    return numbers

@@ -9,6 +9,7 @@ each block's first words against the source, in document order.
 
 from __future__ import annotations
 
+import contextlib
 import html
 import re
 import unicodedata
@@ -24,6 +25,7 @@ from markdown.util import AMP_SUBSTITUTE
 
 from conceptnotes import model as m
 from conceptnotes.errors import Problems
+from conceptnotes.model.visitor import walk
 from conceptnotes.read.characters import illegal_character
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
@@ -105,7 +107,9 @@ class _Locator:
 
 
 @dataclass
-class _Converter:
+class _InlineConverter:
+    """Inline elements to model nodes: text, emphasis, links, images, footnote calls."""
+
     path: Path
     assets: Path
     locator: _Locator
@@ -129,6 +133,132 @@ class _Converter:
         if el.tag == "hr":
             return self.locator.find_pattern(r"^ {0,3}([-*_])( *\1){2,} *$", leaf=leaf)
         return self.locator.find("", leaf=leaf)
+
+    # Inlines ----------------------------------------------------------------
+
+    def inlines(self, el: ET.Element, edges: bool = True) -> tuple[m.Inline, ...]:
+        out: list[m.Inline] = list(self.text(el.text))
+        for child in el:
+            out.extend(self.inline(child))
+            out.extend(self.text(child.tail))
+        return _strip(_merge(out), edges)
+
+    def inline(self, el: ET.Element) -> list[m.Inline]:
+        tag = el.tag
+        self.check_attributes(el)
+        if tag == "em":
+            return [m.Emphasis(self.inlines(el, edges=False))]
+        if tag == "strong":
+            return [m.Strong(self.inlines(el, edges=False))]
+        if tag == "code":  # Python-Markdown keeps code spans HTML-escaped
+            return [m.Code(html.unescape(el.text or ""))]
+        if tag == "br":
+            return [m.LineBreak()]
+        if tag == "sup" and (el.get("id") or "").startswith("fnref"):
+            anchor = el.find("a")
+            key = (anchor.get("href") or "").removeprefix("#fn:") if anchor is not None else ""
+            number = self.footnote_numbers.setdefault(key, len(self.footnote_numbers) + 1)
+            return [m.FootnoteRef(key, number)]
+        if tag == "a":
+            if "footnote-backref" in (el.get("class") or ""):
+                return []
+            return [self.link(el)]
+        if tag == "img":
+            image = self.image(el)
+            return [image] if image else []
+        self.error(f"unsupported inline element <{tag}>")
+        return []
+
+    def link(self, el: ET.Element) -> m.Link:
+        href = _deobfuscate((el.get("href") or "").strip())
+        children = self.inlines(el, edges=False)
+        if href.startswith("#"):
+            pass  # checked against the headings' anchors once all are known
+        elif not href.lower().startswith(LINK_SCHEMES):
+            self.error(f"link target '{href}' is not allowed: use https:, http:, mailto: or #anchor")
+        return m.Link(href, children, el.get("title") or "")
+
+    def image(self, el: ET.Element) -> m.Image | None:
+        src = (el.get("src") or "").strip()
+        alt = (el.get("alt") or "").strip()
+        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
+            self.error(f"image '{src}' must be a file in the note's assets/ folder")
+            return None
+        target = self.assets.parent / src
+        try:
+            resolved = target.resolve(strict=False)
+            inside = resolved.is_relative_to(self.assets.resolve())
+        except OSError:
+            inside = False
+        if not src.startswith("assets/") or not inside or ".." in Path(src).parts:
+            self.error(f"image '{src}' must be a file in the note's assets/ folder")
+            return None
+        if _through_link(target, self.assets):
+            self.error(f"image '{src}' must be a file in the note's assets/ folder (a symbolic link is not)")
+            return None
+        if target.is_symlink() or not target.is_file():
+            self.error(
+                f"image '{src}' does not exist"
+                if not target.is_symlink()
+                else f"image '{src}' is a symbolic link, which is not allowed"
+            )
+            return None
+        problem = image_problem(target)
+        if problem:
+            self.error(f"image '{src}' {problem}")
+            return None
+        if not alt:
+            self.problems.add(self.path, self.line, f"image '{src}' has no alt text", warning=True)
+        return m.Image(src, resolved, alt, el.get("title") or "")
+
+    def text(self, text: str | None) -> list[m.Inline]:
+        if not text:
+            return []
+        text = _deobfuscate(text)
+        if RAW_HTML.search(text):
+            text = RAW_HTML.sub(self.stashed, text)
+        return [m.Text(text)] if text else []
+
+    def stashed(self, match: re.Match) -> str:
+        """What Python-Markdown stashed: a character reference is text, anything else raw HTML."""
+        number = int(match.group(1))
+        stashed = self.raw_html[number] if number < len(self.raw_html) else "<...>"
+        if ENTITY.fullmatch(stashed):
+            char = html.unescape(stashed)
+            bad = illegal_character(char)
+            if bad:
+                self.error(f"{bad} (written {stashed})")
+                return ""
+            return char
+        self.raw_html_error(stashed)
+        return ""
+
+    def raw_html_error(self, stashed: str) -> None:
+        first = stashed.strip().splitlines()[0] if stashed.strip() else stashed
+        line = self.locator.find_regex(re.escape(first[:40]))
+        self.error(f"raw HTML is not allowed in a note: {first[:60]!r}", line)
+
+    def anchor(self, given: str | None, text: str) -> str:
+        base = given or _slug(text) or "section"
+        anchor, n = base, 1
+        while anchor in self.anchors:
+            n += 1
+            anchor = f"{base}-{n}"
+        if given and anchor != given:
+            self.error(f"heading id '#{given}' is used twice")
+        self.anchors.add(anchor)
+        return anchor
+
+    def check_attributes(self, el: ET.Element) -> None:
+        for name in el.keys():
+            if name in ALLOWED_ATTRIBUTES or _generated_attribute(el.tag, name):
+                continue
+            self.error(f"attribute '{name}' is not supported on <{el.tag}>: only {{#id}} and {{.class}}")
+
+
+@dataclass
+class _Converter(_InlineConverter):
+    """Block elements to model nodes, with their source lines."""
 
     # Blocks -----------------------------------------------------------------
 
@@ -261,128 +391,6 @@ class _Converter:
             found[key] = m.Footnote(key, self.footnote_numbers[key], blocks, line)
         return tuple(sorted(found.values(), key=lambda f: f.number))
 
-    # Inlines ----------------------------------------------------------------
-
-    def inlines(self, el: ET.Element, edges: bool = True) -> tuple[m.Inline, ...]:
-        out: list[m.Inline] = list(self.text(el.text))
-        for child in el:
-            out.extend(self.inline(child))
-            out.extend(self.text(child.tail))
-        return _strip(_merge(out), edges)
-
-    def inline(self, el: ET.Element) -> list[m.Inline]:
-        tag = el.tag
-        self.check_attributes(el)
-        if tag == "em":
-            return [m.Emphasis(self.inlines(el, edges=False))]
-        if tag == "strong":
-            return [m.Strong(self.inlines(el, edges=False))]
-        if tag == "code":  # Python-Markdown keeps code spans HTML-escaped
-            return [m.Code(html.unescape(el.text or ""))]
-        if tag == "br":
-            return [m.LineBreak()]
-        if tag == "sup" and (el.get("id") or "").startswith("fnref"):
-            anchor = el.find("a")
-            key = (anchor.get("href") or "").removeprefix("#fn:") if anchor is not None else ""
-            first = key not in self.footnote_numbers
-            number = self.footnote_numbers.setdefault(key, len(self.footnote_numbers) + 1)
-            return [m.FootnoteRef(key, number, first)]
-        if tag == "a":
-            if "footnote-backref" in (el.get("class") or ""):
-                return []
-            return [self.link(el)]
-        if tag == "img":
-            image = self.image(el)
-            return [image] if image else []
-        self.error(f"unsupported inline element <{tag}>")
-        return []
-
-    def link(self, el: ET.Element) -> m.Link:
-        href = _deobfuscate((el.get("href") or "").strip())
-        children = self.inlines(el, edges=False)
-        if href.startswith("#"):
-            pass  # checked against the headings' anchors once all are known
-        elif not href.lower().startswith(LINK_SCHEMES):
-            self.error(f"link target '{href}' is not allowed: use https:, http:, mailto: or #anchor")
-        return m.Link(href, children, el.get("title") or "")
-
-    def image(self, el: ET.Element) -> m.Image | None:
-        src = (el.get("src") or "").strip()
-        alt = (el.get("alt") or "").strip()
-        if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
-            self.error(f"image '{src}' must be a file in the note's assets/ folder")
-            return None
-        target = self.assets.parent / src
-        try:
-            resolved = target.resolve(strict=False)
-            inside = resolved.is_relative_to(self.assets.resolve())
-        except OSError:
-            inside = False
-        if not src.startswith("assets/") or not inside or ".." in Path(src).parts:
-            self.error(f"image '{src}' must be a file in the note's assets/ folder")
-            return None
-        if _through_link(target, self.assets):
-            self.error(f"image '{src}' must be a file in the note's assets/ folder (a symbolic link is not)")
-            return None
-        if target.is_symlink() or not target.is_file():
-            self.error(
-                f"image '{src}' does not exist"
-                if not target.is_symlink()
-                else f"image '{src}' is a symbolic link, which is not allowed"
-            )
-            return None
-        problem = image_problem(target)
-        if problem:
-            self.error(f"image '{src}' {problem}")
-            return None
-        if not alt:
-            self.problems.add(self.path, self.line, f"image '{src}' has no alt text", warning=True)
-        return m.Image(src, resolved, alt, el.get("title") or "")
-
-    def text(self, text: str | None) -> list[m.Inline]:
-        if not text:
-            return []
-        text = _deobfuscate(text)
-        if RAW_HTML.search(text):
-            text = RAW_HTML.sub(self.stashed, text)
-        return [m.Text(text)] if text else []
-
-    def stashed(self, match: re.Match) -> str:
-        """What Python-Markdown stashed: a character reference is text, anything else raw HTML."""
-        number = int(match.group(1))
-        stashed = self.raw_html[number] if number < len(self.raw_html) else "<...>"
-        if ENTITY.fullmatch(stashed):
-            char = html.unescape(stashed)
-            bad = illegal_character(char)
-            if bad:
-                self.error(f"{bad} (written {stashed})")
-                return ""
-            return char
-        self.raw_html_error(stashed)
-        return ""
-
-    def raw_html_error(self, stashed: str) -> None:
-        first = stashed.strip().splitlines()[0] if stashed.strip() else stashed
-        line = self.locator.find_regex(re.escape(first[:40]))
-        self.error(f"raw HTML is not allowed in a note: {first[:60]!r}", line)
-
-    def anchor(self, given: str | None, text: str) -> str:
-        base = given or _slug(text) or "section"
-        anchor, n = base, 1
-        while anchor in self.anchors:
-            n += 1
-            anchor = f"{base}-{n}"
-        if given and anchor != given:
-            self.error(f"heading id '#{given}' is used twice")
-        self.anchors.add(anchor)
-        return anchor
-
-    def check_attributes(self, el: ET.Element) -> None:
-        for name in el.keys():
-            if name in ALLOWED_ATTRIBUTES or _generated_attribute(el.tag, name):
-                continue
-            self.error(f"attribute '{name}' is not supported on <{el.tag}>: only {{#id}} and {{.class}}")
-
 
 _INLINE_TAGS = {"em", "strong", "code", "a", "img", "br", "sup", "span"}
 _CONTAINERS = {"ul", "ol", "blockquote", "dl"}
@@ -428,14 +436,8 @@ def image_problem(path: Path) -> str | None:
     if path.stat().st_size > MAX_IMAGE_BYTES:
         return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
     try:
-        limit = Image.MAX_IMAGE_PIXELS
-        Image.MAX_IMAGE_PIXELS = None  # the pixels are bounded below, with a message of our own
-        try:
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-                image = Image.open(path)  # reads the header only
-        finally:
-            Image.MAX_IMAGE_PIXELS = limit
+        with _pil_limit_lifted():
+            image = Image.open(path)  # reads the header only
         with image:
             kind, (width, height) = image.format, image.size
             if kind not in IMAGE_FORMATS:
@@ -454,6 +456,22 @@ def image_problem(path: Path) -> str | None:
     return None
 
 
+@contextlib.contextmanager
+def _pil_limit_lifted():
+    """PIL's pixel limit lifted while one header is read, then restored: the place where it
+    is changed.  The size is bounded by ``image_problem`` with a message that says it."""
+    from PIL import Image
+
+    limit = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = None
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = limit
+
+
 def _deobfuscate(text: str) -> str:
     """Undo the character references Python-Markdown writes for an e-mail autolink."""
     if AMP_SUBSTITUTE not in text:
@@ -470,10 +488,6 @@ def _footnote_calls(line: str) -> list[str]:
     """Footnote calls written on a source line: not escaped, not in code, not definitions."""
     line = re.sub(r"(`+).*?\1", "", line)
     return [key for key in re.findall(r"(?<!\\)\[\^([^\]\s]+)\](?!:)", line)]
-
-
-def _cells(count: int) -> str:
-    return f"{count} cell" if count == 1 else f"{count} cells"
 
 
 def _split_row(row: str) -> list[str]:
@@ -543,6 +557,8 @@ def _too_deep(path: Path, line: int) -> Problems:
 
 def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.Document, Problems]:
     """Parse the Markdown body of the note at ``path`` whose first line is ``first_line``."""
+    if not body.strip():  # a new note: front matter only (Python-Markdown runs no tree processor)
+        return m.Document(()), Problems()
     md = _markdown()
     try:
         md.convert(body)
@@ -561,7 +577,7 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
             if key not in defined:
                 converter.error(f"footnote [^{key}] is referenced but never defined", first_line + index)
     document = m.Document(blocks, footnotes)
-    for link in _links(document):
+    for link in (node for node in walk(document) if isinstance(node, m.Link)):
         if link.href.startswith("#") and link.href[1:] not in converter.anchors:
             line = converter.locator.find_regex(re.escape(f"]({link.href}"))
             converter.error(f"link target '{link.href}' names no heading of this note", line)
@@ -619,55 +635,3 @@ def parse_inline(
         converter.error("a translation must be one paragraph: remove the blank line")
     children = blocks[0].children if blocks and isinstance(blocks[0], m.Paragraph) else ()
     return children, converter.problems
-
-
-def walk_inlines(nodes: tuple[m.Inline, ...]):
-    for node in nodes:
-        yield node
-        yield from walk_inlines(getattr(node, "children", ()))
-
-
-def walk_blocks(blocks: tuple[m.Block, ...]):
-    """Every block, depth first, in reading order (list items, quotes, table cells)."""
-    for block in blocks:
-        yield block
-        if isinstance(block, m.ListBlock):
-            for item in block.items:
-                yield from walk_blocks(item.blocks)
-        elif isinstance(block, m.Quote):
-            yield from walk_blocks(block.blocks)
-        elif isinstance(block, m.DefinitionList):
-            for item in block.items:
-                for definition in item.definitions:
-                    yield from walk_blocks(definition)
-
-
-def block_inlines(block: m.Block) -> list[tuple[m.Inline, ...]]:
-    if isinstance(block, (m.Paragraph, m.Heading)):
-        return [block.children]
-    if isinstance(block, m.Table):
-        return [cell.children for row in block.header + block.body for cell in row]
-    if isinstance(block, m.DefinitionList):
-        return [term for item in block.items for term in item.terms]
-    return []
-
-
-def iter_texts(document: m.Document):
-    """``(line, text)`` of every piece of text the document shows, footnotes included."""
-    footnote_blocks = [(f.line, b) for f in document.footnotes for b in walk_blocks(f.blocks)]
-    for line, block in [(b.line, b) for b in walk_blocks(document.blocks)] + footnote_blocks:
-        for inlines in block_inlines(block):
-            yield line or getattr(block, "line", 0), m.plain_text(inlines)
-        if isinstance(block, m.CodeBlock):
-            yield line, block.text
-
-
-def _links(document: m.Document):
-    blocks = list(walk_blocks(document.blocks))
-    for footnote in document.footnotes:
-        blocks.extend(walk_blocks(footnote.blocks))
-    for block in blocks:
-        for inlines in block_inlines(block):
-            for node in walk_inlines(inlines):
-                if isinstance(node, m.Link):
-                    yield node

@@ -3,20 +3,20 @@
 The PDF names only these faces through ``@font-face``, so a character they lack would
 silently fall back to whatever the system has: :func:`first_uncovered` finds such a
 character before anything is rendered.  A face inside a font collection (``.ttc``) is
-extracted once into the user's cache, since a collection's faces cannot be told apart
-in ``@font-face``.
+named by a file of its own in the user's cache, since a collection's faces cannot be told
+apart in ``@font-face``.  This module only reads: :mod:`conceptnotes.build.cache`, called
+by the build, writes those files and the cached character maps.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from conceptnotes.project import read_data
+from conceptnotes.project import cache_root, read_data
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -38,8 +38,9 @@ class FontFace:
 
     @property
     def path(self) -> Path:
-        """A file holding just this face (extracted from its collection when needed)."""
-        return self.source if self.index is None else extracted(self.source, self.index)
+        """The file holding just this face: its own file, or its extract in the cache
+        (which the build writes before it renders; see ``build.cache.prepare_fonts``)."""
+        return self.source if self.index is None else extract_path(self.source, self.index)
 
 
 @cache
@@ -48,8 +49,7 @@ def font_set() -> dict:
 
 
 def _language(lang: str) -> dict:
-    languages = font_set()["languages"]
-    return languages.get(lang, languages["en"])
+    return font_set()["languages"][lang]
 
 
 def pdf_families(lang: str) -> list[str]:
@@ -86,36 +86,28 @@ def missing_font_files(lang: str) -> list[Path]:
 
 
 def cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "conceptnotes" / "fonts"
+    return cache_root() / "fonts"
 
 
-def extracted(collection: Path, index: int) -> Path:
-    """Face ``index`` of a font collection as a file of its own, made once and cached."""
-    stat = collection.stat()
-    key = hashlib.sha256(f"{collection}:{stat.st_size}:{stat.st_mtime_ns}:{index}".encode()).hexdigest()[:16]
-    target = cache_dir() / f"{collection.stem}-{index}-{key}.otf"
-    if not target.is_file():
-        from fontTools.ttLib import TTCollection
+def _key(source: Path, index: int | None) -> str:
+    stat = source.stat()
+    return hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{index}".encode()).hexdigest()[:16]
 
-        from conceptnotes.build.output import write_atomic
 
-        # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
-        collection_fonts = TTCollection(str(collection), lazy=True, recalcTimestamp=False)
-        import io
+def extract_path(collection: Path, index: int) -> Path:
+    """Where face ``index`` of a font collection is kept as a file of its own."""
+    return cache_dir() / f"{collection.stem}-{index}-{_key(collection, index)}.otf"
 
-        buffer = io.BytesIO()
-        collection_fonts.fonts[index].save(buffer, reorderTables=False)
-        write_atomic(target, buffer.getvalue())
-    return target
+
+def cmap_path(source: Path, index: int | None) -> Path:
+    return cache_dir() / "cmaps" / f"{source.stem}-{_key(source, index)}.json"
 
 
 @cache
-def _cmap(source: Path, index: int | None) -> frozenset[int]:
-    """The code points of a font face, cached on disk (a CJK cmap takes 0.2 s to read)."""
-    stat = source.stat()
-    key = hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{index}".encode()).hexdigest()[:16]
-    cached = cache_dir() / "cmaps" / f"{source.stem}-{key}.json"
+def cmap(source: Path, index: int | None) -> frozenset[int]:
+    """The code points of a font face: from the cache when the build has stored them
+    there (a CJK cmap takes 0.2 s to read), else read from the font."""
+    cached = cmap_path(source, index)
     if cached.is_file():
         try:
             return frozenset(json.loads(cached.read_text()))
@@ -123,12 +115,8 @@ def _cmap(source: Path, index: int | None) -> frozenset[int]:
             pass
     from fontTools.ttLib import TTFont
 
-    from conceptnotes.build.output import write_atomic
-
     with TTFont(source, fontNumber=index or 0, lazy=True) as font:
-        points = frozenset(font.getBestCmap())
-    write_atomic(cached, json.dumps(sorted(points)).encode())
-    return points
+        return frozenset(font.getBestCmap())
 
 
 @cache
@@ -138,7 +126,7 @@ def covered(lang: str) -> frozenset[int]:
     for family in pdf_families(lang):
         for face in family_faces(family):
             if face.weight == "normal" and face.style == "normal":
-                points |= _cmap(face.source, face.index)
+                points |= cmap(face.source, face.index)
     return frozenset(points)
 
 

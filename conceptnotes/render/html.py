@@ -1,15 +1,15 @@
-"""Render a note to HTML with the Jinja templates of ``templates/concept-note``.
+"""Render a localized note to HTML with the Jinja templates of ``templates/concept-note``.
 
-The HTML is what WeasyPrint lays out as the PDF.  Templates get the model itself;
-text from notes is always autoescaped, never evaluated as a template, and an
+The HTML is what WeasyPrint lays out as the PDF.  ``note.html.j2`` is the page; each
+kind of node has its macro in ``blocks.html.j2``, which :class:`HtmlVisitor` dispatches
+to.  Text from notes is always autoescaped, never evaluated as a template, and an
 undefined variable is an error.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -18,15 +18,18 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import Localized
-from conceptnotes.model import Note, plain_text
+from conceptnotes.model import plain_text
+from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import TEMPLATE_NAME, TOOL_ROOT
 from conceptnotes.render import fonts
+from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = TOOL_ROOT / "templates" / TEMPLATE_NAME
-RTL_LANGUAGES = {"ar"}
+BLOCKS = "blocks.html.j2"
 
 
 @dataclass(frozen=True)
@@ -77,37 +80,60 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     return env
 
 
-def as_localized(note: Note | Localized, lang: str | None) -> Localized:
-    """A localized note: given, or the note in ``lang`` (its source language by default)."""
-    if isinstance(note, Localized):
-        return note
-    from conceptnotes.i18n.localize import localize
+class HtmlVisitor(Visitor):
+    """Renders nodes with the macros of ``blocks.html.j2``, one per kind of node."""
 
-    return localize(note, lang or note.meta.source_language)
-
-
-def render_html(source: Note | Localized, lang: str | None = None, template_dir: Path = TEMPLATE_DIR) -> str:
-    """The note in ``lang`` as a complete HTML document for print."""
-    localized = as_localized(source, lang)
-    note = localized.note
-    env = environment(template_dir)
-
-    def unsupported(node: Any, where: str = "") -> str:
-        line = getattr(node, "line", 0)
-        raise NoteError.at(
-            note.source, line, f"the PDF renderer does not support {node.kind}" + (f" {where}" if where else "")
+    def __init__(self, env: jinja2.Environment, localized: Localized) -> None:
+        document = localized.note.document
+        self.called: set[str] = set()
+        self.env = env
+        self.globals = (
+            {
+                "render_blocks": self.blocks,
+                "render_inlines": self.inlines,
+                "render_node": self.visit,
+                "first_call": self.first_call,
+                "footnote_of": lambda ref: document.footnote(ref.key),
+                "image_url": lambda image: image.path.as_uri(),
+                "source_direction": languages.get(localized.note.meta.source_language).direction,
+            }
         )
+        self._macros: Any = None
 
-    def image_url(image: Any) -> str:
-        return image.path.as_uri()
+    @property
+    def macros(self) -> Any:
+        """The macros of ``blocks.html.j2``, loaded when the page first renders a node."""
+        if self._macros is None:
+            self._macros = self.env.get_template(BLOCKS).make_module(self.globals)
+        return self._macros
 
+    def handler(self, kind: str) -> Callable[..., Any] | None:
+        macro = getattr(self.macros, kind, None)
+        return macro if isinstance(macro, jinja2.runtime.Macro) else None
+
+    def blocks(self, blocks: tuple[Any, ...]) -> Markup:
+        return Markup("".join(f"{self.visit(block)}\n" for block in blocks))
+
+    def inlines(self, nodes: tuple[Any, ...]) -> Markup:
+        return Markup("".join(str(self.visit(node)) for node in nodes))
+
+    def first_call(self, ref: Any) -> bool:
+        """Whether this is the first call of its footnote (which carries the text in the PDF)."""
+        first = ref.key not in self.called
+        self.called.add(ref.key)
+        return first
+
+
+def render_html(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> str:
+    """The localized note as a complete HTML document for print."""
+    env = environment(template_dir)
     try:
+        visitor = HtmlVisitor(env, localized)
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
         return template.render(
             **context(localized),
-            unsupported=unsupported,
-            image_url=image_url,
+            render_blocks=visitor.blocks,
             gettext=localized.gettext,
             _=localized.gettext,
             ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p),
@@ -116,10 +142,26 @@ def render_html(source: Note | Localized, lang: str | None = None, template_dir:
         raise NoteError(
             Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")
         ) from None
+    except jinja2.TemplateNotFound as exc:
+        raise NoteError(Problem(str(template_dir / exc.name), 0, "template error: the template is missing")) from None
     except jinja2.UndefinedError as exc:
         name, line = _template_place(exc)
         raise NoteError(Problem(name or str(template_dir / "note.html.j2"), line,
                                 f"template error: {exc.message}")) from None
+
+
+def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:
+    """The kinds of node the templates have a macro for (a template error: a NoteError)."""
+    env = environment(template_dir)
+    try:
+        module = env.get_template(BLOCKS).module
+    except jinja2.TemplateSyntaxError as exc:
+        raise NoteError(
+            Problem(exc.filename or str(template_dir), exc.lineno or 0, f"template error: {exc.message}")
+        ) from None
+    except jinja2.TemplateNotFound:
+        raise NoteError(Problem(str(template_dir / BLOCKS), 0, "template error: the template is missing")) from None
+    return frozenset(name for name in dir(module) if isinstance(getattr(module, name), jinja2.runtime.Macro))
 
 
 def _template_place(exc: BaseException) -> tuple[str, int]:
@@ -131,25 +173,6 @@ def _template_place(exc: BaseException) -> tuple[str, int]:
             name, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
         tb = tb.tb_next
     return name, line
-
-
-def direction(lang: str) -> str:
-    return "rtl" if lang in RTL_LANGUAGES else "ltr"
-
-
-def created(note: Note) -> dt.date:
-    """The document's date: the note's date of issue, else ``SOURCE_DATE_EPOCH`` when set,
-    else the first day of the event; never the clock."""
-    if note.meta.date:
-        return note.meta.date
-    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
-    if epoch.isdigit():
-        return dt.datetime.fromtimestamp(int(epoch), dt.UTC).date()
-    return note.meta.event.start
-
-
-def author(note: Note) -> str:
-    return "; ".join(note.meta.organizers) or "United Nations"
 
 
 def private_family(family: str) -> str:
@@ -169,8 +192,8 @@ def context(localized: Localized) -> dict[str, Any]:
     return {
         "lang": lang,
         "source_lang": meta.source_language,
-        "direction": direction(lang),
-        "source_direction": direction(meta.source_language),
+        "direction": languages.get(lang).direction,
+        "source_direction": languages.get(meta.source_language).direction,
         "meta": meta,
         "document": note.document,
         "author": author(note),

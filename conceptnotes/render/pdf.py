@@ -20,10 +20,11 @@ from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note, Rendered
 from conceptnotes.render import fonts
-from conceptnotes.render.html import TEMPLATE_DIR, as_localized, created, render_html
+from conceptnotes.render.common import created
+from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
-PDF_VARIANT = "pdf/ua-1"
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
+PDF_VARIANT = PDF_VARIANTS[0]
 
 
 class RefusedResource(Exception):
@@ -71,15 +72,14 @@ class _Collect(logging.Handler):
 
 
 def render_pdf(
-    source: Note | Localized,
-    lang: str | None = None,
+    localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
     html: str | None = None,
     *,
     variant: str = PDF_VARIANT,
     attachments: tuple[tuple[str, bytes], ...] = (),
 ) -> Rendered:
-    """The note in ``lang`` as a PDF, fonts embedded, and its page count.
+    """The localized note as a PDF, fonts embedded, and its page count.
 
     ``variant`` is ``pdf/ua-1`` (tagged, accessible: the default) or ``pdf/a-3b`` /
     ``pdf/a-3u`` (archival, tagged too), which may carry ``attachments`` ((name, bytes):
@@ -87,7 +87,6 @@ def render_pdf(
     """
     import weasyprint
 
-    localized = as_localized(source, lang)
     note, lang = localized.note, localized.lang
     html = html if html is not None else render_html(localized, template_dir=template_dir)
     refused: list[str] = []

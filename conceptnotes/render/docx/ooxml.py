@@ -11,7 +11,8 @@ from __future__ import annotations
 import copy
 import io
 import zipfile
-from collections.abc import Iterable
+from pathlib import Path
+from typing import IO
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -19,9 +20,6 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-
-# Load footnotes.xml of a Word-saved template as XML, not as an opaque blob.
-PartFactory.part_type_for[CT.WML_FOOTNOTES] = XmlPart
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -33,6 +31,29 @@ _FOOTNOTES_XML = (
     ' w:line="240" w:lineRule="auto"/></w:pPr><w:r><w:continuationSeparator/></w:r></w:p></w:footnote>'
     "</w:footnotes>"
 )
+
+
+# Opening -----------------------------------------------------------------------
+
+
+def open_document(path: Path | IO[bytes]):
+    """A python-docx ``Document`` whose footnotes part (of a Word-saved template) is XML.
+
+    python-docx loads ``footnotes.xml`` as an opaque blob; its part factory is told
+    otherwise for this one call only, and left as it was (no import-time patching).
+    """
+    import docx
+
+    registry = PartFactory.part_type_for
+    previous = registry.get(CT.WML_FOOTNOTES)
+    registry[CT.WML_FOOTNOTES] = XmlPart
+    try:
+        return docx.Document(str(path) if isinstance(path, Path) else path)
+    finally:
+        if previous is None:
+            del registry[CT.WML_FOOTNOTES]
+        else:
+            registry[CT.WML_FOOTNOTES] = previous
 
 
 # Footnotes -------------------------------------------------------------------
@@ -133,17 +154,18 @@ def run_style(style_id: str):
 # Numbering -------------------------------------------------------------------
 
 
-def style_abstract_num(document, style_name: str) -> int:
-    """The abstract numbering definition the paragraph style ``style_name`` is linked to."""
+def style_abstract_num(document, style_name: str) -> int | None:
+    """The abstract numbering definition the paragraph style ``style_name`` is linked to,
+    or None when it has none (the template check reports that)."""
     style = document.styles[style_name].element
     num_id = style.find(f"{qn('w:pPr')}/{qn('w:numPr')}/{qn('w:numId')}")
     if num_id is None:
-        raise ValueError(f"style '{style_name}' has no numbering in the DOCX template")
-    numbering = document.part.numbering_part.element
-    for num in numbering.findall(qn("w:num")):
+        return None
+    for num in document.part.numbering_part.element.findall(qn("w:num")):
         if num.get(qn("w:numId")) == num_id.get(qn("w:val")):
-            return int(num.find(qn("w:abstractNumId")).get(qn("w:val")))
-    raise ValueError(f"style '{style_name}' names numbering {num_id.get(qn('w:val'))}, which is not defined")
+            abstract = num.find(qn("w:abstractNumId"))
+            return int(abstract.get(qn("w:val"))) if abstract is not None else None
+    return None
 
 
 def new_list_num(document, abstract_num_id: int, start: int = 1) -> int:
@@ -477,9 +499,3 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -
             info.external_attr = 0o644 << 16
             target.writestr(info, source.read(name))
     return out.getvalue()
-
-
-def iter_text(element) -> Iterable[str]:
-    for node in element.iter(qn("w:t")):
-        if node.text:
-            yield node.text

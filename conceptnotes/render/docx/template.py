@@ -68,3 +68,92 @@ def check_template(path: Path) -> list[Problem]:
                 shown = (target.group(1) or target.group(2)) if target else "?"
                 return problem(f"'{name}' links to an external resource ({shown})")
     return []
+
+
+# What the renderer needs of the template, checked before anything renders ---------------
+
+REQUIRED_STYLES = (
+    "Body Text",
+    "Title",
+    "Subtitle",
+    "Event",
+    "Heading 1",
+    "Heading 2",
+    "Heading 3",
+    "List Number",
+    "List Bullet",
+    "List Continue",
+    "Quote",
+    "footnote text",
+    "footnote reference",
+    "Table Text",
+    "Table Heading",
+    "UN Table",
+    "Definition Term",
+    "Definition",
+    "Source Code",
+    "Figure",
+    "Hyperlink",
+    "Inline Code",
+    "Masthead Organizer",
+    "Masthead Details",
+)
+NUMBERED_STYLES = ("List Number", "List Bullet")
+# {name} in the template's header or footer, filled in by the renderer
+PLACEHOLDERS = ("symbol", "title", "date", "page", "pages", "page_of_pages")
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+
+
+def template_problems(path: Path) -> list[Problem]:
+    """Everything that would stop the DOCX renderer: an unsafe file, a missing style, a
+    list style without numbering, an unknown placeholder in a header or footer."""
+    problems = check_template(path)
+    if problems:
+        return problems
+    from conceptnotes.render.docx import ooxml
+
+    try:
+        document = ooxml.open_document(path)
+    except Exception as exc:  # python-docx and lxml raise many kinds for a broken package
+        return [Problem(str(path), 0, f"DOCX template refused: python-docx cannot open it ({exc})")]
+    names = {style.name for style in document.styles}
+    missing = [name for name in REQUIRED_STYLES if name not in names]
+    if missing:
+        return [Problem(str(path), 0, "the DOCX template lacks the style(s) " + ", ".join(f"'{n}'" for n in missing))]
+    for name in NUMBERED_STYLES:
+        if ooxml.style_abstract_num(document, name) is None:
+            problems.append(
+                Problem(
+                    str(path),
+                    0,
+                    f"the style '{name}' of the DOCX template has no list numbering: in Word, give it"
+                    " a numbering (Format > Style > Modify > Format > Numbering)",
+                )
+            )
+    for section in document.sections:
+        for part in headers_footers(section):
+            for paragraph in part.paragraphs:
+                for name in PLACEHOLDER.findall(paragraph.text):
+                    if name not in PLACEHOLDERS:
+                        problems.append(
+                            Problem(
+                                str(path),
+                                0,
+                                f"unknown placeholder {{{name}}} in the header or footer of the DOCX template"
+                                " (known: symbol, title, date, page, pages, page_of_pages)",
+                            )
+                        )
+    return problems
+
+
+def headers_footers(section) -> list:
+    """The headers and footers a section defines (not those it takes from the one before)."""
+    parts = (
+        section.header,
+        section.first_page_header,
+        section.even_page_header,
+        section.footer,
+        section.first_page_footer,
+        section.even_page_footer,
+    )
+    return [part for part in parts if not part.is_linked_to_previous]

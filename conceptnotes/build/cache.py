@@ -1,0 +1,69 @@
+"""The build's cache (``$XDG_CACHE_HOME/conceptnotes``): the only module that writes it.
+
+What is kept there only saves time, and every entry is named by a digest of what it is
+made from (path, size, modification time): extracted faces of font collections,
+character maps of fonts, and SHA-256 digests of large input files.  ``check`` never
+calls this module, so it writes nothing anywhere.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import json
+from pathlib import Path
+
+from conceptnotes.build.output import write_atomic
+from conceptnotes.project import cache_root
+from conceptnotes.render import fonts
+
+LARGE = 1 << 20
+
+
+def prepare_fonts(langs: list[str]) -> None:
+    """Extract the collection faces the languages' PDFs name, and store their cmaps."""
+    for lang in dict.fromkeys(langs):
+        for face in fonts.faces(lang):
+            if face.index is not None and not face.path.is_file():
+                _extract(face.source, face.index, face.path)
+            cached = fonts.cmap_path(face.source, face.index)
+            if not cached.is_file():
+                points = fonts.cmap(face.source, face.index)
+                write_atomic(cached, json.dumps(sorted(points)).encode())
+
+
+def _extract(collection: Path, index: int, target: Path) -> None:
+    from fontTools.ttLib import TTCollection
+
+    # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
+    collection_fonts = TTCollection(str(collection), lazy=True, recalcTimestamp=False)
+    buffer = io.BytesIO()
+    collection_fonts.fonts[index].save(buffer, reorderTables=False)
+    write_atomic(target, buffer.getvalue())
+
+
+def file_hash(path: Path) -> str:
+    """SHA-256 of a file; that of a large file (a font) is kept in the cache by size and mtime."""
+    stat = path.stat()
+    resolved = path.resolve()
+    if stat.st_size < LARGE:
+        return _sha256(resolved, stat.st_size, stat.st_mtime_ns)
+    key = hashlib.sha256(f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+    cached = cache_root() / "hashes" / key
+    if cached.is_file():
+        value = cached.read_text().strip()
+        if len(value) == 64:
+            return value
+    value = _sha256(resolved, stat.st_size, stat.st_mtime_ns)
+    write_atomic(cached, value.encode())
+    return value
+
+
+@functools.cache
+def _sha256(path: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()

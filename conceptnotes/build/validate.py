@@ -1,0 +1,128 @@
+"""The rules that can refuse a document, checked before anything renders.
+
+``check``, ``build`` (every format) and ``official`` run these same functions, in
+:func:`conceptnotes.build.pipeline.check`; a renderer then meets only what it can
+render.  What is checked here, rather than where a note is read, is what depends on
+the renderers and templates: the kinds of node each renderer handles, what a footnote
+may hold (its text sits inside a paragraph in the PDF), the Word and HTML templates,
+and the fonts of each language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conceptnotes import model as m
+from conceptnotes.errors import NoteError, Problem
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
+from conceptnotes.render import fonts
+
+# Kinds a renderer never visits on their own: their parent's handler writes them.
+STRUCTURAL_KINDS = frozenset({"document", "list_item", "table_cell", "definition"})
+BLOCK_NAMES = {
+    "list": "a list",
+    "table": "a table",
+    "heading": "a heading",
+    "quote": "a block quote",
+    "definition_list": "a definition list",
+    "code_block": "a code block",
+    "thematic_break": "a horizontal rule",
+}
+
+
+def template_problems(template_dir: Path) -> list[Problem]:
+    """The Word template, and the HTML templates' syntax and macros."""
+    from conceptnotes.render.docx.template import DOCX_TEMPLATE
+    from conceptnotes.render.docx.template import template_problems as docx_problems
+    from conceptnotes.render.html import handled_kinds
+
+    problems = docx_problems(template_dir / DOCX_TEMPLATE)
+    try:
+        handled_kinds(template_dir)
+    except NoteError as exc:
+        problems += exc.problems
+    return problems
+
+
+def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
+    """What neither renderer could show of this note: the same for every format."""
+    return footnote_problems(note) + kind_problems(note, template_dir)
+
+
+def footnote_problems(note: m.Note) -> list[Problem]:
+    """A footnote holds text: paragraphs with inline markup and links, no images."""
+    problems = []
+    for footnote in note.document.footnotes:
+        for block in footnote.blocks:
+            line = getattr(block, "line", 0) or footnote.line
+            if not isinstance(block, m.Paragraph):
+                what = BLOCK_NAMES.get(block.kind, block.kind)
+                problems.append(
+                    Problem(
+                        str(note.source),
+                        line,
+                        f"footnote [^{footnote.key}] holds {what}: a footnote may hold only text"
+                        " (paragraphs); put the rest in the body",
+                    )
+                )
+            elif any(isinstance(node, m.Image) for node in walk(block.children)):
+                problems.append(
+                    Problem(str(note.source), line, f"footnote [^{footnote.key}] holds an image: put it in the body")
+                )
+    return problems
+
+
+def kind_problems(note: m.Note, template_dir: Path) -> list[Problem]:
+    """A kind of node that a renderer has no handler for (a template without its macro)."""
+    from conceptnotes.render.docx.renderer import DocxVisitor
+    from conceptnotes.render.html import BLOCKS, handled_kinds
+
+    try:
+        html_kinds = handled_kinds(template_dir)
+    except NoteError:
+        return []  # the template's own problem, reported by template_problems
+    problems, seen = [], set()
+    for node, line in walk_with_lines(note.document):
+        if node.kind in STRUCTURAL_KINDS or node.kind in seen:
+            continue
+        seen.add(node.kind)
+        if node.kind not in html_kinds:
+            problems.append(
+                Problem(str(note.source), line, f"the HTML templates have no macro for {node.kind}"
+                        f" (add '{{% macro {node.kind}(node) %}}' to {template_dir / BLOCKS})")
+            )
+        if not DocxVisitor.handles_kind(node.kind):
+            problems.append(Problem(str(note.source), line, f"the DOCX renderer cannot write {node.kind}"))
+    return problems
+
+
+def font_problems(localized: Localized) -> list[Problem]:
+    """Every character the document shows must be in the fonts configured for its language."""
+    note, lang = localized.note, localized.lang
+    missing = [str(p) for p in fonts.missing_font_files(lang)]
+    if missing:
+        return [Problem(str(note.source), 0, f"font file missing: {missing[0]} (run 'make' to install the fonts)")]
+    meta = note.meta
+    texts: list[tuple[int, str]] = [(meta.lines.get(k, 0), getattr(meta, k)) for k in ("title", "subtitle", "symbol")]
+    texts += [(meta.lines.get("organizers", 0), o) for o in meta.organizers]
+    texts += [(meta.lines.get("event", 0), meta.event.city), (meta.lines.get("event", 0), meta.event.venue)]
+    texts += [(meta.lines.get("contacts", 0), c.name) for c in meta.contacts]
+    texts += list(shown_texts(note.document))
+    for line, text in texts:
+        char = fonts.first_uncovered(text, lang)
+        if char:
+            return [Problem(str(note.source), line, fonts.uncovered_message(char, lang))]
+    return []
+
+
+def shown_texts(document: m.Document):
+    """``(line, text)`` of every run of text the document shows, footnotes included."""
+    for node, line in walk_with_lines(document):
+        if node.kind in INLINE_KINDS:
+            if isinstance(node, m.Text | m.Code):
+                yield line, node.text
+            elif isinstance(node, m.Image):
+                yield line, node.alt
+        elif isinstance(node, m.CodeBlock):
+            yield line, node.text

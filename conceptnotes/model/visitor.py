@@ -1,0 +1,163 @@
+"""One way to walk the document model, for both renderers and every tree walk.
+
+Dispatch is on a node's ``kind``: a visitor handles kind ``paragraph`` in
+``visit_paragraph``, ``footnote_ref`` in ``visit_footnote_ref``, as Sphinx's translators
+handle ``emphasis`` in ``visit_emphasis`` (``sphinx.util.docutils.SphinxTranslator``).
+A node a visitor has no handler for goes to :meth:`Visitor.unknown_visit`, which raises
+:class:`UnknownNode`; validation asks :meth:`Visitor.handles` first, so that a renderer
+never meets a node it cannot render.
+
+:func:`walk` goes through every node below a node (or a tuple of nodes) in reading
+order; :func:`map_inlines` rebuilds a tree with some runs of inlines replaced.  Both
+find children generically, from the dataclass fields, so a new node class needs no
+new walker.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+from typing import Any
+
+
+class UnknownNode(Exception):
+    """A visitor met a node it has no handler for (a bug: validation should have said so)."""
+
+    def __init__(self, node: Any, visitor: Visitor) -> None:
+        self.node = node
+        super().__init__(f"{type(visitor).__name__} has no handler for {node.kind}")
+
+
+class Visitor:
+    """Calls ``visit_<kind>(node, *args, **kwargs)`` for a node; subclasses add handlers."""
+
+    def handler(self, kind: str) -> Callable[..., Any] | None:
+        return getattr(self, f"visit_{kind}", None)
+
+    def handles(self, kind: str) -> bool:
+        return self.handler(kind) is not None
+
+    @classmethod
+    def handles_kind(cls, kind: str) -> bool:
+        """Whether the class itself has a handler for ``kind`` (a visitor whose handlers
+        come from elsewhere, such as template macros, answers :meth:`handles` instead)."""
+        return callable(getattr(cls, f"visit_{kind}", None))
+
+    def visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
+        method = self.handler(node.kind)
+        if method is None:
+            return self.unknown_visit(node, *args, **kwargs)
+        return method(node, *args, **kwargs)
+
+    def visit_all(self, nodes: tuple[Any, ...], *args: Any, **kwargs: Any) -> list[Any]:
+        return [self.visit(node, *args, **kwargs) for node in nodes]
+
+    def unknown_visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
+        raise UnknownNode(node, self)
+
+
+def is_node(value: Any) -> bool:
+    return dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "kind")
+
+
+def child_nodes(node: Any) -> Iterator[Any]:
+    """The nodes directly inside ``node`` (or inside a tuple of nodes), in reading order."""
+    if isinstance(node, tuple):
+        for item in node:
+            if is_node(item):
+                yield item
+            elif isinstance(item, tuple):
+                yield from child_nodes(item)
+        return
+    for field in dataclasses.fields(node):
+        value = getattr(node, field.name)
+        if is_node(value):
+            yield value
+        elif isinstance(value, tuple):
+            yield from child_nodes(value)
+
+
+def walk(node: Any) -> Iterator[Any]:
+    """Every node at or below ``node`` (or below a tuple of nodes), depth first, in reading order."""
+    if is_node(node):
+        yield node
+    for child in child_nodes(node):
+        yield from walk(child)
+
+
+def walk_with_lines(node: Any, line: int = 0) -> Iterator[tuple[Any, int]]:
+    """``(node, line)`` for :func:`walk`'s nodes; ``line`` is that of the nearest node that has one."""
+    if is_node(node):
+        line = getattr(node, "line", 0) or line
+        yield node, line
+    for child in child_nodes(node):
+        yield from walk_with_lines(child, line)
+
+
+InlineMap = Callable[[tuple[Any, ...], int, str], tuple[Any, ...]]
+
+# Where a run of inlines is one translation unit, and what the unit is called (the
+# catalogs' comment): the run's field, by the kind of the node holding it.
+UNIT_FIELDS = {"paragraph": "children", "heading": "children", "table_cell": "children", "definition": "terms"}
+# What the units inside a container are called ("list item", "footnote"...).
+CONTAINER_NAMES = {
+    "list_item": "list item",
+    "quote": "quotation",
+    "footnote": "footnote",
+    "table": "table cell",
+    "definition": "definition",
+}
+
+
+def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0) -> Any:
+    """``node`` rebuilt with each unit's inlines replaced by ``fn(inlines, line, name)``.
+
+    A unit is the inline run of a paragraph, heading, table cell or definition term;
+    ``name`` says where it stands ("paragraph", "list item", "footnote", "heading"...).
+    """
+    if isinstance(node, tuple):
+        return tuple(map_inlines(item, fn, name, line) if _holds_units(item) else item for item in node)
+    line = getattr(node, "line", 0) or line
+    changes: dict[str, Any] = {}
+    inner = CONTAINER_NAMES.get(node.kind, name)
+    unit = UNIT_FIELDS.get(node.kind)
+    if node.kind == "heading":
+        changes["children"] = fn(node.children, line, "heading")
+    elif node.kind == "definition":
+        changes["terms"] = tuple(fn(term, line, "term") for term in node.terms)
+        changes["definitions"] = tuple(map_inlines(d, fn, "definition", line) for d in node.definitions)
+    elif unit is not None:
+        changes[unit] = fn(getattr(node, unit), line, inner)
+    else:
+        for field in dataclasses.fields(node):
+            value = getattr(node, field.name)
+            if _holds_units(value):
+                changes[field.name] = map_inlines(value, fn, inner, line)
+    return dataclasses.replace(node, **changes) if changes else node
+
+
+def _holds_units(value: Any) -> bool:
+    """Whether ``value`` is a block-level node, or a tuple that may hold some (not inlines)."""
+    if is_node(value):
+        return value.kind not in INLINE_KINDS
+    return isinstance(value, tuple) and any(_holds_units(item) for item in value)
+
+
+def map_inline_nodes(
+    nodes: tuple[Any, ...], fn: Callable[[Any], Any], *, skip: frozenset[str] = frozenset()
+) -> tuple[Any, ...]:
+    """A run of inlines with ``fn`` applied to every node, innermost first; nodes of the
+    kinds in ``skip`` are passed to ``fn`` with their children left as they are."""
+
+    def rebuild(node: Any) -> Any:
+        children = getattr(node, "children", None)
+        if children is not None and node.kind not in skip:
+            node = dataclasses.replace(node, children=tuple(rebuild(child) for child in children))
+        return fn(node)
+
+    return tuple(rebuild(node) for node in nodes)
+
+
+INLINE_KINDS = frozenset(
+    {"text", "emphasis", "strong", "code", "link", "footnote_ref", "line_break", "image", "untranslated"}
+)

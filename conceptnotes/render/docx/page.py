@@ -1,0 +1,142 @@
+"""The parts of a Word document around its body: masthead and title block, header and
+footer placeholders, core properties, and the language, fonts and direction of every run."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import re
+
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
+
+from conceptnotes import languages
+from conceptnotes.i18n import labels
+from conceptnotes.i18n.formatting import format_day
+from conceptnotes.i18n.localize import Localized
+from conceptnotes.render import fonts
+from conceptnotes.render.common import author, created
+from conceptnotes.render.docx import ooxml
+from conceptnotes.render.docx.template import PLACEHOLDER, headers_footers
+
+
+def masthead(sink, localized: Localized) -> None:
+    """Organizers; symbol, distribution, date and original language; subtitle, title, event."""
+    meta, gettext, lang = localized.note.meta, localized.gettext, localized.lang
+    for organizer in meta.organizers:
+        sink("Masthead Organizer").add_run(organizer)
+    details = labels.masthead_details(gettext, meta, lang)
+    sink("Masthead Details").add_run("\u2003\u2003".join(details))
+    if meta.subtitle:
+        sink("Subtitle").add_run(meta.subtitle)
+    sink("Title").add_run(meta.title)
+    sink("Event").add_run(labels.event_line(gettext, meta, lang))
+
+
+def fill_headers_footers(doc, localized: Localized) -> None:
+    """Replace ``{symbol}``, ``{title}``, ``{date}``, ``{page}``, ``{pages}`` and
+    ``{page_of_pages}`` in the template's headers and footers."""
+    meta = localized.note.meta
+    values = {
+        "symbol": meta.symbol,
+        "title": meta.title,
+        "date": format_day(meta.date, localized.lang) if meta.date else "",
+    }
+    for section in doc.sections:
+        for part in headers_footers(section):
+            for paragraph in part.paragraphs:
+                if "{" in paragraph.text:
+                    _fill(paragraph, values, localized.gettext(labels.PAGE_OF_PAGES))
+
+
+def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> None:
+    """Rebuild a paragraph whose text holds placeholders (validated with the template).
+
+    Word may split a placeholder over several runs; the paragraph's text is taken whole
+    and written again with the first run's formatting.
+    """
+    runs = paragraph._p.findall(qn("w:r"))
+    rpr = runs[0].find(qn("w:rPr")) if runs else None
+    text = paragraph.text
+    for run in runs:
+        paragraph._p.remove(run)
+    for index, piece in enumerate(PLACEHOLDER.split(text)):
+        if index % 2 == 0:
+            _plain_run(paragraph._p, piece, rpr)
+        elif piece == "page_of_pages":
+            for j, part in enumerate(re.split(r"\{(page|pages)\}", page_of_pages)):
+                if j % 2:
+                    ooxml.add_field(paragraph._p, "PAGE" if part == "page" else "NUMPAGES", "1", rpr)
+                else:
+                    _plain_run(paragraph._p, part, rpr)
+        elif piece in ("page", "pages"):
+            ooxml.add_field(paragraph._p, "PAGE" if piece == "page" else "NUMPAGES", "1", rpr)
+        else:
+            _plain_run(paragraph._p, values[piece], rpr)
+
+
+def _plain_run(parent, text: str, rpr) -> None:
+    if not text:
+        return
+    run = OxmlElement("w:r")
+    if rpr is not None:
+        run.append(copy.deepcopy(rpr))
+    t = OxmlElement("w:t")
+    t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    t.text = text
+    run.append(t)
+    parent.append(run)
+
+
+def set_properties(doc, localized: Localized) -> None:
+    """Core properties, every one set (python-docx's defaults name itself and 2013)."""
+    note = localized.note
+    meta = note.meta
+    props = doc.core_properties
+    moment = dt.datetime.combine(created(note), dt.time(0, 0))
+    props.title = meta.title
+    props.subject = meta.subtitle
+    props.author = author(note)
+    props.language = languages.get(localized.lang).word_language
+    props.created = moment
+    props.modified = moment
+    props.last_printed = moment
+    props.last_modified_by = "conceptnotes"
+    props.revision = 1
+    props.keywords = ", ".join(meta.keywords)
+    props.identifier = meta.symbol
+    props.category = "Concept note"
+    props.comments = ""
+    props.content_status = ""
+    props.version = ""
+
+
+def apply_language(doc, footnotes, lang: str) -> None:
+    """Language, script fonts and direction on every paragraph and run of every part."""
+    language = languages.get(lang)
+    fonts_ = {
+        key: value
+        for name, value in fonts.docx_fonts(lang).items()
+        for key in ((name, "hAnsi") if name == "ascii" else (name,))
+    }
+    tags = languages.word_tags(lang)
+    ooxml.set_default_language(doc, tags["val"], tags["eastAsia"], tags["bidi"])
+    roots = [doc.element.body, footnotes.element]
+    for section in doc.sections:
+        roots += [part._element for part in headers_footers(section)]
+        if language.rtl:
+            ooxml.set_section_bidi(section._sectPr)
+    for root in roots:
+        for run in root.iter(qn("w:r")):
+            ooxml.set_run_language(run, fonts_, tags, language.rtl)
+            if not language.italics:  # no italics from styles either (Event, Quote)
+                rpr = run.find(qn("w:rPr"))
+                ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
+                ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
+        if language.rtl:
+            for paragraph in root.iter(qn("w:p")):
+                ooxml.set_paragraph_bidi(paragraph)
+    if language.rtl:
+        for table in doc.tables:
+            ooxml.set_table_bidi(table._tbl)

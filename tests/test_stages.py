@@ -1,0 +1,124 @@
+"""The pipeline's structure: check writes nothing, no library is patched, the language
+facts live in the registry, and no function or class grows past what a reader can hold."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from .conftest import ROOT, SAMPLE
+
+PACKAGE = ROOT / "conceptnotes"
+
+
+def test_check_writes_nothing_not_even_the_cache(tmp_path):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", str(SAMPLE)], cwd=ROOT, env=env,
+                            capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert list(cache.rglob("*")) == []
+
+
+def test_a_build_fills_the_cache_it_reads(tmp_path):
+    """The Chinese PDF names extracted faces: the build writes them (and only the build)."""
+    cache = tmp_path / "cache"
+    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--lang", "zh",
+                             "--format", "pdf", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert list((cache / "conceptnotes" / "fonts").glob("NotoSerifCJK-Regular-2-*.otf"))
+    assert list((cache / "conceptnotes" / "fonts" / "cmaps").glob("*.json"))
+
+
+def test_importing_and_running_the_pipeline_patches_no_library(tmp_path):
+    """python-docx's part factory and PIL's pixel limit are as the libraries left them."""
+    code = """
+import PIL.Image
+from docx.opc.part import PartFactory
+before = (dict(PartFactory.part_type_for), PIL.Image.MAX_IMAGE_PIXELS)
+import pkgutil, importlib, conceptnotes
+for module in pkgutil.walk_packages(conceptnotes.__path__, "conceptnotes."):
+    importlib.import_module(module.name)
+from conceptnotes.build.pipeline import check
+from pathlib import Path
+check([Path(SAMPLE)])
+assert (dict(PartFactory.part_type_for), PIL.Image.MAX_IMAGE_PIXELS) == before
+print("unchanged")
+""".replace("SAMPLE", repr(str(SAMPLE)))
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip() == "unchanged", result.stderr
+
+
+LANGUAGE_FACT = re.compile(r"RTL_LANGUAGES|\"(ar|en|es|fr|ru|zh)\"")
+
+
+def test_language_facts_live_in_the_registry_only():
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name == "languages.py":
+            continue
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if LANGUAGE_FACT.search(line):
+                found.append(f"{path.relative_to(ROOT)}:{number}: {line.strip()}")
+    assert found == []
+
+
+def test_no_function_over_80_lines_and_no_class_over_250():
+    too_long = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef):
+                continue
+            size = (node.end_lineno or 0) - node.lineno + 1
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef) and size > 80:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} def {node.name}: {size} lines")
+            elif isinstance(node, ast.ClassDef) and size > 250:
+                too_long.append(f"{path.relative_to(ROOT)}:{node.lineno} class {node.name}: {size} lines")
+    assert too_long == []
+
+
+@pytest.mark.parametrize("formats", ["pdf", "docx"])
+def test_an_image_without_alt_text_is_one_warning_and_the_draft_builds(tmp_path, monkeypatch, capsys, formats):
+    from PIL import Image
+
+    from conceptnotes.cli import main
+
+    from .conftest import write_note
+
+    folder = write_note(tmp_path / "content" / "test-note", "# Introduction\n\nA map:\n\n![](assets/map.png)\n")
+    (folder / "assets").mkdir()
+    Image.new("RGB", (40, 30), (0, 90, 160)).save(folder / "assets" / "map.png")
+    monkeypatch.chdir(tmp_path)
+    warning = "content/test-note/note.md:17: warning: image 'assets/map.png' has no alt text"
+    assert main(["check", "content/test-note"]) == 0
+    assert capsys.readouterr().err.splitlines() == [warning]
+    assert main(["build", "content/test-note", "--format", formats, "--out", "out"]) == 0
+    assert capsys.readouterr().err.splitlines() == [warning]
+    built = tmp_path / "out" / "test-note" / f"test-note.en.{formats}"
+    assert built.is_file()
+    if formats == "pdf":  # the draft PDF names the figure by its file, as PDF/UA needs a name
+        from pypdf import PdfReader
+
+        root = PdfReader(built).trailer["/Root"]["/StructTreeRoot"].get_object()
+        assert "map.png" in alt_texts(root)
+    assert main(["build", "content/test-note", "--strict", "--format", formats, "--out", "out2"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == warning.replace("warning: ", "")
+
+
+def alt_texts(element) -> list[str]:
+    """Every /Alt of a PDF structure tree."""
+    element = element.get_object()
+    found = [str(element["/Alt"])] if hasattr(element, "get") and "/Alt" in element else []
+    kids = element.get("/K", []) if hasattr(element, "get") else []
+    for kid in kids if isinstance(kids, list) else [kids]:
+        if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
+            found += alt_texts(kid)
+    return found
