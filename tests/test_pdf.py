@@ -69,8 +69,6 @@ def test_masthead_and_title_block(pdf, sample_note):
     assert find_in_order(words(meta.title), words(first)) is not None
 
 
-@pytest.mark.xfail(strict=True, reason="BUG (issue 10, item 1): WeasyPrint moves a footnote that does not fit"
-                   " to the next page, away from its call; the small footnotes root shows it")
 def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
     pages = len(PdfReader(pdf).pages)
     page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
