@@ -2,7 +2,8 @@
 
 Every test that changes a catalog or the note works on a copy of the project in
 tmp_path (``content/malaga-2022`` and ``locales/``), and runs ``build.py`` there with
-relative paths, as a translator would.
+relative paths, as a translator would.  The draft and strict builds of a note with a
+missing translation use the test root ``translated`` (English and French, one page).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.units import units
 from conceptnotes.read.markdown_parse import parse_inline
 
-from .conftest import ROOT, SAMPLE, need, run_cli
+from .conftest import ROOT, SAMPLE, copy_root, need, note_of, run_cli
 from .readback import docx_body_paragraphs, docx_part_xml, find_in_order, pdf_text, words
 
 LOCALES = ROOT / "locales"
@@ -98,9 +99,9 @@ def previous_msgid(path: Path, msgid_line: int) -> str | None:
     return "".join(json.loads(piece) for piece in comment)
 
 
-def note_line(project: Path, text: str) -> int:
-    """1-based line of note.md whose text is exactly ``text``."""
-    lines = (project / NOTE / "note.md").read_text(encoding="utf-8").splitlines()
+def note_line(project: Path, text: str, note: str = NOTE) -> int:
+    """1-based line of ``note``'s note.md whose text is exactly ``text``."""
+    lines = (project / note / "note.md").read_text(encoding="utf-8").splitlines()
     found = [n for n, line in enumerate(lines, start=1) if line == text]
     assert len(found) == 1, text
     return found[0]
@@ -310,50 +311,51 @@ def test_update_of_up_to_date_catalogs_changes_nothing(project):
 
 # 11. Draft and strict builds with a missing translation ----------------------------------------
 
-MISSING = "The Conference will bring together:"
-NEXT_ITEM = "Member States, including Ministers for Foreign Affairs and ministers responsible for counter-terrorism;"
+DRAFT = "translated"  # the test root
+DRAFT_NOTE = f"content/{DRAFT}"
+DRAFT_PO = f"locales/fr/LC_MESSAGES/{DRAFT}.po"
+MISSING = "The workshop will bring together:"
+MISSING_FR = "L'atelier réunira :"
+NEXT_ITEM = ("representatives of the ministries and national institutions responsible for preventing and"
+             " countering violent extremism;")
 
 
 def _blank(project: Path) -> str:
-    edit(project / FR_PO, f'msgid "{MISSING}"\nmsgstr "La Conférence réunira :"',
-         f'msgid "{MISSING}"\nmsgstr ""')
+    edit(project / DRAFT_PO, f'msgid "{MISSING}"\nmsgstr "{MISSING_FR}"', f'msgid "{MISSING}"\nmsgstr ""')
     return "untranslated unit"
 
 
 def _fuzzy(project: Path) -> str:
-    edit(project / FR_PO, f'\nmsgid "{MISSING}"\n', f'\n#, fuzzy\nmsgid "{MISSING}"\n')
+    edit(project / DRAFT_PO, f'\nmsgid "{MISSING}"\n', f'\n#, fuzzy\nmsgid "{MISSING}"\n')
     return "fuzzy translation"
 
 
 @pytest.fixture(scope="module", params=[_blank, _fuzzy], ids=["blank", "fuzzy"])
 def draft(request, tmp_path_factory):
     """The French documents of a copy where one unit is blank or fuzzy, built as a draft."""
-    root = tmp_path_factory.mktemp("draft") / "project"
-    shutil.copytree(SAMPLE, root / "content" / "malaga-2022")
-    shutil.copytree(LOCALES, root / "locales")
+    root = copy_root(DRAFT, tmp_path_factory.mktemp("draft"))
     why = request.param(root)
     out = root.parent / "out"
-    result = cli(root, "build", NOTE, "--lang", "fr", "--out", str(out))
-    return {"root": root, "why": why, "result": result, "out": out / "malaga-2022",
-            "po_line": po_strings(root / FR_PO)[MISSING][0], "note_line": note_line(root, MISSING)}
+    result = cli(root, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out))
+    return {"root": root, "why": why, "result": result, "out": out / DRAFT,
+            "po_line": po_strings(root / DRAFT_PO)[MISSING][0], "note_line": note_line(root, MISSING, DRAFT_NOTE)}
 
 
 def test_draft_build_warns_at_the_catalog_line(draft):
     result = draft["result"]
     assert result.returncode == 0, result.stderr
-    expected = (f"{FR_PO}:{draft['po_line']}: warning: {draft['why']} (note.md:{draft['note_line']});"
+    expected = (f"{DRAFT_PO}:{draft['po_line']}: warning: {draft['why']} (note.md:{draft['note_line']});"
                 " the en text is used")
     assert expected in result.stderr.splitlines()
-    assert sorted(p.name for p in outputs(draft["out"])) == ["malaga-2022.fr.docx", "malaga-2022.fr.pdf"]
+    assert sorted(p.name for p in outputs(draft["out"])) == [f"{DRAFT}.fr.docx", f"{DRAFT}.fr.pdf"]
 
 
 def test_draft_pdf_shows_the_english_paragraph_in_its_place(draft):
-    text = words(pdf_text(draft["out"] / "malaga-2022.fr.pdf"))
-    strings = po_strings(draft["root"] / FR_PO)
+    text = words(pdf_text(draft["out"] / f"{DRAFT}.fr.pdf"))
+    strings = po_strings(draft["root"] / DRAFT_PO)
     heading, following = words(strings["Participants"][1]), words(strings[NEXT_ITEM][1])
     assert find_in_order(heading + words(MISSING) + following, text, slack=20) is not None
-    assert find_in_order(heading + words(strings[MISSING][1] or "La Conférence réunira") + following, text,
-                         slack=20) is None
+    assert find_in_order(heading + words(strings[MISSING][1] or MISSING_FR) + following, text, slack=20) is None
 
 
 def _comments(docx_path: Path) -> dict[str, str]:
@@ -364,9 +366,9 @@ def _comments(docx_path: Path) -> dict[str, str]:
 def test_draft_docx_marks_the_english_paragraph_with_a_comment(draft):
     import docx
 
-    path = draft["out"] / "malaga-2022.fr.docx"
+    path = draft["out"] / f"{DRAFT}.fr.docx"
     comments = _comments(path)
-    where = f"{FR_PO}:{draft['po_line']}"
+    where = f"{DRAFT_PO}:{draft['po_line']}"
     naming = [cid for cid, text in comments.items() if where in text]
     assert len(comments) == 1 and len(naming) == 1, comments
     document = docx.Document(str(path))
@@ -377,20 +379,23 @@ def test_draft_docx_marks_the_english_paragraph_with_a_comment(draft):
     assert starts == ends == naming
 
 
-def test_draft_docx_comment_is_dated_like_the_document(draft, sample_note):
-    root = etree.fromstring(docx_part_xml(draft["out"] / "malaga-2022.fr.docx", "word/comments.xml"))
-    created = (sample_note.meta.date or sample_note.meta.event.start).isoformat()
+def test_draft_docx_comment_is_dated_like_the_document(draft):
+    meta = note_of(draft["root"]).meta
+    root = etree.fromstring(docx_part_xml(draft["out"] / f"{DRAFT}.fr.docx", "word/comments.xml"))
+    created = (meta.date or meta.event.start).isoformat()
     dates = [c.get(qn("w:date")) for c in root.iter(qn("w:comment"))]
     assert dates and all(d is None or d.startswith(created) for d in dates), dates
 
 
-def test_strict_build_fails_and_writes_nothing(project):
+def test_strict_build_fails_and_writes_nothing(root):
+    project = root(DRAFT)
     _blank(project)
     out = project.parent / "strict-out"
-    result = cli(project, "build", NOTE, "--lang", "fr", "--out", str(out), "--strict")
+    result = cli(project, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out), "--strict")
     assert result.returncode == 1
-    line = po_strings(project / FR_PO)[MISSING][0]
-    expected = f"{FR_PO}:{line}: untranslated unit (note.md:{note_line(project, MISSING)}); the en text is used"
+    line = po_strings(project / DRAFT_PO)[MISSING][0]
+    expected = (f"{DRAFT_PO}:{line}: untranslated unit (note.md:{note_line(project, MISSING, DRAFT_NOTE)});"
+                " the en text is used")
     assert expected in result.stderr.splitlines()
     assert "nothing was written" in result.stderr
     assert outputs(out) == []

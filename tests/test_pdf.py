@@ -40,26 +40,26 @@ def pdf(root_pdf):
 
 
 @pytest.fixture(scope="module")
-def sample_note(root_pdf):
+def note(root_pdf):
     """The note of ``pdf``."""
     return root_pdf("footnotes")[1]
 
 
 @pytest.mark.parametrize("name", ["footnotes", "lists", "table"])
 def test_every_paragraph_in_order(root_pdf, name):
-    pdf, sample_note = root_pdf(name)
+    pdf, note = root_pdf(name)
     body = words(pdf_text(pdf))
     cursor = 0
-    for text in block_texts(sample_note.document, footnote_numbers=True):
+    for text in block_texts(note.document, footnote_numbers=True):
         end = find_in_order(words(text), body, cursor)
         assert end is not None, f"not found in order in the PDF: {text[:80]!r}"
         cursor = end - len(words(text))  # a table cell may share a line with the next
     assert cursor > len(body) // 2
 
 
-def test_masthead_and_title_block(pdf, sample_note):
+def test_masthead_and_title_block(pdf, note):
     first = pdf_text(pdf, 1)
-    meta = sample_note.meta
+    meta = note.meta
     for organizer in meta.organizers:
         assert organizer in first
     assert "Distr.: General" in first
@@ -69,19 +69,19 @@ def test_masthead_and_title_block(pdf, sample_note):
     assert find_in_order(words(meta.title), words(first)) is not None
 
 
-def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
+def test_footnotes_at_the_foot_of_the_calling_page(pdf, note):
     pages = len(PdfReader(pdf).pages)
     page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
     calls = {}
-    for block in blocks_of(sample_note.document.blocks):
+    for block in blocks_of(note.document.blocks):
         children = getattr(block, "children", ())
         for index, node in enumerate(children):
             if isinstance(node, m.FootnoteRef) and node.key not in calls:
                 before = words(m.plain_text(children[:index]))[-6:]
                 calls[node.key] = before
-    assert len(calls) == len(sample_note.document.footnotes) >= 3
+    assert len(calls) == len(note.document.footnotes) >= 3
     pages_with_notes = set()
-    for footnote, text in zip(sample_note.document.footnotes, footnote_texts(sample_note.document), strict=True):
+    for footnote, text in zip(note.document.footnotes, footnote_texts(note.document), strict=True):
         call_pages = [n for n, w in enumerate(page_words) if find_in_order(calls[footnote.key], w, slack=3)]
         text_pages = [n for n, w in enumerate(page_words) if find_in_order(words(text), w, slack=3)]
         assert call_pages and text_pages == call_pages[:1], footnote.key
@@ -92,7 +92,7 @@ def test_footnotes_at_the_foot_of_the_calling_page(pdf, sample_note):
         assert re.search(rf"(?m)^{footnote.number}$", pdf_text(pdf, page_number + 1))
         # below every line of body text on that page (not inline where it is called)
         fragments = text_lines(pdf, page_number)
-        body_texts = block_texts(sample_note.document)
+        body_texts = block_texts(note.document)
         body_y = [y for y, t in fragments if len(t) >= 20 and any(t in b for b in body_texts)]
         note_y = [y for y, t in fragments if len(t) >= 20 and t in text]
         assert body_y and note_y and min(note_y) > max(body_y), footnote.key
@@ -113,7 +113,8 @@ def text_lines(pdf, index: int) -> list[tuple[float, str]]:
 
 
 def test_outline_has_one_entry_per_heading(root_pdf):
-    pdf, sample_note = root_pdf("styles")
+    pdf, note = root_pdf("styles")
+
     def titles(items):
         for item in items:
             if isinstance(item, list):
@@ -121,7 +122,7 @@ def test_outline_has_one_entry_per_heading(root_pdf):
             else:
                 yield item.title
 
-    headings = [m.plain_text(b.children) for b in blocks_of(sample_note.document.blocks)
+    headings = [m.plain_text(b.children) for b in blocks_of(note.document.blocks)
                 if isinstance(b, m.Heading)]
     assert list(titles(PdfReader(pdf).outline)) == headings
     # sub-sections are nested under their section, sub-sub-sections under their sub-section
@@ -136,10 +137,10 @@ def test_outline_has_one_entry_per_heading(root_pdf):
                              ["Sessions", ["First day", "Second day"], "Timetable", "Venue"], "Registration"]
 
 
-def test_metadata_language_and_tagging(pdf, sample_note):
+def test_metadata_language_and_tagging(pdf, note):
     reader = PdfReader(pdf)
-    assert reader.metadata.title == sample_note.meta.title
-    assert reader.metadata.author == "; ".join(sample_note.meta.organizers)
+    assert reader.metadata.title == note.meta.title
+    assert reader.metadata.author == "; ".join(note.meta.organizers)
     root = reader.trailer["/Root"]
     assert root["/Lang"] == "en"
     assert bool(root["/MarkInfo"]["/Marked"])
