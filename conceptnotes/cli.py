@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 
 from conceptnotes import __version__
-from conceptnotes.build.pipeline import FORMATS, OUTPUT_DIR, PDF_VARIANTS, build, check, note_folders
+from conceptnotes.build.pipeline import FORMATS, PDF_VARIANTS, build, check, note_folders
 from conceptnotes.errors import BuildLocked, NoteError, Problem, UsageError, display_path
+from conceptnotes.project import Project
 
 
 class _Parser(argparse.ArgumentParser):
@@ -59,7 +60,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="FORMATS",
         help="comma-separated formats: pdf,docx (default: both)",
     )
-    b.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+    _out_option(b)
     _render_options(b)
     b.add_argument(
         "--strict",
@@ -159,6 +160,12 @@ def _i18n(args: argparse.Namespace) -> int:
     return 0
 
 
+def _out_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--out", type=Path, default=Project.working().output, metavar="DIR", help="output folder (default: output/)"
+    )
+
+
 def _jobs(value: str) -> int:
     if not value.isdigit() or int(value) < 1:
         raise argparse.ArgumentTypeError(f"--jobs takes a whole number of at least 1, not '{value}'")
@@ -191,14 +198,14 @@ def _add_official_and_verify(commands) -> None:
         description="Build every note in every language and format with every warning an"
         " error, write output/manifest.json, and publish nothing new if anything is wrong.",
     )
-    o.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+    _out_option(o)
     _render_options(o)
     v = commands.add_parser(
         "verify",
         help="check the outputs against output/manifest.json",
         description="Check every output listed in the manifest: exit 1 naming any file that differs or is missing.",
     )
-    v.add_argument("--out", type=Path, default=OUTPUT_DIR, metavar="DIR", help="output folder (default: output/)")
+    _out_option(v)
 
 
 class _Progress:

@@ -18,6 +18,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 TOOL_ROOT = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, un_country_names.json
 TEMPLATE_NAME = "concept-note"
+BUILTIN_TEMPLATES = TOOL_ROOT / "templates" / TEMPLATE_NAME
+BABEL_CFG = TOOL_ROOT / "babel.cfg"  # where the templates' labels are extracted from
 NOTE_FILE = "note.md"
 
 
@@ -53,9 +55,14 @@ class Project:
             root=root,
             content=root / "content",
             locales=locales if locales.is_dir() else TOOL_ROOT / "locales",
-            templates=templates if (templates / "note.html.j2").is_file() else TOOL_ROOT / "templates" / TEMPLATE_NAME,
+            templates=templates if (templates / "note.html.j2").is_file() else BUILTIN_TEMPLATES,
             output=output if output is not None else root / "output",
         )
+
+    @classmethod
+    def working(cls) -> Project:
+        """The project in the folder the command runs in (``content/``, ``output/``)."""
+        return cls.at(Path("."))
 
     @classmethod
     def of_note(cls, folder: Path) -> Project:
@@ -71,13 +78,6 @@ class Project:
         if not self.content.is_dir():
             return []
         return sorted(p for p in self.content.iterdir() if (p / NOTE_FILE).is_file())
-
-    def catalog(self, lang: str, domain: str) -> Path:
-        """``locales/<lang>/LC_MESSAGES/<domain>.po``: a note's units, or ``messages`` (labels)."""
-        return self.locales / lang / "LC_MESSAGES" / f"{domain}.po"
-
-    def template_catalog(self, domain: str) -> Path:
-        return self.locales / f"{domain}.pot"
 
     def protected(self) -> list[Path]:
         """Folders a build must never write into: where notes live."""

@@ -385,12 +385,10 @@ def test_build_removes_stale_temporaries(tmp_path):
 
 @pytest.fixture
 def project(tmp_path, monkeypatch) -> Path:
-    """``content/`` and ``output/`` of the build moved into tmp_path, which is the working folder."""
-    monkeypatch.setattr(pipeline, "CONTENT_DIR", tmp_path / "content")
-    monkeypatch.setattr(cli, "OUTPUT_DIR", tmp_path / "output")
+    """tmp_path as the working folder: ``content/`` and ``output/`` are its own, nothing patched."""
     monkeypatch.chdir(tmp_path)
     # never build the repository's own notes into its output/ from a test
-    assert cli.parser().parse_args(["build"]).out == tmp_path / "output"
+    assert cli.parser().parse_args(["build"]).out.resolve() == tmp_path / "output"
     assert pipeline.note_folders([]) == []
     return tmp_path
 

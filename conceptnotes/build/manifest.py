@@ -23,7 +23,7 @@ from conceptnotes.errors import Problem
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT
 from conceptnotes.render import fonts
 
 MANIFEST = "manifest.json"
@@ -54,7 +54,7 @@ def _relative(path: Path) -> str:
     """A stable name for an input: relative to the working folder, or to conceptnotes' own
     folder (templates, data), else absolute (system fonts)."""
     resolved = path.resolve()
-    for base in (Path.cwd(), catalogs.PROJECT_ROOT):
+    for base in (Path.cwd(), TOOL_ROOT):
         if resolved.is_relative_to(base):
             return str(resolved.relative_to(base))
     return str(resolved)

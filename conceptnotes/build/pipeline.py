@@ -24,18 +24,15 @@ from conceptnotes.build.workers import BuildOptions, Job, Progress, render_all
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
-from conceptnotes.project import TOOL_ROOT, Project
+from conceptnotes.project import Project
 from conceptnotes.read.frontmatter import LANGUAGES
-from conceptnotes.read.loader import find_notes, load_note
+from conceptnotes.read.loader import load_note
 from conceptnotes.render.html import render_html
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 DEFAULT_OPTIONS = BuildOptions()
 
-ROOT = TOOL_ROOT
 # content/ and output/ of the folder the command runs in (the repository, for make)
-CONTENT_DIR = Path("content")
-OUTPUT_DIR = Path("output")
 FORMATS = ("pdf", "docx")
 
 
@@ -48,10 +45,11 @@ class Built:
     fresh: bool = True  # built now, rather than up to date
 
 
-def note_folders(paths: Iterable[Path] | None) -> list[Path]:
+def note_folders(paths: Iterable[Path] | None, project: Project | None = None) -> list[Path]:
+    """The note folders given, or every note of the project (of the working folder)."""
     paths = list(paths or [])
     if not paths:
-        return find_notes(CONTENT_DIR)
+        return (project or Project.working()).note_folders()
     for path in paths:
         if not (path / "note.md").is_file():
             raise UsageError(f"{path}: not a note folder (no note.md in it)")
@@ -120,7 +118,7 @@ def validate_options(
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
     resolved = out.resolve()
-    protected_folders = [CONTENT_DIR.resolve(), (ROOT / "content").resolve(), *(f.resolve() for f in folders)]
+    protected_folders = [*Project.working().protected(), *(f.resolve() for f in folders)]
     for protected in dict.fromkeys(protected_folders):  # in this order: the message names content/ first
         if resolved == protected or protected in resolved.parents:
             raise UsageError(

@@ -16,6 +16,7 @@ from pathlib import Path
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Rendered
+from conceptnotes.project import Project
 
 Progress = Callable[[int, int, Path], None]
 
@@ -40,10 +41,9 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
     from conceptnotes.i18n import catalogs
 
     note = job.localized.note
+    locales = Project.of_note(note.folder).locales
     files = catalogs.note_sources(note, job.localized.lang)
-    return tuple(
-        (str(p.relative_to(p.parents[2] if p.suffix == ".po" else note.folder)), p.read_bytes()) for p in files
-    )
+    return tuple((str(p.relative_to(locales if p.suffix == ".po" else note.folder)), p.read_bytes()) for p in files)
 
 
 def render(job: Job) -> Rendered:

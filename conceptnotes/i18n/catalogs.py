@@ -28,20 +28,13 @@ from conceptnotes import languages
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, display_path
 from conceptnotes.i18n.units import units
-from conceptnotes.project import TOOL_ROOT
+from conceptnotes.project import Project
 from conceptnotes.read.characters import bidi_problems, check_characters, decode
 
-PROJECT_ROOT = TOOL_ROOT
 LABELS = "messages"
 MAX_CATALOG_BYTES = 5_000_000
 NO_WRAP = 1_000_000
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
-
-
-def locales_dir(note: m.Note) -> Path:
-    """``locales/`` of the project the note lives in (``content/<id>/`` → ``locales/``)."""
-    candidate = note.folder.resolve().parent.parent / "locales"
-    return candidate if candidate.is_dir() else PROJECT_ROOT / "locales"
 
 
 def catalog_path(locales: Path, lang: str, domain: str) -> Path:
@@ -53,7 +46,7 @@ def note_sources(note: m.Note, lang: str) -> list[Path]:
     the language's catalogs (content and labels) where there are some."""
     from conceptnotes.read.loader import asset_files
 
-    locales = locales_dir(note)
+    locales = Project.of_note(note.folder).locales
     found = [catalog_path(locales, lang, domain) for domain in (note.id, LABELS)]
     return [note.source, *asset_files(note), *(path for path in found if path.is_file())]
 

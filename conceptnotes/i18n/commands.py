@@ -13,15 +13,14 @@ from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
-
-BABEL_CFG = catalogs.PROJECT_ROOT / "babel.cfg"
+from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project
 
 
 def target_languages(note: Note) -> list[str]:
     return [lang for lang in note.meta.languages if lang != note.meta.source_language]
 
 
-def extract_labels(root: Path = catalogs.PROJECT_ROOT) -> Catalog:
+def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
     """The templates' labels, found as ``pybabel extract -F babel.cfg`` finds them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
@@ -62,9 +61,9 @@ def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
     """Write each note's template and the labels' template."""
     written = []
     for note in notes:
-        where = locales or catalogs.locales_dir(note)
+        where = locales or Project.of_note(note.folder).locales
         written.append(_write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note))))
-    where = locales or (catalogs.locales_dir(notes[0]) if notes else catalogs.PROJECT_ROOT / "locales")
+    where = locales or (Project.of_note(notes[0].folder) if notes else Project.working()).locales
     written.append(_write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels())))
     return written
 
@@ -73,7 +72,7 @@ def _plans(notes: list[Note], locales: Path | None):
     """(catalog path, template, language) for every catalog the notes need, labels included."""
     label_langs: dict[Path, set[str]] = {}
     for note in notes:
-        where = locales or catalogs.locales_dir(note)
+        where = locales or Project.of_note(note.folder).locales
         template = catalogs.extract(note)
         for lang in target_languages(note):
             yield catalogs.catalog_path(where, lang, note.id), template, lang
@@ -124,7 +123,7 @@ def _stale(template: Catalog, catalog: Catalog | None) -> str:
 def statuses(notes: list[Note], locales: Path | None = None) -> tuple[list[catalogs.Status], Problems]:
     problems, out = Problems(), []
     for note in notes:
-        where = locales or catalogs.locales_dir(note)
+        where = locales or Project.of_note(note.folder).locales
         template = catalogs.extract(note)
         for lang in target_languages(note):
             try:

@@ -29,6 +29,7 @@ from conceptnotes.i18n.typography import typeset, typeset_note
 from conceptnotes.i18n.units import map_document, renumber_footnotes, to_markdown, translate_meta
 from conceptnotes.languages import LABEL_LANGUAGE, get
 from conceptnotes.model.visitor import walk
+from conceptnotes.project import Project
 from conceptnotes.read.characters import nesting_problems
 from conceptnotes.read.markdown_parse import parse_inline
 from conceptnotes.render import fonts
@@ -102,8 +103,9 @@ def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
 
 
 class _Translator:
-    def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None) -> None:
+    def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None, project: Path) -> None:
         self.note, self.lang, self.path, self.catalog = note, lang, path, catalog
+        self.project = project  # the catalog is named from here in a DOCX comment
         self.problems = Problems()
         self.fallbacks: list[Problem] = []
         self.keys = frozenset(f.key for f in note.document.footnotes)
@@ -133,7 +135,7 @@ class _Translator:
         translation, po_line = self.lookup(msgid, line)
         if translation is None:
             # named from the project folder, so the DOCX comment is the same on every machine
-            name = self.path.relative_to(self.path.parents[3]) if len(self.path.parents) > 3 else self.path
+            name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
             where = f"{name}:{po_line}" if po_line else str(name)
             return (m.Untranslated(source, self.note.meta.source_language, where),)
         deep = nesting_problems(translation, self.path, po_line)
@@ -198,7 +200,7 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
 
     What falls back to the source text is in :attr:`Localized.fallbacks`, as warnings.
     """
-    locales = locales or catalogs.locales_dir(note)
+    locales = locales or Project.of_note(note.folder).locales
     gettext_, label_fallbacks = label_translations(locales, lang)
     if lang == note.meta.source_language:
         localized = note
@@ -206,7 +208,7 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang)
-        translator = _Translator(note, lang, path, catalog)
+        translator = _Translator(note, lang, path, catalog, locales.parent)
         translator.problems.extend(problems)
         if catalog is None:
             translator.fallbacks.append(

@@ -83,10 +83,3 @@ def asset_files(note: m.Note) -> list[Path]:
         for root, _, files in os.walk(note.assets, followlinks=False):
             found += [Path(root) / name for name in files if not (Path(root) / name).is_symlink()]
     return sorted(found)
-
-
-def find_notes(root: Path) -> list[Path]:
-    """Every note folder directly under ``root`` (``content/``), sorted by id."""
-    if not root.is_dir():
-        return []
-    return sorted(p for p in root.iterdir() if (p / NOTE_FILE).is_file())

@@ -24,11 +24,11 @@ from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import plain_text
 from conceptnotes.model.visitor import Visitor
-from conceptnotes.project import TEMPLATE_NAME, TOOL_ROOT
+from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.render import fonts
 from conceptnotes.render.common import author, created
 
-TEMPLATE_DIR = TOOL_ROOT / "templates" / TEMPLATE_NAME
+TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
 BLOCKS = "blocks.html.j2"
 
 
