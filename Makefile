@@ -29,8 +29,9 @@ official: system-deps $(VENV)/.runtime
 verify: $(VENV)/.runtime
 	$(PY) build.py verify
 
+# one test worker per core (pytest-xdist); 'pytest tests/x.py' alone runs in one process
 test: system-deps test-system-deps $(VENV)/.dev
-	$(PY) -m pytest
+	$(PY) -m pytest -n auto
 
 system-deps:
 	@scripts/setup-system.sh $(RUNTIME_DEBS)

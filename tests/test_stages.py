@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import re
+import shutil
 import subprocess
 import sys
 
@@ -122,3 +123,28 @@ def alt_texts(element) -> list[str]:
         if hasattr(kid, "get_object") and hasattr(kid.get_object(), "get"):
             found += alt_texts(kid)
     return found
+
+
+def test_a_broken_stylesheet_is_the_same_problem_for_check_and_every_format(root, monkeypatch, capsys):
+    """WeasyPrint's CSS warnings and url()s out of the templates are refused by check too,
+    and by a DOCX-only build, at the stylesheet's line, not only when a PDF is laid out."""
+    from conceptnotes.cli import main
+
+    project = root("table")
+    templates = project / "templates" / "concept-note"
+    shutil.copytree(ROOT / "templates" / "concept-note", templates)
+    css = templates / "note.css"
+    lines = css.read_text(encoding="utf-8").count("\n")
+    css.write_text(css.read_text(encoding="utf-8") + "p { colour: red; }\nbody { background: url(file:///etc/hosts); }\n",
+                   encoding="utf-8")
+    monkeypatch.chdir(project)
+    expected = [
+        f"templates/concept-note/note.css:{lines + 1}:5: template error: Ignored `colour: red`, unknown property.",
+        f"templates/concept-note/note.css:{lines + 2}: template error: url(file:///etc/hosts) is outside the"
+        " template folder",
+        "failed: 2 problems; nothing was written",
+    ]
+    for argv in (["check"], ["build", "--format", "docx"], ["build", "--format", "pdf"], ["official"]):
+        assert main(argv) == 1, argv
+        assert capsys.readouterr().err.splitlines() == expected, argv
+    assert not (project / "output" / "table").exists()

@@ -10,6 +10,7 @@ and the fonts of each language.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from conceptnotes import model as m
@@ -42,7 +43,61 @@ def template_problems(template_dir: Path) -> list[Problem]:
         handled_kinds(template_dir)
     except NoteError as exc:
         problems += exc.problems
+    return problems + stylesheet_problems(template_dir)
+
+
+CSS_PLACE = re.compile(r" at (\d+):(\d+)")
+
+
+def stylesheet_problems(template_dir: Path) -> list[Problem]:
+    """The templates' stylesheets as WeasyPrint reads them, whatever the format built: a
+    declaration it would ignore, and a ``url()`` outside the template folder, at its line."""
+    import logging
+
+    import tinycss2
+    import weasyprint
+
+    from conceptnotes.render.pdf import capture_warnings, make_fetcher
+
+    problems = []
+    for css in sorted(template_dir.glob("*.css")):
+        text = css.read_text(encoding="utf-8")
+        for line, url in _urls(tinycss2.parse_stylesheet(text)):
+            if not _inside(template_dir, css, url):
+                problems.append(Problem(str(css), line, f"template error: url({url}) is outside the template folder"))
+        refused: list[str] = []
+        with capture_warnings(logging.getLogger("weasyprint")) as messages:
+            weasyprint.CSS(string=text, base_url=template_dir.resolve().as_uri() + "/",
+                           url_fetcher=make_fetcher([template_dir.resolve()], set(), refused))
+        for message in messages:
+            place = CSS_PLACE.search(message)
+            line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)
+            problems.append(Problem(str(css), line, f"template error: {CSS_PLACE.sub('', message)}", column))
     return problems
+
+
+def _urls(tokens) -> list[tuple[int, str]]:
+    """``(line, url)`` of every ``url(...)`` in parsed CSS (rules, declarations, functions)."""
+    found = []
+    for token in tokens or ():
+        if token.type == "url":
+            found.append((token.source_line, token.value))
+        elif token.type == "function" and token.lower_name == "url":
+            strings = [a for a in token.arguments if a.type == "string"]
+            if strings:
+                found.append((token.source_line, strings[0].value))
+        for attribute in ("prelude", "content", "arguments"):
+            found += _urls(getattr(token, attribute, None))
+    return found
+
+
+def _inside(template_dir: Path, css: Path, url: str) -> bool:
+    if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", url) or url.startswith(("/", "\\")):
+        return False
+    try:
+        return (css.parent / url).resolve().is_relative_to(template_dir.resolve())
+    except OSError:
+        return False
 
 
 def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:

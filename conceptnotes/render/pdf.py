@@ -8,11 +8,13 @@ font files of the pinned set: :class:`ConfinedFetcher` refuses everything else
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import io
 import logging
 import mimetypes
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -71,6 +73,17 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+@contextlib.contextmanager
+def capture_warnings(logger: logging.Logger) -> Iterator[list[str]]:
+    """The messages ``logger`` gives at WARNING or above while the block runs."""
+    handler = _Collect()
+    logger.addHandler(handler)
+    try:
+        yield handler.messages
+    finally:
+        logger.removeHandler(handler)
+
+
 def render_pdf(
     localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
@@ -92,10 +105,7 @@ def render_pdf(
     refused: list[str] = []
     folders, files = _allowed_roots(note, template_dir, lang)
     fetcher = make_fetcher(folders, files, refused)
-    handler = _Collect()
-    logger = logging.getLogger("weasyprint")
-    logger.addHandler(handler)
-    try:
+    with capture_warnings(logging.getLogger("weasyprint")) as messages:
         html_doc = weasyprint.HTML(string=html, base_url=template_dir.as_uri() + "/", url_fetcher=fetcher)
         options = {"pdf_variant": variant, "pdf_tags": True}
         document = html_doc.render(**options)
@@ -113,12 +123,10 @@ def render_pdf(
         ]
         identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()
         pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier, **options)
-    finally:
-        logger.removeHandler(handler)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [
         Problem(str(note.source), 0, f"PDF renderer: {message}")
-        for message in handler.messages
+        for message in messages
         if not any(url in message for url in refused)
     ]
     if problems:
