@@ -44,8 +44,10 @@ class Problem:
 class NoteError(Exception):
     """Problems in the inputs that stop a build; carries every one of them."""
 
-    def __init__(self, problems: list[Problem] | Problem) -> None:
+    def __init__(self, problems: list[Problem] | Problem, summary: str = "") -> None:
         self.problems = [problems] if isinstance(problems, Problem) else list(problems)
+        # the closing line the CLI prints; by default "failed: N problems; nothing was written"
+        self.summary = summary
         super().__init__("\n".join(str(p) for p in self.problems))
 
     @classmethod
@@ -81,6 +83,6 @@ class Problems:
     def warnings(self) -> list[Problem]:
         return [p for p in self.items if p.warning]
 
-    def raise_if_errors(self) -> None:
+    def raise_if_errors(self, summary: str = "") -> None:
         if self.errors:
-            raise NoteError(self.errors)
+            raise NoteError(self.errors, summary)

@@ -19,7 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from conceptnotes.build.cache import file_hash
-from conceptnotes.errors import Problem
+from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note
@@ -178,27 +178,27 @@ def dump(manifest: dict) -> bytes:
     return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def verify(out: Path) -> tuple[int, list[Problem]]:
-    """Check every output against the manifest: (outputs checked, problems)."""
+def verify(out: Path) -> int:
+    """Check every output against the manifest; return how many, or raise NoteError naming
+    each output that differs or is missing."""
     path = out / MANIFEST
     if not path.is_file():
-        return 0, [Problem(str(path), 0, "no manifest: build first")]
+        raise NoteError(Problem(str(path), 0, "no manifest: build first"), "verify: nothing to verify")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        return 0, [Problem(str(path), 0, f"unreadable manifest: {exc}")]
-    problems = []
+        raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc}"), "verify: nothing to verify") from None
+    problems = Problems()
     for name, entry in sorted(outputs.items()):
         target = out / name
         if not target.is_file():
-            problems.append(Problem(str(target), 0, "missing (listed in the manifest)"))
+            problems.add(target, 0, "missing (listed in the manifest)")
             continue
         actual = hashlib.sha256(target.read_bytes()).hexdigest()
         if actual != entry.get("sha256"):
-            problems.append(
-                Problem(str(target), 0, f"differs from the manifest: SHA-256 {actual}, expected {entry.get('sha256')}")
-            )
+            problems.add(target, 0, f"differs from the manifest: SHA-256 {actual}, expected {entry.get('sha256')}")
         elif target.stat().st_size != entry.get("size"):
-            problems.append(Problem(str(target), 0, "differs from the manifest in size"))
-    return len(outputs), problems
+            problems.add(target, 0, "differs from the manifest in size")
+    problems.raise_if_errors(f"verify: {len(problems.errors)} of {len(outputs)} output(s) do not match the manifest")
+    return len(outputs)

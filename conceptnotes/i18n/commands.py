@@ -83,8 +83,9 @@ def _plans(notes: list[Note], locales: Path | None):
             yield catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang
 
 
-def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> tuple[list[Written], Problems]:
-    """Merge templates into the languages' catalogs; with ``check``, write nothing and report stale ones."""
+def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> list[Written]:
+    """Merge templates into the languages' catalogs; with ``check``, write nothing and raise
+    NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written."""
     problems, written = Problems(), []
     for path, template, lang in _plans(notes, locales):
         try:
@@ -99,7 +100,8 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
             continue
         merged = catalogs.merge(template, existing, lang)
         written.append(_write(path, catalogs.dump(merged)))
-    return written, problems
+    problems.raise_if_errors()
+    return written
 
 
 def _existing(path: Path, lang: str) -> Catalog | None:
@@ -120,7 +122,8 @@ def _stale(template: Catalog, catalog: Catalog | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def statuses(notes: list[Note], locales: Path | None = None) -> tuple[list[catalogs.Status], Problems]:
+def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.Status]:
+    """Translated, fuzzy and untranslated units of every note and language; NoteError for a broken catalog."""
     problems, out = Problems(), []
     for note in notes:
         where = locales or Project.of_note(note.folder).locales
@@ -132,4 +135,5 @@ def statuses(notes: list[Note], locales: Path | None = None) -> tuple[list[catal
                 problems.extend(exc.problems)
                 continue
             out.append(catalogs.status(note.id, lang, template, catalog))
-    return out, problems
+    problems.raise_if_errors()
+    return out
