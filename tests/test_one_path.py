@@ -42,7 +42,7 @@ from conceptnotes.build.output import LOCK
 from conceptnotes.cli import main
 
 from .conftest import ROOT
-from .test_hostile import HOSTILE, NOTE_CASES
+from .test_hostile import FRONT, HOSTILE, NOTE, NOTE_CASES
 from .test_properties import SETTINGS, Draft, notes
 
 SUMMARY = re.compile(r"failed: \d+ problems?; nothing was written")
@@ -191,18 +191,6 @@ def summary(runs: dict[str, Run]) -> str:
 
 # A project folder -------------------------------------------------------------------------------------------
 
-FRONT = """\
----
-title: Hostile Input Workshop
-languages: [en]
-event:
-  start: 2022-05-10
-  end: 2022-05-11
-  city: Geneva
-  country: CH
----
-"""
-NOTE = "content/t/note.md"
 # FRONT is lines 1-9; INTRO lines 10-12; a block appended after a blank line starts on line 14
 INTRO = "# Introduction\n\nThe workshop meets in Geneva.\n"
 CALL = "# Introduction\n\nThe workshop meets in Geneva.[^a]\n"  # its footnote definition starts on line 14
