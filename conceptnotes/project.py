@@ -69,10 +69,6 @@ class Project:
         """The project a note folder (``<root>/content/<note-id>``) belongs to."""
         return cls.at(folder.resolve().parent.parent)
 
-    @property
-    def cache(self) -> Path:
-        return cache_root()
-
     def note_folders(self) -> list[Path]:
         """Every note folder directly under ``content/``, sorted by id."""
         if not self.content.is_dir():

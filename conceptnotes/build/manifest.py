@@ -19,6 +19,7 @@ from importlib import metadata
 from pathlib import Path
 
 from conceptnotes.build.cache import file_hash
+from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
@@ -155,10 +156,8 @@ class Previous:
             return False
         return all((old := self.unchanged(path)) and old.get("quick") == key for path, key in quick.items())
 
-    def built(self, path: Path, entries: dict[str, dict] | None = None):
+    def built(self, path: Path, entries: dict[str, dict] | None = None) -> Built:
         """An output that is up to date, as the build reports it."""
-        from conceptnotes.build.pipeline import Built
-
         entry = (entries or self.outputs)[self.name(path)]
         return Built(path, entry["size"], 0.0, entry["pages"], False)
 

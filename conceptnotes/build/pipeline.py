@@ -14,17 +14,16 @@ import hashlib
 import os
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 from conceptnotes import languages
-from conceptnotes.build import validate
+from conceptnotes.build import manifest, validate
 from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
-from conceptnotes.build.workers import BuildOptions, Job, Progress, render_all
+from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, render_all
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
-from conceptnotes.project import Project
+from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.html import render_html
@@ -36,22 +35,13 @@ DEFAULT_OPTIONS = BuildOptions()
 FORMATS = ("pdf", "docx")
 
 
-@dataclass(frozen=True)
-class Built:
-    path: Path
-    size: int
-    seconds: float
-    pages: int | None = None
-    fresh: bool = True  # built now, rather than up to date
-
-
 def note_folders(paths: Iterable[Path] | None, project: Project | None = None) -> list[Path]:
     """The note folders given, or every note of the project (of the working folder)."""
     paths = list(paths or [])
     if not paths:
         return (project or Project.working()).note_folders()
     for path in paths:
-        if not (path / "note.md").is_file():
+        if not (path / NOTE_FILE).is_file():
             raise UsageError(f"{path}: not a note folder (no note.md in it)")
     return paths
 
@@ -83,7 +73,7 @@ def plan(
         note = localized.note
         for fmt in formats:
             path = out / note.id / f"{output_name(note, localized.lang)}.{fmt}"
-            jobs.append(Job(localized, fmt, path, options, templates_of(note)))
+            jobs.append(Job(localized, fmt, path, templates_of(note), options))
     return jobs
 
 
@@ -198,8 +188,6 @@ def build(
     of the last build (the quick key: nothing is parsed), or when what it shows is (the
     key: the localized model, labels, templates, fonts, options, tools).
     """
-    from conceptnotes.build import manifest
-
     validate_options(langs, formats, out, folders)
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
@@ -241,8 +229,6 @@ def _key_options(fmt: str, options: BuildOptions) -> dict[str, object]:
 
 def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[str, dict], list[Job]]:
     """The manifest entry of every planned output, and the jobs whose output must be rendered."""
-    from conceptnotes.build import manifest
-
     entries: dict[str, dict] = {}
     todo: list[Job] = []
     for job in planned:
@@ -265,8 +251,6 @@ def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[st
 
 def _commit(out: Path, planned, todo, results, entries, state, *, official: bool, strict: bool) -> list[Built]:
     """Stage the rendered outputs and commit them with the new manifest, all or nothing."""
-    from conceptnotes.build import manifest
-
     staged: list[tuple[Path, Path]] = []
     try:
         built = []

@@ -32,8 +32,19 @@ class Job:
     localized: Localized
     fmt: str
     path: Path
+    templates: Path  # the template folder of the note's project
     options: BuildOptions = BuildOptions()
-    templates: Path | None = None  # the project's template folder (None: the tool's)
+
+
+@dataclass(frozen=True)
+class Built:
+    """An output of the build: rendered now (``fresh``) or up to date."""
+
+    path: Path
+    size: int
+    seconds: float
+    pages: int | None = None
+    fresh: bool = True  # built now, rather than up to date
 
 
 def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
@@ -51,12 +62,10 @@ def render(job: Job) -> Rendered:
         from conceptnotes.render.pdf import render_pdf
 
         extra = attachments(job) if job.options.variant.startswith("pdf/a-") else ()
-        if job.templates is not None:
-            return render_pdf(job.localized, job.templates, variant=job.options.variant, attachments=extra)
-        return render_pdf(job.localized, variant=job.options.variant, attachments=extra)
+        return render_pdf(job.localized, job.templates, variant=job.options.variant, attachments=extra)
     from conceptnotes.render.docx.renderer import render_docx
 
-    return render_docx(job.localized, job.templates) if job.templates is not None else render_docx(job.localized)
+    return render_docx(job.localized, job.templates)
 
 
 # The jobs of this build, in a worker: set by the pool's initializer (with the fork start

@@ -4,7 +4,7 @@ Dispatch is on a node's ``kind``: a visitor handles kind ``paragraph`` in
 ``visit_paragraph``, ``footnote_ref`` in ``visit_footnote_ref``, as Sphinx's translators
 handle ``emphasis`` in ``visit_emphasis`` (``sphinx.util.docutils.SphinxTranslator``).
 A node a visitor has no handler for goes to :meth:`Visitor.unknown_visit`, which raises
-:class:`UnknownNode`; validation asks :meth:`Visitor.handles` first, so that a renderer
+:class:`UnknownNode`; validation asks which kinds each renderer handles first, so that a renderer
 never meets a node it cannot render.
 
 :func:`walk` goes through every node below a node (or a tuple of nodes) in reading
@@ -34,13 +34,10 @@ class Visitor:
     def handler(self, kind: str) -> Callable[..., Any] | None:
         return getattr(self, f"visit_{kind}", None)
 
-    def handles(self, kind: str) -> bool:
-        return self.handler(kind) is not None
-
     @classmethod
     def handles_kind(cls, kind: str) -> bool:
-        """Whether the class itself has a handler for ``kind`` (a visitor whose handlers
-        come from elsewhere, such as template macros, answers :meth:`handles` instead)."""
+        """Whether the class has a handler for ``kind`` (the HTML visitor's handlers are the
+        templates' macros: ask ``render.html.handled_kinds`` instead)."""
         return callable(getattr(cls, f"visit_{kind}", None))
 
     def visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
@@ -48,9 +45,6 @@ class Visitor:
         if method is None:
             return self.unknown_visit(node, *args, **kwargs)
         return method(node, *args, **kwargs)
-
-    def visit_all(self, nodes: tuple[Any, ...], *args: Any, **kwargs: Any) -> list[Any]:
-        return [self.visit(node, *args, **kwargs) for node in nodes]
 
     def unknown_visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
         raise UnknownNode(node, self)

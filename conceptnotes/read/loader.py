@@ -9,11 +9,11 @@ from pathlib import Path
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.languages import DEFAULT_SOURCE
+from conceptnotes.project import NOTE_FILE
 from conceptnotes.read.characters import bidi_problems, check_characters, decode, nesting_problems
 from conceptnotes.read.frontmatter import read_meta, split_front_matter
 from conceptnotes.read.markdown_parse import parse_body
 
-NOTE_FILE = "note.md"
 MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
