@@ -592,13 +592,10 @@ def _image_case(name: str):
 ASSET_CASES = [
     ("dotdot", "image 'assets/../note.md' must be a file in the note's assets/ folder"),
     ("absolute", "image '{outside}/abs.png' must be a file in the note's assets/ folder"),
-    ("link-passwd", "image 'assets/passwd.png' must be a file in the note's assets/ folder"),
-    ("link-outside-png", "image 'assets/secret.png' must be a file in the note's assets/ folder"),
-    (
-        "link-inside-png",
-        "image 'assets/alias.png' must be a file in the note's assets/ folder (a symbolic link is not)",
-    ),
-    ("linked-subfolder", "image 'assets/sub/secret.png' must be a file in the note's assets/ folder"),
+    ("link-passwd", "image 'assets/passwd.png' is a symbolic link, which is not allowed: put the file itself here"),
+    ("link-outside-png", "image 'assets/secret.png' is a symbolic link, which is not allowed: put the file itself here"),
+    ("link-inside-png", "image 'assets/alias.png' is a symbolic link, which is not allowed: put the file itself here"),
+    ("linked-subfolder", "image 'assets/sub/secret.png' its folder assets/sub is a symbolic link, which is not allowed: put the file itself here"),
     ("too-many-pixels", "image 'assets/huge.png' is too large (8000 × 8000 pixels; at most 40 megapixels)"),
     ("too-large-file", "image 'assets/big.png' is larger than 20 MB"),
     ("truncated", "image 'assets/cut.png' cannot be read: Truncated File Read"),
@@ -641,7 +638,7 @@ def test_a_symlinked_assets_folder_is_refused(small, capsys, opened, target, nam
     assert not [p for p in opened if "passwd" in p or "secret" in p]
     lines = err.splitlines()
     assert status == 1 and lines[0] == f"{NOTE}: the assets/ folder is a symbolic link, which is not allowed"
-    assert lines[1].startswith(f"{NOTE}:{NEXT}: image 'assets/{name}' must be a file in the note's assets/ folder")
+    assert lines[1] == f"{NOTE}:{NEXT}: image 'assets/{name}' its folder assets is a symbolic link, which is not allowed: put the file itself here"
 
 
 def test_a_symlink_in_assets_is_never_attached_to_a_pdf_a(small):

@@ -96,7 +96,7 @@ def test_open_document_reads_footnotes_as_xml_and_leaves_python_docx_as_it_was(t
     document = docx.Document()
     ooxml.footnotes_part(document)
     document.save(tmp_path / "with-footnotes.docx")
-    again = ooxml.open_document(tmp_path / "with-footnotes.docx")
+    again = ooxml.open_document(io.BytesIO((tmp_path / "with-footnotes.docx").read_bytes()))
     assert ooxml.footnotes_part(again).element.tag == qn("w:footnotes")
     assert dict(PartFactory.part_type_for) == before
 

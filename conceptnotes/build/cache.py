@@ -12,10 +12,12 @@ import functools
 import hashlib
 import io
 import json
+import os
 from pathlib import Path
 
 from conceptnotes.build.output import write_atomic
 from conceptnotes.project import cache_root
+from conceptnotes.read.files import hash_input, read_input
 from conceptnotes.render import fonts
 
 LARGE = 1 << 20
@@ -37,33 +39,29 @@ def _extract(collection: Path, index: int, target: Path) -> None:
     from fontTools.ttLib import TTCollection
 
     # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
-    collection_fonts = TTCollection(str(collection), lazy=True, recalcTimestamp=False)
+    data = io.BytesIO(read_input(collection, collection.parent))
+    collection_fonts = TTCollection(data, lazy=True, recalcTimestamp=False)
     buffer = io.BytesIO()
     collection_fonts.fonts[index].save(buffer, reorderTables=False)
     write_atomic(target, buffer.getvalue())
 
 
-def file_hash(path: Path) -> str:
-    """SHA-256 of a file; that of a large file (a font) is kept in the cache by size and mtime."""
-    stat = path.stat()
-    resolved = path.resolve()
+def file_hash(path: Path, root: Path) -> str:
+    """SHA-256 of a file below ``root``; that of a large file (a font) is kept in the cache by size and mtime."""
+    stat = path.lstat()
     if stat.st_size < LARGE:
-        return _sha256(resolved, stat.st_size, stat.st_mtime_ns)
-    key = hashlib.sha256(f"{resolved}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
+        return _sha256(path, root, stat.st_size, stat.st_mtime_ns)
+    key = hashlib.sha256(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
     cached = cache_root() / "hashes" / key
     if cached.is_file():
         value = cached.read_text().strip()
         if len(value) == 64:
             return value
-    value = _sha256(resolved, stat.st_size, stat.st_mtime_ns)
+    value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
     write_atomic(cached, value.encode())
     return value
 
 
 @functools.cache
-def _sha256(path: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+def _sha256(path: Path, root: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
+    return hash_input(path, root)

@@ -24,13 +24,13 @@ from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project
 from conceptnotes.render import fonts
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools")
-_NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where"}
+_NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where", "raw"}
 
 
 @cache
@@ -63,11 +63,12 @@ def _relative(path: Path) -> str:
 
 def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
-    files = catalogs.note_sources(note, lang)
-    files += sorted(p for p in template_dir.rglob("*") if p.is_file())
-    files.append(DATA_DIR / "fonts.json")
-    files += sorted({face.source for face in fonts.faces(lang)})
-    return {_relative(path): file_hash(path) for path in files}
+    locales = Project.of_note(note.folder).locales
+    files = [(p, locales if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
+    files += [(p, template_dir) for p in sorted(template_dir.rglob("*")) if not p.is_dir() or p.is_symlink()]
+    files.append((DATA_DIR / "fonts.json", DATA_DIR))
+    files += [(p, p.parent) for p in sorted({face.source for face in fonts.faces(lang)})]
+    return {_relative(path): file_hash(path, root) for path, root in files}
 
 
 @cache
@@ -115,8 +116,10 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
 
     gettext, meta = localized.gettext, localized.note.meta
     shown_labels = [gettext(message) for message in labels.ALL]
-    # the note's and catalogs' bytes are not part of the key: their text is, through the model
-    files = {k: v for k, v in inputs.items() if not k.endswith((".md", ".po"))}
+    # the note's and catalogs' bytes are not part of the key: their text is, through the
+    # model; except in a PDF/A, which carries them as attachments
+    attached = fmt == "pdf" and str(options.get("variant", "")).startswith("pdf/a-")
+    files = {k: v for k, v in inputs.items() if attached or not k.endswith((".md", ".po"))}
     payload = {
         "format": fmt,
         "lang": localized.lang,
@@ -145,7 +148,7 @@ class Previous:
     def unchanged(self, path: Path) -> dict | None:
         """The output's entry when the file is still what the manifest says it is."""
         old = self.outputs.get(self.name(path))
-        if old and path.is_file() and file_hash(path) == old.get("sha256"):
+        if old and path.is_file() and file_hash(path, self.out) == old.get("sha256"):
             return old
         return None
 

@@ -10,6 +10,7 @@ and the fonts of each language.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
+from conceptnotes.read.characters import decode
+from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 
 # Kinds a renderer never visits on their own: their parent's handler writes them.
@@ -61,14 +64,18 @@ def stylesheet_problems(template_dir: Path) -> list[Problem]:
 
     problems = []
     for css in sorted(template_dir.glob("*.css")):
-        text = css.read_text(encoding="utf-8")
+        try:
+            text = decode(read_input(css, template_dir), css)
+        except NoteError as exc:
+            problems += exc.problems
+            continue
         for line, url in _urls(tinycss2.parse_stylesheet(text)):
             if not _inside(template_dir, css, url):
                 problems.append(Problem(str(css), line, f"template error: url({url}) is outside the template folder"))
         refused: list[str] = []
         with capture_warnings(logging.getLogger("weasyprint")) as messages:
-            weasyprint.CSS(string=text, base_url=template_dir.resolve().as_uri() + "/",
-                           url_fetcher=make_fetcher([template_dir.resolve()], set(), refused))
+            weasyprint.CSS(string=text, base_url=Path(os.path.abspath(template_dir)).as_uri() + "/",
+                           url_fetcher=make_fetcher([template_dir], set(), refused))
         for message in messages:
             place = CSS_PLACE.search(message)
             line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)

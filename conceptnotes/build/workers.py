@@ -15,8 +15,10 @@ from pathlib import Path
 
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n.localize import Localized
+from conceptnotes import model as m
 from conceptnotes.model import Rendered
-from conceptnotes.project import Project
+from conceptnotes.model.visitor import walk
+from conceptnotes.project import NOTE_FILE, Project
 
 Progress = Callable[[int, int, Path], None]
 
@@ -48,13 +50,17 @@ class Built:
 
 
 def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
-    """The note's source files for a PDF/A-3 document: the note, its assets, its catalogs."""
-    from conceptnotes.i18n import catalogs
+    """The sources of a PDF/A-3 document, as the build read and validated them: the note,
+    the images it shows, and the catalogs its language was translated with."""
+    from conceptnotes.read.files import read_input
 
     note = job.localized.note
     locales = Project.of_note(note.folder).locales
-    files = catalogs.note_sources(note, job.localized.lang)
-    return tuple((str(p.relative_to(locales if p.suffix == ".po" else note.folder)), p.read_bytes()) for p in files)
+    images = sorted({n.path for n in walk(note.document) if isinstance(n, m.Image)})
+    files = [(NOTE_FILE, note.raw)]
+    files += [(str(p.relative_to(note.folder)), read_input(p, note.folder)) for p in images]
+    files += [(str(p.relative_to(locales)), data) for p, data in job.localized.catalogs]
+    return tuple(files)
 
 
 def render(job: Job) -> Rendered:

@@ -30,6 +30,7 @@ from conceptnotes.errors import NoteError, Problem, display_path
 from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
 from conceptnotes.read.characters import bidi_problems, check_characters, decode
+from conceptnotes.read.files import is_present, read_input
 
 LABELS = "messages"
 MAX_CATALOG_BYTES = 5_000_000
@@ -48,7 +49,7 @@ def note_sources(note: m.Note, lang: str) -> list[Path]:
 
     locales = Project.of_note(note.folder).locales
     found = [catalog_path(locales, lang, domain) for domain in (note.id, LABELS)]
-    return [note.source, *asset_files(note), *(path for path in found if path.is_file())]
+    return [note.source, *asset_files(note), *(path for path in found if is_present(path))]
 
 
 def template_path(locales: Path, domain: str) -> Path:
@@ -123,11 +124,20 @@ def dump(catalog: Catalog) -> bytes:
     return buffer.getvalue()
 
 
-def load(path: Path, lang: str | None = None) -> Catalog:
-    """Read a ``.po``; a syntax error or a wrong ``Language`` header is a NoteError at its line."""
-    if path.stat().st_size > MAX_CATALOG_BYTES:
-        raise NoteError.at(path, 0, f"the catalog is larger than {MAX_CATALOG_BYTES // 1_000_000} MB")
-    text = decode(path.read_bytes(), path)
+def read(path: Path) -> bytes:
+    """The bytes of a catalog (or template) under its ``locales/`` folder: never a link, FIFO or huge file."""
+    return read_input(
+        path,
+        path.parents[2] if path.suffix == ".po" else path.parent,
+        limit=MAX_CATALOG_BYTES,
+        too_large=lambda size: f"the catalog is larger than {MAX_CATALOG_BYTES // 1_000_000} MB",
+    )
+
+
+def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Catalog:
+    """Read a ``.po`` (or parse ``data``, its bytes as :func:`read` gave them); a syntax
+    error or a wrong ``Language`` header is a NoteError at its line."""
+    text = decode(read(path) if data is None else data, path)
     bad = check_characters(text, path) + bidi_problems(text, path, lang or _header(text, "Language")[:2])
     bad += unterminated_strings(text, path)
     if bad:
@@ -229,18 +239,21 @@ def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) 
 # msgfmt ----------------------------------------------------------------------------------------
 
 
-def msgfmt_check(path: Path) -> list[Problem]:
-    """GNU ``msgfmt --check`` on a catalog, its complaints as problems (none if not installed)."""
+def msgfmt_check(path: Path, data: bytes | None = None) -> list[Problem]:
+    """GNU ``msgfmt --check`` on a catalog (given its bytes, on those: msgfmt opens no file of
+    the project), its complaints as problems (none if msgfmt is not installed)."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return []
-    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    data = read(path) if data is None else data
+    result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", "-"], input=data, capture_output=True)
+    errors = result.stderr.decode("utf-8", "replace")
     problems = []
-    for line in result.stderr.splitlines():
+    for line in errors.splitlines():
         found = re.match(r"^(.*?):(\d+):(?:(\d+):)?\s*(.*)$", line)
         if found and not found.group(4).startswith("warning"):
             column = int(found.group(3)) if found.group(3) else 0
             problems.append(Problem(str(path), int(found.group(2)), f"msgfmt: {found.group(4)}", column))
     if result.returncode and not problems:
-        problems.append(Problem(str(path), 0, f"msgfmt --check failed: {result.stderr.strip()}"))
+        problems.append(Problem(str(path), 0, f"msgfmt --check failed: {errors.strip()}"))
     return problems

@@ -31,6 +31,7 @@ from conceptnotes.languages import LABEL_LANGUAGE, get
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import Project
 from conceptnotes.read.characters import nesting_problems
+from conceptnotes.read.files import is_present
 from conceptnotes.read.markdown_parse import parse_inline
 from conceptnotes.render import fonts
 
@@ -43,6 +44,8 @@ class Localized:
     lang: str
     gettext: Callable[[str], str]
     fallbacks: tuple[Problem, ...] = ()
+    # the catalogs read and validated for it, as read: what a PDF/A-3 may carry
+    catalogs: tuple[tuple[Path, bytes], ...] = ()
 
 
 def signature(nodes: tuple[m.Inline, ...]) -> dict[str, Counter]:
@@ -89,16 +92,19 @@ def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
     return gettext.GNUTranslations(buffer)
 
 
-def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
-    """A language's catalog and the problems of its entries (Babel's checkers, msgfmt)."""
-    if not path.is_file():
+def load_catalog(path: Path, lang: str, read: list[tuple[Path, bytes]]) -> tuple[Catalog | None, list[Problem]]:
+    """A language's catalog and the problems of its entries (Babel's checkers, msgfmt);
+    its bytes are added to ``read``."""
+    if not is_present(path):
         return None, []
-    catalog = catalogs.load(path, lang)
+    data = catalogs.read(path)
+    catalog = catalogs.load(path, lang, data)
     problems = []
     for message, errors in catalog.check():
         for error in errors:
             problems.append(Problem(str(path), message.lineno or 0, f"{error}"))
-    problems.extend(catalogs.msgfmt_check(path))
+    problems.extend(catalogs.msgfmt_check(path, data))
+    read.append((path, data))
     return catalog, problems
 
 
@@ -167,12 +173,14 @@ class _Translator:
         return translation
 
 
-def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], list[Problem]]:
+def label_translations(
+    locales: Path, lang: str, read: list[tuple[Path, bytes]] | None = None
+) -> tuple[Callable[[str], str], list[Problem]]:
     """gettext for the templates' labels in ``lang``, with the labels that fall back."""
     if lang == LABEL_LANGUAGE:
         return (lambda s: s), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
-    catalog, checks = load_catalog(path, lang)
+    catalog, checks = load_catalog(path, lang, [] if read is None else read)
     problems: list[Problem] = []
     fallbacks = []
     for msgid in labels.ALL:
@@ -201,13 +209,14 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     What falls back to the source text is in :attr:`Localized.fallbacks`, as warnings.
     """
     locales = locales or Project.of_note(note.folder).locales
-    gettext_, label_fallbacks = label_translations(locales, lang)
+    read: list[tuple[Path, bytes]] = []
+    gettext_, label_fallbacks = label_translations(locales, lang, read)
     if lang == note.meta.source_language:
         localized = note
         fallbacks: list[Problem] = []
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
-        catalog, problems = load_catalog(path, lang)
+        catalog, problems = load_catalog(path, lang, read)
         translator = _Translator(note, lang, path, catalog, locales.parent)
         translator.problems.extend(problems)
         if catalog is None:
@@ -228,4 +237,4 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
         fallbacks = translator.fallbacks
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    return Localized(localized, lang, gettext_, tuple(fallbacks))
+    return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read))

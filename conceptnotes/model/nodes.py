@@ -268,6 +268,7 @@ class Note:
     source: Path
     meta: Meta
     document: Document
+    raw: bytes = field(default=b"", repr=False, compare=False)  # note.md as read and validated
 
     @property
     def assets(self) -> Path:

@@ -11,6 +11,7 @@ from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.languages import DEFAULT_SOURCE
 from conceptnotes.project import NOTE_FILE
 from conceptnotes.read.characters import bidi_problems, check_characters, decode, nesting_problems
+from conceptnotes.read.files import is_present, read_input
 from conceptnotes.read.frontmatter import read_meta, split_front_matter
 from conceptnotes.read.markdown_parse import parse_body
 
@@ -21,22 +22,15 @@ NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     """Read and validate one note; return it with its warnings, or raise NoteError."""
     source = folder / NOTE_FILE
-    if not source.is_file():
+    if not is_present(source):
         raise NoteError.at(folder, 0, f"no {NOTE_FILE} in this folder")
     note_id = folder.resolve().name
     if not NOTE_ID.fullmatch(note_id):
         raise NoteError.at(
             source, 0, f"the folder name '{note_id}' is not a valid note id: use lower-case letters, digits and hyphens"
         )
-    size = source.stat().st_size
-    if size > MAX_NOTE_BYTES:
-        raise NoteError.at(
-            source,
-            0,
-            f"the note is {size / 1e6:.1f} MB; a note may have at most"
-            f" {MAX_NOTE_BYTES // 1_000_000} MB (put large material in separate documents)",
-        )
-    text = decode(source.read_bytes(), source)
+    data = read_input(source, folder.parent, limit=MAX_NOTE_BYTES, too_large=_too_large)
+    text = decode(data, source)
     bad = check_characters(text, source)
     if bad:
         raise NoteError(bad)
@@ -57,23 +51,33 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     problems.extend(bidi_problems(text, source, language))
     problems.raise_if_errors()
     assert meta is not None
-    return m.Note(note_id, folder, source, meta, document), problems.warnings
+    return m.Note(note_id, folder, source, meta, document, data), problems.warnings
+
+
+def _too_large(size: int) -> str:
+    return (
+        f"the note is {size / 1e6:.1f} MB; a note may have at most"
+        f" {MAX_NOTE_BYTES // 1_000_000} MB (put large material in separate documents)"
+    )
 
 
 def asset_link_problems(folder: Path, source: Path) -> list[Problem]:
-    """Symbolic links in (or as) the assets folder: they could publish any file of the machine."""
+    """What in (or as) the assets folder is not a regular file or folder: a symbolic link
+    could publish any file of the machine, a FIFO would stop the build reading it."""
     assets = folder / "assets"
     if assets.is_symlink():
         return [Problem(str(source), 0, "the assets/ folder is a symbolic link, which is not allowed")]
     if not assets.is_dir():
         return []
-    links = []
+    found = []
     for root, dirs, files in os.walk(assets, followlinks=False):
         for name in sorted(dirs + files):
-            if (Path(root) / name).is_symlink():
-                links.append(Problem(str(source), 0, f"assets/{(Path(root) / name).relative_to(assets)} is a"
-                                     " symbolic link, which is not allowed in assets/"))
-    return links
+            path = Path(root) / name
+            if path.is_symlink():
+                found.append(f"assets/{path.relative_to(assets)} is a symbolic link, which is not allowed in assets/")
+            elif not path.is_dir() and not path.is_file():
+                found.append(f"assets/{path.relative_to(assets)} is not a regular file (a FIFO, socket or device)")
+    return [Problem(str(source), 0, message) for message in found]
 
 
 def asset_files(note: m.Note) -> list[Path]:

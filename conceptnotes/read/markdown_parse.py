@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import html
+import io
+import os
 import re
 import unicodedata
 import warnings
@@ -24,9 +26,10 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from conceptnotes import model as m
-from conceptnotes.errors import Problems
+from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.characters import illegal_character
+from conceptnotes.read.files import read_input
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
 RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
@@ -184,32 +187,22 @@ class _InlineConverter:
         if re.match(r"[a-zA-Z][a-zA-Z0-9+.-]*:", src) or src.startswith(("/", "\\")):
             self.error(f"image '{src}' must be a file in the note's assets/ folder")
             return None
-        target = self.assets.parent / src
-        try:
-            resolved = target.resolve(strict=False)
-            inside = resolved.is_relative_to(self.assets.resolve())
-        except OSError:
-            inside = False
-        if not src.startswith("assets/") or not inside or ".." in Path(src).parts:
+        target = Path(os.path.abspath(self.assets.parent / src))
+        if not src.startswith("assets/") or ".." in Path(src).parts:
             self.error(f"image '{src}' must be a file in the note's assets/ folder")
             return None
-        if _through_link(target, self.assets):
-            self.error(f"image '{src}' must be a file in the note's assets/ folder (a symbolic link is not)")
+        try:
+            data = read_input(target, self.assets.parent, limit=MAX_IMAGE_BYTES, too_large=_image_too_large)
+        except NoteError as exc:
+            self.error(f"image '{src}' {exc.problems[0].message}")
             return None
-        if target.is_symlink() or not target.is_file():
-            self.error(
-                f"image '{src}' does not exist"
-                if not target.is_symlink()
-                else f"image '{src}' is a symbolic link, which is not allowed"
-            )
-            return None
-        problem = image_problem(target)
+        problem = image_problem(data)
         if problem:
             self.error(f"image '{src}' {problem}")
             return None
         if not alt:
             self.problems.add(self.path, self.line, f"image '{src}' has no alt text", warning=True)
-        return m.Image(src, resolved, alt, el.get("title") or "")
+        return m.Image(src, target, alt, el.get("title") or "")
 
     def text(self, text: str | None) -> list[m.Inline]:
         if not text:
@@ -413,31 +406,22 @@ def _generated_attribute(tag: str, name: str) -> bool:
     }
 
 
-def _through_link(target: Path, assets: Path) -> bool:
-    """Whether a path under assets/ (assets/ itself included) passes through a symbolic link."""
-    path = target
-    while True:
-        if path.is_symlink():
-            return True
-        if path == assets or path.parent == path:
-            return False
-        path = path.parent
-
-
 IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 
 
-def image_problem(path: Path) -> str | None:
-    """What is wrong with an image file for a document, or None: type, size, completeness."""
+def _image_too_large(size: int) -> str:
+    return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
+
+
+def image_problem(data: bytes) -> str | None:
+    """What is wrong with an image (its bytes) for a document, or None: type, size, completeness."""
     from PIL import Image, UnidentifiedImageError
 
-    if path.stat().st_size > MAX_IMAGE_BYTES:
-        return f"is larger than {MAX_IMAGE_BYTES // (1024 * 1024)} MB"
     try:
         with _pil_limit_lifted():
-            image = Image.open(path)  # reads the header only
+            image = Image.open(io.BytesIO(data))  # reads the header only
         with image:
             kind, (width, height) = image.format, image.size
             if kind not in IMAGE_FORMATS:
@@ -445,7 +429,7 @@ def image_problem(path: Path) -> str | None:
             if width * height > MAX_IMAGE_PIXELS:
                 return f"is too large ({width} × {height} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
             image.verify()
-        with Image.open(path) as image:
+        with Image.open(io.BytesIO(data)) as image:
             image.load()  # a truncated file fails here
     except Image.DecompressionBombError:
         return f"is too large (more than {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"

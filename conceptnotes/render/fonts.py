@@ -11,12 +11,14 @@ by the build, writes those files and the cached character maps.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from conceptnotes.project import cache_root, read_data
+from conceptnotes.read.files import read_input
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -115,7 +117,7 @@ def cmap(source: Path, index: int | None) -> frozenset[int]:
             pass
     from fontTools.ttLib import TTFont
 
-    with TTFont(source, fontNumber=index or 0, lazy=True) as font:
+    with TTFont(io.BytesIO(read_input(source, source.parent)), fontNumber=index or 0, lazy=True) as font:
         return frozenset(font.getBestCmap())
 
 

@@ -8,6 +8,7 @@ undefined variable is an error.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import plain_text
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
+from conceptnotes.read.characters import decode
+from conceptnotes.read.files import is_present, read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import author, created
 
@@ -67,7 +70,7 @@ def plain_length(nodes: Any) -> int:
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     """The templates' Jinja environment (one per folder: compiled templates are kept)."""
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(template_dir),
+        loader=jinja2.FunctionLoader(functools.partial(_load_template, template_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         extensions=["jinja2.ext.i18n"],
@@ -78,6 +81,20 @@ def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
     env.filters["css_counters"] = css_counters
     env.filters["plain_length"] = plain_length
     return env
+
+
+def _load_template(template_dir: Path, name: str) -> tuple[str, str, Callable[[], bool]] | None:
+    """A template's text, read through :func:`read_input` (None: Jinja's "not found")."""
+    path = template_dir / name
+    if not is_present(path):
+        return None
+    text = decode(read_input(path, template_dir), path)
+    mtime = path.lstat().st_mtime_ns
+
+    def uptodate() -> bool:  # an edited template is read again, as Jinja's FileSystemLoader does
+        return is_present(path) and path.lstat().st_mtime_ns == mtime
+
+    return text, str(path), uptodate
 
 
 class HtmlVisitor(Visitor):

@@ -14,6 +14,7 @@ import hashlib
 import io
 import logging
 import mimetypes
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -22,6 +23,7 @@ from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note, Rendered
 from conceptnotes.render import fonts
+from conceptnotes.read.files import read_input
 from conceptnotes.render.common import created
 from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
@@ -34,14 +36,16 @@ class RefusedResource(Exception):
 
 
 def _allowed_roots(note: Note, template_dir: Path, lang: str) -> tuple[list[Path], set[Path]]:
-    folders = [note.assets.resolve(), template_dir.resolve()]
-    files = {face.path.resolve() for face in fonts.faces(lang)}
-    return folders, files
+    return [note.assets, template_dir], {face.path for face in fonts.faces(lang)}
 
 
 def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
-    """A URL fetcher confined to local files under ``folders`` plus the exact ``files``."""
+    """A URL fetcher confined to files under ``folders`` plus the exact ``files``, each read
+    through :func:`read_input` (no symbolic link, nothing but a regular file)."""
     from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    folders = [Path(os.path.abspath(f)) for f in folders]
+    files = {Path(os.path.abspath(f)) for f in files}
 
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
@@ -49,17 +53,17 @@ def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
             if parts.scheme != "file" or parts.netloc not in ("", "localhost"):
                 refused.append(url)
                 raise RefusedResource(f"refused: {url}")
-            path = Path(unquote(parts.path))
+            path = Path(os.path.abspath(unquote(parts.path)))
+            root = path.parent if path in files else next((f for f in folders if path.is_relative_to(f)), None)
             try:
-                real = path.resolve(strict=True)
-            except OSError:
+                if root is None:
+                    raise NoteError.at(path, 0, "is outside the note's assets and the templates")
+                data = read_input(path, root)
+            except NoteError:
                 refused.append(url)
-                raise RefusedResource(f"not found: {url}") from None
-            if real not in files and not any(real.is_relative_to(root) for root in folders):
-                refused.append(url)
-                raise RefusedResource(f"refused: {url}")
-            mime = mimetypes.guess_type(real.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=real.read_bytes(), headers={"Content-Type": mime})
+                raise RefusedResource(f"refused: {url}") from None
+            mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
 
     return ConfinedFetcher(allowed_protocols={"file"}, allow_redirects=False)
 
@@ -106,7 +110,7 @@ def render_pdf(
     folders, files = _allowed_roots(note, template_dir, lang)
     fetcher = make_fetcher(folders, files, refused)
     with capture_warnings(logging.getLogger("weasyprint")) as messages:
-        html_doc = weasyprint.HTML(string=html, base_url=template_dir.as_uri() + "/", url_fetcher=fetcher)
+        html_doc = weasyprint.HTML(string=html, base_url=Path(os.path.abspath(template_dir)).as_uri() + "/", url_fetcher=fetcher)
         options = {"pdf_variant": variant, "pdf_tags": True}
         document = html_doc.render(**options)
         moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)

@@ -36,7 +36,7 @@ _FOOTNOTES_XML = (
 # Opening -----------------------------------------------------------------------
 
 
-def open_document(path: Path | IO[bytes]):
+def open_document(data: IO[bytes]):
     """A python-docx ``Document`` whose footnotes part (of a Word-saved template) is XML.
 
     python-docx loads ``footnotes.xml`` as an opaque blob; its part factory is told
@@ -48,7 +48,7 @@ def open_document(path: Path | IO[bytes]):
     previous = registry.get(CT.WML_FOOTNOTES)
     registry[CT.WML_FOOTNOTES] = XmlPart
     try:
-        return docx.Document(str(path) if isinstance(path, Path) else path)
+        return docx.Document(data)
     finally:
         if previous is None:
             del registry[CT.WML_FOOTNOTES]

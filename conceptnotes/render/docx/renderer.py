@@ -31,7 +31,8 @@ from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page
-from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES
+from conceptnotes.read.files import read_input
+from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
 
 ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
@@ -127,7 +128,7 @@ class InlineWriter(Visitor):
         target.append(run._r)
         section = self.doc.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
-        shape = run.add_picture(str(n.path))
+        shape = run.add_picture(io.BytesIO(read_input(n.path, self.note.folder)))
         if shape.width > width:
             shape.height = int(shape.height * width / shape.width)
             shape.width = width
@@ -222,7 +223,7 @@ class DocxVisitor(InlineWriter):
         self.localized = localized
         self.note = localized.note
         self.language = languages.get(localized.lang)
-        self.doc = ooxml.open_document(template)
+        self.doc = ooxml.open_document(io.BytesIO(read_template(template)))
         names = {style.name: style for style in self.doc.styles}
         self.style_ids = {name: names[name].style_id for name in REQUIRED_STYLES}
         body = self.doc.element.body

@@ -8,16 +8,28 @@ template, image or OLE object that Word or LibreOffice would fetch).
 
 from __future__ import annotations
 
+import io
 import re
 from pathlib import Path
 
-from conceptnotes.errors import Problem
+from conceptnotes.errors import NoteError, Problem
+from conceptnotes.read.files import is_present, read_input
 
 DOCX_TEMPLATE = "reference.docx"
 MAX_TEMPLATE_BYTES = 20_000_000
 MAX_TEMPLATE_ENTRIES = 500
 MAX_TEMPLATE_UNPACKED = 100_000_000
 MAX_COMPRESSION_RATIO = 100
+
+
+def read_template(path: Path) -> bytes:
+    """The Word template's bytes, read through :func:`read_input`, at most 20 MB."""
+    return read_input(
+        path,
+        path.parent,
+        limit=MAX_TEMPLATE_BYTES,
+        too_large=lambda size: f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB",
+    )
 
 
 def check_template(path: Path) -> list[Problem]:
@@ -27,12 +39,14 @@ def check_template(path: Path) -> list[Problem]:
     def problem(message: str) -> list[Problem]:
         return [Problem(str(path), 0, f"DOCX template refused: {message}")]
 
-    if not path.is_file():
+    if not is_present(path):
         return problem("the file is missing")
-    if path.stat().st_size > MAX_TEMPLATE_BYTES:
-        return problem(f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
     try:
-        archive = zipfile.ZipFile(path)
+        data = read_template(path)
+    except NoteError as exc:
+        return problem(exc.problems[0].message)
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
         return problem(f"not a DOCX (zip) file: {exc}")
     with archive:
@@ -113,7 +127,7 @@ def template_problems(path: Path) -> list[Problem]:
     from conceptnotes.render.docx import ooxml
 
     try:
-        document = ooxml.open_document(path)
+        document = ooxml.open_document(io.BytesIO(read_template(path)))
     except Exception as exc:  # python-docx and lxml raise many kinds for a broken package
         return [Problem(str(path), 0, f"DOCX template refused: python-docx cannot open it ({exc})")]
     names = {style.name for style in document.styles}
