@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conceptnotes.build.validate import font_problems
+from conceptnotes.build.validate import text_problems
 from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
 from conceptnotes.render import fonts
@@ -23,6 +23,6 @@ def test_coverage_of_latin_and_cyrillic_but_not_han():
 def test_check_names_the_first_uncovered_character_and_its_line(make_note):
     folder = make_note("# Intro\n\nFine text.\n\nThe 联合国 office.\n")
     note, _ = load_note(folder)
-    problems = font_problems(localize(note, "en"))
+    problems = text_problems(localize(note, "en"))
     assert [(p.line, p.message) for p in problems] == [
         (17, "character U+8054 '联' is not in the fonts for 'en' (Liberation Serif)")]

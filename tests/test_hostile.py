@@ -795,8 +795,8 @@ def test_the_real_docx_template_passes():
 
 GENEVA = len(FRONT[: FRONT.index("Geneva")].encode()) + len("Gen")
 BIDI = (
-    "bidirectional control character U+{:04X} is not allowed outside Arabic text: it can hide or reorder what"
-    " the text says"
+    "bidirectional control character U+{:04X} is not allowed: it can hide or reorder what the text says (to set"
+    " the direction of a character, use U+200F RIGHT-TO-LEFT MARK or U+200E LEFT-TO-RIGHT MARK)"
 )
 
 NOTE_CASES = [
@@ -994,18 +994,28 @@ def _arabic_background(project: Path, prefix: str, suffix: str) -> None:
 AR = ["build", f"content/{SAMPLE_ID}", "--lang", "ar", "--format", "docx", "--strict"]
 
 
-@pytest.mark.parametrize(("prefix", "suffix"), [("\u202e", "\u202c"), ("\u202b", "\u202c")], ids=["RLO", "RLE"])
-def test_bidi_controls_are_accepted_in_an_arabic_catalog(sample, capsys, prefix, suffix):
+@pytest.mark.parametrize(("prefix", "suffix"), [("\u202e", "\u202c"), ("\u202b", "\u202c"), ("\u2066", "\u2069")],
+                         ids=["RLO", "RLE", "LRI"])  # fmt: skip
+def test_bidi_controls_are_refused_in_an_arabic_catalog_too(sample, capsys, prefix, suffix):
+    """Arabic needs no embedding or override: in an Arabic footnote they turned "60/288" into "882/06"."""
     _arabic_background(sample, prefix, suffix)
-    status, _, err = run(AR, capsys)
-    assert (status, err) == (0, "")
-    assert prefix in _docx_text(sample / "output" / SAMPLE_ID / f"{SAMPLE_ID}.ar.docx")
+    po = f"locales/ar/LC_MESSAGES/{SAMPLE_ID}.po"
+    line = _line_of_ar(sample, prefix)
+    end = len(next(x for x in (sample / po).read_text(encoding="utf-8").split("\n") if x.startswith('msgstr "' + prefix)))
+    refused(sample, AR, [f"{po}:{line}:9: {BIDI.format(ord(prefix))}", f"{po}:{line}:{end - 1}: {BIDI.format(ord(suffix))}"], capsys)
 
 
-def test_bidi_isolates_are_accepted_in_an_arabic_catalog(sample, capsys):
-    _arabic_background(sample, "\u2066", "\u2069")
+def _line_of_ar(project: Path, prefix: str) -> int:
+    lines = (project / "locales" / "ar" / "LC_MESSAGES" / f"{SAMPLE_ID}.po").read_text(encoding="utf-8").split("\n")
+    return next(i for i, x in enumerate(lines, 1) if x.startswith('msgstr "' + prefix))
+
+
+@pytest.mark.parametrize("mark", ["\u200f", "\u200e", "\u061c"], ids=["RLM", "LRM", "ALM"])
+def test_direction_marks_are_accepted_in_an_arabic_catalog(sample, capsys, mark):
+    _arabic_background(sample, mark, "")
     status, _, err = run(AR, capsys)
     assert (status, err) == (0, "")
+    assert mark in _docx_text(sample / "output" / SAMPLE_ID / f"{SAMPLE_ID}.ar.docx")
 
 
 def test_a_character_the_fonts_lack_in_a_translation_names_the_catalog(sample, capsys):

@@ -29,7 +29,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conceptnotes import model as m
-from conceptnotes.build.validate import font_problems
+from conceptnotes.build.validate import text_problems
 from conceptnotes.i18n.localize import localize
 from conceptnotes.i18n.units import to_markdown
 from conceptnotes.read.loader import load_note
@@ -155,7 +155,7 @@ def load(draft: Draft, where: Path):
     note, warnings = load_note(folder)
     assert warnings == []
     localized = localize(note, draft.lang)
-    assert font_problems(localized) == [] and localized.fallbacks == (), draft.markdown()
+    assert text_problems(localized) == [] and localized.fallbacks == (), draft.markdown()
     return localized
 
 

@@ -154,7 +154,7 @@ def check(
                 problems.extend(exc.problems)
                 continue
             warnings.extend(localized.fallbacks)
-            problems.extend(validate.font_problems(localized))
+            problems.extend(validate.text_problems(localized))
             documents.append(localized)
     if not problems.errors:  # the templates render every document (an undefined name is theirs)
         for localized in documents:

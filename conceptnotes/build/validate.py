@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
-from conceptnotes.read.characters import decode
+from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 
@@ -159,18 +160,26 @@ def kind_problems(note: m.Note, template_dir: Path) -> list[Problem]:
     return problems
 
 
-def font_problems(localized: Localized) -> list[Problem]:
+def text_problems(localized: Localized) -> list[Problem]:
+    """The final text of every unit and field of a document, after every decoding step
+    (YAML escapes, character references, catalogs): a character no document may hold,
+    then a character its language's fonts lack."""
+    texts = list(shown_texts(localized))
+    meta = localized.note.meta
+    properties = [(meta.lines.get("keywords", 0), k) for k in meta.keywords]  # not shown: in the DOCX's properties
+    for line, text in texts + properties:
+        bad = forbidden_character(text)
+        if bad:
+            return [Problem(str(localized.note.source), line, f"{bad} (in the {localized.lang} document)")]
+    return font_problems(localized, texts)
+
+
+def font_problems(localized: Localized, texts: list[tuple[int, str]]) -> list[Problem]:
     """Every character the document shows must be in the fonts configured for its language."""
     note, lang = localized.note, localized.lang
     missing = [str(p) for p in fonts.missing_font_files(lang)]
     if missing:
         return [Problem(str(note.source), 0, f"font file missing: {missing[0]} (run 'make' to install the fonts)")]
-    meta = note.meta
-    texts: list[tuple[int, str]] = [(meta.lines.get(k, 0), getattr(meta, k)) for k in ("title", "subtitle", "symbol")]
-    texts += [(meta.lines.get("organizers", 0), o) for o in meta.organizers]
-    texts += [(meta.lines.get("event", 0), meta.event.city), (meta.lines.get("event", 0), meta.event.venue)]
-    texts += [(meta.lines.get("contacts", 0), c.name) for c in meta.contacts]
-    texts += list(shown_texts(note.document))
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:
@@ -178,13 +187,26 @@ def font_problems(localized: Localized) -> list[Problem]:
     return []
 
 
-def shown_texts(document: m.Document):
-    """``(line, text)`` of every run of text the document shows, footnotes included."""
-    for node, line in walk_with_lines(document):
+def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
+    """``(line, text)`` of every run of text the document shows: front matter, body,
+    footnotes (at their note.md lines), and labels (at line 0)."""
+    meta = localized.note.meta
+    for key in ("title", "subtitle", "symbol"):
+        yield meta.lines.get(key, 0), getattr(meta, key)
+    yield from ((meta.lines.get("organizers", 0), o) for o in meta.organizers)
+    yield meta.lines.get("event", 0), meta.event.city
+    yield meta.lines.get("event", 0), meta.event.venue
+    yield from ((meta.lines.get("contacts", 0), c.name) for c in meta.contacts)
+    for node, line in walk_with_lines(localized.note.document):
         if node.kind in INLINE_KINDS:
             if isinstance(node, m.Text | m.Code):
                 yield line, node.text
             elif isinstance(node, m.Image):
                 yield line, node.alt
+            elif isinstance(node, m.Link):
+                yield line, node.title
         elif isinstance(node, m.CodeBlock):
             yield line, node.text
+    from conceptnotes.i18n import labels
+
+    yield from ((0, localized.gettext(message)) for message in labels.ALL)

@@ -13,9 +13,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n.localize import Localized
-from conceptnotes import model as m
 from conceptnotes.model import Rendered
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import NOTE_FILE, Project

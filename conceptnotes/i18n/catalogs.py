@@ -29,7 +29,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, display_path
 from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
-from conceptnotes.read.characters import bidi_problems, check_characters, decode
+from conceptnotes.read.characters import check_characters, decode
 from conceptnotes.read.files import is_present, read_input
 
 LABELS = "messages"
@@ -44,11 +44,14 @@ def catalog_path(locales: Path, lang: str, domain: str) -> Path:
 
 def note_sources(note: m.Note, lang: str) -> list[Path]:
     """The files a note's document in ``lang`` is written from: the note, its assets, and
-    the language's catalogs (content and labels) where there are some."""
+    the catalogs its translation reads, where there are some (none for the note's own
+    language, no label catalog for the labels' own)."""
     from conceptnotes.read.loader import asset_files
 
     locales = Project.of_note(note.folder).locales
-    found = [catalog_path(locales, lang, domain) for domain in (note.id, LABELS)]
+    domains = [note.id] if lang != note.meta.source_language else []
+    domains += [LABELS] if lang != languages.LABEL_LANGUAGE else []
+    found = [catalog_path(locales, lang, domain) for domain in domains]
     return [note.source, *asset_files(note), *(path for path in found if is_present(path))]
 
 
@@ -138,7 +141,7 @@ def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Cata
     """Read a ``.po`` (or parse ``data``, its bytes as :func:`read` gave them); a syntax
     error or a wrong ``Language`` header is a NoteError at its line."""
     text = decode(read(path) if data is None else data, path)
-    bad = check_characters(text, path) + bidi_problems(text, path, lang or _header(text, "Language")[:2])
+    bad = check_characters(text, path)
     bad += unterminated_strings(text, path)
     if bad:
         raise NoteError(bad)

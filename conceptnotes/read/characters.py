@@ -6,34 +6,17 @@ import re
 from pathlib import Path
 
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.languages import LANGUAGES, is_rtl
 
 # Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
 
 # Bidirectional embeddings, overrides and isolates can make text read differently from
-# what it says (CVE-2021-42574, "Trojan Source"); outside Arabic text they have no use.
+# what it says (CVE-2021-42574, "Trojan Source"): "60/288" shown as "882/06".  They are
+# refused in every language; the marks (U+200E, U+200F, U+061C) that set the direction of
+# a neutral character stay allowed.
 BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
-
-def bidi_problems(text: str, path: Path, lang: str, first_line: int = 1) -> list[Problem]:
-    """Bidirectional control characters in a file whose language is not right to left."""
-    if lang in LANGUAGES and is_rtl(lang):
-        return []
-    problems = []
-    for match in BIDI_CONTROLS.finditer(text):
-        line = first_line + text.count("\n", 0, match.start())
-        column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(
-            Problem(
-                str(path),
-                line,
-                f"bidirectional control character U+{ord(match.group()):04X} is"
-                " not allowed outside Arabic text: it can hide or reorder what the text says",
-                column,
-            )
-        )
-    return problems
+FORBIDDEN = re.compile(f"{XML_ILLEGAL.pattern}|{BIDI_CONTROLS.pattern}")
 
 
 def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
@@ -99,19 +82,34 @@ MAX_MARKUP_RUN = 24
 MAX_MARKUP_PER_BLOCK = 400
 
 
-def illegal_character(text: str) -> str | None:
-    """Describe the first character of ``text`` that XML cannot hold, or None."""
-    found = XML_ILLEGAL.search(text)
-    return f"control character U+{ord(found.group()):04X} is not allowed" if found else None
+def forbidden_character(text: str) -> str | None:
+    """Describe the first character of ``text`` that no document may hold, or None.
+
+    The one rule for characters, applied after every decoding step: to a file's text, to
+    each YAML value (escapes such as ``"\\u202E"``), to each character reference of the
+    Markdown (``&#x202E;``, in a note or a catalog), and to the final text of each document.
+    """
+    found = FORBIDDEN.search(text)
+    return _describe(found.group()) if found else None
+
+
+def _describe(char: str) -> str:
+    if BIDI_CONTROLS.fullmatch(char):
+        return (
+            f"bidirectional control character U+{ord(char):04X} is not allowed: it can hide or reorder"
+            " what the text says (to set the direction of a character, use U+200F RIGHT-TO-LEFT MARK"
+            " or U+200E LEFT-TO-RIGHT MARK)"
+        )
+    return f"control character U+{ord(char):04X} is not allowed"
 
 
 def check_characters(text: str, path: Path, first_line: int = 1) -> list[Problem]:
-    """Every XML-illegal character of a file's text, with line and column."""
+    """Every forbidden character of a file's text, with line and column."""
     problems = []
-    for match in XML_ILLEGAL.finditer(text):
+    for match in FORBIDDEN.finditer(text):
         line = first_line + text.count("\n", 0, match.start())
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1
-        problems.append(Problem(str(path), line, illegal_character(match.group()) or "", column))
+        problems.append(Problem(str(path), line, _describe(match.group()), column))
     return problems
 
 

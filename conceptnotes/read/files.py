@@ -63,6 +63,11 @@ def _refusal(path: Path, folder: str | None, error: OSError) -> NoteError:
     return NoteError.at(path, 0, subject + what)
 
 
+def _not_regular(path: Path, mode: int) -> NoteError:
+    kind = KINDS.get(stat.S_IFMT(mode), "not a regular file")
+    return NoteError.at(path, 0, f"is {kind}; only regular files are read")
+
+
 def _look(path: Path, part: str, folder: int, name: str | None, *, want_folder: bool) -> None:
     """Refuse a link or a file of the wrong kind before opening it (``O_NOFOLLOW`` then
     guards against one swapped in meanwhile)."""
@@ -76,7 +81,7 @@ def _look(path: Path, part: str, folder: int, name: str | None, *, want_folder: 
     if want_folder and not stat.S_ISDIR(mode):
         raise _refusal(path, name, OSError(errno.ENOTDIR, "not a folder"))
     if not want_folder and not stat.S_ISREG(mode):
-        raise NoteError.at(path, 0, f"is {KINDS.get(stat.S_IFMT(mode), 'not a regular file')}; only regular files are read")
+        raise _not_regular(path, mode)
 
 
 @contextmanager
@@ -113,8 +118,7 @@ def open_input(
     with handle:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode):
-            kind = KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
-            raise NoteError.at(path, 0, f"is {kind}; only regular files are read")
+            raise _not_regular(path, info.st_mode)
         if limit is not None and info.st_size > limit:
             raise NoteError.at(path, 0, _too_large(info.st_size, limit, too_large))
         os.set_blocking(fd, True)

@@ -22,7 +22,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model import Contact, Event, Meta
-from conceptnotes.read.characters import illegal_character
+from conceptnotes.read.characters import forbidden_character
 
 LANGUAGES = languages.CODES
 DISTRIBUTIONS = ("General", "Limited", "Restricted")
@@ -146,7 +146,7 @@ class _Reader:
         if not value:
             self.error(node, f"'{name}' is empty")
             return None
-        bad = illegal_character(value)
+        bad = forbidden_character(value)
         if bad:
             self.error(node, f"'{name}': {bad}")
             return None

@@ -8,9 +8,8 @@ from pathlib import Path
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
-from conceptnotes.languages import DEFAULT_SOURCE
 from conceptnotes.project import NOTE_FILE
-from conceptnotes.read.characters import bidi_problems, check_characters, decode, nesting_problems
+from conceptnotes.read.characters import check_characters, decode, nesting_problems
 from conceptnotes.read.files import is_present, read_input
 from conceptnotes.read.frontmatter import read_meta, split_front_matter
 from conceptnotes.read.markdown_parse import parse_body
@@ -47,8 +46,6 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     problems.extend(asset_link_problems(folder, source))
     document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
     problems.extend(body_problems.items)
-    language = meta.source_language if meta is not None else DEFAULT_SOURCE
-    problems.extend(bidi_problems(text, source, language))
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document, data), problems.warnings

@@ -28,7 +28,7 @@ from markdown.util import AMP_SUBSTITUTE
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model.visitor import walk
-from conceptnotes.read.characters import illegal_character
+from conceptnotes.read.characters import forbidden_character
 from conceptnotes.read.files import read_input
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
@@ -218,7 +218,7 @@ class _InlineConverter:
         stashed = self.raw_html[number] if number < len(self.raw_html) else "<...>"
         if ENTITY.fullmatch(stashed):
             char = html.unescape(stashed)
-            bad = illegal_character(char)
+            bad = forbidden_character(char)
             if bad:
                 self.error(f"{bad} (written {stashed})")
                 return ""

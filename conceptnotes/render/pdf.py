@@ -22,8 +22,8 @@ from urllib.parse import unquote, urlsplit
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note, Rendered
-from conceptnotes.render import fonts
 from conceptnotes.read.files import read_input
+from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
@@ -110,7 +110,8 @@ def render_pdf(
     folders, files = _allowed_roots(note, template_dir, lang)
     fetcher = make_fetcher(folders, files, refused)
     with capture_warnings(logging.getLogger("weasyprint")) as messages:
-        html_doc = weasyprint.HTML(string=html, base_url=Path(os.path.abspath(template_dir)).as_uri() + "/", url_fetcher=fetcher)
+        base = Path(os.path.abspath(template_dir)).as_uri() + "/"
+        html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
         options = {"pdf_variant": variant, "pdf_tags": True}
         document = html_doc.render(**options)
         moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)

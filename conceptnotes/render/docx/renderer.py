@@ -28,10 +28,10 @@ from conceptnotes import languages
 from conceptnotes import model as m
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import Visitor, walk
+from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page
-from conceptnotes.read.files import read_input
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
 
