@@ -73,7 +73,7 @@ class Project:
         """Every note folder directly under ``content/``, sorted by id."""
         if not self.content.is_dir():
             return []
-        return sorted(p for p in self.content.iterdir() if (p / NOTE_FILE).is_file())
+        return sorted(p for p in self.content.iterdir() if os.path.lexists(p / NOTE_FILE))
 
     def protected(self) -> list[Path]:
         """Folders a build must never write into: where notes live."""

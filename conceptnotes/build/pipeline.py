@@ -24,6 +24,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, UsageError
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
 from conceptnotes.project import NOTE_FILE, Project
+from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.html import render_html
@@ -41,7 +42,7 @@ def note_folders(paths: Iterable[Path] | None, project: Project | None = None) -
     if not paths:
         return (project or Project.working()).note_folders()
     for path in paths:
-        if not (path / NOTE_FILE).is_file():
+        if not is_present(path / NOTE_FILE):
             raise UsageError(f"{path}: not a note folder (no note.md in it)")
     return paths
 

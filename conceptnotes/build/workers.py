@@ -56,9 +56,9 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
 
     note = job.localized.note
     locales = Project.of_note(note.folder).locales
-    images = sorted({n.path for n in walk(note.document) if isinstance(n, m.Image)})
+    images = {n.src: n.path for n in walk(note.document) if isinstance(n, m.Image)}
     files = [(NOTE_FILE, note.raw)]
-    files += [(str(p.relative_to(note.folder)), read_input(p, note.folder)) for p in images]
+    files += [(src, read_input(path, note.folder)) for src, path in sorted(images.items())]
     files += [(str(p.relative_to(locales)), data) for p, data in job.localized.catalogs]
     return tuple(files)
 

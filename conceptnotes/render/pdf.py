@@ -47,6 +47,11 @@ def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
     folders = [Path(os.path.abspath(f)) for f in folders]
     files = {Path(os.path.abspath(f)) for f in files}
 
+    class Response(URLFetcherResponse):
+        # WeasyPrint 70 reads a file: image again by its path when it writes the PDF
+        # (images.LazyLocalImage), past the fetcher: with no path it keeps these bytes.
+        path = None
+
     class ConfinedFetcher(URLFetcher):
         def fetch(self, url: str, headers: object = None) -> URLFetcherResponse:
             parts = urlsplit(url)
@@ -63,7 +68,7 @@ def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
                 refused.append(url)
                 raise RefusedResource(f"refused: {url}") from None
             mime = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=data, headers={"Content-Type": mime})
+            return Response(url, body=data, headers={"Content-Type": mime})
 
     return ConfinedFetcher(allowed_protocols={"file"}, allow_redirects=False)
 
