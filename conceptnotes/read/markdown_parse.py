@@ -492,7 +492,7 @@ def _split_row(row: str) -> list[str]:
 
 
 def _plain(el: ET.Element) -> str:
-    text = "".join(t for t in el.itertext() if not RAW_HTML.search(t))
+    text = "".join(RAW_HTML.sub(" ", t) for t in el.itertext())  # a stashed reference is not a word
     return FOOTNOTE_NBSP.sub("", text)
 
 
