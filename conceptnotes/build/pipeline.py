@@ -23,6 +23,7 @@ from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, rende
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
+from conceptnotes.placeholders import fill
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
@@ -91,7 +92,7 @@ def output_name(note: Note, lang: str) -> str:
         "symbol": re.sub(r"[^\w.-]+", "_", note.meta.symbol).strip("_"),
         "job": note.meta.job_numbers.get(lang, ""),
     }
-    return pattern.format(**values)
+    return fill(pattern, values)
 
 
 def validate_options(

@@ -212,13 +212,21 @@ class Status:
 
 
 def state(catalog: Catalog | None, msgid: str) -> tuple[str, Message | None]:
-    """'translated', 'fuzzy' or 'untranslated' (missing or empty) for one unit."""
+    """'translated', 'fuzzy' or 'untranslated' (missing, empty or blank) for one unit.
+
+    A blank msgstr (spaces, tabs, line breaks: an entry a translator emptied) is
+    untranslated, as an empty one is: the source text stands in, never a blank."""
     message = catalog.get(msgid) if catalog is not None else None
-    if message is None or not message.string:
+    if message is None or _blank(message.string):
         return "untranslated", message
     if message.fuzzy:
         return "fuzzy", message
     return "translated", message
+
+
+def _blank(string: str | tuple[str, ...]) -> bool:
+    strings = string if isinstance(string, tuple) else (string,)
+    return all(not text.strip() for text in strings)
 
 
 def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) -> Status:

@@ -11,8 +11,6 @@ inline code or ``{placeholder}`` dropped or changed) is always an error.
 from __future__ import annotations
 
 import dataclasses
-import gettext
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from conceptnotes import model as m
+from conceptnotes import placeholders
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note
@@ -80,13 +78,6 @@ def _kind(kind: str) -> str:
         "image": "image",
         "placeholder": "placeholder",
     }[kind]
-
-
-def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
 
 
 def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
@@ -168,13 +159,17 @@ class _Translator:
 
 
 def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], list[Problem]]:
-    """gettext for the templates' labels in ``lang``, with the labels that fall back."""
+    """gettext for the templates' labels in ``lang``, with the labels that fall back.
+
+    A label that is missing, blank or fuzzy falls back to its English; a translated label
+    whose English has placeholders is a pattern, checked like one (:mod:`placeholders`)."""
     if lang == LABEL_LANGUAGE:
         return (lambda s: s), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
     catalog, checks = load_catalog(path, lang)
     problems: list[Problem] = []
     fallbacks = []
+    table: dict[str, str] = {}
     for msgid in labels.ALL:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
@@ -184,15 +179,21 @@ def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], 
                     str(path), line, f"label '{msgid}' is {state}; the {get(LABEL_LANGUAGE).name} is used", warning=True
                 )
             )
-        elif message is not None:
-            for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
-                problems.append(Problem(str(path), message.lineno or 0, text))
+            continue
+        problems += [Problem(str(path), message.lineno or 0, text) for text in label_problems(msgid, message.string)]
+        table[msgid] = message.string
     # our own words first, then what Babel's checkers and msgfmt say of the same entries
     problems += checks
     if problems:
         raise NoteError(problems)
-    translations = compile_catalog(catalog) if catalog is not None else gettext.NullTranslations()
-    return (lambda s: typeset((m.Text(translations.gettext(s)),), lang)[0].text), fallbacks
+    return (lambda s: typeset((m.Text(table.get(s, s)),), lang)[0].text), fallbacks
+
+
+def label_problems(msgid: str, msgstr: str) -> list[str]:
+    """What is wrong with a label's translation: its placeholders, whatever the entry's flags."""
+    allowed = placeholders.names(msgid)
+    wrong = [f"label pattern: {p}" for p in placeholders.problems(msgstr, allowed)] if allowed else []
+    return wrong + compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
 
 
 def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localized:

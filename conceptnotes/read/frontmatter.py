@@ -19,7 +19,7 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from conceptnotes import languages
+from conceptnotes import languages, placeholders
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model import Contact, Event, Meta
 from conceptnotes.read.characters import illegal_character
@@ -269,10 +269,10 @@ def _cross_check(r: _Reader, values: dict[str, Any], path: Path) -> None:
             "'languages' does not include the source language"
             f" ({languages.DEFAULT_SOURCE}): add it, or name the note's language with 'source_language'",
         )
-    name = values.get("file_name") or ""
-    if "{symbol}" in name and not values.get("symbol"):
+    used = placeholders.names(values.get("file_name") or "")
+    if "symbol" in used and not values.get("symbol"):
         r.problems.add(path, values["__line__file_name"], "'file_name' uses {symbol}, but the note has no 'symbol'")
-    if "{job}" in name and langs:
+    if "job" in used and langs:
         missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
         if missing:
             r.problems.add(
@@ -315,20 +315,16 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         value = r.text(node, name)
         if value is None:
             return None
-        fields = re.findall(r"\{([^{}]*)\}", value)
-        unknown = [f for f in fields if f not in FILE_NAME_FIELDS]
-        if unknown:
-            r.error(
-                node,
-                f"'file_name' has an unknown field {{{unknown[0]}}} (known: "
-                + ", ".join(f"{{{f}}}" for f in FILE_NAME_FIELDS)
-                + ")",
-            )
+        wrong = placeholders.problems(value, FILE_NAME_FIELDS)
+        for problem in wrong:
+            r.error(node, f"'file_name': {problem}")
+        if wrong:
             return None
-        if not {"lang", "letter", "job"} & set(fields):
+        parts = placeholders.parts(value, FILE_NAME_FIELDS)
+        if not {"lang", "letter", "job"} & set(placeholders.names(value)):
             r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
             return None
-        if re.search(r"[/\\]|^\.", re.sub(r"\{[^{}]*\}", "x", value)):
+        if re.search(r"[/\\]|^\.", "".join("x" if isinstance(p, placeholders.Name) else p for p in parts)):
             r.error(node, "'file_name' must be a plain file name: no '/', no leading '.'")
             return None
         return value

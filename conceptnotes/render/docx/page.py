@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from conceptnotes import languages
+from conceptnotes import languages, placeholders
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.formatting import format_day
 from conceptnotes.i18n.localize import Localized
@@ -65,8 +64,8 @@ def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> N
         if index % 2 == 0:
             _plain_run(paragraph._p, piece, rpr)
         elif piece == "page_of_pages":
-            for j, part in enumerate(re.split(r"\{(page|pages)\}", page_of_pages)):
-                if j % 2:
+            for part in placeholders.parts(page_of_pages, placeholders.names(labels.PAGE_OF_PAGES)):
+                if isinstance(part, placeholders.Name):
                     ooxml.add_field(paragraph._p, "PAGE" if part == "page" else "NUMPAGES", "1", rpr)
                 else:
                     _plain_run(paragraph._p, part, rpr)
