@@ -27,6 +27,7 @@ from conceptnotes.placeholders import fill
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
+from conceptnotes.render.common import source_date
 from conceptnotes.render.html import render_html
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
@@ -118,6 +119,7 @@ def validate_options(
             )
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output folder {out} is a file")
+    source_date()  # checked even when every output is up to date
 
 
 def templates_of(note: Note) -> Path:
@@ -140,6 +142,7 @@ def check(
     and the warnings; in a strict build every warning is an error, decided here, once.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     """
+    source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems = Problems()
