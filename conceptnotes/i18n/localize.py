@@ -190,10 +190,15 @@ def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], 
 
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:
-    """What is wrong with a label's translation: its placeholders, whatever the entry's flags."""
+    """What is wrong with a label's translation, whatever the entry's flags: a label whose
+    English has placeholders is a pattern that must keep them, each a name alone."""
     allowed = placeholders.names(msgid)
-    wrong = [f"label pattern: {p}" for p in placeholders.problems(msgstr, allowed)] if allowed else []
-    return wrong + compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
+    if not allowed:
+        return compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
+    wrong = placeholders.problems(msgstr, allowed)
+    kept = [name for name in placeholders.names(msgstr) if name in allowed]  # unknown ones are told above
+    return wrong + compare({"placeholder": Counter(f"{{{n}}}" for n in allowed)},
+                           {"placeholder": Counter(f"{{{n}}}" for n in kept)})
 
 
 def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localized:
