@@ -56,7 +56,7 @@ msgid ""
 msgstr ""
 "Project-Id-Version: conceptnotes t 1\\n"
 "Language: fr\\n"
-"Plural-Forms: nplurals=2; plural=(n > 1);\\n"
+"Plural-Forms: nplurals=3; plural=(n == 0 || n == 1) ? 0 : n != 0 && n % 1000000 == 0 ? 1 : 2;\\n"
 "MIME-Version: 1.0\\n"
 "Content-Type: text/plain; charset=utf-8\\n"
 "Content-Transfer-Encoding: 8bit\\n"
@@ -238,6 +238,21 @@ def test_a_bad_plural_forms_header_is_refused_at_its_line(tmp_path, capsys, cata
     po.write_text(text, encoding="utf-8")
     line = line_of(po, '"Plural-Forms:')
     refused_by_check_and_build(project, [f"{catalog}:{line}: invalid Plural-Forms header: {why}"], capsys)
+
+
+@pytest.mark.parametrize(("catalog", "msgid"), [(PO, PARAGRAPHS[1]), (LABELS, "Distr.: General")],
+                         ids=["content", "labels"])
+def test_an_entry_with_plural_forms_is_refused_at_its_line(tmp_path, capsys, catalog, msgid):
+    """A unit or label has one translation: msgstr[n] gave a tuple where a text was expected."""
+    project = make_project(tmp_path)
+    po = project / catalog
+    text = re.sub(rf'(msgid "{re.escape(msgid)}"\n)msgstr ".*"',
+                  lambda m: m.group(1) + 'msgid_plural "Others"\nmsgstr[0] "Un"\nmsgstr[1] "Million"\nmsgstr[2] "Deux"',
+                  po.read_text(encoding="utf-8"))
+    po.write_text(text, encoding="utf-8")
+    line = line_of(po, f'msgid "{msgid}"')
+    message = "an entry with plural forms (msgid_plural, msgstr[n]): a unit or label has one translation, in msgstr"
+    refused_by_check_and_build(project, [f"{catalog}:{line}: {message}"], capsys)
 
 
 @pytest.mark.parametrize(("value", "line"), [

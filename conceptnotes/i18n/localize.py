@@ -90,6 +90,13 @@ def load_catalog(path: Path, lang: str) -> tuple[Catalog | None, list[Problem]]:
         for error in errors:
             problems.append(Problem(str(path), message.lineno or 0, f"{error}"))
     problems.extend(catalogs.msgfmt_check(path))
+    # no text of a note or label has plural forms: such an entry would give a tuple for a text
+    for message in catalog:
+        if message.pluralizable:
+            problems.append(Problem(str(path), message.lineno or 0,
+                                    "an entry with plural forms (msgid_plural, msgstr[n]): a unit or label has"
+                                    " one translation, in msgstr"))
+            message.string = ""  # refused above; meanwhile untranslated, never a tuple for a text
     return catalog, problems
 
 
@@ -169,7 +176,9 @@ def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], 
     catalog, checks = load_catalog(path, lang)
     problems: list[Problem] = []
     fallbacks = []
-    table: dict[str, str] = {}
+    # every translated entry, as gettext would give it (a project's templates may have more)
+    table = {msg.id: msg.string for msg in catalog or () if isinstance(msg.id, str) and isinstance(msg.string, str)
+             and msg.id and catalogs.state(catalog, msg.id)[0] == "translated"}
     for msgid in labels.ALL:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
@@ -181,7 +190,6 @@ def label_translations(locales: Path, lang: str) -> tuple[Callable[[str], str], 
             )
             continue
         problems += [Problem(str(path), message.lineno or 0, text) for text in label_problems(msgid, message.string)]
-        table[msgid] = message.string
     # our own words first, then what Babel's checkers and msgfmt say of the same entries
     problems += checks
     if problems:
