@@ -21,6 +21,13 @@ def display_path(path: Path | str) -> str:
     return str(path)
 
 
+def excerpt(value: object, limit: int = 60) -> str:
+    """A value as a message quotes it: whole when short, else its start and '…' (a huge
+    title or number is never printed whole)."""
+    text = str(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 @dataclass(frozen=True, order=True)
 class Problem:
     """One problem in an input file; ``line`` is 1-based, 0 when it is the whole file."""

@@ -23,10 +23,12 @@ from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, rende
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
+from conceptnotes.placeholders import fill
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
+from conceptnotes.render.common import source_date
 from conceptnotes.render.html import render_html
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
@@ -92,7 +94,7 @@ def output_name(note: Note, lang: str) -> str:
         "symbol": re.sub(r"[^\w.-]+", "_", note.meta.symbol).strip("_"),
         "job": note.meta.job_numbers.get(lang, ""),
     }
-    return pattern.format(**values)
+    return fill(pattern, values)
 
 
 def validate_options(
@@ -118,6 +120,7 @@ def validate_options(
             )
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output folder {out} is a file")
+    source_date()  # checked even when every output is up to date
 
 
 def templates_of(note: Note) -> Path:
@@ -140,6 +143,7 @@ def check(
     and the warnings; in a strict build every warning is an error, decided here, once.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     """
+    source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems = Problems()

@@ -13,6 +13,7 @@ No compiled ``.mo`` is kept: the build compiles catalogs in memory.
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import io
 import re
 import shutil
@@ -26,7 +27,7 @@ from babel.messages.pofile import PoFileError, read_po, write_po
 
 from conceptnotes import languages
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, display_path
+from conceptnotes.errors import NoteError, Problem, display_path, excerpt
 from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
 from conceptnotes.read.characters import check_characters, decode
@@ -142,7 +143,7 @@ def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Cata
     error or a wrong ``Language`` header is a NoteError at its line."""
     text = decode(read(path) if data is None else data, path)
     bad = check_characters(text, path)
-    bad += unterminated_strings(text, path)
+    bad += unterminated_strings(text, path) + plural_forms_problems(text, path)
     if bad:
         raise NoteError(bad)
     try:
@@ -167,6 +168,32 @@ def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Cata
             f"the catalog must be UTF-8, not {charset.split('charset=')[1].strip()}",
         )
     return catalog
+
+
+MAX_PLURALS = 10  # CLDR's languages have at most 6 plural forms
+
+
+def plural_forms_problems(text: str, path: Path) -> list[Problem]:
+    """The ``Plural-Forms`` header: a count of forms and an expression gettext can compile
+    (Python's gettext refuses one too long, too deep or with a token it does not know)."""
+    header = _header(text, "Plural-Forms")
+    if not header:
+        return []
+    fields = dict(re.findall(r"(\w+)\s*=\s*([^;]*)", header))
+    count, expression = fields.get("nplurals", "").strip(), fields.get("plural", "").strip()
+    why = ""
+    if not (count.isascii() and count.isdigit() and 1 <= int(count) <= MAX_PLURALS):
+        why = f"'nplurals' must be a number from 1 to {MAX_PLURALS}, not '{excerpt(count)}'"
+    elif not expression:
+        why = "it has no 'plural' expression"
+    else:
+        try:
+            gettext.c2py(expression)
+        except (ValueError, RecursionError) as exc:
+            why = f"its expression '{excerpt(expression)}' is not one gettext can use: {exc}"
+    if not why:
+        return []
+    return [Problem(str(path), _header_line(text, "Plural-Forms"), f"invalid Plural-Forms header: {why}")]
 
 
 _STRING_LINE = re.compile(r'^\s*(?:#~\s*)?(?:msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt)?\s*"')
@@ -225,13 +252,21 @@ class Status:
 
 
 def state(catalog: Catalog | None, msgid: str) -> tuple[str, Message | None]:
-    """'translated', 'fuzzy' or 'untranslated' (missing or empty) for one unit."""
+    """'translated', 'fuzzy' or 'untranslated' (missing, empty or blank) for one unit.
+
+    A blank msgstr (spaces, tabs, line breaks: an entry a translator emptied) is
+    untranslated, as an empty one is: the source text stands in, never a blank."""
     message = catalog.get(msgid) if catalog is not None else None
-    if message is None or not message.string:
+    if message is None or _blank(message.string):
         return "untranslated", message
     if message.fuzzy:
         return "fuzzy", message
     return "translated", message
+
+
+def _blank(string: str | tuple[str, ...]) -> bool:
+    strings = string if isinstance(string, tuple) else (string,)
+    return all(not text.strip() for text in strings)
 
 
 def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) -> Status:

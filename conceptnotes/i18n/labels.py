@@ -37,19 +37,22 @@ EVENT_PLACE = N_("{city}, {country}")
 EVENT_VENUE = N_("{venue}, {place}")
 EVENT_LINE = N_("{place}, {dates}")
 
-# Every label a document may show: what the label catalogs must translate.
+# Every label a document may show: what the label catalogs must translate.  A label whose
+# English has placeholders is a pattern (see conceptnotes.placeholders): its translation
+# may use the same names and no others, and writes a brace doubled.
 ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, EVENT_VENUE, EVENT_LINE)
 
 
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
     from conceptnotes.i18n.formatting import country_name, format_date_range
+    from conceptnotes.placeholders import fill
 
-    place = gettext(EVENT_PLACE).format(city=meta.event.city, country=country_name(meta.event.country, lang))
+    place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": country_name(meta.event.country, lang)})
     if meta.event.venue:
-        place = gettext(EVENT_VENUE).format(venue=meta.event.venue, place=place)
+        place = fill(gettext(EVENT_VENUE), {"venue": meta.event.venue, "place": place})
     dates = format_date_range(meta.event.start, meta.event.end, lang)
-    return gettext(EVENT_LINE).format(place=place, dates=dates)
+    return fill(gettext(EVENT_LINE), {"place": place, "dates": dates})
 
 
 def masthead_details(gettext, meta, lang: str) -> list[str]:

@@ -11,8 +11,6 @@ inline code or ``{placeholder}`` dropped or changed) is always an error.
 from __future__ import annotations
 
 import dataclasses
-import gettext
-import io
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -20,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
-from babel.messages.mofile import write_mo
 
 from conceptnotes import model as m
+from conceptnotes import placeholders
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note
@@ -85,13 +83,6 @@ def _kind(kind: str) -> str:
     }[kind]
 
 
-def compile_catalog(catalog: Catalog) -> gettext.GNUTranslations:
-    buffer = io.BytesIO()
-    write_mo(buffer, catalog, use_fuzzy=False)
-    buffer.seek(0)
-    return gettext.GNUTranslations(buffer)
-
-
 def load_catalog(path: Path, lang: str, read: list[tuple[Path, bytes]]) -> tuple[Catalog | None, list[Problem]]:
     """A language's catalog and the problems of its entries (Babel's checkers, msgfmt);
     its bytes are added to ``read``."""
@@ -104,6 +95,13 @@ def load_catalog(path: Path, lang: str, read: list[tuple[Path, bytes]]) -> tuple
         for error in errors:
             problems.append(Problem(str(path), message.lineno or 0, f"{error}"))
     problems.extend(catalogs.msgfmt_check(path, data))
+    # no text of a note or label has plural forms: such an entry would give a tuple for a text
+    for message in catalog:
+        if message.pluralizable:
+            problems.append(Problem(str(path), message.lineno or 0,
+                                    "an entry with plural forms (msgid_plural, msgstr[n]): a unit or label has"
+                                    " one translation, in msgstr"))
+            message.string = ""  # refused above; meanwhile untranslated, never a tuple for a text
     read.append((path, data))
     return catalog, problems
 
@@ -176,13 +174,19 @@ class _Translator:
 def label_translations(
     locales: Path, lang: str, read: list[tuple[Path, bytes]] | None = None
 ) -> tuple[Callable[[str], str], list[Problem]]:
-    """gettext for the templates' labels in ``lang``, with the labels that fall back."""
+    """gettext for the templates' labels in ``lang``, with the labels that fall back.
+
+    A label that is missing, blank or fuzzy falls back to its English; a translated label
+    whose English has placeholders is a pattern, checked like one (:mod:`placeholders`)."""
     if lang == LABEL_LANGUAGE:
         return (lambda s: s), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
     catalog, checks = load_catalog(path, lang, [] if read is None else read)
     problems: list[Problem] = []
     fallbacks = []
+    # every translated entry, as gettext would give it (a project's templates may have more)
+    table = {msg.id: msg.string for msg in catalog or () if isinstance(msg.id, str) and isinstance(msg.string, str)
+             and msg.id and catalogs.state(catalog, msg.id)[0] == "translated"}
     for msgid in labels.ALL:
         state, message = catalogs.state(catalog, msgid)
         if state != "translated":
@@ -192,15 +196,25 @@ def label_translations(
                     str(path), line, f"label '{msgid}' is {state}; the {get(LABEL_LANGUAGE).name} is used", warning=True
                 )
             )
-        elif message is not None:
-            for text in compare(signature((m.Text(msgid),)), signature((m.Text(message.string),))):
-                problems.append(Problem(str(path), message.lineno or 0, text))
+            continue
+        problems += [Problem(str(path), message.lineno or 0, text) for text in label_problems(msgid, message.string)]
     # our own words first, then what Babel's checkers and msgfmt say of the same entries
     problems += checks
     if problems:
         raise NoteError(problems)
-    translations = compile_catalog(catalog) if catalog is not None else gettext.NullTranslations()
-    return (lambda s: typeset((m.Text(translations.gettext(s)),), lang)[0].text), fallbacks
+    return (lambda s: typeset((m.Text(table.get(s, s)),), lang)[0].text), fallbacks
+
+
+def label_problems(msgid: str, msgstr: str) -> list[str]:
+    """What is wrong with a label's translation, whatever the entry's flags: a label whose
+    English has placeholders is a pattern that must keep them, each a name alone."""
+    allowed = placeholders.names(msgid)
+    if not allowed:
+        return compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
+    wrong = placeholders.problems(msgstr, allowed)
+    kept = [name for name in placeholders.names(msgstr) if name in allowed]  # unknown ones are told above
+    return wrong + compare({"placeholder": Counter(f"{{{n}}}" for n in allowed)},
+                           {"placeholder": Counter(f"{{{n}}}" for n in kept)})
 
 
 def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localized:

@@ -16,11 +16,11 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from yaml.events import AliasEvent
+from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from conceptnotes import languages
-from conceptnotes.errors import NoteError, Problems
+from conceptnotes import languages, placeholders
+from conceptnotes.errors import NoteError, Problems, excerpt
 from conceptnotes.model import Contact, Event, Meta
 from conceptnotes.read.characters import forbidden_character
 
@@ -28,6 +28,8 @@ LANGUAGES = languages.CODES
 DISTRIBUTIONS = ("General", "Limited", "Restricted")
 FILE_NAME_FIELDS = ("id", "lang", "letter", "symbol", "job")
 FENCE = "---"
+FIRST_YEAR, LAST_YEAR = 1945, 2100  # the dates a concept note can have (the United Nations' own)
+MAX_NESTING = 50  # levels of YAML lists and mappings inside each other
 
 
 @dataclass(frozen=True)
@@ -56,7 +58,11 @@ def split_front_matter(text: str, path: Path) -> SplitNote:
 
 
 class _Loader(yaml.SafeLoader):
-    """Composes nodes only; anchors and aliases are refused."""
+    """Composes nodes only; anchors, aliases, tags and deep nesting are refused."""
+
+    def __init__(self, stream: str) -> None:
+        super().__init__(stream)
+        self.nesting: list[Any] = []  # the nodes being composed, outermost first
 
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
@@ -65,11 +71,19 @@ class _Loader(yaml.SafeLoader):
         event = self.peek_event()
         if getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed", event.start_mark)
+        if len(self.nesting) >= MAX_NESTING and isinstance(event, CollectionStartEvent):
+            raise yaml.MarkedYAMLError(
+                None, None, f"lists and mappings nest more than {MAX_NESTING} deep", event.start_mark
+            )
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
             shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
             raise yaml.MarkedYAMLError(None, None, f"YAML tags ({shown}) are not allowed", event.start_mark)
-        return super().compose_node(parent, index)
+        self.nesting.append(event)
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self.nesting.pop()
 
 
 def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
@@ -123,12 +137,12 @@ class _Reader:
             key = key_node.value
             label = key if name == "the front matter" else f"{name}.{key}"
             if key in seen:
-                self.error(key_node, f"duplicate key '{label}' (first given on line {self.line(seen[key])})")
+                self.error(key_node, f"duplicate key '{excerpt(label)}' (first given on line {self.line(seen[key])})")
                 continue
             seen[key] = key_node
             if key not in fields:
                 known = ", ".join(sorted(fields))
-                self.error(key_node, f"unknown key '{label}' (known keys: {known})")
+                self.error(key_node, f"unknown key '{excerpt(label)}' (known keys: {known})")
                 continue
             values[key] = fields[key](value_node, label)
             values[f"__line__{key}"] = self.line(key_node)
@@ -158,19 +172,24 @@ class _Reader:
             return None
         value = node.value.strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-            self.error(node, f"'{name}' must be a date written YYYY-MM-DD, not '{value}'")
+            self.error(node, f"'{name}' must be a date written YYYY-MM-DD, not '{excerpt(value)}'")
             return None
         try:
-            return dt.date.fromisoformat(value)
+            day = dt.date.fromisoformat(value)
         except ValueError:
-            self.error(node, f"'{name}' is not a real date: '{value}'")
+            self.error(node, f"'{name}' is not a real date: '{excerpt(value)}'")
             return None
+        if not FIRST_YEAR <= day.year <= LAST_YEAR:
+            self.error(node, f"'{name}' ({value}) is not a concept note's date: its year must be"
+                             f" between {FIRST_YEAR} and {LAST_YEAR}")
+            return None
+        return day
 
     def choice(self, choices: tuple[str, ...]) -> Callable[[Node, str], str | None]:
         def convert(node: Node, name: str) -> str | None:
             value = self.text(node, name)
             if value is not None and value not in choices:
-                self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{value}'")
+                self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{excerpt(value)}'")
                 return None
             return value
 
@@ -181,7 +200,7 @@ class _Reader:
         if value is None:
             return None
         if not re.fullmatch(r"[A-Z]{2}", value) or not _known_country(value):
-            self.error(node, f"'{name}' must be an ISO 3166-1 alpha-2 country code such as ES, not '{value}'")
+            self.error(node, f"'{name}' must be an ISO 3166-1 alpha-2 country code such as ES, not '{excerpt(value)}'")
             return None
         return value
 
@@ -195,7 +214,7 @@ class _Reader:
     def email(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
         if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            self.error(node, f"'{name}' is not an email address: '{value}'")
+            self.error(node, f"'{name}' is not an email address: '{excerpt(value)}'")
             return None
         return value
 
@@ -222,7 +241,7 @@ def _describe(node: Node) -> str:
         return "a mapping"
     if isinstance(node, SequenceNode):
         return "a list"
-    return f"'{node.value}'"
+    return f"'{excerpt(node.value)}'"
 
 
 def _known_country(code: str) -> bool:
@@ -269,10 +288,10 @@ def _cross_check(r: _Reader, values: dict[str, Any], path: Path) -> None:
             "'languages' does not include the source language"
             f" ({languages.DEFAULT_SOURCE}): add it, or name the note's language with 'source_language'",
         )
-    name = values.get("file_name") or ""
-    if "{symbol}" in name and not values.get("symbol"):
+    used = placeholders.names(values.get("file_name") or "")
+    if "symbol" in used and not values.get("symbol"):
         r.problems.add(path, values["__line__file_name"], "'file_name' uses {symbol}, but the note has no 'symbol'")
-    if "{job}" in name and langs:
+    if "job" in used and langs:
         missing = [lang for lang in langs if lang not in (values.get("job_numbers") or {})]
         if missing:
             r.problems.add(
@@ -315,20 +334,16 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         value = r.text(node, name)
         if value is None:
             return None
-        fields = re.findall(r"\{([^{}]*)\}", value)
-        unknown = [f for f in fields if f not in FILE_NAME_FIELDS]
-        if unknown:
-            r.error(
-                node,
-                f"'file_name' has an unknown field {{{unknown[0]}}} (known: "
-                + ", ".join(f"{{{f}}}" for f in FILE_NAME_FIELDS)
-                + ")",
-            )
+        wrong = placeholders.problems(value, FILE_NAME_FIELDS)
+        for problem in wrong:
+            r.error(node, f"'file_name': {problem}")
+        if wrong:
             return None
-        if not {"lang", "letter", "job"} & set(fields):
+        parts = placeholders.parts(value, FILE_NAME_FIELDS)
+        if not {"lang", "letter", "job"} & set(placeholders.names(value)):
             r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
             return None
-        if re.search(r"[/\\]|^\.", re.sub(r"\{[^{}]*\}", "x", value)):
+        if re.search(r"[/\\]|^\.", "".join("x" if isinstance(p, placeholders.Name) else p for p in parts)):
             r.error(node, "'file_name' must be a plain file name: no '/', no leading '.'")
             return None
         return value

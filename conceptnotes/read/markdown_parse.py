@@ -44,6 +44,19 @@ class _Capture(Treeprocessor):
         self.md.captured_root = root  # type: ignore[attr-defined]
 
 
+def _tree(md: markdown.Markdown, text: str) -> ET.Element:
+    """The element tree Python-Markdown makes of ``text``.
+
+    For blank text Python-Markdown returns early and runs no tree processor: the root
+    captured last (of the previous translation, on the shared instance) must not be
+    taken for this one, so a blank text gives an empty tree.
+    """
+    md.captured_root = None  # type: ignore[attr-defined]
+    md.convert(text)
+    root = md.captured_root  # type: ignore[attr-defined]
+    return root if root is not None else ET.Element("div")
+
+
 def _markdown() -> markdown.Markdown:
     md = markdown.Markdown(
         extensions=EXTENSIONS,
@@ -541,14 +554,11 @@ def _too_deep(path: Path, line: int) -> Problems:
 
 def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.Document, Problems]:
     """Parse the Markdown body of the note at ``path`` whose first line is ``first_line``."""
-    if not body.strip():  # a new note: front matter only (Python-Markdown runs no tree processor)
-        return m.Document(()), Problems()
     md = _markdown()
     try:
-        md.convert(body)
+        root = _tree(md, body)
     except RecursionError:
         return m.Document(()), _too_deep(path, first_line)
-    root: ET.Element = md.captured_root  # type: ignore[attr-defined]
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
     blocks = converter.blocks(root)
@@ -608,10 +618,9 @@ def parse_inline(
     for key in footnote_keys:
         footnotes.setFootnote(key, "-")
     try:
-        md.convert(text)
+        root = _tree(md, text)
     except RecursionError:
         return (), _too_deep(path, line)
-    root: ET.Element = md.captured_root  # type: ignore[attr-defined]
     converter = _Converter(path, assets, _Locator([text], line), list(md.htmlStash.rawHtmlBlocks))
     converter.line = line
     blocks = converter.blocks(root)

@@ -9,7 +9,6 @@ undefined variable is an error.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -19,7 +18,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from conceptnotes import languages
+from conceptnotes import languages, placeholders
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import Localized
@@ -51,13 +50,9 @@ def css_string(value: str) -> Markup:
 
 def css_counters(label: str) -> Markup:
     """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
-    parts = re.split(r"\{(page|pages)\}", str(label))
     out = []
-    for index, part in enumerate(parts):
-        if index % 2:
-            out.append(f"counter({part})")
-        elif part:
-            out.append(css_string(part))
+    for part in placeholders.parts(str(label), placeholders.names(labels.PAGE_OF_PAGES)):
+        out.append(f"counter({part})" if isinstance(part, placeholders.Name) else css_string(part))
     return Markup(" ".join(out))
 
 

@@ -486,8 +486,16 @@ def set_table_bidi(tbl) -> None:
 # Zip ---------------------------------------------------------------------------------
 
 
+ZIP_FIRST, ZIP_LAST = (1980, 1, 1, 0, 0, 0), (2107, 12, 31, 23, 59, 58)
+
+
 def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -> bytes:
-    """Rewrite a DOCX zip with ``[Content_Types].xml`` first, names sorted after it, fixed times."""
+    """Rewrite a DOCX zip with ``[Content_Types].xml`` first, names sorted after it, fixed times.
+
+    A ZIP timestamp holds 1980 to 2107: a date outside (a note of 1975, a
+    ``SOURCE_DATE_EPOCH`` of 0) is clamped to the nearest it can hold.
+    """
+    date_time = min(max(date_time, ZIP_FIRST), ZIP_LAST)
     source = zipfile.ZipFile(io.BytesIO(data))
     names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()

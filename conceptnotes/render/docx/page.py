@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
+import unicodedata
 
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
-from conceptnotes import languages
+from conceptnotes import languages, placeholders
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.formatting import format_day
 from conceptnotes.i18n.localize import Localized
@@ -65,8 +65,8 @@ def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> N
         if index % 2 == 0:
             _plain_run(paragraph._p, piece, rpr)
         elif piece == "page_of_pages":
-            for j, part in enumerate(re.split(r"\{(page|pages)\}", page_of_pages)):
-                if j % 2:
+            for part in placeholders.parts(page_of_pages, placeholders.names(labels.PAGE_OF_PAGES)):
+                if isinstance(part, placeholders.Name):
                     ooxml.add_field(paragraph._p, "PAGE" if part == "page" else "NUMPAGES", "1", rpr)
                 else:
                     _plain_run(paragraph._p, part, rpr)
@@ -89,23 +89,46 @@ def _plain_run(parent, text: str, rpr) -> None:
     parent.append(run)
 
 
+CORE_PROPERTY_LENGTH = 255  # characters a DOCX core property holds (python-docx refuses more)
+
+
+def core_property(text: str) -> str:
+    """``text`` cut to what a core property holds: a long title stays whole in the document,
+    its property is cut at a character boundary (never inside a base letter and its marks)."""
+    if len(text) <= CORE_PROPERTY_LENGTH:
+        return text
+    end = CORE_PROPERTY_LENGTH
+    while end > 0 and unicodedata.combining(text[end]):
+        end -= 1
+    return text[:end]
+
+
+def _whole_keywords(keywords: tuple[str, ...]) -> str:
+    """The keywords, as many whole ones as a core property holds (the first at least, cut)."""
+    for count in range(len(keywords), 1, -1):
+        text = ", ".join(keywords[:count])
+        if len(text) <= CORE_PROPERTY_LENGTH:
+            return text
+    return keywords[0] if keywords else ""
+
+
 def set_properties(doc, localized: Localized) -> None:
     """Core properties, every one set (python-docx's defaults name itself and 2013)."""
     note = localized.note
     meta = note.meta
     props = doc.core_properties
     moment = dt.datetime.combine(created(note), dt.time(0, 0))
-    props.title = meta.title
-    props.subject = meta.subtitle
-    props.author = author(note)
+    props.title = core_property(meta.title)
+    props.subject = core_property(meta.subtitle)
+    props.author = core_property(author(note))
     props.language = languages.get(localized.lang).word_language
     props.created = moment
     props.modified = moment
     props.last_printed = moment
     props.last_modified_by = "conceptnotes"
     props.revision = 1
-    props.keywords = ", ".join(meta.keywords)
-    props.identifier = meta.symbol
+    props.keywords = core_property(_whole_keywords(meta.keywords))
+    props.identifier = core_property(meta.symbol)
     props.category = "Concept note"
     props.comments = ""
     props.content_status = ""
