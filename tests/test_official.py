@@ -390,3 +390,20 @@ def test_un_file_names_from_the_symbol_and_language_letter(tmp_path):
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (project / "output" / NOTE).iterdir())
     assert names == [f"UNOCT_2022_1_{letter}.docx" for letter in "ACEFRS"]
+
+
+def test_a_new_source_date_epoch_rebuilds_a_note_without_a_date(tmp_path):
+    """The date of a note without 'date' comes from SOURCE_DATE_EPOCH, which is no file:
+    changing it must not leave the documents 'up to date' with the old date."""
+    import docx
+
+    project = copy_root("lists", tmp_path)  # a note with no 'date'
+    first = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1652140800"})  # 2022-05-10
+    assert first.returncode == 0, first.stderr
+    again = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})  # 2023-11-14
+    assert again.returncode == 0, again.stderr
+    assert set(statuses(again.stdout).values()) == {"built"}
+    created = docx.Document(project / "output" / "lists" / "lists.en.docx").core_properties.created
+    assert created.date().isoformat() == "2023-11-14"
+    same = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert set(statuses(same.stdout).values()) == {"up to date"}

@@ -28,7 +28,7 @@ from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
-from conceptnotes.render.common import source_date
+from conceptnotes.render.common import created, source_date
 from conceptnotes.render.html import render_html
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
@@ -212,7 +212,7 @@ def build(
         remove_stale_temporaries(out)
         state = manifest.Previous(out, manifest.read(out))
         raw = {(note.id, lang): manifest.inputs_of(note, lang, templates_of(note)) for note, lang, _, _ in targets}
-        quick = {path: manifest.quick_key(raw[note.id, lang], lang, fmt, _key_options(fmt, options))
+        quick = {path: manifest.quick_key(raw[note.id, lang], lang, fmt, _key_options(note, fmt, options))
                  for note, lang, fmt, path in targets}
         if state.all_quick_match(quick, official):
             return [state.built(path) for *_, path in targets], []
@@ -228,8 +228,10 @@ def build(
     return sorted(built, key=lambda b: order[b.path]), warnings
 
 
-def _key_options(fmt: str, options: BuildOptions) -> dict[str, object]:
-    return {"variant": options.variant if fmt == "pdf" else "", "strict": options.strict}
+def _key_options(note: Note, fmt: str, options: BuildOptions) -> dict[str, object]:
+    # the document's date may come from SOURCE_DATE_EPOCH, which is no file
+    return {"variant": options.variant if fmt == "pdf" else "", "strict": options.strict,
+            "created": created(note).isoformat()}
 
 
 def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[str, dict], list[Job]]:
@@ -240,7 +242,8 @@ def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[st
         note, lang = job.localized.note, job.localized.lang
         found = raw[note.id, lang]
         variant = job.options.variant if job.fmt == "pdf" else ""
-        key = manifest.output_key(job.localized, job.fmt, {"variant": variant}, found)
+        options = {"variant": variant, "created": created(note).isoformat()}
+        key = manifest.output_key(job.localized, job.fmt, options, found)
         entry = {"note": note.id, "lang": lang, "format": job.fmt, "key": key, "quick": quick[job.path],
                  "inputs": found}
         if job.fmt == "pdf":
