@@ -293,3 +293,20 @@ def test_a_build_interrupted_after_its_commit_does_not_call_its_outputs_unchange
     monkeypatch.undo()
     assert run(tmp_path, capsys, "verify")[0] == 0
     assert run(tmp_path, capsys, "build", "--format", "docx")[1].endswith("1 document: 0 built, 1 up to date\n")
+
+
+def test_a_folder_blocked_by_an_older_build_is_named_and_not_called_unchanged(tmp_path, capsys):
+    """An older version built a note 'manifest.json' into output/: its manifest became a folder and
+    its journal stayed.  The build names the folder (not a temporary file) and says what is pending."""
+    write_note(tmp_path / "content" / "t", BODY, FRONT)
+    assert run(tmp_path, capsys, "build", "--format", "docx")[0] == 0
+    out = tmp_path / "output"
+    (out / output.MANIFEST).unlink()
+    (out / output.MANIFEST).mkdir()
+    (out / output.PENDING).write_text(json.dumps({"renames": [], "manifest": "{}"}))
+    assert run(tmp_path, capsys, "build", "--format", "docx")[::2] == (
+        1, "error: cannot write output/manifest.json: Is a directory; the outputs are part-way replaced: once this"
+           " is fixed, the next build completes that from its journal, output/manifest.json.pending\n")
+    (out / output.MANIFEST).rmdir()
+    assert run(tmp_path, capsys, "build", "--format", "docx")[0] == 0
+    assert run(tmp_path, capsys, "verify")[0] == 0

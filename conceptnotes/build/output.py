@@ -74,6 +74,9 @@ def write_atomic(path: Path, data: bytes) -> None:
     temp = stage(path, data)
     try:
         os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file, not the temporary
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
