@@ -12,7 +12,7 @@ from pathlib import Path
 
 from conceptnotes import __version__
 from conceptnotes.build.pipeline import FORMATS, PDF_VARIANTS, build, check, note_folders
-from conceptnotes.errors import BuildLocked, NoteError, Problem, UsageError, display_path
+from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
 from conceptnotes.project import Project
 
 
@@ -251,9 +251,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["build", *argv]  # no command: build, as 'make' does
+    done = _Done()
     try:
         args = parser().parse_args(argv)
+        done.command = args.command
         if args.command == "i18n":
+            done.writes_catalogs = args.action == "extract" or (args.action == "update" and not args.check)
             return _i18n(args)
         if args.command == "verify":
             return _verify(args.out)
@@ -267,44 +270,88 @@ def main(argv: list[str] | None = None) -> int:
             notes = len({d.note.id for d in documents})
             print(f"checked {notes} note(s) in {len(documents)} language version(s): no problems")
             return 0
-        progress = _Progress()
-        official = args.command == "official"
-        try:
-            built, warnings = build(
-                folders,
-                None if official else args.lang,
-                FORMATS if official else args.format,
-                args.out,
-                progress,
-                strict=official or args.strict,
-                variant=args.pdf_variant,
-                jobs=args.jobs,
-                official=official,
-            )
-        finally:
-            progress.close()
+        built, warnings = _build(args, folders)
+        done.built = True
+        _report(warnings)
+        _summary(built)
+        return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except BuildLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    except KeyboardInterrupt:
-        print("interrupted: the previous outputs are unchanged", file=sys.stderr)
-        return 130
-    except OSError as exc:  # writing the outputs: a full disk, a read-only folder
-        where = f" {display_path(exc.filename)}" if exc.filename else ""
-        print(f"error: cannot write{where}: {exc.strerror or exc}; the previous outputs are unchanged", file=sys.stderr)
-        return 1
+    except BuildStopped as exc:
+        return _stopped(exc.cause, _left_in(exc))
+    except (KeyboardInterrupt, OSError) as exc:  # outside the build's writing: the command knows what it wrote
+        return _stopped(exc, done.left())
     except NoteError as exc:
         _report(exc.problems)
         count = len(exc.problems)
         failed = f"failed: {count} problem{'s' if count != 1 else ''}; nothing was written"
         print(exc.summary or failed, file=sys.stderr)
         return 1
-    _report(warnings)
-    _summary(built)
-    return 0
+
+
+def _build(args: argparse.Namespace, folders: list[Path]):
+    progress = _Progress()
+    official = args.command == "official"
+    try:
+        return build(
+            folders,
+            None if official else args.lang,
+            FORMATS if official else args.format,
+            args.out,
+            progress,
+            strict=official or args.strict,
+            variant=args.pdf_variant,
+            jobs=args.jobs,
+            official=official,
+        )
+    finally:
+        progress.close()
+
+
+class _Done:
+    """What the command has done so far, for the message of an interruption or a write error
+    that came outside a build's commit (which raises BuildStopped, checked on disk)."""
+
+    def __init__(self) -> None:
+        self.command = ""
+        self.writes_catalogs = False
+        self.built = False
+
+    def left(self) -> str:
+        if self.built:  # the build had returned: it had committed, or found everything up to date
+            return "the build had finished: the outputs and the manifest agree"
+        if self.writes_catalogs:
+            return "each catalog is written whole, but those before this point may be updated already"
+        if self.command in ("", "build", "official"):  # a build writes only under its lock
+            return "the previous outputs are unchanged"
+        return "nothing was written"
+
+
+def _left_in(stopped: BuildStopped) -> str:
+    """What a stopped build left in its output folder, as it checked there."""
+    from conceptnotes.build import output
+
+    if stopped.left == output.UNCHANGED:
+        return "the previous outputs are unchanged"
+    if stopped.left == output.UPDATED:
+        return "the outputs and the manifest had been updated, and agree"
+    journal = display_path(stopped.out / output.PENDING)
+    fix = "" if isinstance(stopped.cause, KeyboardInterrupt) else "once this is fixed, "
+    return f"the outputs are part-way replaced: {fix}the next build completes that from its journal, {journal}"
+
+
+def _stopped(cause: BaseException, left: str) -> int:
+    if isinstance(cause, KeyboardInterrupt):
+        print(f"interrupted: {left}", file=sys.stderr)
+        return 130
+    assert isinstance(cause, OSError)
+    where = f" {display_path(cause.filename)}" if cause.filename else ""
+    print(f"error: cannot write{where}: {cause.strerror or cause}; {left}", file=sys.stderr)
+    return 1
 
 
 def _verify(out: Path) -> int:

@@ -70,6 +70,18 @@ class BuildLocked(Exception):
     """Another build holds the output folder (exit status 1)."""
 
 
+class BuildStopped(Exception):
+    """A build stopped by an interruption (``cause`` a KeyboardInterrupt) or an error while
+    writing (an OSError), with what it left in its output folder, as checked there:
+    ``build.output.UNCHANGED``, ``PENDING_STATE`` or ``UPDATED``."""
+
+    def __init__(self, cause: BaseException, left: str, out: Path) -> None:
+        self.cause = cause
+        self.left = left
+        self.out = out
+        super().__init__(f"{cause!r}: outputs {left}")
+
+
 class Problems:
     """Collects problems while a stage goes on, so that all are reported, not the first."""
 

@@ -75,6 +75,11 @@ class Project:
             return []
         return sorted(p for p in self.content.iterdir() if os.path.lexists(p / NOTE_FILE))
 
-    def protected(self) -> list[Path]:
-        """Folders a build must never write into: where notes live."""
-        return [self.content.resolve(), (TOOL_ROOT / "content").resolve()]
+    def sources(self) -> list[tuple[Path, str]]:
+        """The project's source folders, each with what lives there: an output folder may
+        neither be inside one nor contain one (see ``build.pipeline.validate_options``)."""
+        return [
+            (self.content.resolve(), "where notes live"),
+            (self.locales.resolve(), "where the catalogs live"),
+            (self.templates.resolve(), "where the templates live"),
+        ]

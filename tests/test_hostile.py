@@ -1075,16 +1075,11 @@ def test_usage_errors_exit_2_and_write_nothing(small, capsys, argv, message):
 
 
 def test_an_output_folder_inside_the_note_is_a_usage_error(small, capsys):
-    """content/t/out is inside both content/ and t/: which one the message names depends on the order of a set
-    (it changes with PYTHONHASHSEED from one run to the next), so both are accepted here."""
+    """content/t/out is inside both content/ and t/: the message names the innermost, t/."""
     before = {str(p.relative_to(small)) for p in small.rglob("*")}
-    status, out, err = run(["build", "content/t", "--out", "content/t/out"], capsys)
-    assert status == 2 and "Traceback" not in err
-    assert err in [
-        f"error: the output folder content/t/out is inside {where}, where notes live: choose another"
-        " (default: output/)\n"
-        for where in ("content/", "t/")
-    ]
+    refused(small, ["build", "content/t", "--out", "content/t/out"],
+            ["error: the output folder content/t/out is inside t/, where notes live: choose another"
+             " (default: output/)"], capsys, status=2)
     assert {str(p.relative_to(small)) for p in small.rglob("*")} == before
 
 
@@ -1148,6 +1143,8 @@ def test_two_builds_at_once_the_second_names_the_first(sample, capsys):
 
 
 def test_an_interrupted_build_changes_nothing(sample, capsys):
+    """Interrupted at a definite point, however fast the machine: when it has rendered the first of
+    its four documents (its progress line says so) and has three to go, the French PDF among them."""
     _change_sample(sample)
     out = sample / "output"
     before = hashes(out)
@@ -1159,8 +1156,7 @@ def test_an_interrupted_build_changes_nothing(sample, capsys):
         text=True,
     )
     try:
-        _wait_for_lock(process, out / output.LOCK)
-        time.sleep(1.0)
+        assert process.stdout.readline() == "[1/4] rendered output/malaga-2022/malaga-2022.en.pdf\n"
         assert process.poll() is None, "the build finished before it could be interrupted"
         process.send_signal(signal.SIGINT)
         _, err = process.communicate(timeout=60)

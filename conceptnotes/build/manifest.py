@@ -19,8 +19,9 @@ from importlib import metadata
 from pathlib import Path
 
 from conceptnotes.build.cache import file_hash
+from conceptnotes.build.output import PENDING
 from conceptnotes.build.workers import Built
-from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.errors import NoteError, Problem, Problems, display_path
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note
@@ -182,7 +183,15 @@ def dump(manifest: dict) -> bytes:
 
 def verify(out: Path) -> int:
     """Check every output against the manifest; return how many, or raise NoteError naming
-    each output that differs or is missing."""
+    each output that differs or is missing, or the journal of a build that was stopped
+    while it replaced the outputs (they are then part old, part new)."""
+    pending = out / PENDING
+    if pending.exists():
+        raise NoteError(
+            Problem(str(pending), 0, "an interrupted build is pending: its outputs are part-way replaced"),
+            f"verify: the outputs are between two builds; the next build into {display_path(out)} completes"
+            " the interrupted one, then verify again",
+        )
     path = out / MANIFEST
     if not path.is_file():
         raise NoteError(Problem(str(path), 0, "no manifest: build first"), "verify: nothing to verify")

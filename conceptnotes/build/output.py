@@ -1,12 +1,13 @@
 """Writing outputs: atomically, under a lock, with the manifest always in step.
 
 Each output is written to a temporary file in its own folder (``stage``).  When all are
-staged, a journal (``manifest.json.pending``: the renames to do and the new manifest) is
-written atomically, the renames are done, the manifest replaced, and the journal removed
-(``commit``).  A build killed before the journal exists leaves the previous outputs and
-manifest as they were, plus temporary files that the next run removes; killed after, the
-next run (or ``recover``) finishes the renames from the journal.  Either way the outputs
-and the manifest agree once a build has run to its end.
+staged, a journal (``manifest.json.pending``: the renames to do, the stale outputs to
+remove and the new manifest) is written atomically, the renames and removals are done,
+the manifest replaced, and the journal removed (``commit``).  A build killed before the
+journal exists leaves the previous outputs and manifest as they were, plus temporary
+files that the next run removes; killed after, the next run finishes the renames and
+removals from the journal.  Either way the outputs and the manifest agree once a build
+has run to its end.
 """
 
 from __future__ import annotations
@@ -22,9 +23,23 @@ from pathlib import Path
 from conceptnotes.errors import BuildLocked
 
 TEMP_PREFIX = ".conceptnotes-"
+TEMP_SUFFIX = ".tmp"
+RANDOM_PART = 8  # the characters tempfile.mkstemp puts between prefix and suffix
 LOCK = ".conceptnotes.lock"
 PENDING = "manifest.json.pending"
 MANIFEST = "manifest.json"
+RESERVED = (MANIFEST, PENDING, LOCK)  # what the build itself writes in the output folder
+NAME_MAX = 255  # bytes in a file name (UTF-8), on Linux file systems
+
+# What a failed or interrupted build left in the output folder, as checked on disk
+UNCHANGED = "unchanged"  # the outputs and manifest are those of before the build
+PENDING_STATE = "pending"  # a journal is there: the outputs are part-way between two builds
+UPDATED = "updated"  # the build had committed: the outputs and manifest are the new ones
+
+
+def staged_name_bytes(name: str) -> int:
+    """The length in bytes of the temporary file :func:`stage` writes for an output named ``name``."""
+    return len(f"{TEMP_PREFIX}{name}.".encode()) + RANDOM_PART + len(TEMP_SUFFIX)
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -38,7 +53,7 @@ def _fsync_dir(folder: Path) -> None:
 def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
@@ -59,16 +74,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     temp = stage(path, data)
     try:
         os.replace(temp, path)
+    except OSError as exc:
+        temp.unlink(missing_ok=True)
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file, not the temporary
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     _fsync_dir(path.parent)
 
 
-def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes) -> None:
-    """Move staged files into place and write the manifest, as one step that survives a kill."""
+def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed: list[str] = ()) -> None:
+    """Move staged files into place, remove stale outputs (names relative to ``out``) and write
+    the manifest, as one step that survives a kill."""
     journal = {
         "renames": [[str(temp.relative_to(out)), str(final.relative_to(out))] for temp, final in staged],
+        "removals": list(removed),
         "manifest": manifest.decode("utf-8"),
     }
     write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
@@ -85,17 +105,47 @@ def finish(out: Path) -> bool:
         if (out / temp).is_file():
             os.replace(out / temp, out / final)
             _fsync_dir((out / final).parent)
+    for name in journal.get("removals", []):
+        _remove(out, name)
     write_atomic(out / MANIFEST, journal["manifest"].encode("utf-8"))
     pending.unlink()
     _fsync_dir(out)
     return True
 
 
+def _remove(out: Path, name: str) -> None:
+    """Remove the output ``name`` and its note's folder when that is left empty."""
+    path = out / name
+    if not (path.is_file() or path.is_symlink()):  # removed already (the journal is being finished)
+        return
+    path.unlink()
+    _fsync_dir(path.parent)
+    if path.parent != out and path.parent.is_dir() and not any(path.parent.iterdir()):
+        path.parent.rmdir()
+        _fsync_dir(out)
+
+
+def snapshot(out: Path) -> bytes | None:
+    """The manifest as it is now (None when there is none), to compare with after a failure."""
+    try:
+        return (out / MANIFEST).read_bytes()
+    except OSError:
+        return None
+
+
+def left_behind(out: Path, before: bytes | None) -> str:
+    """What a build that stopped left in ``out``, checked: a journal to finish, the manifest
+    it had before (``before``, from :func:`snapshot`), or a new one."""
+    if (out / PENDING).exists():
+        return PENDING_STATE
+    return UNCHANGED if snapshot(out) == before else UPDATED
+
+
 def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove temporary files that a killed build left behind under ``folder``."""
     removed = []
     if folder.is_dir():
-        for temp in folder.rglob(f"{TEMP_PREFIX}*.tmp"):
+        for temp in folder.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
             temp.unlink(missing_ok=True)
             removed.append(temp)
     return removed

@@ -17,14 +17,15 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conceptnotes import languages
-from conceptnotes.build import manifest, validate
+from conceptnotes.build import manifest, output, validate
 from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
+from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, render_all
-from conceptnotes.errors import NoteError, Problem, Problems, UsageError
+from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
 from conceptnotes.placeholders import fill
-from conceptnotes.project import NOTE_FILE, Project
+from conceptnotes.project import NOTE_FILE, TOOL_ROOT, Project
 from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
@@ -73,11 +74,25 @@ def plan(
 ) -> list[Job]:
     jobs = []
     for localized in documents:
-        note = localized.note
+        note, lang = localized.note, localized.lang
         for fmt in formats:
-            path = out / note.id / f"{output_name(note, localized.lang)}.{fmt}"
-            jobs.append(Job(localized, fmt, path, templates_of(note), options))
+            jobs.append(Job(localized, fmt, out / document_name(note, lang, fmt), templates_of(note), options))
     return jobs
+
+
+def document_name(note: Note, lang: str, fmt: str) -> str:
+    """Where the note's document in ``lang`` and ``fmt`` goes in the output folder: ``<id>/<file>``."""
+    return f"{note.id}/{output_name(note, lang)}.{fmt}"
+
+
+def targets_of(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, ...]) -> list[Target]:
+    """Every document the notes give in these languages and formats, in the order they are built."""
+    return [
+        Target(note, lang, fmt, document_name(note, lang, fmt))
+        for note in notes
+        for lang in languages_of(note, langs)
+        for fmt in formats
+    ]
 
 
 def output_name(note: Note, lang: str) -> str:
@@ -110,17 +125,28 @@ def validate_options(
     for fmt in formats:
         if fmt not in FORMATS:
             raise UsageError(f"unknown format '{fmt}' (choose among {', '.join(FORMATS)})")
-    resolved = out.resolve()
-    protected_folders = [*Project.working().protected(), *(f.resolve() for f in folders)]
-    for protected in dict.fromkeys(protected_folders):  # in this order: the message names content/ first
-        if resolved == protected or protected in resolved.parents:
-            raise UsageError(
-                f"the output folder {out} is inside {protected.name}/, where notes live:"
-                " choose another (default: output/)"
-            )
+    _refuse_among_sources(out, folders)
     if out.exists() and not out.is_dir():
         raise UsageError(f"the output folder {out} is a file")
     source_date()  # checked even when every output is up to date
+
+
+def _refuse_among_sources(out: Path, folders: list[Path]) -> None:
+    """The output folder may neither be inside nor contain a note folder, content/, locales/
+    or the templates: a build would write among the sources (and read its own outputs)."""
+    resolved = out.resolve()
+    projects = [Project.working(), Project.at(TOOL_ROOT), *(Project.of_note(f) for f in folders)]
+    sources = dict([*(s for project in projects for s in project.sources()),  # content/ named first
+                    *((f.resolve(), "where notes live") for f in folders)])
+    around = [source for source in sources if resolved == source or source in resolved.parents]
+    if around:  # the innermost, as the most precise
+        source = max(around, key=lambda path: len(path.parts))
+        raise UsageError(f"the output folder {out} is inside {source.name}/, {sources[source]}: choose another"
+                         " (default: output/)")
+    for source, what in sources.items():
+        if resolved in source.parents:
+            raise UsageError(f"the output folder {out} contains {display_path(source)}/, {what}: choose another"
+                             " (default: output/)")
 
 
 def templates_of(note: Note) -> Path:
@@ -133,10 +159,12 @@ def check(
     langs: tuple[str, ...] | None = None,
     *,
     strict: bool = False,
+    formats: tuple[str, ...] = FORMATS,
     loaded: tuple[list[Note], list[Problem]] | None = None,
     template_dir: Path | None = None,
 ) -> tuple[list[Localized], list[Problem]]:
-    """Validate everything a build would read; write nothing.  Raise NoteError with every problem.
+    """Validate everything a build would read and the files it would write; write nothing.
+    Raise NoteError with every problem.
 
     The one validation path: ``check``, ``build`` (every format) and ``official`` run it
     before anything renders.  Returns each note in each of its languages, ready to render,
@@ -147,6 +175,7 @@ def check(
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems = Problems()
+    problems.extend(validate.plan_problems(targets_of(notes, langs, formats)))
     for templates in dict.fromkeys(template_dir or templates_of(note) for note in notes):
         problems.extend(validate.template_problems(templates))
     documents = []
@@ -191,41 +220,81 @@ def build(
     Load, then (unless every output is up to date by its raw inputs) check, plan, render
     and commit.  An output is up to date when its raw inputs, options and tools are those
     of the last build (the quick key: nothing is parsed), or when what it shows is (the
-    key: the localized model, labels, templates, fonts, options, tools).
+    key: the localized model, labels, templates, fonts, options, tools).  Interrupted or
+    failing to write, it raises :class:`BuildStopped` saying what it left in ``out``.
     """
     validate_options(langs, formats, out, folders)
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()
     loaded = load_notes(folders)
-    targets = [
-        (note, lang, fmt, out / note.id / f"{output_name(note, lang)}.{fmt}")
-        for note in loaded[0]
-        for lang in languages_of(note, langs)
-        for fmt in formats
-    ]
+    targets = targets_of(loaded[0], langs, formats)
     if not targets:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     options = BuildOptions(strict=strict, variant=variant)
     with locked(out):
-        finish(out)  # a build killed after it committed: complete it first
-        remove_stale_temporaries(out)
-        state = manifest.Previous(out, manifest.read(out))
-        raw = {(note.id, lang): manifest.inputs_of(note, lang, templates_of(note)) for note, lang, _, _ in targets}
-        quick = {path: manifest.quick_key(raw[note.id, lang], lang, fmt, _key_options(note, fmt, options))
-                 for note, lang, fmt, path in targets}
-        if state.all_quick_match(quick, official):
-            return [state.built(path) for *_, path in targets], []
-        documents, warnings = check(folders, langs, strict=strict, loaded=loaded)
-        planned = plan(documents, formats, out, options)
-        entries, todo = _entries(planned, state, raw, quick)
-        from conceptnotes.build.cache import prepare_fonts
+        before = output.snapshot(out)
+        try:
+            finish(out)  # a build killed after it committed: complete it first
+            remove_stale_temporaries(out)
+            state = manifest.Previous(out, manifest.read(out))
+            quick, raw = _quick_keys(out, targets, options)
+            stale = _obsolete(state, targets, official)
+            # the shortcut only for a plan that check would pass, with nothing to remove
+            if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
+                return [state.built(out / t.name) for t in targets], []
+            documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded)
+            planned = plan(documents, formats, out, options)
+            entries, todo = _entries(planned, state, raw, quick)
+            from conceptnotes.build.cache import prepare_fonts
 
-        prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
-        results = render_all(todo, jobs or os.cpu_count() or 1, progress)
-        built = _commit(out, planned, todo, results, entries, state, official=official, strict=strict)
+            prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
+            results = render_all(todo, jobs or os.cpu_count() or 1, progress)
+            built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict)
+        except (KeyboardInterrupt, OSError) as exc:
+            raise BuildStopped(exc, output.left_behind(out, before), out) from exc
     order = {job.path: n for n, job in enumerate(planned)}
     return sorted(built, key=lambda b: order[b.path]), warnings
+
+
+def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tuple[dict[Path, str], dict]:
+    """The quick key of every target (by its path), and the raw inputs of each note and language."""
+    raw = {(t.note.id, t.lang): manifest.inputs_of(t.note, t.lang, templates_of(t.note)) for t in targets}
+    quick = {
+        out / t.name: manifest.quick_key(raw[t.note.id, t.lang], t.lang, t.fmt, _key_options(t.note, t.fmt, options))
+        for t in targets
+    }
+    return quick, raw
+
+
+def _obsolete(state: manifest.Previous, targets: list[Target], official: bool) -> list[str]:
+    """The outputs of the last manifest that this build makes stale: no longer listed, and
+    removed when it commits (see :func:`_removable`).
+
+    ``official`` builds every document: whatever else the manifest lists is stale (a
+    deleted note, a language or format no longer built, an old file name).  Any build
+    makes stale what it replaces: the same note, language and format under another name
+    (``file_name`` changed), and a language a note it builds no longer has.
+    """
+    planned = {t.name for t in targets}
+    built = {(t.note.id, t.lang, t.fmt) for t in targets}
+    languages = {t.note.id: t.note.meta.languages for t in targets}
+    stale = []
+    for name, entry in sorted(state.outputs.items()):
+        document = (entry.get("note"), entry.get("lang"), entry.get("format"))
+        dropped = document[0] in languages and document[1] not in languages[document[0]]
+        if name not in planned and (official or document in built or dropped):
+            stale.append(name)
+    return stale
+
+
+def _removable(out: Path, name: str) -> bool:
+    """A stale output that may be removed: a regular file in a note's folder of ``out`` (the
+    manifest is read from disk: never a name that leads elsewhere, nor the build's own files)."""
+    path = out / name
+    parts = Path(name).parts
+    return (len(parts) == 2 and ".." not in parts and not Path(name).is_absolute()
+            and path.is_file() and not path.is_symlink() and path.resolve().parent.parent == out.resolve())
 
 
 def _key_options(note: Note, fmt: str, options: BuildOptions) -> dict[str, object]:
@@ -257,8 +326,9 @@ def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[st
     return entries, todo
 
 
-def _commit(out: Path, planned, todo, results, entries, state, *, official: bool, strict: bool) -> list[Built]:
-    """Stage the rendered outputs and commit them with the new manifest, all or nothing."""
+def _commit(out: Path, planned, todo, results, entries, state, stale, *, official: bool, strict: bool) -> list[Built]:
+    """Stage the rendered outputs and commit them with the new manifest and the removal of the
+    ``stale`` outputs, all or nothing."""
     staged: list[tuple[Path, Path]] = []
     try:
         built = []
@@ -270,7 +340,9 @@ def _commit(out: Path, planned, todo, results, entries, state, *, official: bool
             )
             built.append(Built(job.path, len(rendered.data), seconds, rendered.pages, True))
         built += [state.built(job.path, entries) for job in planned if job not in todo]
-        kept = {name: e for name, e in state.outputs.items() if name not in entries and (out / name).is_file()}
+        kept = {name: e for name, e in state.outputs.items()
+                if name not in entries and name not in stale and (out / name).is_file()}
+        removed = [name for name in stale if _removable(out, name)]
         record = {
             "format_version": manifest.FORMAT_VERSION,
             "official": official,
@@ -280,8 +352,8 @@ def _commit(out: Path, planned, todo, results, entries, state, *, official: bool
         }
         data = manifest.dump(record)
         current = out / manifest.MANIFEST
-        if staged or not current.is_file() or current.read_bytes() != data:
-            commit(out, staged, data)
+        if staged or removed or not current.is_file() or current.read_bytes() != data:
+            commit(out, staged, data, removed)
     except BaseException:
         # failed before the journal (a full disk, Ctrl-C): the previous outputs stand
         if not (out / PENDING).exists():

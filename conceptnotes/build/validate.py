@@ -5,17 +5,21 @@
 render.  What is checked here, rather than where a note is read, is what depends on
 the renderers and templates: the kinds of node each renderer handles, what a footnote
 may hold (its text sits inside a paragraph in the PDF), the Word and HTML templates,
-and the fonts of each language.
+the fonts of each language, and the plan: the file every document will be written to.
 """
 
 from __future__ import annotations
 
 import os
 import re
+from collections import defaultdict
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from conceptnotes import languages
 from conceptnotes import model as m
+from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
@@ -210,3 +214,105 @@ def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
     from conceptnotes.i18n import labels
 
     yield from ((0, localized.gettext(message)) for message in labels.ALL)
+
+
+# The plan -------------------------------------------------------------------------------------------
+
+# A document's name may have what is left of a file name once the output stage has put its
+# temporary prefix and suffix around it (see output.stage): 228 bytes.
+MAX_NAME_BYTES = output.NAME_MAX - output.staged_name_bytes("")
+
+
+@dataclass(frozen=True)
+class Target:
+    """A document the build will write: ``name`` is its path in the output folder, ``<note-id>/<file>``."""
+
+    note: m.Note
+    lang: str
+    fmt: str
+    name: str
+
+    @property
+    def file(self) -> str:
+        return Path(self.name).name
+
+    @property
+    def shown(self) -> str:
+        """As a message names it: "French PDF"."""
+        return f"{languages.get(self.lang).name} {self.fmt.upper()}"
+
+
+def plan_problems(targets: list[Target]) -> list[Problem]:
+    """The files the plan would write: each its own, none of the build's own, none too long.
+
+    Refused: a note id that is a name the build writes in the output folder itself (its
+    manifest, journal, lock), two documents written to the same file (one would silently
+    replace the other), a hidden name, and a name too long for the file system once the
+    output stage has put its temporary prefix and suffix around it; each at the note's
+    ``file_name`` line (line 0 when the note's id is the cause).
+    """
+    by_note: dict[Path, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_note[target.note.source].append(target)
+    problems: list[Problem] = []
+    for planned in by_note.values():
+        note = planned[0].note
+        if note.id in output.RESERVED:
+            problems.append(Problem(str(note.source), 0, f"the note id '{note.id}' is reserved: the build writes"
+                                    " its own file of that name in the output folder; rename the note's folder"))
+        problems += _hidden_name(planned) + _long_name(planned)
+    return problems + _shared_names(targets)
+
+
+def _line(note: m.Note) -> int:
+    """Where a note names its files: the line of ``file_name``, else the whole note (its id)."""
+    return note.meta.lines.get("file_name", 0) if note.meta.file_name else 0
+
+
+def _shared_names(targets: list[Target]) -> list[Problem]:
+    """Two documents planned to the same file, named both, at each note that plans them."""
+    by_name: dict[str, list[Target]] = defaultdict(list)
+    for target in targets:
+        by_name[target.name].append(target)
+    problems = []
+    for name, same in by_name.items():
+        sources = list(dict.fromkeys(t.note.source for t in same))
+        if len(same) < 2:
+            continue
+        if len(sources) == 1:
+            shown = " and ".join(t.shown for t in same)
+            problems.append(Problem(str(sources[0]), _line(same[0].note),
+                                    f"file_name gives the {shown} the same file, {name}: each language needs"
+                                    " its own name (use {lang} or {letter}, or a job number for each language)"))
+            continue
+        for target in same:
+            others = " and ".join(f"the {t.shown} of {t.note.source}" for t in same
+                                  if t.note.source != target.note.source)
+            problems.append(Problem(str(target.note.source), _line(target.note),
+                                    f"the {target.shown} and {others} would both be {name}: notes with the same"
+                                    f" id ('{target.note.id}') cannot be built into one output folder"))
+    return problems
+
+
+def _hidden_name(planned: list[Target]) -> list[Problem]:
+    """A name that starts with '.', from a value file_name uses (a symbol '.A/1'): a hidden file."""
+    for target in planned:
+        if target.file.startswith("."):
+            return [Problem(str(target.note.source), _line(target.note),
+                            f"file_name gives the {target.shown} the name '{target.file}', a hidden file (it starts"
+                            " with '.'): change the values it uses")]
+    return []
+
+
+def _long_name(planned: list[Target]) -> list[Problem]:
+    """The longest document name of a note, when the file system cannot hold it."""
+    target = max(planned, key=lambda t: len(t.file.encode()))
+    size = len(target.file.encode())
+    if size <= MAX_NAME_BYTES:
+        return []
+    note = target.note
+    cause = "file_name (or the values it uses)" if note.meta.file_name else "the note id (its folder's name)"
+    return [Problem(str(note.source), _line(note),
+                    f"the {target.shown} would be named '{target.file[:40]}…', {size} bytes: a document's name may"
+                    f" have at most {MAX_NAME_BYTES} bytes (the file system's {output.NAME_MAX}, less the build's"
+                    f" temporary prefix and suffix); shorten {cause}")]
