@@ -108,12 +108,16 @@ def test_a_translation_longer_than_a_paragraph_may_be_is_refused_at_its_catalog_
 
 @pytest.fixture
 def counted(monkeypatch):
-    """``counted(owner, name)``: calls of a function or property of python-docx, counted while the test runs."""
+    """``counted(owner, name)``: calls of a function or property of python-docx, counted from now on."""
     calls: dict[str, int] = {}
 
     def count(owner, name: str) -> None:
-        original = owner.__dict__[name]
+        """Count from 0 again (the function is wrapped once)."""
+        wrapped = name in calls
         calls[name] = 0
+        if wrapped:
+            return
+        original = owner.__dict__[name]
         if isinstance(original, property):
 
             def getter(self):
@@ -228,3 +232,23 @@ def test_a_two_frame_mpo_from_a_camera_shows_its_first_frame_in_both_formats(sma
     page = PdfReader(small / "output" / "t" / "t.en.pdf").pages[0]
     (image,) = page.images
     assert image.image.size == (64, 48) and image.image.convert("RGB").getpixel((32, 24))[2] > 120
+
+
+def test_comments_on_untranslated_text_are_numbered_without_looking_at_every_one_before(small, capsys, counted):
+    from docx.oxml.comments import CT_Comments
+
+    front = FRONT.replace("languages: [en]", "languages: [en, fr]")
+    counts = []
+    for paragraphs in (3, 40):
+        # no French catalog: every unit is shown in English, with a Word comment that says so
+        write(small, front + BODY + "\n" + "\n\n".join(f"Paragraph {n}." for n in range(paragraphs)) + "\n")
+        counted(CT_Comments, "_next_available_comment_id")  # python-docx's: a look at every comment
+        assert run(["build", "content/t", "--format", "docx", "--lang", "fr"], capsys)[0] == 0
+        counts.append(dict(counted.calls))
+        with zipfile.ZipFile(small / "output" / "t" / "t.fr.docx") as archive:
+            comments = archive.read("word/comments.xml").decode()
+            body = archive.read("word/document.xml").decode()
+        ids = re.findall(r'<w:comment [^>]*w:id="(\d+)"', comments)
+        assert ids == [str(n) for n in range(len(ids))] and len(ids) >= paragraphs + 2
+        assert re.findall(r'<w:commentReference w:id="(\d+)"/>', body) == ids
+    assert counts[0] == counts[1]  # as many for 40 comments as for 3: none per comment
