@@ -59,7 +59,7 @@ def test_more_blocks_than_a_note_may_have_are_refused_at_the_first_too_many(smal
     assert run(["check", "content/t"], capsys)[::2] == (0, "")
     text, lines = appended([f"Paragraph {n}." for n in range(MAX_BLOCKS - 1)])
     write(small, text)
-    message = (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, list items, table cells); a note may"
+    message = (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, table cells...); a note may"
                f" have at most {MAX_BLOCKS:,}: {SPLIT}")
     refused(small, BUILD, [f"{NOTE}:{lines[-1]}: {message}"], capsys)
 
@@ -71,7 +71,7 @@ def test_the_cells_of_a_table_count_as_blocks_at_the_tables_line(small, capsys):
                       + ["| " + " | ".join(f"r{r}" for _ in range(columns)) + " |" for r in range(rows)])
     text, lines = appended([table])
     write(small, text)
-    message = (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, list items, table cells); a note may"
+    message = (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, table cells...); a note may"
                f" have at most {MAX_BLOCKS:,}: {SPLIT}")
     refused(small, BUILD, [f"{NOTE}:{lines[0]}: {message}"], capsys)
 

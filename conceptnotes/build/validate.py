@@ -106,9 +106,9 @@ def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
     return footnote_problems(note) + kind_problems(note, template_dir) + block_problems(note)
 
 
-# What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own.
-COUNTED_BLOCKS = frozenset({"paragraph", "heading", "list_item", "table_cell", "definition", "code_block",
-                            "thematic_break"})
+# What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
+# (a list item is its paragraphs; a definition, its terms).
+COUNTED_BLOCKS = frozenset({"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break"})
 
 
 def block_problems(note: m.Note) -> list[Problem]:

@@ -21,9 +21,9 @@ from pathlib import Path
 
 from conceptnotes.errors import Problem
 
-MAX_LINES = 20_000  # non-blank lines of the body
+MAX_LINES = 10_000  # non-blank lines of the body (Python-Markdown reads one block of lines in quadratic time)
 MAX_FOOTNOTES = 500
-MAX_BLOCKS = 3_000  # paragraphs, headings, list items, table cells, definitions, code blocks, rules
+MAX_BLOCKS = 3_000  # paragraphs (in lists and quotes too), headings, table cells, terms, code blocks, rules
 MAX_UNIT_CHARS = 20_000  # characters of one paragraph, heading, table cell or term, or of its translation
 MAX_DOCUMENT_CHARS = 400_000  # characters a document shows, footnotes included, in each language
 
@@ -64,7 +64,7 @@ def unit_message(chars: int) -> str:
 
 
 def blocks_message() -> str:
-    return (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, list items, table cells); a note may"
+    return (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, table cells...); a note may"
             f" have at most {MAX_BLOCKS:,}: {SPLIT}")
 
 
