@@ -1238,7 +1238,16 @@ LARGE = [
         ["0: the note is 50.0 MB; a note may have at most 2 MB (put large material in separate documents)"],
         id="50MB-paragraph",
     ),
-    pytest.param(lambda: ("Lorem ipsum dolor sit amet " * 70_400)[:1_900_000] + "\n", [], id="1.9MB-paragraph"),
+    pytest.param(
+        lambda: ("Lorem ipsum dolor sit amet " * 70_400)[:1_900_000] + "\n",
+        [
+            "12: this paragraph has 1,900,000 characters; a paragraph, heading, table cell or term may have at most"
+            " 20,000: split it",
+            "12: the document in 'en' passes 400,000 characters here; a document may show at most 400,000: put large"
+            " material in separate documents",
+        ],
+        id="1.9MB-paragraph",
+    ),
     pytest.param(
         lambda: "> " * 10_000 + "deep\n", ["12: block quotes nested 10000 deep (at most 8)"], id="10000-quotes"
     ),

@@ -189,6 +189,7 @@ def check(
                 continue
             warnings.extend(localized.fallbacks)
             problems.extend(validate.text_problems(localized))
+            problems.extend(validate.size_problems(localized))
             documents.append(localized)
     if not problems.errors:  # the templates render every document (an undefined name is theirs)
         for localized in documents:

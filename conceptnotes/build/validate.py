@@ -23,6 +23,7 @@ from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
+from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
@@ -114,7 +115,49 @@ def _inside(template_dir: Path, css: Path, url: str) -> bool:
 
 def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
     """What neither renderer could show of this note: the same for every format."""
-    return footnote_problems(note) + kind_problems(note, template_dir)
+    return footnote_problems(note) + kind_problems(note, template_dir) + block_problems(note)
+
+
+# What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
+# (a list item is its paragraphs; a definition, its terms).
+COUNTED_BLOCKS = frozenset({"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break"})
+
+
+def block_problems(note: m.Note) -> list[Problem]:
+    """More blocks than a note may have, at the first too many; a paragraph, heading, table cell
+    or term longer than one may be (a translation's length is checked where it is read)."""
+    problems, blocks = [], 0
+    for node, line in walk_with_lines(note.document):
+        if node.kind not in COUNTED_BLOCKS:
+            continue
+        blocks += 1
+        if blocks == limits.MAX_BLOCKS + 1:
+            problems.append(Problem(str(note.source), line, limits.blocks_message()))
+        for text in _unit_texts(node):
+            if len(text) > limits.MAX_UNIT_CHARS:
+                problems.append(Problem(str(note.source), line, limits.unit_message(len(text))))
+    return problems
+
+
+def _unit_texts(node) -> list[str]:
+    """The texts of a block's translation units (its terms, for a definition), or of a code block."""
+    if node.kind == "definition":
+        return [m.plain_text(term) for term in node.terms]
+    if node.kind == "code_block":
+        return [node.text]
+    children = getattr(node, "children", None)
+    return [m.plain_text(children)] if children is not None else []
+
+
+def size_problems(localized: Localized) -> list[Problem]:
+    """A document that shows more characters than a document may, in this language, where it passes them."""
+    shown = 0
+    for node, line in walk_with_lines(localized.note.document):
+        if node.kind in COUNTED_BLOCKS:
+            shown += sum(len(text) for text in _unit_texts(node))
+            if shown > limits.MAX_DOCUMENT_CHARS:
+                return [Problem(str(localized.note.source), line, limits.document_chars_message(localized.lang))]
+    return []
 
 
 def footnote_problems(note: m.Note) -> list[Problem]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import ClassVar
 
@@ -216,7 +217,12 @@ class Document:
     footnotes: tuple[Footnote, ...] = ()
 
     def footnote(self, key: str) -> Footnote:
-        return next(f for f in self.footnotes if f.key == key)
+        return self._footnotes_by_key[key]
+
+    @cached_property
+    def _footnotes_by_key(self) -> dict[str, Footnote]:
+        """Looked up once per call of a footnote: a dictionary, not a search of them all."""
+        return {f.key: f for f in self.footnotes}
 
 
 # Front matter --------------------------------------------------------------

@@ -9,6 +9,7 @@ each block's first words against the source, in document order.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import html
 import io
@@ -26,8 +27,9 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problems
+from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.model.visitor import walk
+from conceptnotes.read import limits
 from conceptnotes.read.characters import forbidden_character
 from conceptnotes.read.files import read_input
 
@@ -35,6 +37,9 @@ EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
 RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 FOOTNOTE_NBSP = re.compile("\x02?qq3936677670287331zz\x03?")  # footnotes' placeholder before its back-link
+FOOTNOTE_DEFINITION = r"^[ \t]*\[\^([^\]\n]+)\]:"
+FOOTNOTE_CALL = r"\[\^([^\]\n]+)\]"
+ANCHOR_LINK = r"\]\((#[^)\s]*)"
 LINK_SCHEMES = ("https:", "http:", "mailto:")
 ALLOWED_ATTRIBUTES = {"id", "class"}
 
@@ -70,42 +75,69 @@ def _markdown() -> markdown.Markdown:
     return md
 
 
+# Words of a block may be one line apart (a paragraph wraps), with markup between them.
+WORD_GAP = r"\b[^\n]*?\n?[^\n]*?\b"
+# A search that fails has read to the end of the body; once failures have read this many
+# times the body, the next ones look only this many characters ahead (a block is never far
+# from the last one found, but a hostile note could make every search fail).
+FAILED_SEARCH_BUDGET = 8
+LOOKAHEAD = 4_000
+
+
 @dataclass
 class _Locator:
     """Finds the source line of each block, walking forward through the body.
 
     A leaf block (paragraph, heading, table) moves the search past its line; a container
-    (list, quote) does not, since its first child starts on the same line.
+    (list, quote) does not, since its first child starts on the same line.  The body is
+    searched as one text from the current place, so that the cost of finding every block
+    is that of reading the body once, plus what failed searches read (bounded).
     """
 
     lines: list[str]
     first_line: int
     cursor: int = 0
 
+    def __post_init__(self) -> None:
+        self.text = "\n".join(self.lines)
+        self.starts = [0]
+        for line in self.lines[:-1]:
+            self.starts.append(self.starts[-1] + len(line) + 1)
+        self.budget = FAILED_SEARCH_BUDGET * (len(self.text) + LOOKAHEAD)
+        self._indexes: dict[str, dict[str, int]] = {}
+
     def find(self, text: str, *, leaf: bool = True) -> int:
         words = re.findall(r"\w+", text)[:3]
         index = None
-        for k in (len(words), 1):
+        for k in dict.fromkeys((len(words), 1)):
             if not k:
                 break
-            pattern = re.compile(r"\b" + r"\b.*?\b".join(re.escape(w) for w in words[:k]) + r"\b")
-            index = self._search(pattern)
+            pattern = re.compile(r"\b" + WORD_GAP.join(re.escape(w) for w in words[:k]) + r"\b")
+            index = self._search(pattern, self.cursor)
             if index is not None:
                 break
         return self._found(index, leaf)
 
     def find_pattern(self, pattern: str, *, leaf: bool = True) -> int:
-        return self._found(self._search(re.compile(pattern)), leaf)
+        return self._found(self._search(re.compile(pattern, re.MULTILINE), self.cursor), leaf)
 
     def at(self, line: int) -> None:
         """Continue the search from ``line`` (a footnote definition)."""
         self.cursor = max(0, line - self.first_line)
 
-    def _search(self, pattern: re.Pattern) -> int | None:
-        for index in range(self.cursor, len(self.lines)):
-            if pattern.search(self.lines[index]):
-                return index
-        return None
+    def line_of(self, offset: int) -> int:
+        """The index of the line that holds character ``offset`` of the body."""
+        return bisect.bisect_right(self.starts, offset) - 1
+
+    def _search(self, pattern: re.Pattern, index: int) -> int | None:
+        """The index of the first line at or after ``index`` where ``pattern`` matches."""
+        start = self.starts[index] if index < len(self.starts) else len(self.text)
+        end = len(self.text) if self.budget > 0 else min(len(self.text), start + LOOKAHEAD)
+        found = pattern.search(self.text, start, end)
+        if found is None:
+            self.budget -= end - start
+            return None
+        return self.line_of(found.start())
 
     def _found(self, index: int | None, leaf: bool) -> int:
         if index is None:
@@ -113,13 +145,19 @@ class _Locator:
         self.cursor = index + 1 if leaf else index
         return self.first_line + index
 
-    def find_regex(self, pattern: str) -> int:
-        """The first line anywhere in the body that matches (cursor unchanged)."""
-        regex = re.compile(pattern)
-        for index, line in enumerate(self.lines):
-            if regex.search(line):
-                return self.first_line + index
-        return self.first_line
+    def find_regex(self, pattern: str, line: int | None = None) -> int:
+        """The first line at or after ``line`` (the body's first) that matches (cursor unchanged)."""
+        index = self._search(re.compile(pattern, re.MULTILINE), max(0, (line or self.first_line) - self.first_line))
+        return self.first_line + index if index is not None else (line or self.first_line)
+
+    def first_lines(self, pattern: str) -> dict[str, int]:
+        """The line where each value of ``pattern``'s group first occurs: the body read once."""
+        if pattern not in self._indexes:
+            index: dict[str, int] = {}
+            for match in re.finditer(pattern, self.text, re.MULTILINE):
+                index.setdefault(match.group(1), self.first_line + self.line_of(match.start()))
+            self._indexes[pattern] = index
+        return self._indexes[pattern]
 
 
 @dataclass
@@ -133,6 +171,7 @@ class _InlineConverter:
     problems: Problems = field(default_factory=Problems)
     footnote_numbers: dict[str, int] = field(default_factory=dict)
     anchors: set[str] = field(default_factory=set)
+    anchor_numbers: dict[str, int] = field(default_factory=dict)  # the next number to try, by slug
     line: int = 0  # line of the block being converted, for inline problems
 
     def error(self, message: str, line: int | None = None) -> None:
@@ -241,15 +280,22 @@ class _InlineConverter:
 
     def raw_html_error(self, stashed: str) -> None:
         first = stashed.strip().splitlines()[0] if stashed.strip() else stashed
-        line = self.locator.find_regex(re.escape(first[:40]))
+        line = self.locator.find_regex(re.escape(first[:40]), self.line)
         self.error(f"raw HTML is not allowed in a note: {first[:60]!r}", line)
 
     def anchor(self, given: str | None, text: str) -> str:
+        """The heading's id: its own, or its slug, numbered from 2 when taken (``aims``, ``aims-2``).
+
+        The next number of each slug is kept, so that many headings of the same text are not
+        numbered by trying every taken number again (each anchor is skipped at most once).
+        """
         base = given or _slug(text) or "section"
-        anchor, n = base, 1
+        n = self.anchor_numbers.get(base, 1)
+        anchor = base if n == 1 else f"{base}-{n}"
         while anchor in self.anchors:
             n += 1
             anchor = f"{base}-{n}"
+        self.anchor_numbers[base] = n
         if given and anchor != given:
             self.error(f"heading id '#{given}' is used twice")
         self.anchors.add(anchor)
@@ -384,7 +430,7 @@ class _Converter(_InlineConverter):
         ol = div.find("ol")
         for li in ol if ol is not None else ():
             key = (li.get("id") or "").removeprefix("fn:")
-            line = self.locator.find_regex(r"^\s*\[\^" + re.escape(key) + r"\]:")
+            line = self.locator.first_lines(FOOTNOTE_DEFINITION).get(key, self.locator.first_line)
             self.line = line
             self.locator.at(line)
             for backref in li.iter("a"):
@@ -419,7 +465,10 @@ def _generated_attribute(tag: str, name: str) -> bool:
     }
 
 
-IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF"}
+# Pillow's formats a document may show.  MPO (what many cameras write: a JPEG followed
+# by more frames, a second view or a preview) is a JPEG whose first frame is shown: the
+# check reads that frame, WeasyPrint embeds it as JPEG, and Word reads the JPEG up to its end.
+IMAGE_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "GIF": "GIF", "MPO": "JPEG"}
 MAX_IMAGE_BYTES = 20 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 
@@ -546,6 +595,12 @@ def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...], edges: bool = True) -> 
     return tuple(n for n in out if not (isinstance(n, m.Text) and not n.text))
 
 
+def _problems(found: list[Problem]) -> Problems:
+    problems = Problems()
+    problems.extend(found)
+    return problems
+
+
 def _too_deep(path: Path, line: int) -> Problems:
     problems = Problems()
     problems.add(path, line, "the Markdown nests too deep to be parsed: simplify the lists, quotes or emphasis")
@@ -554,6 +609,11 @@ def _too_deep(path: Path, line: int) -> Problems:
 
 def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.Document, Problems]:
     """Parse the Markdown body of the note at ``path`` whose first line is ``first_line``."""
+    if not body.strip():  # a new note: front matter only (Python-Markdown runs no tree processor)
+        return m.Document(()), Problems()
+    too_much = limits.source_problems(body, path, first_line)
+    if too_much:  # Python-Markdown would take minutes
+        return m.Document(()), _problems(too_much)
     md = _markdown()
     try:
         root = _tree(md, body)
@@ -564,7 +624,8 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     blocks = converter.blocks(root)
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
-        converter.error(f"footnote [^{key}] has no text", converter.locator.find_regex(re.escape(f"[^{key}]")))
+        line = converter.locator.first_lines(FOOTNOTE_CALL).get(key, first_line)
+        converter.error(f"footnote [^{key}] has no text", line)
     defined = {f.key for f in footnotes} | set(converter.footnote_numbers)
     for index, line in enumerate(lines):
         for key in _footnote_calls(line):
@@ -573,7 +634,7 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     document = m.Document(blocks, footnotes)
     for link in (node for node in walk(document) if isinstance(node, m.Link)):
         if link.href.startswith("#") and link.href[1:] not in converter.anchors:
-            line = converter.locator.find_regex(re.escape(f"]({link.href}"))
+            line = converter.locator.first_lines(ANCHOR_LINK).get(link.href, first_line)
             converter.error(f"link target '{link.href}' names no heading of this note", line)
     return document, converter.problems
 
@@ -612,6 +673,9 @@ def parse_inline(
     ``footnote_keys`` are the footnotes the text may call; problems are reported at
     ``path:line`` (the catalog entry).
     """
+    too_long = limits.translation_problem(text, path, line)
+    if too_long:
+        return (), _problems([too_long])
     md = _inline_markdown()
     md.reset()  # a Markdown instance keeps state between documents
     footnotes = next(e for e in md.registeredExtensions if e.__class__.__name__ == "FootnoteExtension")

@@ -94,14 +94,22 @@ def clear_footnotes(part: XmlPart) -> None:
             part.element.remove(footnote)
 
 
-def add_footnote(part: XmlPart, style: str = "FootnoteText", ref_style: str = "FootnoteReference"):
+def next_footnote_id(part: XmlPart) -> int:
+    """One more than the largest footnote id of the part (at least 1)."""
+    return max([0, *(int(f.get(qn("w:id"))) for f in part.element.findall(qn("w:footnote")))]) + 1
+
+
+def add_footnote(
+    part: XmlPart, style: str = "FootnoteText", ref_style: str = "FootnoteReference", footnote_id: int | None = None
+):
     """Append an empty footnote; return ``(id, first_paragraph_element)``.
 
     The first paragraph starts with the footnote's own reference mark (``w:footnoteRef``)
-    and a space, as Word writes it; add the text's runs after them.
+    and a space, as Word writes it; add the text's runs after them.  A caller adding
+    many footnotes numbers them itself (from :func:`next_footnote_id`): finding the next
+    id looks at every footnote, which is quadratic over a whole document.
     """
-    ids = [int(f.get(qn("w:id"))) for f in part.element.findall(qn("w:footnote"))]
-    footnote_id = max([0, *ids]) + 1
+    footnote_id = next_footnote_id(part) if footnote_id is None else footnote_id
     footnote = OxmlElement("w:footnote")
     footnote.set(qn("w:id"), str(footnote_id))
     paragraph = new_paragraph(style)
@@ -167,11 +175,19 @@ def style_abstract_num(document, style_name: str) -> int | None:
     return None
 
 
-def new_list_num(document, abstract_num_id: int, start: int = 1) -> int:
-    """A new ``w:num`` on ``abstract_num_id`` whose every level restarts (at ``start`` on level 0)."""
+def next_num_id(document) -> int:
+    """One more than the largest ``w:numId`` of the document's numbering (at least 1)."""
     numbering = document.part.numbering_part.element
-    ids = [int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num"))]
-    num_id = max([0, *ids]) + 1
+    return max([0, *(int(n.get(qn("w:numId"))) for n in numbering.findall(qn("w:num")))]) + 1
+
+
+def new_list_num(document, abstract_num_id: int, start: int = 1, num_id: int | None = None) -> int:
+    """A new ``w:num`` on ``abstract_num_id`` whose every level restarts (at ``start`` on level 0).
+
+    A caller adding many lists numbers them itself (from :func:`next_num_id`), as for footnotes.
+    """
+    numbering = document.part.numbering_part.element
+    num_id = next_num_id(document) if num_id is None else num_id
     num = OxmlElement("w:num")
     num.set(qn("w:numId"), str(num_id))
     abstract = OxmlElement("w:abstractNumId")
@@ -210,6 +226,38 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
     numpr.get_or_add_numId().val = num_id
 
 
+# Comments ----------------------------------------------------------------------
+
+
+class Comments:
+    """Word comments of one document, numbered by a counter.
+
+    python-docx's ``add_comment`` looks at every comment for the next id (quadratic in the
+    number of comments); this writes the same XML with the next number.
+    """
+
+    def __init__(self, document) -> None:
+        self.document = document
+        self.next_id: int | None = None
+
+    def add(self, first_run, last_run, text: str, author: str, initials: str, date) -> None:
+        from docx.comments import Comment
+
+        comments = self.document.comments  # the part is made when the document has none
+        if self.next_id is None:
+            self.next_id = comments._comments_elm._next_available_comment_id()
+        element = parse_xml(
+            f'<w:comment {nsdecls("w")} w:id="{self.next_id}" w:author=""><w:p><w:pPr><w:pStyle'
+            ' w:val="CommentText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
+            "<w:annotationRef/></w:r></w:p></w:comment>"
+        )
+        comments._comments_elm.append(element)
+        element.author, element.initials, element.date = author, initials, date
+        Comment(element, comments._comments_part).paragraphs[0].add_run(text)
+        first_run.mark_comment_range(last_run, self.next_id)
+        self.next_id += 1
+
+
 # Fields, links, bookmarks -------------------------------------------------------
 
 
@@ -235,15 +283,40 @@ def add_field(parent, instruction: str, shown: str = "1", rpr=None) -> None:
         parent.append(run)
 
 
-def add_hyperlink(parent, part, *, url: str = "", anchor: str = ""):
+class LinkTargets:
+    """The external hyperlink relationships of a document's parts: one per part and URL.
+
+    python-docx's ``part.relate_to`` looks through every relationship of the part for
+    the URL, then through the rIds for a free one: quadratic in the number of links.
+    """
+
+    def __init__(self) -> None:
+        self._rids: dict[tuple[int, str], str] = {}
+        self._next: dict[int, int] = {}
+
+    def rid(self, part, url: str) -> str:
+        key = (id(part), url)
+        if key not in self._rids:
+            rels = part.rels
+            number = self._next.get(id(part), len(rels) + 1)
+            while f"rId{number}" in rels:
+                number += 1
+            rels.add_relationship(RT.HYPERLINK, url, f"rId{number}", is_external=True)
+            self._next[id(part)] = number + 1
+            self._rids[key] = f"rId{number}"
+        return self._rids[key]
+
+
+def add_hyperlink(parent, part, *, url: str = "", anchor: str = "", targets: LinkTargets | None = None):
     """Append a ``w:hyperlink`` to ``parent`` and return it, to be filled with runs.
 
-    ``url`` makes an external relationship on ``part`` (the part the paragraph lives in);
-    ``anchor`` links to a bookmark in the document.
+    ``url`` makes an external relationship on ``part`` (the part the paragraph lives in),
+    through ``targets`` when a caller adds many; ``anchor`` links to a bookmark in the document.
     """
     link = OxmlElement("w:hyperlink")
     if url:
-        link.set(qn("r:id"), part.relate_to(url, RT.HYPERLINK, is_external=True))
+        rid = targets.rid(part, url) if targets is not None else part.relate_to(url, RT.HYPERLINK, is_external=True)
+        link.set(qn("r:id"), rid)
     else:
         link.set(qn("w:anchor"), anchor)
     link.set(qn("w:history"), "1")

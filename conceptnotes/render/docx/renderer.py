@@ -21,6 +21,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
+from docx.table import _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -77,6 +78,9 @@ class InlineWriter(Visitor):
     style_ids: dict[str, str]
     footnotes: Any
     footnote_ids: dict[str, int]
+    next_footnote_id: int
+    link_targets: ooxml.LinkTargets
+    comments: ooxml.Comments
 
     # Inlines --------------------------------------------------------------------------
 
@@ -104,7 +108,7 @@ class InlineWriter(Visitor):
         if n.href.startswith("#"):
             link = ooxml.add_hyperlink(target, paragraph.part, anchor=n.href[1:])
         else:
-            link = ooxml.add_hyperlink(target, paragraph.part, url=n.href)
+            link = ooxml.add_hyperlink(target, paragraph.part, url=n.href, targets=self.link_targets)
         self.inlines(paragraph, n.children, fmt, link)
         for run in link.findall(qn("w:r")):
             rpr = run.find(qn("w:rPr"))
@@ -172,11 +176,9 @@ class InlineWriter(Visitor):
         """A Word comment on source text that stands in for a missing translation."""
         source = self.note.meta.source_language
         text = f"Not translated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
-        comment = self.doc.add_comment(
-            [Run(runs[0], paragraph), Run(runs[-1], paragraph)], text=text, author="conceptnotes", initials="CN"
-        )
-        # python-docx dates a comment with the clock: the note's date keeps the DOCX reproducible
-        comment._comment_elm.date = dt.datetime.combine(created(self.note), dt.time(0, 0), tzinfo=dt.UTC)
+        # dated by the note, not the clock: the DOCX is reproducible
+        date = dt.datetime.combine(created(self.note), dt.time(0, 0), tzinfo=dt.UTC)
+        self.comments.add(Run(runs[0], paragraph), Run(runs[-1], paragraph), text, "conceptnotes", "CN", date)
 
     # Footnotes ------------------------------------------------------------------------
 
@@ -187,7 +189,8 @@ class InlineWriter(Visitor):
             return
         footnote = self.note.document.footnote(n.key)
         footnote_id, first = ooxml.add_footnote(
-            self.footnotes, self.style_ids["footnote text"], self.style_ids["footnote reference"]
+            self.footnotes, self.style_ids["footnote text"], self.style_ids["footnote reference"],
+            self.next_footnote_id + len(self.footnote_ids),
         )
         self.footnote_ids[n.key] = footnote_id
         ref_run = ooxml.footnote_reference(target, footnote_id, self.style_ids["footnote reference"])
@@ -236,6 +239,11 @@ class DocxVisitor(InlineWriter):
         ooxml.set_level_formats(self.doc, self.number_abstract, self.language.subparagraphs)
         self.bullet_abstract = ooxml.style_abstract_num(self.doc, "List Bullet")
         self.footnote_ids: dict[str, int] = {}
+        self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
+        self.next_num_id = ooxml.next_num_id(self.doc)
+        self.link_targets = ooxml.LinkTargets()
+        self.comments = ooxml.Comments(self.doc)
+        self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.bookmarks = 0
 
     def render(self) -> bytes:
@@ -252,7 +260,14 @@ class DocxVisitor(InlineWriter):
     # Paragraph factories ------------------------------------------------------------
 
     def body_sink(self, style: str) -> Paragraph:
-        paragraph = self.doc.add_paragraph()
+        # before the section properties, found once: python-docx's add_paragraph looks for
+        # them through the whole body every time (quadratic in the number of paragraphs)
+        element = OxmlElement("w:p")
+        if self.body_end is not None:
+            self.body_end.addprevious(element)
+        else:
+            self.doc.element.body.append(element)
+        paragraph = Paragraph(element, self.doc._body)
         self.set_style(paragraph, style)
         return paragraph
 
@@ -298,7 +313,8 @@ class DocxVisitor(InlineWriter):
 
     def visit_list(self, b: m.ListBlock, where: Where) -> None:
         abstract = self.number_abstract if b.ordered else self.bullet_abstract
-        num_id = ooxml.new_list_num(self.doc, abstract, b.start)
+        num_id = ooxml.new_list_num(self.doc, abstract, b.start, self.next_num_id)
+        self.next_num_id += 1
         style = "List Number" if b.ordered else "List Bullet"
         for item in b.items:
             first, *rest = item.blocks or (m.Paragraph(()),)
@@ -315,12 +331,14 @@ class DocxVisitor(InlineWriter):
         table = self.doc.add_table(rows=len(rows), cols=b.columns)
         table.style = self.doc.styles["UN Table"]
         ooxml.set_table_width_pct(table, 100)
-        for r, row in enumerate(rows):
+        # each cell from its row's element: python-docx's table.cell(r, c) lays the whole
+        # grid out again for every cell, which is quadratic in the size of the table
+        for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, rows, strict=True)):
             header = r < len(b.header)
             if header:
-                ooxml.repeat_header_row(table.rows[r])
-            for c, cell in enumerate(row):
-                paragraph = self.cell_sink(table.cell(r, c))("Table Heading" if header else "Table Text")
+                ooxml.repeat_header_row(_Row(tr, table))
+            for tc, cell in zip(tr.tc_lst, row, strict=True):
+                paragraph = self.cell_sink(_Cell(tc, table))("Table Heading" if header else "Table Text")
                 if cell.align:
                     paragraph.alignment = ALIGN[cell.align]
                 self.inlines(paragraph, cell.children)
@@ -341,11 +359,12 @@ class DocxVisitor(InlineWriter):
             for index, cell in enumerate(row):
                 longest[index] = max(longest[index], min(len(m.plain_text(cell.children)), 60))
         total = sum(longest)
-        for index, column in enumerate(table.columns):
-            width = Emu(int(available * longest[index] / total))
-            column.width = width
-            for cell in column.cells:
-                cell.width = width
+        widths = [Emu(int(available * longest[index] / total)) for index in range(b.columns)]
+        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.w = width
+        for tr in table._tbl.tr_lst:
+            for tc, width in zip(tr.tc_lst, widths, strict=True):
+                tc.width = width
 
     def visit_quote(self, b: m.Quote, where: Where) -> None:
         self.blocks(b.blocks, replace(where, quote=True))
