@@ -109,3 +109,27 @@ def test_the_final_text_of_a_document_is_checked_too(sample_note):
     meta = dataclasses.replace(localized.note.meta, keywords=("a\u2067b",))
     problems = text_problems(dataclasses.replace(localized, note=dataclasses.replace(localized.note, meta=meta)))
     assert [p.message for p in problems] == [f"{BIDI.format(0x2067)} (in the en document)"]
+
+
+def test_an_override_in_an_arabic_label_is_refused(sample, capsys):
+    """Issue 10, item 5: the same in ar/messages.po was accepted."""
+    po = "locales/ar/LC_MESSAGES/messages.po"
+    _edit_po(sample, "ar", 'msgstr "الأصل: بالإنكليزية"', 'msgstr "\u202eالأصل: بالإنكليزية\u202c"', domain="messages")
+    line = _line_of(sample, 'msgstr "\u202e', lang="ar", domain="messages")
+    end = len('msgstr "\u202eالأصل: بالإنكليزية')
+    argv = ["build", f"content/{SAMPLE_ID}", "--lang", "ar", "--format", "pdf", "--strict"]
+    refused(sample, argv, [f"{po}:{line}:9: {BIDI.format(0x202E)}", f"{po}:{line}:{end + 1}: {BIDI.format(0x202C)}"], capsys)
+
+
+ARABIC_FRONT = FRONT.replace("languages: [en]", "languages: [ar]\nsource_language: ar")
+
+
+def test_an_override_in_an_arabic_note_is_refused_at_its_column(small, capsys):
+    """Issue 10, item 5: around 60/288 in an Arabic footnote the PDF printed 882/06."""
+    write(small, ARABIC_FRONT + "# مقدمة\n\nنص[^1].\n\n[^1]: القرار \u202e60/288\u202c.\n")
+    refused(
+        small,
+        ["build", "content/t", "--strict"],
+        [f"{NOTE}:15:14: {BIDI.format(0x202E)}", f"{NOTE}:15:21: {BIDI.format(0x202C)}"],
+        capsys,
+    )
