@@ -94,7 +94,8 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         message = exc.problem or exc.context or "invalid YAML"
-        hint = _quotes_hint(text.split("\n")[mark.line]) if mark and mark.line < text.count("\n") + 1 else ""
+        colon = message == "mapping values are not allowed here" and mark and mark.line <= text.count("\n")
+        hint = _quotes_hint(text.split("\n")[mark.line]) if colon else ""
         raise NoteError.at(path, line, f"invalid front matter: {message}{hint}") from None
     except yaml.reader.ReaderError as exc:  # characters YAML does not accept
         line = first_line + text.count("\n", 0, exc.position)
@@ -122,7 +123,7 @@ def _quotes_hint(line: str) -> str:
     _, item, key, value = found.groups()
     if item and key and key not in KEY_NAMES:  # '- Office: of: C' is one organizer
         key, value = None, line.split("- ", 1)[1].strip()
-    if not (item or key) or ": " not in value or value[:1] in ("'", '"'):
+    if not (item or key) or ": " not in value or value[:1] in ("'", '"', "[", "{"):
         return ""
     quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
     start = " ".join(part for part in (item and "-", key and f"{key}:") if part)
