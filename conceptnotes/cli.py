@@ -1,4 +1,4 @@
-"""The command line: ``python build.py [build|check] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|i18n] ...``.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
 (each printed as ``path:line: message``), 2 usage errors.

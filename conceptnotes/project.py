@@ -21,6 +21,13 @@ TEMPLATE_NAME = "concept-note"
 BUILTIN_TEMPLATES = TOOL_ROOT / "templates" / TEMPLATE_NAME
 BABEL_CFG = TOOL_ROOT / "babel.cfg"  # where the templates' labels are extracted from
 NOTE_FILE = "note.md"
+# The command as the README and docs/cli.md run it, for messages that name one.
+COMMAND = ".venv/bin/python build.py"
+
+
+def command(words: str) -> str:
+    """A command to run, as a message names it: ``'.venv/bin/python build.py i18n update'``."""
+    return f"'{COMMAND} {words}'"
 
 
 def read_data(name: str) -> dict:

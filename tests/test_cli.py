@@ -101,7 +101,7 @@ FRONT_CASES = [
     pytest.param(
         "---\n" + edit(FRONT, "subtitle: Concept note", "subtitel: Concept note") + "---\n" + BODY,
         3,
-        f"unknown key 'subtitel' (known keys: {TOP_KEYS})",
+        "unknown key 'subtitel': did you mean 'subtitle'?",
         id="unknown-key",
     ),
 ]
@@ -179,6 +179,28 @@ def test_warning_is_printed_and_check_succeeds(tmp_path, monkeypatch, capsys):
     out, err = capsys.readouterr()
     assert out == "checked 1 note(s) in 1 language version(s): no problems\n"
     assert err == "content/test-note/note.md:16: warning: image 'assets/map.png' has no alt text\n"
+
+
+def test_messages_name_the_command_as_the_readme_runs_it(tmp_path, monkeypatch, capsys):
+    """A message that tells the user to run a command writes it as the README does."""
+    run = "'.venv/bin/python build.py i18n update'"
+    assert f"run it as `{run[1:-1].removesuffix(' i18n update')}`" in (ROOT / "README.md").read_text()
+    note(tmp_path, front=edit(FRONT, "languages: [en]", "languages: [en, fr]"))
+    labels = tmp_path / "locales" / "fr" / "LC_MESSAGES" / "messages.po"
+    labels.parent.mkdir(parents=True)
+    labels.write_bytes((ROOT / "locales" / "fr" / "LC_MESSAGES" / "messages.po").read_bytes())
+    monkeypatch.chdir(tmp_path)
+    assert main(["check"]) == 0
+    po = "locales/fr/LC_MESSAGES/test-note.po"
+    assert capsys.readouterr().err == f"{po}: warning: no catalog for 'fr': run {run}; the source text is used\n"
+    assert main(["i18n", "extract"]) == 0 and main(["i18n", "update"]) == 0
+    path = tmp_path / "content" / "test-note" / "note.md"
+    path.write_text(path.read_text().replace("border agencies", "border and customs agencies"))
+    capsys.readouterr()
+    assert main(["check"]) == 0
+    assert f"unit not in the catalog (run {run})" in capsys.readouterr().err
+    assert main(["i18n", "extract"]) == 0 and main(["i18n", "update", "--check"]) == 1
+    assert f"{po}: out of date (1 new unit, 1 unit no longer in the source): run {run}\n" in capsys.readouterr().err
 
 
 # Usage errors: exit status 2 -------------------------------------------------------------------
@@ -462,7 +484,8 @@ MISTAKES = [
     pytest.param(_append("\nA vertical\x0btab.\n"), [],
                  "content/test-note/note.md:18:11: control character U+000B is not allowed", id="control-character"),
     pytest.param(_replace("subtitle: Concept note", "subtitle: Concept: note"), [],
-                 "content/test-note/note.md:3: invalid front matter: mapping values are not allowed here",
+                 "content/test-note/note.md:3: invalid front matter: mapping values are not allowed here;"
+                 " a value with ': ' in it must be put in quotes: subtitle: \"Concept: note\"",
                  id="invalid-yaml"),
     pytest.param(_append("\nSome <b>raw</b> words.\n"), [],
                  "content/test-note/note.md:18: raw HTML is not allowed in a note: '<b>'", id="raw-html"),

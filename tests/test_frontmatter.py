@@ -270,12 +270,22 @@ CASES = [
                  f"unknown key 'colour' (known keys: {TOP_KEYS})", id="unknown-key"),
     pytest.param("  city: Nairobi", "  city: Nairobi\n  room: 12", "room:",
                  f"unknown key 'event.room' (known keys: {EVENT_KEYS})", id="unknown-event-key"),
+    # a key close to a known one names it, not the whole list
+    pytest.param("organizers:", "organisers:", "organisers:",
+                 "unknown key 'organisers': did you mean 'organizers'?", id="close-key"),
+    pytest.param("  city: Nairobi", "  city: Nairobi\n  venu: UNON", "venu:",
+                 "unknown key 'event.venu': did you mean 'venue'?", id="close-event-key"),
+    pytest.param("subtitle: Concept note", "Subtitle: Concept note", "Subtitle:",
+                 "unknown key 'Subtitle': did you mean 'subtitle'?", id="capitalized-key"),
     pytest.param("title: Regional Workshop on Border Security", "title: [Workshop, Seminar]", "[Workshop",
                  "'title' must be text, not a list", id="list-for-text"),
     pytest.param("  city: Nairobi", "  city: {name: Nairobi}", "city:",
                  "'event.city' must be text, not a mapping", id="mapping-for-text"),
     pytest.param("languages: [en]", "languages: {en: English}", "languages:",
                  "'languages' must be a list, not a mapping", id="mapping-for-list"),
+    pytest.param("subtitle: Concept note", "contacts:\n  - name: Focal point: Jane Doe", "Focal point",
+                 "invalid front matter: mapping values are not allowed here; a value with ': ' in it"
+                 " must be put in quotes: - name: \"Focal point: Jane Doe\"", id="colon-in-contact"),
     pytest.param("organizers:\n  - United Nations Office of Counter-Terrorism", "organizers:\n  name: UNOCT",
                  # a block value is reported at its own first line
                  "name: UNOCT", "'organizers' must be a list, not a mapping", id="mapping-for-organizers"),
@@ -333,7 +343,19 @@ CASES = [
     pytest.param("subtitle: Concept note", "subtitle: &sub Concept note\nsymbol: *sub", "subtitle:",
                  "invalid front matter: anchors (&name) are not allowed", id="anchor-and-alias"),
     pytest.param("subtitle: Concept note", "subtitle: Concept: note: draft", "subtitle:",
-                 "invalid front matter: mapping values are not allowed here", id="yaml-syntax"),
+                 "invalid front matter: mapping values are not allowed here; a value with ': ' in it"
+                 " must be put in quotes: subtitle: \"Concept: note: draft\"", id="yaml-syntax"),
+    pytest.param("title: Regional Workshop on Border Security",
+                 "title: Border Security: \"Smart\" Borders", 2,
+                 "invalid front matter: mapping values are not allowed here; a value with ': ' in it"
+                 " must be put in quotes: title: 'Border Security: \"Smart\" Borders'", id="colon-and-quotes"),
+    pytest.param("subtitle: Concept note", "contacts:\n  - name: Focal point: Jane Doe", "Focal point",
+                 "invalid front matter: mapping values are not allowed here; a value with ': ' in it"
+                 " must be put in quotes: - name: \"Focal point: Jane Doe\"", id="colon-in-contact"),
+    pytest.param("organizers:\n  - United Nations Office of Counter-Terrorism",
+                 "organizers:\n  - Office: of Counter-Terrorism: UNOCT", "Office:",
+                 "invalid front matter: mapping values are not allowed here; a value with ': ' in it"
+                 " must be put in quotes: - \"Office: of Counter-Terrorism: UNOCT\"", id="colon-in-list-item"),
     pytest.param("languages: [en]", "languages: [en]\n\tsymbol: A/1", "symbol:",
                  "invalid front matter: found character '\\t' that cannot start any token", id="yaml-tab"),
 ]

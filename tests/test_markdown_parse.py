@@ -314,7 +314,7 @@ def test_blockquote():
 def test_footnotes_numbered_in_order_of_first_reference():
     document = parse_ok(
         """\
-        First[^beta] then[^alpha] and again[^beta].
+        First[^beta] then[^alpha] and more.
 
         [^alpha]: Alpha text.
         [^beta]: Beta text.
@@ -327,9 +327,7 @@ def test_footnotes_numbered_in_order_of_first_reference():
                 m.FootnoteRef("beta", 1),
                 T(" then"),
                 m.FootnoteRef("alpha", 2),
-                T(" and again"),
-                m.FootnoteRef("beta", 1),
-                T("."),
+                T(" and more."),
             ),
             101,
         ),
@@ -344,6 +342,26 @@ def test_footnotes_numbered_in_order_of_first_reference():
 def test_footnote_reference_without_definition():
     _, errors, _ = parse("# Introduction\n\nText[^missing] here.\n")
     assert errors == [(103, "footnote [^missing] is referenced but never defined")]
+
+
+def test_a_footnote_called_twice_is_an_error_at_the_second_call():
+    """A footnote is called once (UN editorial practice): a second call is an error where it is."""
+    _, errors, _ = parse(
+        """\
+        First[^a] and[^b] a `[^a]` in code.
+
+        Wrapped text that calls
+        the first again[^a], then a third time[^a].
+
+        [^a]: Alpha text.
+        [^b]: Beta text.
+        """
+    )
+    assert errors == [(104, "footnote call [^a] appears 3 times (first on line 101): a footnote is called once;"
+                            " to refer to it again, add a footnote that refers to it")]
+    _, errors, _ = parse("Text[^a] and[^a].\n\n[^a]: Alpha.\n")
+    assert errors == [(101, "footnote call [^a] appears twice (first on line 101): a footnote is called once;"
+                            " to refer to it again, add a footnote that refers to it")]
 
 
 def test_footnote_definition_never_referenced():

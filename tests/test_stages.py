@@ -148,3 +148,31 @@ def test_a_broken_stylesheet_is_the_same_problem_for_check_and_every_format(root
         assert main(argv) == 1, argv
         assert capsys.readouterr().err.splitlines() == expected, argv
     assert not (project / "output" / "table").exists()
+
+
+def test_an_image_without_alt_text_in_a_note_of_two_languages_is_said_once_by_every_command(tmp_path, capsys):
+    """Item 9 of issue 10: one warning with its line in a draft (check and build), one error in a
+    strict check, a strict build and the official build; never once per language."""
+    from PIL import Image
+
+    from .conftest import build_in, copy_root
+
+    project = copy_root("translated", tmp_path)
+    folder = project / "content" / "translated"
+    (folder / "assets").mkdir()
+    Image.new("RGB", (40, 30), (0, 90, 160)).save(folder / "assets" / "map.png")
+    text = (folder / "note.md").read_text(encoding="utf-8")
+    assert "languages: [en, fr]" in text
+    (folder / "note.md").write_text(text + "\n![](assets/map.png)\n", encoding="utf-8")
+    line = text.count("\n") + 2
+    warning = f"content/translated/note.md:{line}: warning: image 'assets/map.png' has no alt text"
+    for command, code, expected in [
+        (["check"], 0, warning),
+        (["build", "--format", "docx", "--jobs", "1"], 0, warning),
+        (["check", "--strict"], 1, warning.replace("warning: ", "")),
+        (["build", "--strict", "--format", "docx", "--jobs", "1"], 1, warning.replace("warning: ", "")),
+        (["official", "--jobs", "1"], 1, warning.replace("warning: ", "")),
+    ]:
+        assert build_in(project, *command) == code, command
+        said = [shown for shown in capsys.readouterr().err.splitlines() if "alt text" in shown]
+        assert said == [expected], command

@@ -240,6 +240,23 @@ def test_a_bad_plural_forms_header_is_refused_at_its_line(tmp_path, capsys, cata
     refused_by_check_and_build(project, [f"{catalog}:{line}: invalid Plural-Forms header: {why}"], capsys)
 
 
+@pytest.mark.parametrize(("header", "why"), [
+    ("nplurals=two; plural=(n != 1);", "'nplurals' must be a number from 1 to 10, not 'two'"),
+    ("nplurals=; plural=(n != 1);", "'nplurals' must be a number from 1 to 10, not ''"),
+    ("plural=(n != 1);", "'nplurals' must be a number from 1 to 10, not ''"),
+    ("nplurals=99999999999999999999; plural=0;", "'nplurals' must be a number from 1 to 10, not '99999999999999999999'"),
+    ("nplurals=2;", "it has no 'plural' expression"),
+])  # fmt: skip
+def test_a_plural_forms_header_without_its_count_is_refused_with_a_sentence(tmp_path, capsys, header, why):
+    """Not Python's int() text ('invalid literal for int() with base 10'), but what is wrong."""
+    project = make_project(tmp_path)
+    po = project / PO
+    text = re.sub(r'"Plural-Forms: [^"]*"', lambda m: f'"Plural-Forms: {header}\\n"', po.read_text(encoding="utf-8"))
+    po.write_text(text, encoding="utf-8")
+    line = line_of(po, '"Plural-Forms:')
+    refused_by_check_and_build(project, [f"{PO}:{line}: invalid Plural-Forms header: {why}"], capsys)
+
+
 @pytest.mark.parametrize(("catalog", "msgid"), [(PO, PARAGRAPHS[1]), (LABELS, "Distr.: General")],
                          ids=["content", "labels"])
 def test_an_entry_with_plural_forms_is_refused_at_its_line(tmp_path, capsys, catalog, msgid):

@@ -13,7 +13,7 @@ from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
-from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project
+from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project, command
 
 
 def target_languages(note: Note) -> list[str]:
@@ -96,7 +96,7 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
         if check:
             stale = _stale(template, existing)
             if stale:
-                problems.add(path, 0, f"out of date ({stale}): run 'python build.py i18n update'")
+                problems.add(path, 0, f"out of date ({stale}): run {command('i18n update')}")
             continue
         merged = catalogs.merge(template, existing, lang)
         written.append(_write(path, catalogs.dump(merged)))

@@ -27,7 +27,7 @@ from conceptnotes.i18n.typography import typeset, typeset_note
 from conceptnotes.i18n.units import map_document, renumber_footnotes, to_markdown, translate_meta
 from conceptnotes.languages import LABEL_LANGUAGE, get
 from conceptnotes.model.visitor import walk
-from conceptnotes.project import Project
+from conceptnotes.project import Project, command
 from conceptnotes.read.characters import nesting_problems
 from conceptnotes.read.files import is_present
 from conceptnotes.read.markdown_parse import parse_inline
@@ -128,7 +128,7 @@ class _Translator:
         if self.catalog is None:
             why = "no catalog for this language"
         elif message is None:
-            why = "unit not in the catalog (run 'python build.py i18n update')"
+            why = f"unit not in the catalog (run {command('i18n update')})"
         else:
             why = "fuzzy translation" if state == "fuzzy" else "untranslated unit"
         self.fallback(line, why, source_line)
@@ -238,7 +238,7 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
                 Problem(
                     str(path),
                     0,
-                    f"no catalog for '{lang}': run 'python build.py i18n update'; the source text is used",
+                    f"no catalog for '{lang}': run {command('i18n update')}; the source text is used",
                     warning=True,
                 )
             )

@@ -9,6 +9,7 @@ and every problem is reported, not only the first.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -93,7 +94,9 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
         mark = exc.problem_mark or exc.context_mark
         line = first_line + (mark.line if mark else 0)
         message = exc.problem or exc.context or "invalid YAML"
-        raise NoteError.at(path, line, f"invalid front matter: {message}") from None
+        colon = message == "mapping values are not allowed here" and mark and mark.line <= text.count("\n")
+        hint = _quotes_hint(text.split("\n")[mark.line]) if colon else ""
+        raise NoteError.at(path, line, f"invalid front matter: {message}{hint}") from None
     except yaml.reader.ReaderError as exc:  # characters YAML does not accept
         line = first_line + text.count("\n", 0, exc.position)
         raise NoteError.at(
@@ -103,6 +106,28 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
             if isinstance(exc.character, int)
             else "invalid front matter: not readable text",
         ) from None
+
+
+# A line of the front matter: its indentation, '- ' of a list item, 'key: ', and its value.
+_LINE = re.compile(r"^(\s*)(- )?(?:([\w-]+):\s+)?(.*?)\s*$")
+# Keys of mappings (the front matter, 'event', 'contacts'): a list item may start with one.
+KEY_NAMES = {"name", "email", "url", "phone", "start", "end", "city", "country", "venue"}
+
+
+def _quotes_hint(line: str) -> str:
+    """The fix of an unquoted value holding ': ', which YAML reads as a mapping: the line
+    with its value in quotes ('title: A: B', '- Office: of: C', '- name: A: B')."""
+    found = _LINE.match(line)
+    if not found:
+        return ""
+    _, item, key, value = found.groups()
+    if item and key and key not in KEY_NAMES:  # '- Office: of: C' is one organizer
+        key, value = None, line.split("- ", 1)[1].strip()
+    if not (item or key) or ": " not in value or value[:1] in ("'", '"', "[", "{"):
+        return ""
+    quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
+    start = " ".join(part for part in (item and "-", key and f"{key}:") if part)
+    return f"; a value with ': ' in it must be put in quotes: {start} {excerpt(quoted, 100)}"
 
 
 # The schema ----------------------------------------------------------------
@@ -141,8 +166,7 @@ class _Reader:
                 continue
             seen[key] = key_node
             if key not in fields:
-                known = ", ".join(sorted(fields))
-                self.error(key_node, f"unknown key '{excerpt(label)}' (known keys: {known})")
+                self.error(key_node, f"unknown key '{excerpt(label)}'{_known_keys(key, fields)}")
                 continue
             values[key] = fields[key](value_node, label)
             values[f"__line__{key}"] = self.line(key_node)
@@ -234,6 +258,15 @@ class _Reader:
             return None if any(v is None for v in values) else tuple(values)
 
         return convert
+
+
+def _known_keys(key: str, fields: dict[str, Any]) -> str:
+    """What an unknown key may have meant: the known key closest to it ('organisers',
+    'Subtitle'), else the list of known keys."""
+    close = difflib.get_close_matches(key, fields, n=1) or difflib.get_close_matches(key.lower(), fields, n=1)
+    if close:
+        return f": did you mean '{close[0]}'?"
+    return f" (known keys: {', '.join(sorted(fields))})"
 
 
 def _describe(node: Node) -> str:

@@ -170,6 +170,7 @@ class _InlineConverter:
     raw_html: list[str]
     problems: Problems = field(default_factory=Problems)
     footnote_numbers: dict[str, int] = field(default_factory=dict)
+    footnote_calls: dict[str, int] = field(default_factory=dict)  # how many times each is called
     anchors: set[str] = field(default_factory=set)
     anchor_numbers: dict[str, int] = field(default_factory=dict)  # the next number to try, by slug
     line: int = 0  # line of the block being converted, for inline problems
@@ -213,6 +214,7 @@ class _InlineConverter:
             anchor = el.find("a")
             key = (anchor.get("href") or "").removeprefix("#fn:") if anchor is not None else ""
             number = self.footnote_numbers.setdefault(key, len(self.footnote_numbers) + 1)
+            self.footnote_calls[key] = self.footnote_calls.get(key, 0) + 1
             return [m.FootnoteRef(key, number)]
         if tag == "a":
             if "footnote-backref" in (el.get("class") or ""):
@@ -627,16 +629,34 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
         line = converter.locator.first_lines(FOOTNOTE_CALL).get(key, first_line)
         converter.error(f"footnote [^{key}] has no text", line)
     defined = {f.key for f in footnotes} | set(converter.footnote_numbers)
+    called: dict[str, list[int]] = {}  # the lines of each call written in the text
     for index, line in enumerate(lines):
         for key in _footnote_calls(line):
+            called.setdefault(key, []).append(first_line + index)
             if key not in defined:
                 converter.error(f"footnote [^{key}] is referenced but never defined", first_line + index)
+    _repeated_calls(converter, called)
     document = m.Document(blocks, footnotes)
     for link in (node for node in walk(document) if isinstance(node, m.Link)):
         if link.href.startswith("#") and link.href[1:] not in converter.anchors:
             line = converter.locator.first_lines(ANCHOR_LINK).get(link.href, first_line)
             converter.error(f"link target '{link.href}' names no heading of this note", line)
     return document, converter.problems
+
+
+def _repeated_calls(converter: _Converter, called: dict[str, list[int]]) -> None:
+    """A footnote is called once: a second call is an error at its line (the calls Markdown
+    made are counted; their lines are those of the calls written in the text)."""
+    for key, count in converter.footnote_calls.items():
+        if count < 2:
+            continue
+        lines = called.get(key) or [converter.locator.first_line]
+        times = "twice" if count == 2 else f"{count} times"
+        converter.error(
+            f"footnote call [^{key}] appears {times} (first on line {lines[0]}): a footnote is called once;"
+            " to refer to it again, add a footnote that refers to it",
+            lines[1] if len(lines) > 1 else lines[0],
+        )
 
 
 # Only paragraphs: a translation is inline text, never a heading, list or table.

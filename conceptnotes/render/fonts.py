@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -145,6 +146,36 @@ def first_uncovered(text: str, lang: str) -> str | None:
     return None
 
 
+# What a writer meant by a character the fonts lack, when it is obvious: the characters
+# Word puts in a text (a non-breaking hyphen, the bullets of its Symbol and Wingdings fonts,
+# which are private-use code points outside them) and punctuation of another script.
+# Others are tried by their compatibility form (U+FF0C FULLWIDTH COMMA is ',').
+LIST_ITEM = "it is a bullet from a Word symbol font: make the paragraph a list item, starting its line with '- '"
+REPLACEMENTS = {
+    "\u2010": "-",  # HYPHEN
+    "\u2011": "-",  # NON-BREAKING HYPHEN
+    "\u060c": ",",  # ARABIC COMMA
+    "\u061b": ";",  # ARABIC SEMICOLON
+    "\u061f": "?",  # ARABIC QUESTION MARK
+    "\u3001": ",",  # IDEOGRAPHIC COMMA
+    "\u3002": ".",  # IDEOGRAPHIC FULL STOP
+}
+WORD_BULLETS = "\uf0b7\uf0a7\uf076\uf0d8\uf0fc\u2043"  # Symbol •; Wingdings ▪ ❖ ➢ ✓; HYPHEN BULLET
+
+
+def replacement_hint(char: str, lang: str) -> str:
+    """How to write ``char`` with the fonts of ``lang``, when there is an obvious way; else ''."""
+    if char in WORD_BULLETS:
+        return LIST_ITEM
+    instead = REPLACEMENTS.get(char) or unicodedata.normalize("NFKC", char)
+    if instead == char or not instead.strip() or first_uncovered(instead, lang) is not None:
+        return ""
+    return f"use '{instead}' instead"
+
+
 def uncovered_message(char: str, lang: str) -> str:
     families = ", ".join(pdf_families(lang))
-    return f"character U+{ord(char):04X} {char!r} is not in the fonts for '{lang}' ({families})"
+    hint = replacement_hint(char, lang)
+    return f"character U+{ord(char):04X} {char!r} is not in the fonts for '{lang}' ({families})" + (
+        f": {hint}" if hint else ""
+    )
