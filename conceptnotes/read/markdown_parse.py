@@ -312,6 +312,8 @@ class _InlineConverter:
 class _Converter(_InlineConverter):
     """Block elements to model nodes, with their source lines."""
 
+    last_heading: tuple[int, int] | None = None  # level and line of the last heading
+
     # Blocks -----------------------------------------------------------------
 
     def blocks(self, parent: ET.Element) -> tuple[m.Block, ...]:
@@ -350,6 +352,7 @@ class _Converter(_InlineConverter):
             return m.Paragraph(self.inlines(el), line, tuple((el.get("class") or "").split()))
         if tag in ("h1", "h2", "h3"):
             children = self.inlines(el)
+            self.check_level(int(tag[1]), line)
             return m.Heading(int(tag[1]), children, self.anchor(el.get("id"), _plain(el)), line)
         if tag in ("h4", "h5", "h6"):
             self.error(f"heading level {tag[1]} is not supported: use '#', '##' or '###'")
@@ -372,6 +375,19 @@ class _Converter(_InlineConverter):
             return m.ThematicBreak(line)
         self.error(f"unsupported element <{tag}>")
         return None
+
+    def check_level(self, level: int, line: int) -> None:
+        """A heading may go down one level at a time (``#`` then ``##``): a skipped level is a warning."""
+        previous = self.last_heading
+        if previous is not None and level > previous[0] + 1:
+            self.problems.add(
+                self.path,
+                line,
+                f"heading level skipped: '{'#' * level}' follows the '{'#' * previous[0]}' heading of line"
+                f" {previous[1]}; use '{'#' * (previous[0] + 1)}'",
+                warning=True,
+            )
+        self.last_heading = (level, line)
 
     def table(self, el: ET.Element, line: int) -> m.Table:
         def rows(section: str) -> tuple[tuple[m.TableCell, ...], ...]:
