@@ -561,22 +561,16 @@ def test_inline_markdown_stays_in_the_msgid(sample_note):
 
 
 def _expected_line(lines: list[str], unit) -> int:
-    """The note.md line where the unit's block starts, found in the note's text."""
-    keys = {"title": "title:", "subtitle": "subtitle:", "event.city": "event:", "event.venue": "event:",
-            "organizers": "organizers:", "contacts.name": "contacts:"}
+    """The note.md line of the unit itself: a front-matter value's own line, a table cell's row."""
+    keys = {"title": "title: ", "subtitle": "subtitle: ", "event.city": "  city: ", "event.venue": "  venue: ",
+            "organizers": "  - ", "contacts.name": "  - name: "}
     if unit.kind in keys:
-        found = [n for n, line in enumerate(lines, 1) if line.startswith(keys[unit.kind])]
+        found = [n for n, line in enumerate(lines, 1) if line == keys[unit.kind] + unit.msgid]
     elif unit.kind == "heading":
         found = [n for n, line in enumerate(lines, 1) if re.fullmatch(rf"#+ {re.escape(unit.msgid)}", line)]
     elif unit.kind == "table cell":
-        rows = [n for n, line in enumerate(lines, 1) if line.startswith("|")
-                and unit.msgid in [c.strip() for c in line.strip("|").split("|")]]
-        found = []
-        for row in rows:
-            while lines[row - 2].startswith("|"):
-                row -= 1
-            found.append(row)
-        found = sorted(set(found))
+        found = [n for n, line in enumerate(lines, 1) if line.startswith("|")
+                 and unit.msgid in [c.strip() for c in line.strip("|").split("|")]]
     elif unit.kind == "footnote":
         found = [n for n, line in enumerate(lines, 1) if re.match(r"\[\^\w+\]: ", line)
                  and line.split(": ", 1)[1].startswith(unit.msgid[:40])]

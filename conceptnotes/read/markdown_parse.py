@@ -390,15 +390,18 @@ class _Converter(_InlineConverter):
         self.last_heading = (level, line)
 
     def table(self, el: ET.Element, line: int) -> m.Table:
-        def rows(section: str) -> tuple[tuple[m.TableCell, ...], ...]:
+        def rows(section: str, first: int) -> tuple[tuple[m.TableCell, ...], ...]:
+            """A section's rows, each cell at its row's line (a pipe table has one line a row)."""
             found = el.find(section)
             if found is None:
                 return ()
             return tuple(
-                tuple(m.TableCell(self.inlines(cell), _align(cell)) for cell in tr) for tr in found.findall("tr")
+                tuple(m.TableCell(self.inlines(cell), _align(cell), first + n) for cell in tr)
+                for n, tr in enumerate(found.findall("tr"))
             )
 
-        table = m.Table(rows("thead"), rows("tbody"), line)
+        header = rows("thead", line)
+        table = m.Table(header, rows("tbody", line + len(header) + 1), line)  # + 1: the delimiter row
         self.check_table_source(table, line)
         return table
 
