@@ -29,7 +29,7 @@ from markdown.util import AMP_SUBSTITUTE
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.model.visitor import walk
-from conceptnotes.read import limits
+from conceptnotes.read import limits, list_nesting
 from conceptnotes.read.characters import forbidden_character
 from conceptnotes.read.files import read_input
 
@@ -635,11 +635,12 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
         return m.Document(()), _problems(too_much)
     md = _markdown()
     try:
-        root = _tree(md, body)
+        root = _tree(md, list_nesting.nest(body))  # line for line: the lines of the note
     except RecursionError:
         return m.Document(()), _too_deep(path, first_line)
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
+    converter.problems.extend(list_nesting.unseparated_lists(body, first_line, str(path)))
     blocks = converter.blocks(root)
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
