@@ -78,7 +78,7 @@ def test_a_paragraph_inside_an_item_at_its_content_column():
     assert [len(item.blocks) for item in block.items] == [2, 1]
 
 
-@pytest.mark.parametrize("bullet", ["•\t", "\uf0b7\t", "• "])
+@pytest.mark.parametrize("bullet", ["•\t", "\uf0b7\t", "• ", "\uf0a7\t", "o\t"])
 def test_bullets_pasted_from_word_are_list_items(bullet):
     document, errors, warnings = parse(f"Intro.\n\n{bullet}Member States;\n{bullet}civil society.\n")
     assert errors == warnings == []
@@ -95,9 +95,10 @@ def test_list_right_under_a_paragraph_is_a_warning_at_its_line():
 
 
 def test_code_block_and_rule_are_not_lists():
-    document, errors, _ = parse("Text.\n\n    - not a list\n\n* * *\n")
+    document, errors, _ = parse("Text.\n\n    - not a list\n    •\tnor this\n\n* * *\n")
     assert errors == []
     assert [b.kind for b in document.blocks] == ["paragraph", "code_block", "thematic_break"]
+    assert document.blocks[1].text == "- not a list\n•   nor this"
 
 
 def _levels(path) -> list[tuple[str, int]]:

@@ -22,7 +22,9 @@ from conceptnotes.errors import Problem
 
 TAB = 4
 MARKER = re.compile(r"(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space> +|$)")
-WORD_BULLET = re.compile(r"(?P<indent> *)[•\uf0b7](?:\t| +)")
+# Word's bullets as pasted: •, the Symbol and Wingdings fonts' bullet and square (private
+# use characters), ▪ and ◦; Word's second-level "o" only before a tab.
+WORD_BULLET = re.compile(r"(?P<indent> *)(?:[•\uf0b7\uf0a7▪◦](?:\t| +)|o\t)")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
 
 
@@ -46,23 +48,21 @@ def nest(body: str) -> str:
         indent = len(line) - len(line.lstrip(" "))
         marker = MARKER.match(line)
         if marker and not RULE.match(line) and not (previous == "paragraph" and not stack):
-            lines[index] = _item(stack, line, indent)
+            lines[index] = _item(stack, raw, line, indent)
         elif stack:
             lines[index] = _continued(stack, raw, line, indent, previous == "blank")
-        elif line != raw and marker is None:
-            lines[index] = raw
         previous = "list" if stack else "paragraph"
     return "\n".join(lines)
 
 
-def _item(stack: list[_Item], line: str, indent: int) -> str:
+def _item(stack: list[_Item], raw: str, line: str, indent: int) -> str:
     """A list marker: an item of the innermost item whose content column it reaches."""
     while stack and indent < stack[-1].content:
         stack.pop()
     marker = MARKER.match(line)
     assert marker is not None
     if not stack and indent >= TAB:
-        return line  # an indented code block
+        return raw  # an indented code block
     space = len(marker.group("space"))
     width = len(marker.group("marker")) + (space if 0 < space <= TAB else 1)
     start = stack[-1].new if stack else 0
