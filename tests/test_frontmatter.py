@@ -139,8 +139,26 @@ def test_full_front_matter_lines_are_file_lines():
     expected = {}
     for key in keys:
         [expected[key]] = [n for n, line in enumerate(lines, start=1) if line.startswith(f"{key}:")]
-    assert meta.lines == expected
+    assert {key: meta.lines[key] for key in keys} == expected
     assert (meta.lines["title"], meta.lines["event"], meta.lines["keywords"]) == (2, 9, 24)
+
+
+def test_front_matter_values_have_their_own_lines():
+    """A unit of the front matter is referenced at its value's line, not its parent key's."""
+    meta = read_meta(FULL, Path("note.md"), 2)
+    lines = note_text(FULL).split("\n")
+
+    def line_of(text: str) -> int:
+        [found] = [n for n, line in enumerate(lines, start=1) if line.strip() == text]
+        return found
+
+    assert meta.lines["event.city"] == line_of("city: Nairobi")
+    assert meta.lines["event.venue"] == line_of("venue: United Nations Office at Nairobi")
+    assert meta.lines["organizers.0"] == line_of("- United Nations Office of Counter-Terrorism")
+    assert meta.lines["organizers.1"] == line_of("- Government of Kenya")
+    assert meta.lines["contacts.0.name"] == line_of("- name: Jane Doe")
+    assert meta.lines["contacts.1.name"] == line_of("- name: Programme Office")
+    assert meta.lines["event.city"] != meta.lines["event"]
 
 
 def test_minimal_front_matter_defaults(folder):
@@ -156,7 +174,10 @@ def test_minimal_front_matter_defaults(folder):
     )
     assert note.meta.symbol == "" and note.meta.date is None and note.meta.source_language == "en"
     assert note.meta.distribution == "General" and note.meta.contacts == () and note.meta.keywords == ()
-    assert note.meta.lines == {"title": 2, "subtitle": 3, "languages": 4, "event": 5, "organizers": 10}
+    top = {"title", "subtitle", "languages", "event", "organizers"}
+    assert {k: v for k, v in note.meta.lines.items() if k in top} == {
+        "title": 2, "subtitle": 3, "languages": 4, "event": 5, "organizers": 10}
+    assert (note.meta.lines["event.city"], note.meta.lines["organizers.0"]) == (8, 11)
 
 
 def test_single_language_and_organizer_may_be_written_without_a_list():
@@ -193,7 +214,10 @@ def test_scalars_stay_strings(line, key, value):
 def test_crlf_note_loads_with_the_same_lines(folder):
     note, _ = load_note(write(folder, note_text(BASE).replace("\n", "\r\n")))
     assert note.meta.title == "Regional Workshop on Border Security"
-    assert note.meta.lines == {"title": 2, "subtitle": 3, "languages": 4, "event": 5, "organizers": 10}
+    top = {"title", "subtitle", "languages", "event", "organizers"}
+    assert {k: v for k, v in note.meta.lines.items() if k in top} == {
+        "title": 2, "subtitle": 3, "languages": 4, "event": 5, "organizers": 10}
+    assert (note.meta.lines["event.city"], note.meta.lines["organizers.0"]) == (8, 11)
     assert note.document.blocks[0].line == 14  # '# Introduction' after the blank line 13
 
 

@@ -431,6 +431,38 @@ def test_translation_that_changes_a_link_target(project):
     ]
 
 
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [
+        ("*Notre Programme commun*[^agenda]", "*Notre Programme commun[^agenda]",
+         "the translation has no emphasis (*...*) where the source has 1: a '*' or '_' is missing or extra"),
+        ("**première conférence", "première conférence",
+         "the translation has no strong emphasis (**...**) where the source has 1:"
+         " a '**' or '__' is missing or extra"),
+        ("*Notre Programme commun*", "*Notre* *Programme commun*",
+         "the translation has 2 emphases (*...*) where the source has 1: a '*' or '_' is missing or extra"),
+    ],
+)
+def test_translation_with_unbalanced_inline_markdown_is_an_error_at_its_line(project, old, new, message):
+    """A dropped '*' is not printed: the check stops at the entry's .po line, in every build."""
+    line, _ = next(v for v in po_strings(project / FR_PO).values() if old in v[1])
+    edit(project / FR_PO, old, new)
+    result = cli(project, "check", NOTE)
+    assert result.returncode == 1
+    assert f"{FR_PO}:{line}: {message}" in _problem_lines(result.stderr), result.stderr
+
+
+def test_translation_that_leaves_a_literal_marker_is_an_error(project):
+    """Balanced counts, but a '*' of its own that the source does not have: a typo, shown as '*'."""
+    line, _ = next(v for v in po_strings(project / FR_PO).values() if "*Notre Programme commun*" in v[1])
+    edit(project / FR_PO, "le Secrétaire général de", "le Secrétaire *général de")
+    result = cli(project, "check", NOTE)
+    assert result.returncode == 1
+    assert _problem_lines(result.stderr) == [
+        f"{FR_PO}:{line}: the translation shows a '*' that the source does not have:"
+        " close the emphasis, or remove the '*'"]
+
+
 def _drop_pages(project: Path) -> int:
     edit(project / FR_LABELS, 'msgstr "Page {page} sur {pages}"', 'msgstr "Page {page}"')
     return po_strings(project / FR_LABELS)[labels.PAGE_OF_PAGES][0]
@@ -561,22 +593,16 @@ def test_inline_markdown_stays_in_the_msgid(sample_note):
 
 
 def _expected_line(lines: list[str], unit) -> int:
-    """The note.md line where the unit's block starts, found in the note's text."""
-    keys = {"title": "title:", "subtitle": "subtitle:", "event.city": "event:", "event.venue": "event:",
-            "organizers": "organizers:", "contacts.name": "contacts:"}
+    """The note.md line of the unit itself: a front-matter value's own line, a table cell's row."""
+    keys = {"title": "title: ", "subtitle": "subtitle: ", "event.city": "  city: ", "event.venue": "  venue: ",
+            "organizers": "  - ", "contacts.name": "  - name: "}
     if unit.kind in keys:
-        found = [n for n, line in enumerate(lines, 1) if line.startswith(keys[unit.kind])]
+        found = [n for n, line in enumerate(lines, 1) if line == keys[unit.kind] + unit.msgid]
     elif unit.kind == "heading":
         found = [n for n, line in enumerate(lines, 1) if re.fullmatch(rf"#+ {re.escape(unit.msgid)}", line)]
     elif unit.kind == "table cell":
-        rows = [n for n, line in enumerate(lines, 1) if line.startswith("|")
-                and unit.msgid in [c.strip() for c in line.strip("|").split("|")]]
-        found = []
-        for row in rows:
-            while lines[row - 2].startswith("|"):
-                row -= 1
-            found.append(row)
-        found = sorted(set(found))
+        found = [n for n, line in enumerate(lines, 1) if line.startswith("|")
+                 and unit.msgid in [c.strip() for c in line.strip("|").split("|")]]
     elif unit.kind == "footnote":
         found = [n for n, line in enumerate(lines, 1) if re.match(r"\[\^\w+\]: ", line)
                  and line.split(": ", 1)[1].startswith(unit.msgid[:40])]

@@ -132,6 +132,13 @@ def test_heading_level_4_and_more_is_an_error(level):
     assert [b.kind for b in document.blocks] == ["heading", "paragraph", "paragraph"]
 
 
+def test_skipped_heading_level_is_a_warning_at_its_line():
+    document, errors, warnings = parse("# Introduction\n\nText.\n\n### Details\n\nMore.\n\n## Scope\n\n### Aims\n")
+    assert errors == []
+    assert warnings == [(105, "heading level skipped: '###' follows the '#' heading of line 101; use '##'")]
+    assert [b.level for b in document.blocks if isinstance(b, m.Heading)] == [1, 3, 2, 3]
+
+
 # Paragraphs and inlines -----------------------------------------------------------
 
 

@@ -64,16 +64,19 @@ def test_more_blocks_than_a_note_may_have_are_refused_at_the_first_too_many(smal
     refused(small, BUILD, [f"{NOTE}:{lines[-1]}: {message}"], capsys)
 
 
-def test_the_cells_of_a_table_count_as_blocks_at_the_tables_line(small, capsys):
+def test_the_cells_of_a_table_count_as_blocks_at_the_row_where_the_limit_is_passed(small, capsys):
     columns = 10
     rows = MAX_BLOCKS // columns  # with the header row and BODY's two blocks: over the limit
     table = "\n".join(["| " + " | ".join(f"C{c}" for c in range(columns)) + " |", "|" + "---|" * columns]
                       + ["| " + " | ".join(f"r{r}" for _ in range(columns)) + " |" for r in range(rows)])
     text, lines = appended([table])
     write(small, text)
+    # BODY's two blocks and the header's cells, then body rows: the row of block MAX_BLOCKS + 1
+    row = -(-(MAX_BLOCKS + 1 - 2 - columns) // columns) - 1
+    assert f"| r{row} |" in text.split("\n")[lines[0] + 2 + row - 1]
     message = (f"more than {MAX_BLOCKS:,} blocks (paragraphs, headings, table cells...); a note may"
                f" have at most {MAX_BLOCKS:,}: {SPLIT}")
-    refused(small, BUILD, [f"{NOTE}:{lines[0]}: {message}"], capsys)
+    refused(small, BUILD, [f"{NOTE}:{lines[0] + 2 + row}: {message}"], capsys)
 
 
 def test_a_paragraph_longer_than_a_paragraph_may_be_is_refused_at_its_line(small, capsys):

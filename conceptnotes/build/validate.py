@@ -22,6 +22,7 @@ from conceptnotes import model as m
 from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
+from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
@@ -240,10 +241,10 @@ def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
     meta = localized.note.meta
     for key in ("title", "subtitle", "symbol"):
         yield meta.lines.get(key, 0), getattr(meta, key)
-    yield from ((meta.lines.get("organizers", 0), o) for o in meta.organizers)
-    yield meta.lines.get("event", 0), meta.event.city
-    yield meta.lines.get("event", 0), meta.event.venue
-    yield from ((meta.lines.get("contacts", 0), c.name) for c in meta.contacts)
+    yield from ((value_line(meta, f"organizers.{n}"), o) for n, o in enumerate(meta.organizers))
+    yield value_line(meta, "event.city"), meta.event.city
+    yield value_line(meta, "event.venue"), meta.event.venue
+    yield from ((value_line(meta, f"contacts.{n}.name"), c.name) for n, c in enumerate(meta.contacts))
     for node, line in walk_with_lines(localized.note.document):
         if node.kind in INLINE_KINDS:
             if isinstance(node, m.Text | m.Code):

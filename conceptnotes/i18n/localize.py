@@ -46,9 +46,13 @@ class Localized:
     catalogs: tuple[tuple[Path, bytes], ...] = ()
 
 
-def signature(nodes: tuple[m.Inline, ...]) -> dict[str, Counter]:
-    """What a translation must keep of its source: footnote calls, links, code, images, placeholders."""
+def signature(nodes: tuple[m.Inline, ...], *, markdown: bool = False) -> dict[str, Counter]:
+    """What a translation must keep of its source: footnote calls, links, code, images, placeholders;
+    of inline Markdown (``markdown``), also how many emphases and strong emphases, and the
+    Markdown markers (``*``, ``_``, `````) its text shows literally."""
     found: dict[str, Counter] = {k: Counter() for k in ("footnote", "link", "code", "image", "placeholder")}
+    if markdown:
+        found |= {k: Counter() for k in STRUCTURE}
     for node in walk(nodes):
         if isinstance(node, m.FootnoteRef):
             found["footnote"][f"[^{node.key}]"] += 1
@@ -58,19 +62,51 @@ def signature(nodes: tuple[m.Inline, ...]) -> dict[str, Counter]:
             found["code"][f"`{node.text}`"] += 1
         elif isinstance(node, m.Image):
             found["image"][node.src] += 1
+        elif isinstance(node, m.Emphasis | m.Strong) and markdown:
+            found[node.kind][node.kind] += 1
         elif isinstance(node, m.Text):
             found["placeholder"].update(re.findall(r"\{\w+\}", node.text))
+            if markdown:
+                found["marker"].update(re.findall(r"[*_`]", node.text))
     return found
+
+
+# Inline structure: counted, not listed (the emphasized words are translated).
+STRUCTURE = ("emphasis", "strong", "marker")
+_SHAPES = {"emphasis": ("emphasis", "emphases", "*...*", "'*' or '_'"),
+           "strong": ("strong emphasis", "strong emphases", "**...**", "'**' or '__'")}
 
 
 def compare(source: dict[str, Counter], translation: dict[str, Counter]) -> list[str]:
     problems = []
     for kind in source:
+        if kind in STRUCTURE:
+            continue
         for item in sorted((source[kind] - translation[kind]).elements()):
             problems.append(f"the translation drops {_kind(kind)} {item}")
         for item in sorted((translation[kind] - source[kind]).elements()):
             problems.append(f"the translation adds {_kind(kind)} {item}, which is not in the source")
+    return problems + _structure_problems(source, translation)
+
+
+def _structure_problems(source: dict[str, Counter], translation: dict[str, Counter]) -> list[str]:
+    """Emphasis and strong emphasis as many times as in the source; no marker left over as text."""
+    problems = []
+    for kind, (one, many, shape, marks) in _SHAPES.items():
+        expected, got = source.get(kind, Counter())[kind], translation.get(kind, Counter())[kind]
+        if expected != got:
+            count = f"no {one}" if got == 0 else f"{got} {one if got == 1 else many}"
+            problems.append(f"the translation has {count} ({shape}) where the source has {expected}:"
+                            f" a {marks} is missing or extra")
+    if problems or "marker" not in source:
+        return problems  # a marker left over is said once, as above
+    for mark in sorted(translation["marker"] - source["marker"]):
+        problems.append(f"the translation shows a '{mark}' that the source does not have:"
+                        f" {_CLOSE.get(mark, 'close it')}, or remove the '{mark}'")
     return problems
+
+
+_CLOSE = {"*": "close the emphasis", "_": "close the emphasis", "`": "close the inline code"}
 
 
 def _kind(kind: str) -> str:
@@ -148,7 +184,7 @@ class _Translator:
             return source
         parsed, problems = parse_inline(translation, self.path, po_line, self.note.assets, self.keys)
         self.problems.extend(problems.items)
-        for message in compare(signature(source), signature(parsed)):
+        for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(m.plain_text(parsed), po_line)
         return parsed

@@ -123,17 +123,22 @@ def map_document(document: m.Document, fn: InlineMap) -> m.Document:
 
 
 def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
-    """``(field, text, line)`` of every translatable front-matter text."""
+    """``(field, text, line)`` of every translatable front-matter text, each at its own line."""
     for name in META_FIELDS:
         if getattr(meta, name):
             yield name, getattr(meta, name), meta.lines.get(name, 0)
-    yield "event.city", meta.event.city, meta.lines.get("event", 0)
+    yield "event.city", meta.event.city, value_line(meta, "event.city")
     if meta.event.venue:
-        yield "event.venue", meta.event.venue, meta.lines.get("event", 0)
-    for organizer in meta.organizers:
-        yield "organizers", organizer, meta.lines.get("organizers", 0)
-    for contact in meta.contacts:
-        yield "contacts.name", contact.name, meta.lines.get("contacts", 0)
+        yield "event.venue", meta.event.venue, value_line(meta, "event.venue")
+    for index, organizer in enumerate(meta.organizers):
+        yield "organizers", organizer, value_line(meta, f"organizers.{index}")
+    for index, contact in enumerate(meta.contacts):
+        yield "contacts.name", contact.name, value_line(meta, f"contacts.{index}.name")
+
+
+def value_line(meta: m.Meta, name: str) -> int:
+    """The line of a front-matter value (``event.city``, ``organizers.1``), else of its top key."""
+    return meta.lines.get(name) or meta.lines.get(name.split(".")[0], 0)
 
 
 def units(note: m.Note) -> list[Unit]:
@@ -152,17 +157,20 @@ def units(note: m.Note) -> list[Unit]:
 def translate_meta(meta: m.Meta, translate: Callable[[str, int], str]) -> m.Meta:
     event = dataclasses.replace(
         meta.event,
-        city=translate(meta.event.city, meta.lines.get("event", 0)),
-        venue=translate(meta.event.venue, meta.lines.get("event", 0)) if meta.event.venue else "",
+        city=translate(meta.event.city, value_line(meta, "event.city")),
+        venue=translate(meta.event.venue, value_line(meta, "event.venue")) if meta.event.venue else "",
     )
     return dataclasses.replace(
         meta,
         title=translate(meta.title, meta.lines.get("title", 0)),
         subtitle=translate(meta.subtitle, meta.lines.get("subtitle", 0)) if meta.subtitle else "",
         event=event,
-        organizers=tuple(translate(o, meta.lines.get("organizers", 0)) for o in meta.organizers),
+        organizers=tuple(
+            translate(o, value_line(meta, f"organizers.{index}")) for index, o in enumerate(meta.organizers)
+        ),
         contacts=tuple(
-            dataclasses.replace(c, name=translate(c.name, meta.lines.get("contacts", 0))) for c in meta.contacts
+            dataclasses.replace(c, name=translate(c.name, value_line(meta, f"contacts.{index}.name")))
+            for index, c in enumerate(meta.contacts)
         ),
     )
 

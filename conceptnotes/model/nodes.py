@@ -148,6 +148,7 @@ class TableCell:
     kind: ClassVar[str] = "table_cell"
     children: tuple[Inline, ...]
     align: str = ""  # "", "left", "center" or "right"
+    line: int = field(default=0, compare=False)  # its row's line
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ class _Reader:
         self.path = path
         self.first_line = first_line
         self.problems = Problems()
+        self.text_lines: dict[str, list[int]] = {}  # the line of each text value, by its name
 
     def line(self, node: Node) -> int:
         return self.first_line + node.start_mark.line
@@ -188,6 +189,7 @@ class _Reader:
         if bad:
             self.error(node, f"'{name}': {bad}")
             return None
+        self.text_lines.setdefault(name, []).append(self.line(node))
         return value
 
     def date(self, node: Node, name: str) -> dt.date | None:
@@ -299,8 +301,23 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
     r.problems.raise_if_errors()
     assert values is not None
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}
+    lines = _value_lines(r.text_lines) | lines  # a key's own line first
     plain = {k: v for k, v in values.items() if not k.startswith("__line__") and v is not None}
     return Meta(lines=lines, **plain)
+
+
+def _value_lines(text_lines: dict[str, list[int]]) -> dict[str, int]:
+    """The line of each text value, that a unit names as its own: ``event.city`` (a value
+    inside a mapping), ``organizers.1``, ``contacts.0.name`` (the n-th of a list)."""
+    lines: dict[str, int] = {}
+    for name, found in text_lines.items():
+        head, _, tail = name.partition(".")
+        for index, line in enumerate(found):
+            if name in LISTED:
+                lines[".".join(filter(None, (head, str(index), tail)))] = line
+            else:
+                lines.setdefault(name, line)
+    return lines
 
 
 def _cross_check(r: _Reader, values: dict[str, Any], path: Path) -> None:
@@ -332,6 +349,10 @@ def _cross_check(r: _Reader, values: dict[str, Any], path: Path) -> None:
                 values["__line__file_name"],
                 f"'file_name' uses {{job}}, but 'job_numbers' has none for {', '.join(missing)}",
             )
+
+
+# The text values given once in each item of a list: their lines are kept by position.
+LISTED = ("organizers", "contacts.name", "keywords")
 
 
 def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:

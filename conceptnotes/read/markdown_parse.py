@@ -29,7 +29,7 @@ from markdown.util import AMP_SUBSTITUTE
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.model.visitor import walk
-from conceptnotes.read import limits
+from conceptnotes.read import limits, list_nesting
 from conceptnotes.read.characters import forbidden_character
 from conceptnotes.read.files import read_input
 
@@ -314,6 +314,8 @@ class _InlineConverter:
 class _Converter(_InlineConverter):
     """Block elements to model nodes, with their source lines."""
 
+    last_heading: tuple[int, int] | None = None  # level and line of the last heading
+
     # Blocks -----------------------------------------------------------------
 
     def blocks(self, parent: ET.Element) -> tuple[m.Block, ...]:
@@ -352,6 +354,7 @@ class _Converter(_InlineConverter):
             return m.Paragraph(self.inlines(el), line, tuple((el.get("class") or "").split()))
         if tag in ("h1", "h2", "h3"):
             children = self.inlines(el)
+            self.check_level(int(tag[1]), line)
             return m.Heading(int(tag[1]), children, self.anchor(el.get("id"), _plain(el)), line)
         if tag in ("h4", "h5", "h6"):
             self.error(f"heading level {tag[1]} is not supported: use '#', '##' or '###'")
@@ -375,16 +378,32 @@ class _Converter(_InlineConverter):
         self.error(f"unsupported element <{tag}>")
         return None
 
+    def check_level(self, level: int, line: int) -> None:
+        """A heading may go down one level at a time (``#`` then ``##``): a skipped level is a warning."""
+        previous = self.last_heading
+        if previous is not None and level > previous[0] + 1:
+            self.problems.add(
+                self.path,
+                line,
+                f"heading level skipped: '{'#' * level}' follows the '{'#' * previous[0]}' heading of line"
+                f" {previous[1]}; use '{'#' * (previous[0] + 1)}'",
+                warning=True,
+            )
+        self.last_heading = (level, line)
+
     def table(self, el: ET.Element, line: int) -> m.Table:
-        def rows(section: str) -> tuple[tuple[m.TableCell, ...], ...]:
+        def rows(section: str, first: int) -> tuple[tuple[m.TableCell, ...], ...]:
+            """A section's rows, each cell at its row's line (a pipe table has one line a row)."""
             found = el.find(section)
             if found is None:
                 return ()
             return tuple(
-                tuple(m.TableCell(self.inlines(cell), _align(cell)) for cell in tr) for tr in found.findall("tr")
+                tuple(m.TableCell(self.inlines(cell), _align(cell), first + n) for cell in tr)
+                for n, tr in enumerate(found.findall("tr"))
             )
 
-        table = m.Table(rows("thead"), rows("tbody"), line)
+        header = rows("thead", line)
+        table = m.Table(header, rows("tbody", line + len(header) + 1), line)  # + 1: the delimiter row
         self.check_table_source(table, line)
         return table
 
@@ -618,11 +637,12 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
         return m.Document(()), _problems(too_much)
     md = _markdown()
     try:
-        root = _tree(md, body)
+        root = _tree(md, list_nesting.nest(body))  # line for line: the lines of the note
     except RecursionError:
         return m.Document(()), _too_deep(path, first_line)
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
+    converter.problems.extend(list_nesting.unseparated_lists(body, first_line, str(path)))
     blocks = converter.blocks(root)
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
