@@ -1,0 +1,165 @@
+"""Catalogs as translators meet them: what is a unit, what ``i18n status`` counts, how
+catalogs are written, and a draft build with one broken catalog.
+
+Each test works on a small English and French project in tmp_path (``content/<id>``,
+``locales/``, the checkout's French labels) and runs ``build.py`` there, as a user would.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from babel.messages.pofile import read_po, write_po
+
+from .conftest import ROOT, run_cli, write_note
+
+NOTE_ID = "programme"
+FRONT = """\
+title: Regional Workshop on Preventing Violent Extremism
+subtitle: Concept note
+languages: [en, fr]
+event:
+  start: 2023-11-07
+  end: 2023-11-08
+  city: Dakar
+  country: SN
+organizers:
+  - United Nations Office of Counter-Terrorism
+"""
+# A programme as UN meetings lay it out: the day only on the first row of each day
+PROGRAMME = """\
+# Programme
+
+| Day | Time | Session |
+|-----|------|---------|
+| 7 November | 10:00–10:30 | Opening session |
+| | 10:30–12:00 | The United Nations Global Counter-Terrorism Strategy (A/RES/60/288) |
+| | 12:00 | https://www.un.org/counterterrorism/ |
+| 8 November | 09:30–12:00 | Discussion of document A/76/L.1 |
+| | | |
+
+Enquiries: oct-workshop@un.org
+"""
+NO_LETTERS = ("", "10:00–10:30", "10:30–12:00", "12:00", "09:30–12:00", "https://www.un.org/counterterrorism/")
+
+
+def make_project(tmp_path: Path, body: str = PROGRAMME) -> Path:
+    write_note(tmp_path / "content" / NOTE_ID, body, FRONT)
+    labels = tmp_path / "locales" / "fr" / "LC_MESSAGES"
+    labels.mkdir(parents=True)
+    shutil.copyfile(ROOT / "locales" / "fr" / "LC_MESSAGES" / "messages.po", labels / "messages.po")
+    return tmp_path
+
+
+def cli(project: Path, *args: str):
+    return run_cli(*args, cwd=project)
+
+
+def po_path(project: Path, domain: str = NOTE_ID) -> Path:
+    return project / "locales" / "fr" / "LC_MESSAGES" / f"{domain}.po"
+
+
+def translate_all(path: Path) -> None:
+    """Give every entry of a catalog a French text (the source behind 'FR ': a stand-in a
+    test can find), as a translator who has finished would."""
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if message.id and not message.string:
+            message.string = f"FR {message.id}"
+    with path.open("wb") as handle:
+        write_po(handle, catalog)
+
+
+def status_rows(project: Path) -> dict[tuple[str, str], dict]:
+    result = cli(project, "i18n", "status", "--json")
+    assert result.returncode == 0, result.stderr
+    return {(row["note"], row["language"]): row for row in json.loads(result.stdout)}
+
+
+# Item 8: nothing without letters is a unit --------------------------------------------------------
+
+
+def test_cells_without_letters_are_no_units(tmp_path):
+    project = make_project(tmp_path)
+    assert cli(project, "i18n", "extract").returncode == 0
+    assert cli(project, "i18n", "update").returncode == 0
+    with (project / "locales" / f"{NOTE_ID}.pot").open("rb") as handle:
+        msgids = {message.id for message in read_po(handle) if message.id}
+    assert not set(NO_LETTERS) & msgids
+    assert "Discussion of document A/76/L.1" in msgids and "Opening session" in msgids
+    assert "Enquiries: oct-workshop@un.org" in msgids
+    translate_all(po_path(project))
+    rows = status_rows(project)
+    assert rows[NOTE_ID, "fr"]["percent"] == 100.0 and rows[NOTE_ID, "fr"]["untranslated"] == 0
+    result = cli(project, "check", "--strict")
+    assert result.returncode == 0, result.stderr
+    assert "warning" not in result.stderr
+
+
+def test_build_shows_cells_without_letters_as_they_are(tmp_path):
+    from .readback import pdf_text, words
+
+    project = make_project(tmp_path)
+    for action in ("extract", "update"):
+        assert cli(project, "i18n", action).returncode == 0
+    translate_all(po_path(project))
+    result = cli(project, "build", "--strict", "--lang", "fr", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    text = pdf_text(project / "output" / NOTE_ID / f"{NOTE_ID}.fr.pdf")
+    assert "10:00–10:30" in text and "A/76/L.1" in text
+    assert "fr opening session" in " ".join(words(text))
+
+
+# Item 14: catalogs written as pybabel writes them ----------------------------------------------------
+
+
+def _sample_project(tmp_path: Path) -> Path:
+    project = tmp_path / "sample"
+    shutil.copytree(ROOT / "content" / "malaga-2022", project / "content" / "malaga-2022")
+    shutil.copytree(ROOT / "locales", project / "locales")
+    return project
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_extract_and_update_leave_the_committed_catalogs_unchanged(tmp_path):
+    project = _sample_project(tmp_path)
+    for action in ("extract", "update"):
+        result = cli(project, "i18n", action)
+        assert result.returncode == 0, result.stderr
+        assert "wrote" not in result.stdout and "updated" not in result.stdout, result.stdout
+    assert _files(project / "locales") == _files(ROOT / "locales")
+
+
+def test_pybabel_update_leaves_the_project_catalogs_unchanged(tmp_path):
+    import subprocess
+    import sys
+
+    project = _sample_project(tmp_path)
+    locales = project / "locales"
+    pybabel = Path(sys.executable).parent / "pybabel"
+    for po in sorted(locales.glob("*/LC_MESSAGES/*.po")):
+        lang, domain = po.parent.parent.name, po.stem
+        subprocess.run([str(pybabel), "update", "-i", str(locales / f"{domain}.pot"), "-d", str(locales),
+                        "-D", domain, "-l", lang], check=True, capture_output=True)
+    assert _files(locales) == _files(ROOT / "locales")
+
+
+def test_a_catalog_rewrapped_by_msgcat_still_checks(tmp_path):
+    """msgcat (and Poedit) wrap at 79 columns, the Plural-Forms header included: the
+    catalog means the same, and the build reads it."""
+    import subprocess
+
+    from .conftest import need
+
+    project = _sample_project(tmp_path)
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    subprocess.run([need("msgcat"), "-o", str(po), str(po)], check=True)
+    assert po.read_bytes() != (ROOT / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_bytes()
+    result = cli(project, "check", "--strict")
+    assert result.returncode == 0, result.stderr
