@@ -163,3 +163,30 @@ def test_a_catalog_rewrapped_by_msgcat_still_checks(tmp_path):
     assert po.read_bytes() != (ROOT / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_bytes()
     result = cli(project, "check", "--strict")
     assert result.returncode == 0, result.stderr
+
+
+# Item 10: status counts the labels -------------------------------------------------------------------
+
+PAGE_OF = "Page {page} of {pages}"
+
+
+def test_status_counts_the_labels_as_strict_does(tmp_path):
+    project = make_project(tmp_path)
+    for action in ("extract", "update"):
+        assert cli(project, "i18n", action).returncode == 0
+    translate_all(po_path(project))
+    rows = status_rows(project)
+    assert rows["messages", "fr"]["untranslated"] == 0 and rows["messages", "fr"]["percent"] == 100.0
+    assert cli(project, "check", "--strict").returncode == 0
+    labels = po_path(project, "messages")
+    with labels.open("rb") as handle:
+        catalog = read_po(handle)
+    catalog[PAGE_OF].string = ""
+    with labels.open("wb") as handle:
+        write_po(handle, catalog)
+    rows = status_rows(project)
+    assert (rows["messages", "fr"]["untranslated"], rows["messages", "fr"]["fuzzy"]) == (1, 0)
+    assert rows["messages", "fr"]["percent"] < 100.0 and rows[NOTE_ID, "fr"]["percent"] == 100.0
+    result = cli(project, "check", "--strict")
+    assert result.returncode == 1
+    assert f"label '{PAGE_OF}' is untranslated" in result.stderr and "messages.po:" in result.stderr

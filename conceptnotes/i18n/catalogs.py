@@ -290,9 +290,14 @@ def _blank(string: str | tuple[str, ...]) -> bool:
     return all(not text.strip() for text in strings)
 
 
-def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) -> Status:
-    counts = Counter(state(catalog, message.id)[0] for message in template if message.id)
+def status(note_id: str, lang: str, template: Catalog | list[str], catalog: Catalog | None) -> Status:
+    """The units of ``template`` (a catalog, or msgids) as ``catalog`` translates them."""
+    counts = Counter(state(catalog, msgid)[0] for msgid in _msgids(template))
     return Status(note_id, lang, counts["translated"], counts["fuzzy"], counts["untranslated"])
+
+
+def _msgids(template: Catalog | list[str]) -> list[str]:
+    return [message.id for message in template if message.id] if isinstance(template, Catalog) else template
 
 
 # msgfmt ----------------------------------------------------------------------------------------
