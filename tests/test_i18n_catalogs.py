@@ -190,3 +190,40 @@ def test_status_counts_the_labels_as_strict_does(tmp_path):
     result = cli(project, "check", "--strict")
     assert result.returncode == 1
     assert f"label '{PAGE_OF}' is untranslated" in result.stderr and "messages.po:" in result.stderr
+
+
+# Item 15: one broken catalog in a draft build ----------------------------------------------------------
+
+
+def _break_french(project: Path) -> int:
+    """An unterminated string in the French catalog; its line."""
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    lines = po.read_text(encoding="utf-8").split("\n")
+    number = next(n for n, line in enumerate(lines) if line.startswith('msgstr "') and len(line) > 10)
+    lines[number] = lines[number].rstrip('"')
+    po.write_text("\n".join(lines), encoding="utf-8")
+    return number + 1
+
+
+def test_draft_build_writes_the_languages_whose_catalogs_are_sound(tmp_path):
+    project = _sample_project(tmp_path)
+    line = _break_french(project)
+    result = cli(project, "build", "--format", "docx", "--jobs", "1")
+    assert result.returncode == 1
+    assert f"locales/fr/LC_MESSAGES/malaga-2022.po:{line}: end-of-line within string" in result.stderr
+    written = sorted(p.name for p in (project / "output" / "malaga-2022").iterdir())
+    assert written == [f"malaga-2022.{lang}.docx" for lang in ("ar", "en", "es", "ru", "zh")]
+    manifest = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))
+    assert sorted(manifest["outputs"]) == [f"malaga-2022/{name}" for name in written]
+    import docx
+
+    assert docx.Document(str(project / "output" / "malaga-2022" / "malaga-2022.es.docx")).paragraphs
+
+
+def test_official_and_strict_builds_with_a_broken_catalog_write_nothing(tmp_path):
+    project = _sample_project(tmp_path)
+    _break_french(project)
+    for args in (["official", "--jobs", "1"], ["build", "--strict", "--format", "docx", "--jobs", "1"]):
+        result = cli(project, *args)
+        assert result.returncode == 1 and "nothing was written" in result.stderr, result.stderr
+        assert not (project / "output").exists() or not any((project / "output").rglob("*.docx"))
