@@ -227,3 +227,23 @@ def test_official_and_strict_builds_with_a_broken_catalog_write_nothing(tmp_path
         result = cli(project, *args)
         assert result.returncode == 1 and "nothing was written" in result.stderr, result.stderr
         assert not (project / "output").exists() or not any((project / "output").rglob("*.docx"))
+
+
+# Item 12: many warnings are told per catalog, with a count ---------------------------------------------
+
+SPEAKERS = ["Opening remarks", "Keynote address", "Panel discussion", "Interactive dialogue", "Closing remarks"]
+
+
+def test_many_warnings_are_grouped_per_catalog(tmp_path):
+    rows = "".join(f"| {9 + n // 4}:{15 * (n % 4):02d} | {SPEAKERS[n % 5]}, part {n + 1} |\n" for n in range(24))
+    project = make_project(tmp_path, f"# Programme\n\n| Time | Session |\n|------|---------|\n{rows}")
+    for action in ("extract", "update"):
+        assert cli(project, "i18n", action).returncode == 0
+    result = cli(project, "check")
+    assert result.returncode == 0, result.stderr
+    po = "locales/fr/LC_MESSAGES/programme.po"
+    units = [line for line in result.stderr.splitlines() if line.startswith(po)]
+    assert len(units) == 1, result.stderr
+    untranslated = 24 + 2 + 1 + 4  # the sessions, the header cells, the heading; title, subtitle, city, organizer
+    assert units[0].startswith(f"{po}: warning: {untranslated} warnings (the first at line ")
+    assert units[0].endswith(f": untranslated unit: {untranslated}")
