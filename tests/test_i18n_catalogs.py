@@ -247,3 +247,26 @@ def test_many_warnings_are_grouped_per_catalog(tmp_path):
     untranslated = 24 + 2 + 1 + 4  # the sessions, the header cells, the heading; title, subtitle, city, organizer
     assert units[0].startswith(f"{po}: warning: {untranslated} warnings (the first at line ")
     assert units[0].endswith(f": untranslated unit: {untranslated}")
+
+
+# Item 13: the labels' placeholders explained to translators ---------------------------------------------
+
+
+def test_every_placeholder_of_a_label_is_explained_in_the_template():
+    from conceptnotes import placeholders
+    from conceptnotes.i18n import labels
+
+    with (ROOT / "locales" / "messages.pot").open("rb") as handle:
+        template = read_po(handle)
+    patterns = [label for label in labels.ALL if placeholders.names(label)]
+    assert len(patterns) == 4
+    for label in patterns:
+        comment = " ".join(template[label].auto_comments)
+        assert " becomes " in comment, (label, comment)
+        for name in placeholders.names(label):
+            assert f"{{{name}}}" in comment, (label, comment)
+        assert '"' in comment, (label, comment)  # an example, in quotation marks
+    for lang in ("ar", "es", "fr", "ru", "zh"):
+        with (ROOT / "locales" / lang / "LC_MESSAGES" / "messages.po").open("rb") as handle:
+            catalog = read_po(handle)
+        assert all(catalog[label].auto_comments == template[label].auto_comments for label in patterns), lang

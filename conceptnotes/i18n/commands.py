@@ -20,8 +20,11 @@ def target_languages(note: Note) -> list[str]:
     return [lang for lang in note.meta.languages if lang != note.meta.source_language]
 
 
+COMMENT_TAG = "TRANSLATORS:"  # a comment so marked, above a label, is shown to its translators
+
+
 def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
-    """The templates' labels, found as ``pybabel extract -F babel.cfg`` finds them."""
+    """The templates' labels, found as ``pybabel extract -F babel.cfg -c TRANSLATORS:`` finds them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -38,7 +41,8 @@ def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
         charset="utf-8",
     )
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, directory_filter=lambda d: not Path(d).name.startswith(".")
+        root, method_map, options_map, comment_tags=(COMMENT_TAG,), strip_comment_tags=True,
+        directory_filter=lambda d: not Path(d).name.startswith("."),
     ):
         catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     return catalog
