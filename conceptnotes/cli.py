@@ -7,7 +7,9 @@ Only this module prints and chooses exit codes: 0 success, 1 problems in the inp
 from __future__ import annotations
 
 import argparse
+import re
 import sys
+from collections import Counter
 from pathlib import Path
 
 from conceptnotes import __version__
@@ -148,7 +150,7 @@ def _i18n(args: argparse.Namespace) -> int:
         ]
         print(json.dumps(rows, indent=2, ensure_ascii=False))
         return 0
-    header = f"{'note':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"
+    header = f"{'catalog':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"
     print(header)
     print("-" * len(header))
     for s in found:
@@ -242,9 +244,36 @@ def _summary(built: list) -> None:
     print(f"{len(built)} document{'s' if len(built) != 1 else ''}: {fresh} built, {len(built) - fresh} up to date")
 
 
+GROUPED = 20  # more warnings than this are told per file, with a count
+
+
 def _report(problems: list[Problem]) -> None:
+    """Every problem as ``path:line: message``; past :data:`GROUPED` warnings, the warnings
+    one line per file: how many of each kind, from which line (``i18n status`` lists them)."""
+    warnings = [p for p in problems if p.warning]
+    grouped = len(warnings) > GROUPED
     for problem in sorted(problems, key=lambda p: (p.path, p.line, p.column)):
-        print(problem, file=sys.stderr)
+        if not (grouped and problem.warning):
+            print(problem, file=sys.stderr)
+    if grouped:
+        for path, found in _by_file(warnings).items():
+            kinds = Counter(_kind_of(p.message) for p in found)
+            said = "; ".join(f"{kind}: {n}" for kind, n in kinds.most_common())
+            first = min((p.line for p in found if p.line), default=0)
+            at = f" (the first at line {first})" if first else ""
+            print(f"{path}: warning: {len(found)} warnings{at}: {said}", file=sys.stderr)
+
+
+def _by_file(problems: list[Problem]) -> dict[str, list[Problem]]:
+    found: dict[str, list[Problem]] = {}
+    for problem in sorted(problems):
+        found.setdefault(display_path(problem.path), []).append(problem)
+    return found
+
+
+def _kind_of(message: str) -> str:
+    """What a warning says, without where its source is: 'untranslated unit (note.md:12); ...'."""
+    return re.split(r" \(|; ", message, maxsplit=1)[0]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -954,10 +954,34 @@ def test_a_catalog_not_in_utf8(sample, capsys):
      "the translation adds link target https://www.un.org/fr/counterterrorism/, which is not in the source"),
 ])  # fmt: skip
 def test_a_translation_that_changes_footnote_calls_or_links(sample, capsys, old, new, message):
-    _edit_po(sample, "fr", old, new)
-    po = (sample / PO).read_text(encoding="utf-8").split("\n")
-    line = next(n for n, text in enumerate(po, start=1) if text.startswith("msgstr") and new in text) - 1
+    line = _edit_translation(sample, "fr", old, new)
     refused(sample, FR, [f"{PO}:{line}: {m}" for m in message.split("\n")], capsys)
+
+
+def _edit_translation(project: Path, lang: str, old: str, new: str) -> int:
+    """``old`` replaced by ``new`` in the one translation that has it, however its lines
+    are wrapped; the line of its entry's msgid, found in the catalog as written."""
+    from babel.messages.pofile import read_po
+
+    from conceptnotes.i18n import catalogs
+
+    po = project / "locales" / lang / "LC_MESSAGES" / f"{SAMPLE_ID}.po"
+    with po.open("rb") as handle:
+        catalog = read_po(handle)
+    (message,) = [m for m in catalog if m.id and old in m.string]
+    message.string = message.string.replace(old, new)
+    po.write_bytes(catalogs.dump(catalog))
+    lines = po.read_text(encoding="utf-8").split("\n")
+    for number, text in enumerate(lines):
+        if text.startswith("msgstr "):
+            strings = [text[len("msgstr "):]]
+            for more in lines[number + 1:]:
+                if not more.startswith('"'):
+                    break
+                strings.append(more)
+            if new in "".join(x[1:-1] for x in strings):
+                return max(n for n in range(number) if lines[n].startswith("msgid ")) + 1
+    raise AssertionError(new)
 
 
 def test_a_label_translation_that_changes_placeholders(sample, capsys):

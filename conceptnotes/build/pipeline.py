@@ -162,6 +162,7 @@ def check(
     formats: tuple[str, ...] = FORMATS,
     loaded: tuple[list[Note], list[Problem]] | None = None,
     template_dir: Path | None = None,
+    skipped: list[Problem] | None = None,
 ) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read and the files it would write; write nothing.
     Raise NoteError with every problem.
@@ -170,6 +171,8 @@ def check(
     before anything renders.  Returns each note in each of its languages, ready to render,
     and the warnings; in a strict build every warning is an error, decided here, once.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
+    Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
+    is left out, its problems put there, and the others are checked as ever.
     """
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
@@ -185,7 +188,7 @@ def check(
             try:
                 localized = localize(note, lang)
             except NoteError as exc:
-                problems.extend(exc.problems)
+                (problems.extend if skipped is None or strict else skipped.extend)(exc.problems)
                 continue
             warnings.extend(localized.fallbacks)
             problems.extend(validate.text_problems(localized))
@@ -244,7 +247,14 @@ def build(
             # the shortcut only for a plan that check would pass, with nothing to remove
             if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
                 return [state.built(out / t.name) for t in targets], []
-            documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded)
+            skipped: list[Problem] = []
+            documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded,
+                                        skipped=None if official or strict else skipped)
+            if skipped and not documents:
+                raise NoteError([*warnings, *skipped])
+            if skipped:  # a draft: the sound language versions are built, the others left as they were
+                done = {(d.note.id, d.lang) for d in documents}
+                stale = _obsolete(state, [t for t in targets if (t.note.id, t.lang) in done], official)
             planned = plan(documents, formats, out, options)
             entries, todo = _entries(planned, state, raw, quick)
             from conceptnotes.build.cache import prepare_fonts
@@ -255,7 +265,16 @@ def build(
         except (KeyboardInterrupt, OSError) as exc:
             raise BuildStopped(exc, output.left_behind(out, before), out) from exc
     order = {job.path: n for n, job in enumerate(planned)}
+    if skipped:
+        raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))
     return sorted(built, key=lambda b: order[b.path]), warnings
+
+
+def _partial_summary(skipped: list[Problem], written: int) -> str:
+    count = len(skipped)
+    return (f"failed: {count} problem{'s' if count != 1 else ''}; the language versions they concern were not built"
+            f" (their previous documents are kept), the other {written} document{'s' if written != 1 else ''}"
+            " were written")
 
 
 def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tuple[dict[Path, str], dict]:

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, read_po, write_po
+from babel.messages.pofile import PoFileError, normalize, read_po, write_po
 
 from conceptnotes import languages
 from conceptnotes import model as m
@@ -35,7 +35,7 @@ from conceptnotes.read.files import is_present, read_input
 
 LABELS = "messages"
 MAX_CATALOG_BYTES = 5_000_000
-NO_WRAP = 1_000_000
+WIDTH = 76  # Babel's, as pybabel update writes
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)
 
 
@@ -120,12 +120,28 @@ def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
 
 
 def dump(catalog: Catalog) -> bytes:
+    """A catalog as ``pybabel update`` writes it (lines wrapped at Babel's width, 76), so
+    that running it on a catalog the project wrote changes nothing.
+
+    Babel 2.19 wraps a previous msgid (``#|``) as a comment, cutting its strings where
+    msgfmt rejects them ("end-of-line within string"): those lines are written here as
+    gettext writes them, one string a line."""
     buffer = io.BytesIO()
-    # No wrapping: Babel 2.19 wraps comments, a long previous msgid ('#|') included, at
-    # the given width (76 when 0) into strings that msgfmt rejects ("end-of-line within
-    # string"); a width no line reaches avoids it.  Translators' tools rewrap anyway.
-    write_po(buffer, catalog, width=NO_WRAP, sort_output=False, include_previous=True, ignore_obsolete=False)
-    return buffer.getvalue()
+    write_po(buffer, catalog, width=WIDTH, sort_output=False, include_previous=False, ignore_obsolete=False)
+    text = buffer.getvalue().decode("utf-8")
+    for message in catalog:
+        if message.id and message.previous_id and isinstance(message.id, str):
+            text = _with_previous(text, message)
+    return text.encode("utf-8")
+
+
+def _with_previous(text: str, message: Message) -> str:
+    """``#| msgid ...`` put before the entry of ``message`` (after its flags)."""
+    entry = f"msgid {normalize(message.id, width=WIDTH)}\n"
+    previous = normalize(message.previous_id[0], prefix="#| ", width=WIDTH)
+    lines = f"#| msgid {previous}\n"
+    at = text.find("\n" + entry)
+    return text if at < 0 else text[: at + 1] + lines + text[at + 1 :]
 
 
 def read(path: Path) -> bytes:
@@ -220,8 +236,13 @@ def _po_message(message: str) -> str:
 
 
 def _header(text: str, name: str) -> str:
-    found = re.search(rf'^"{re.escape(name)}:\s*([^"\\]*)', text, re.M)
-    return found.group(1).strip() if found else ""
+    """A field of the catalog's header, its strings joined: gettext and Babel wrap a long
+    one (``Plural-Forms``) over several lines."""
+    found = re.search(rf'^"{re.escape(name)}:((?:[^"\\\n]|\\.)*)"((?:\n"(?:[^"\\\n]|\\.)*")*)', text, re.M)
+    if not found:
+        return ""
+    joined = found.group(1) + "".join(re.findall(r'\n"((?:[^"\\\n]|\\.)*)"', found.group(2)))
+    return joined.split("\\n")[0].strip()
 
 
 def _header_line(text: str, name: str) -> int:
@@ -269,9 +290,14 @@ def _blank(string: str | tuple[str, ...]) -> bool:
     return all(not text.strip() for text in strings)
 
 
-def status(note_id: str, lang: str, template: Catalog, catalog: Catalog | None) -> Status:
-    counts = Counter(state(catalog, message.id)[0] for message in template if message.id)
+def status(note_id: str, lang: str, template: Catalog | list[str], catalog: Catalog | None) -> Status:
+    """The units of ``template`` (a catalog, or msgids) as ``catalog`` translates them."""
+    counts = Counter(state(catalog, msgid)[0] for msgid in _msgids(template))
     return Status(note_id, lang, counts["translated"], counts["fuzzy"], counts["untranslated"])
+
+
+def _msgids(template: Catalog | list[str]) -> list[str]:
+    return [message.id for message in template if message.id] if isinstance(template, Catalog) else template
 
 
 # msgfmt ----------------------------------------------------------------------------------------

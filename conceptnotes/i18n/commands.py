@@ -10,7 +10,7 @@ from babel.messages.catalog import Catalog
 
 from conceptnotes.build.output import write_atomic
 from conceptnotes.errors import NoteError, Problems
-from conceptnotes.i18n import catalogs
+from conceptnotes.i18n import catalogs, labels
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
 from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project, command
@@ -20,8 +20,11 @@ def target_languages(note: Note) -> list[str]:
     return [lang for lang in note.meta.languages if lang != note.meta.source_language]
 
 
+COMMENT_TAG = "TRANSLATORS:"  # a comment so marked, above a label, is shown to its translators
+
+
 def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
-    """The templates' labels, found as ``pybabel extract -F babel.cfg`` finds them."""
+    """The templates' labels, found as ``pybabel extract -F babel.cfg -c TRANSLATORS:`` finds them."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -38,7 +41,8 @@ def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
         charset="utf-8",
     )
     for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, directory_filter=lambda d: not Path(d).name.startswith(".")
+        root, method_map, options_map, comment_tags=(COMMENT_TAG,), strip_comment_tags=True,
+        directory_filter=lambda d: not Path(d).name.startswith("."),
     ):
         catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     return catalog
@@ -69,25 +73,25 @@ def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
 
 
 def _plans(notes: list[Note], locales: Path | None):
-    """(catalog path, template, language) for every catalog the notes need, labels included."""
+    """(catalog path, template, language, domain) for every catalog the notes need, labels included."""
     label_langs: dict[Path, set[str]] = {}
     for note in notes:
         where = locales or Project.of_note(note.folder).locales
         template = catalogs.extract(note)
         for lang in target_languages(note):
-            yield catalogs.catalog_path(where, lang, note.id), template, lang
+            yield catalogs.catalog_path(where, lang, note.id), template, lang, note.id
         label_langs.setdefault(where, set()).update(lang for lang in note.meta.languages if lang != LABEL_LANGUAGE)
     labels = extract_labels()
     for where, langs in label_langs.items():
         for lang in sorted(langs):
-            yield catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang
+            yield catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang, catalogs.LABELS
 
 
 def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> list[Written]:
     """Merge templates into the languages' catalogs; with ``check``, write nothing and raise
     NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written."""
     problems, written = Problems(), []
-    for path, template, lang in _plans(notes, locales):
+    for path, template, lang, _ in _plans(notes, locales):
         try:
             existing = _existing(path, lang)
         except NoteError as exc:
@@ -123,17 +127,18 @@ def _stale(template: Catalog, catalog: Catalog | None) -> str:
 
 
 def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.Status]:
-    """Translated, fuzzy and untranslated units of every note and language; NoteError for a broken catalog."""
+    """Translated, fuzzy and untranslated units of every note and language, then the
+    templates' labels of every language (``messages``), which a strict build needs as
+    much; NoteError for a broken catalog."""
     problems, out = Problems(), []
-    for note in notes:
-        where = locales or Project.of_note(note.folder).locales
-        template = catalogs.extract(note)
-        for lang in target_languages(note):
-            try:
-                catalog = _existing(catalogs.catalog_path(where, lang, note.id), lang)
-            except NoteError as exc:
-                problems.extend(exc.problems)
-                continue
-            out.append(catalogs.status(note.id, lang, template, catalog))
+    for path, template, lang, domain in _plans(notes, locales):
+        try:
+            catalog = _existing(path, lang)
+        except NoteError as exc:
+            problems.extend(exc.problems)
+            continue
+        # of the labels, those a document shows: what a strict build needs translated
+        units = list(labels.ALL) if domain == catalogs.LABELS else template
+        out.append(catalogs.status(domain, lang, units, catalog))
     problems.raise_if_errors()
     return out

@@ -30,11 +30,22 @@ ORIGINAL = {
     "Chinese": N_("Original: Chinese"),
 }
 
+# TRANSLATORS: the footer of every page. {page} becomes the number
+# of this page and {pages} the number of pages: "Page 2 of 5".
 PAGE_OF_PAGES = N_("Page {page} of {pages}")
 
 # The title block's line: "Málaga, Spain, 10 and 11 May 2022"
+# TRANSLATORS: {city} becomes the city of the meeting (as the note's
+# catalog translates it) and {country} the official UN short name of
+# its country: "Málaga, Spain".
 EVENT_PLACE = N_("{city}, {country}")
+# TRANSLATORS: {venue} becomes the venue of the meeting and {place}
+# the city and country: "Palais des Nations, Geneva, Switzerland".
 EVENT_VENUE = N_("{venue}, {place}")
+# TRANSLATORS: the line under the title. {place} becomes the city and
+# country (after the venue, where the note names one) and {dates} the
+# dates of the meeting, written in this language:
+# "Málaga, Spain, 10 and 11 May 2022".
 EVENT_LINE = N_("{place}, {dates}")
 
 # Every label a document may show: what the label catalogs must translate.  A label whose

@@ -24,7 +24,14 @@ from conceptnotes import placeholders
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note
-from conceptnotes.i18n.units import map_document, renumber_footnotes, to_markdown, translate_meta
+from conceptnotes.i18n.units import (
+    is_unit,
+    map_document,
+    renumber_footnotes,
+    to_markdown,
+    translatable,
+    translate_meta,
+)
 from conceptnotes.languages import LABEL_LANGUAGE, get
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import Project, command
@@ -171,6 +178,8 @@ class _Translator:
         return None, line
 
     def inlines(self, source: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        if not is_unit(source):
+            return source  # nothing to translate: no unit, never a fallback
         msgid = to_markdown(source)
         translation, po_line = self.lookup(msgid, line)
         if translation is None:
@@ -198,6 +207,8 @@ class _Translator:
             self.problems.add(self.path, po_line, fonts.uncovered_message(char, self.lang))
 
     def text(self, source: str, line: int) -> str:
+        if not translatable(source):
+            return source
         translation, po_line = self.lookup(source, line)
         if translation is None:
             return source

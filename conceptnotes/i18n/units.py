@@ -20,6 +20,32 @@ from conceptnotes.model.visitor import InlineMap, Visitor, map_inline_nodes, map
 
 META_FIELDS = ("title", "subtitle")
 
+# What stays the same in every language, whatever letters it has: web addresses, e-mail
+# addresses and UN document symbols (A/76/L.1, S/RES/2396 (2017), ST/SGB/2019/8).
+_NOT_WORDS = re.compile(
+    r"(?:https?://|ftp://|www\.|mailto:)\S+"
+    r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+"
+    r"|\b[A-Z]{1,6}(?:/[\w.-]+)+"
+)
+
+
+def translatable(text: str) -> bool:
+    """Whether a text has anything to translate: a letter outside web and e-mail addresses
+    and document symbols.  An empty table cell, a number, a time ("10:00–10:30"), an
+    address or a symbol is the same in every language: it is no unit.  The one test of
+    extraction, status, the build and the strict build alike."""
+    return any(char.isalpha() for char in _NOT_WORDS.sub("", text))
+
+
+def _words(inlines: tuple[m.Inline, ...]) -> str:
+    """The text a translator could change: words, link texts and image descriptions, not
+    code, link targets or footnote calls."""
+    return m.plain_text(tuple(node for node in inlines if not isinstance(node, m.Code)))
+
+
+def is_unit(inlines: tuple[m.Inline, ...]) -> bool:
+    return translatable(_words(inlines))
+
 
 @dataclass(frozen=True)
 class Unit:
@@ -125,7 +151,7 @@ def map_document(document: m.Document, fn: InlineMap) -> m.Document:
 def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
     """``(field, text, line)`` of every translatable front-matter text, each at its own line."""
     for name in META_FIELDS:
-        if getattr(meta, name):
+        if translatable(getattr(meta, name)):
             yield name, getattr(meta, name), meta.lines.get(name, 0)
     yield "event.city", meta.event.city, value_line(meta, "event.city")
     if meta.event.venue:
@@ -143,10 +169,10 @@ def value_line(meta: m.Meta, name: str) -> int:
 
 def units(note: m.Note) -> list[Unit]:
     """Every translation unit of a note, front matter first, then in reading order."""
-    found = [Unit(text, line, field) for field, text, line in meta_texts(note.meta)]
+    found = [Unit(text, line, field) for field, text, line in meta_texts(note.meta) if translatable(text)]
 
     def collect(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
-        if inlines:
+        if is_unit(inlines):
             found.append(Unit(to_markdown(inlines), line, kind, inlines))
         return inlines
 
