@@ -120,7 +120,9 @@ def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
 
 # What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
 # (a list item is its paragraphs; a definition, its terms).
-COUNTED_BLOCKS = frozenset({"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break"})
+COUNTED_BLOCKS = frozenset(
+    {"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break", "figure"}
+)
 
 
 def block_problems(note: m.Note) -> list[Problem]:
