@@ -19,7 +19,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError
 from conceptnotes.read.loader import load_note
 
-from .conftest import FRONT, build_in, note_of
+from .conftest import FRONT, build_in, note_of, run_cli
 from .readback import pdf_text
 
 ROOT = "figures"
@@ -229,3 +229,21 @@ def _png() -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (4, 4), "white").save(buffer, "PNG")
     return buffer.getvalue()
+
+
+@pytest.mark.parametrize("kind", ["table", "figure"])
+def test_caption_longer_than_a_unit_may_be_is_refused(make_note, kind):
+    from conceptnotes.read.limits import MAX_UNIT_CHARS
+
+    title = "word " * (MAX_UNIT_CHARS // 5 + 10)
+    if kind == "table":
+        body = f"# Programme\n\nTable: {title}\n\n| Date | Session |\n|---|---|\n| 8 May | Opening |\n"
+    else:
+        body = f'# Plan\n\n![A plan](assets/plan.png "{title.strip()}")\n'
+    folder = make_note(body)
+    (folder / "assets").mkdir()
+    (folder / "assets" / "plan.png").write_bytes(_png())
+    result = run_cli("check", cwd=folder.parent.parent)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "note.md:" in line]
+    assert "note.md:15:" in line and f"at most {MAX_UNIT_CHARS:,}" in line, line

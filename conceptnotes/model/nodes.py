@@ -160,6 +160,7 @@ class Table:
     line: int = 0
     caption: tuple[Inline, ...] = ()  # from a paragraph 'Table: ...' right before it
     number: int = 0  # "Table 1": the captioned tables' count, in reading order
+    caption_line: int = 0
 
     @property
     def columns(self) -> int:

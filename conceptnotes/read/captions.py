@@ -48,7 +48,9 @@ class _Numbering:
                 continue
             if isinstance(block, m.Table) and caption is not None:
                 self.tables += 1
-                block = dataclasses.replace(block, caption=table_caption(caption), number=self.tables)
+                block = dataclasses.replace(
+                    block, caption=table_caption(caption), number=self.tables, caption_line=caption.line
+                )
             caption = None
             out.append(self.block(block))
         if caption is not None:
