@@ -1,8 +1,8 @@
 """The six UN official languages: every fact the pipeline knows about each, in one place.
 
 Direction, script, Babel locale, Word language tag, UN document letter, quotation marks,
-italics, sub-paragraph numbering in Word: code asks :func:`get` instead of keeping a
-table of its own.  Longer per-language data (fonts, date patterns, country names) stays
+italics, sub-paragraph numbering in Word, paragraph numbers and figure numerals: code asks
+:func:`get` instead of keeping a table of its own.  Longer per-language data (fonts, date patterns, country names) stays
 in ``data/*.json``, keyed by the same codes.
 """
 
@@ -26,6 +26,10 @@ class Language:
     # Word numbering of nested numbered lists where the UN convention differs from the
     # template's (a), (i): {level: (w:numFmt, w:lvlText)}
     subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
+    # The number of a numbered paragraph as Word's w:lvlText ("%1." is "1."), and the
+    # numerals of figures ("Figure I"): "roman", "chinese" (图一) or "ordinal" (الشكل الأول)
+    paragraph_number: str = "%1."
+    figure_numerals: str = "roman"
 
     @property
     def rtl(self) -> bool:
@@ -38,13 +42,14 @@ LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False,
-                 subparagraphs={1: ("arabicAbjad", "(%2)")}),
+                 subparagraphs={1: ("arabicAbjad", "(%2)")}, paragraph_number="%1 -", figure_numerals="ordinal"),
         Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
         Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
         Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
                  spaced_punctuation=True),
         Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED),
-        Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False),
+        Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
+                 figure_numerals="chinese"),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
@@ -71,3 +76,46 @@ def word_tags(code: str) -> dict[str, str]:
     latin = lang if lang.script in ("Latn", "Cyrl") else LANGUAGES[LABEL_LANGUAGE]
     east_asian, complex_script = LANGUAGES["zh"].word_language, LANGUAGES["ar"].word_language
     return {"val": latin.word_language, "eastAsia": east_asian, "bidi": complex_script}
+
+
+_ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
+          (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+_CHINESE_DIGITS = "〇一二三四五六七八九"
+# Arabic ordinals of a masculine noun (الشكل), as UN Arabic documents number figures
+_ARABIC_ORDINALS = (
+    "الأول", "الثاني", "الثالث", "الرابع", "الخامس", "السادس", "السابع", "الثامن", "التاسع", "العاشر",
+    "الحادي عشر", "الثاني عشر", "الثالث عشر", "الرابع عشر", "الخامس عشر",
+    "السادس عشر", "السابع عشر", "الثامن عشر", "التاسع عشر", "العشرون",
+)
+
+
+def roman(number: int) -> str:
+    out = []
+    for value, letters in _ROMAN:
+        count, number = divmod(number, value)
+        out.append(letters * count)
+    return "".join(out)
+
+
+def chinese_numeral(number: int) -> str:
+    """一, 十, 十一, 二十三, 一百零五: the numerals of Chinese UN documents' figures (below 1,000)."""
+    if number >= 1000:
+        return str(number)
+    hundreds, rest = divmod(number, 100)
+    tens, units = divmod(rest, 10)
+    out = f"{_CHINESE_DIGITS[hundreds]}百" if hundreds else ""
+    if tens:
+        out += ("" if tens == 1 and not hundreds else _CHINESE_DIGITS[tens]) + "十"
+    elif hundreds and units:
+        out += "零"
+    return out + (_CHINESE_DIGITS[units] if units else "")
+
+
+def figure_number(number: int, code: str) -> str:
+    """A figure's number as UN documents in ``code`` write it: I, 一, الأول (digits beyond words)."""
+    numerals = LANGUAGES[code].figure_numerals
+    if numerals == "chinese":
+        return chinese_numeral(number)
+    if numerals == "ordinal":
+        return _ARABIC_ORDINALS[number - 1] if number <= len(_ARABIC_ORDINALS) else str(number)
+    return roman(number)

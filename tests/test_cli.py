@@ -38,7 +38,7 @@ organizers:
 # 8 city, 9 country, 10 organizers, 11 '- United...', 12 '---', 13 first body line.
 TITLE = "Regional Workshop on Border Security"
 BODY = "\n# Introduction\n\nThe workshop brings together border agencies.\n"
-TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, organizers, source_language, subtitle, symbol, title"
+TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, numbered_paragraphs, organizers, source_language, subtitle, symbol, title"
 
 
 def note(tmp_path: Path, name: str = "test-note", front: str = FRONT, body: str = BODY, where: str = "content") -> Path:

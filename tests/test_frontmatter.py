@@ -38,7 +38,7 @@ organizers:
 
 BODY = "\n# Introduction\n\nSome text.\n"
 
-TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, organizers, source_language, subtitle, symbol, title"
+TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, numbered_paragraphs, organizers, source_language, subtitle, symbol, title"
 EVENT_KEYS = "city, country, end, start, venue"
 
 

@@ -131,7 +131,7 @@ def test_pybabel_extract_finds_every_label(tmp_path):
     assert result.returncode == 0, result.stderr
     found = {message.id for message in read_catalog(pot) if message.id}
     expected = {*labels.DISTRIBUTION.values(), *labels.ORIGINAL.values(), labels.PAGE_OF_PAGES,
-                labels.EVENT_PLACE, labels.EVENT_VENUE, labels.EVENT_LINE}
+                labels.EVENT_PLACE, labels.EVENT_VENUE, labels.EVENT_LINE, labels.FIGURE, labels.TABLE}
     assert found == expected
     assert {message.id for message in read_catalog(LOCALES / "messages.pot") if message.id} == expected
 

@@ -175,6 +175,8 @@ def build() -> docx.Document:
         para_style("Definition", "Definition", f'<w:ind w:left="567"/>{body}', extra="custom"),
         para_style("SourceCode", "Source Code", f'<w:ind w:left="567"/>{spacing(0, 8, 240)}', size(10), extra="custom"),
         para_style("Figure", "Figure", f'<w:jc w:val="center"/><w:keepNext/>{spacing(4, 8)}', extra="custom"),
+        # "Figure I" / "Table 1", then the title in bold (the renderer's run), as UN documents
+        para_style("Caption", "caption", f"<w:keepNext/>{spacing(6, 4)}", size(10)),
         para_style(
             "MastheadOrganizer", "Masthead Organizer", spacing(0, 0), "<w:b/><w:bCs/>" + size(10.5), extra="custom"
         ),

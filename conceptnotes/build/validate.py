@@ -121,7 +121,9 @@ def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
 
 # What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
 # (a list item is its paragraphs; a definition, its terms).
-COUNTED_BLOCKS = frozenset({"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break"})
+COUNTED_BLOCKS = frozenset(
+    {"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break", "figure"}
+)
 
 
 def block_problems(note: m.Note) -> list[Problem]:
@@ -129,19 +131,28 @@ def block_problems(note: m.Note) -> list[Problem]:
     or term longer than one may be (a translation's length is checked where it is read)."""
     problems, blocks = [], 0
     for node, line in walk_with_lines(note.document):
-        if node.kind not in COUNTED_BLOCKS:
+        if not counted(node):
             continue
         blocks += 1
         if blocks == limits.MAX_BLOCKS + 1:
             problems.append(Problem(str(note.source), line, limits.blocks_message()))
+        at = getattr(node, "caption_line", 0) or line  # a table's caption: the line of 'Table: ...'
         for text in _unit_texts(node):
             if len(text) > limits.MAX_UNIT_CHARS:
-                problems.append(Problem(str(note.source), line, limits.unit_message(len(text))))
+                problems.append(Problem(str(note.source), at, limits.unit_message(len(text))))
     return problems
 
 
+def counted(node) -> bool:
+    """Whether a node is a box of its own: a block of COUNTED_BLOCKS, or a captioned table (its caption)."""
+    return node.kind in COUNTED_BLOCKS or bool(getattr(node, "caption", ()))
+
+
 def _unit_texts(node) -> list[str]:
-    """The texts of a block's translation units (its terms, for a definition), or of a code block."""
+    """The texts of a block's translation units (its terms, for a definition; its caption, for
+    a figure or table), or of a code block."""
+    if getattr(node, "caption", ()):
+        return [m.plain_text(node.caption)] + ([m.plain_text(node.children)] if node.kind == "figure" else [])
     if node.kind == "definition":
         return [m.plain_text(term) for term in node.terms]
     if node.kind == "code_block":
@@ -154,7 +165,7 @@ def size_problems(localized: Localized) -> list[Problem]:
     """A document that shows more characters than a document may, in this language, where it passes them."""
     shown = 0
     for node, line in walk_with_lines(localized.note.document):
-        if node.kind in COUNTED_BLOCKS:
+        if counted(node):
             shown += sum(len(text) for text in _unit_texts(node))
             if shown > limits.MAX_DOCUMENT_CHARS:
                 return [Problem(str(localized.note.source), line, limits.document_chars_message(localized.lang))]

@@ -48,10 +48,16 @@ EVENT_VENUE = N_("{venue}, {place}")
 # "Málaga, Spain, 10 and 11 May 2022".
 EVENT_LINE = N_("{place}, {dates}")
 
+# Captions: "Figure I" (the figure's numerals are the language's: languages.figure_number),
+# "Table 1"
+FIGURE = N_("Figure {number}")
+TABLE = N_("Table {number}")
+
 # Every label a document may show: what the label catalogs must translate.  A label whose
 # English has placeholders is a pattern (see conceptnotes.placeholders): its translation
 # may use the same names and no others, and writes a brace doubled.
-ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, EVENT_VENUE, EVENT_LINE)
+ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, EVENT_VENUE, EVENT_LINE,
+       FIGURE, TABLE)
 
 
 def event_line(gettext, meta, lang: str) -> str:
@@ -76,3 +82,12 @@ def masthead_details(gettext, meta, lang: str) -> list[str]:
         details.append(format_day(meta.date, lang))
     details.append(gettext(ORIGINAL[languages.get(meta.source_language).name]))
     return details
+
+
+def caption_label(gettext, node, lang: str) -> str:
+    """"Figure I" of a figure, "Table 1" of a captioned table, in ``lang``."""
+    from conceptnotes.placeholders import fill
+
+    if node.kind == "figure":
+        return fill(gettext(FIGURE), {"number": languages.figure_number(node.number, lang)})
+    return fill(gettext(TABLE), {"number": str(node.number)})

@@ -1,10 +1,11 @@
 """Translation units of a note, and the note rebuilt from translated units.
 
 A unit is the inline Markdown of one heading, paragraph, list item, table cell,
-definition term or footnote paragraph, written back from the document model
-(``to_markdown``), so a translator sees ``*Virtual Dialogue*`` and ``[^dialogue]``;
-and the translatable front-matter fields as plain text.  The structure of a note
-(lists, tables, footnotes) is never translated: a translated note is the source
+definition term, figure (its image), caption (of a figure or table) or footnote
+paragraph, written back from the document model (``to_markdown``), so a translator
+sees ``*Virtual Dialogue*`` and ``[^dialogue]``; and the translatable front-matter
+fields as plain text.  The structure of a note (lists, tables, footnotes) is never
+translated: a translated note is the source
 model with each unit's inlines replaced.
 """
 

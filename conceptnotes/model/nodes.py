@@ -159,6 +159,9 @@ class Table:
     header: tuple[tuple[TableCell, ...], ...]
     body: tuple[tuple[TableCell, ...], ...]
     line: int = 0
+    caption: tuple[Inline, ...] = ()  # from a paragraph 'Table: ...' right before it
+    number: int = 0  # "Table 1": the captioned tables' count, in reading order
+    caption_line: int = 0
 
     @property
     def columns(self) -> int:
@@ -199,7 +202,22 @@ class ThematicBreak:
     line: int = 0
 
 
-Block = Paragraph | Heading | ListBlock | Table | Quote | DefinitionList | CodeBlock | ThematicBreak
+@dataclass(frozen=True)
+class Figure:
+    """A paragraph of one image with a title: "Figure I", the title as its caption, the image.
+
+    ``children`` is the image (its alt text is translated as a paragraph's), ``caption``
+    its title; ``number`` counts the figures in reading order.
+    """
+
+    kind: ClassVar[str] = "figure"
+    children: tuple[Inline, ...]
+    caption: tuple[Inline, ...]
+    number: int
+    line: int = 0
+
+
+Block = Paragraph | Heading | ListBlock | Table | Quote | DefinitionList | CodeBlock | ThematicBreak | Figure
 
 
 @dataclass(frozen=True)
@@ -263,6 +281,7 @@ class Meta:
     keywords: tuple[str, ...] = ()
     file_name: str = ""  # pattern of the output files' names: {id} {lang} {letter} {symbol} {job}
     job_numbers: dict[str, str] = field(default_factory=dict)
+    numbered_paragraphs: bool = False  # body paragraphs numbered 1, 2, 3... by the renderers
     lines: dict[str, int] = field(default_factory=dict, compare=False, hash=False)
 
 

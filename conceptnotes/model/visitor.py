@@ -92,7 +92,10 @@ InlineMap = Callable[[tuple[Any, ...], int, str], tuple[Any, ...]]
 
 # Where a run of inlines is one translation unit, and what the unit is called (the
 # catalogs' comment): the run's field, by the kind of the node holding it.
-UNIT_FIELDS = {"paragraph": "children", "heading": "children", "table_cell": "children", "definition": "terms"}
+UNIT_FIELDS = {
+    "paragraph": "children", "heading": "children", "table_cell": "children", "definition": "terms",
+    "figure": "children",
+}
 # What the units inside a container are called ("list item", "footnote"...).
 CONTAINER_NAMES = {
     "list_item": "list item",
@@ -100,14 +103,16 @@ CONTAINER_NAMES = {
     "footnote": "footnote",
     "table": "table cell",
     "definition": "definition",
+    "figure": "figure",
 }
 
 
 def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0) -> Any:
     """``node`` rebuilt with each unit's inlines replaced by ``fn(inlines, line, name)``.
 
-    A unit is the inline run of a paragraph, heading, table cell or definition term;
-    ``name`` says where it stands ("paragraph", "list item", "footnote", "heading"...).
+    A unit is the inline run of a paragraph, heading, table cell, definition term, figure
+    (its image) or caption (of a figure or table, before what it captions); ``name`` says
+    where it stands ("paragraph", "list item", "footnote", "heading", "caption"...).
     """
     if isinstance(node, tuple):
         return tuple(map_inlines(item, fn, name, line) if _holds_units(item) else item for item in node)
@@ -115,6 +120,8 @@ def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0
     changes: dict[str, Any] = {}
     inner = CONTAINER_NAMES.get(node.kind, name)
     unit = UNIT_FIELDS.get(node.kind)
+    if getattr(node, "caption", ()):
+        changes["caption"] = fn(node.caption, line, "caption")
     if node.kind == "heading":
         changes["children"] = fn(node.children, line, "heading")
     elif node.kind == "definition":

@@ -211,6 +211,14 @@ class _Reader:
             return None
         return day
 
+    def boolean(self, node: Node, name: str) -> bool | None:
+        """``true`` or ``false``, as YAML 1.2 writes them; nothing else ("yes" is text)."""
+        value = self.text(node, name)
+        if value is not None and value not in ("true", "false"):
+            self.error(node, f"'{name}' must be true or false, not '{excerpt(value)}'")
+            return None
+        return None if value is None else value == "true"
+
     def choice(self, choices: tuple[str, ...]) -> Callable[[Node, str], str | None]:
         def convert(node: Node, name: str) -> str | None:
             value = self.text(node, name)
@@ -420,6 +428,7 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         "keywords": r.list_of(r.text, allow_scalar=True),
         "file_name": file_name,
         "job_numbers": job_numbers,
+        "numbered_paragraphs": r.boolean,
     }
     return fields
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.project import NOTE_FILE
+from conceptnotes.read import captions
 from conceptnotes.read.characters import check_characters, decode, nesting_problems
 from conceptnotes.read.files import is_present, read_input
 from conceptnotes.read.frontmatter import read_meta, split_front_matter
@@ -46,6 +47,8 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     problems.extend(asset_link_problems(folder, source))
     document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
     problems.extend(body_problems.items)
+    document, caption_problems = captions.structure(document, source)
+    problems.extend(caption_problems.items)
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document, data), problems.warnings

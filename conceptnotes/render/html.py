@@ -56,6 +56,13 @@ def css_counters(label: str) -> Markup:
     return Markup(" ".join(out))
 
 
+def paragraph_number(lang: str) -> Markup:
+    """The CSS content of a numbered paragraph's number: counter(paragraph) "." ("%1." in Word)."""
+    before, _, after = languages.get(lang).paragraph_number.partition("%1")
+    parts = ([css_string(before)] if before else []) + [Markup("counter(paragraph)")]
+    return Markup(" ".join([*parts, *([css_string(after)] if after else [])]))
+
+
 def plain_length(nodes: Any) -> int:
     """Length of the text of a run of inline nodes."""
     return len(plain_text(nodes))
@@ -107,6 +114,7 @@ class HtmlVisitor(Visitor):
                 "first_call": self.first_call,
                 "footnote_of": lambda ref: document.footnote(ref.key),
                 "image_url": lambda image: image.path.as_uri(),
+                "caption_label": lambda node: labels.caption_label(localized.gettext, node, localized.lang),
                 "source_direction": languages.get(localized.note.meta.source_language).direction,
             }
         )
@@ -213,6 +221,7 @@ def context(localized: Localized) -> dict[str, Any]:
         "masthead_details": labels.masthead_details(gettext, meta, lang),
         "event_line": labels.event_line(gettext, meta, lang),
         "page_label": gettext(labels.PAGE_OF_PAGES),
+        "paragraph_number": paragraph_number(lang),
         "font_faces": faces,
         "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),

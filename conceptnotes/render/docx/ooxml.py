@@ -218,6 +218,31 @@ def set_level_formats(document, abstract_num_id: int, formats: dict[int, tuple[s
                 lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
 
 
+def add_paragraph_numbering(document, abstract_num_id: int, text: str, tab: int = 567) -> None:
+    """A one-level abstract numbering of paragraphs: ``text`` ("%1.") at the margin, a tab
+    to ``tab`` twips, the paragraph's further lines back at the margin (UN numbered paragraphs)."""
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="{abstract_num_id}">'
+        '<w:multiLevelType w:val="singleLevel"/><w:name w:val="UN Numbered Paragraphs"/>'
+        '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/>'
+        f'<w:lvlText w:val="{text}"/><w:lvlJc w:val="left"/>'
+        f'<w:pPr><w:tabs><w:tab w:val="num" w:pos="{tab}"/></w:tabs><w:ind w:left="0" w:firstLine="0"/></w:pPr>'
+        "</w:lvl></w:abstractNum>"
+    )
+    first_num = numbering.find(qn("w:num"))
+    if first_num is not None:
+        first_num.addprevious(abstract)  # every w:abstractNum comes before the w:num elements
+    else:
+        numbering.append(abstract)
+
+
+def next_abstract_num_id(document) -> int:
+    numbering = document.part.numbering_part.element
+    ids = [int(a.get(qn("w:abstractNumId"))) for a in numbering.findall(qn("w:abstractNum"))]
+    return max([0, *ids]) + 1
+
+
 def set_numbering(paragraph, num_id: int, level: int) -> None:
     """Give a paragraph ``w:numPr`` (list ``num_id``, level ``level`` from 0)."""
     ppr = paragraph._p.get_or_add_pPr()

@@ -27,6 +27,7 @@ from docx.text.run import Run
 
 from conceptnotes import languages
 from conceptnotes import model as m
+from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import Localized
 from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.read.files import read_input
@@ -245,6 +246,16 @@ class DocxVisitor(InlineWriter):
         self.comments = ooxml.Comments(self.doc)
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.bookmarks = 0
+        self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
+
+    def paragraph_numbering(self) -> int:
+        """The list the body's paragraphs are numbered in: Word's own numbering, which Word
+        renumbers when an editor adds or removes a paragraph (literal numbers would not)."""
+        abstract = ooxml.next_abstract_num_id(self.doc)
+        ooxml.add_paragraph_numbering(self.doc, abstract, self.language.paragraph_number)
+        num_id = ooxml.new_list_num(self.doc, abstract, 1, self.next_num_id)
+        self.next_num_id += 1
+        return num_id
 
     def render(self) -> bytes:
         page.masthead(self.body_sink, self.localized)
@@ -303,7 +314,21 @@ class DocxVisitor(InlineWriter):
         paragraph = where.sink("Quote" if where.quote else ("List Continue" if where.depth else "Body Text"))
         if where.depth and not where.quote:
             paragraph.paragraph_format.left_indent = Emu(LIST_INDENT * where.depth)
+        elif self.paragraph_num_id is not None and where.sink == self.body_sink and not where.quote:
+            ooxml.set_numbering(paragraph, self.paragraph_num_id, 0)  # a body paragraph: numbered
         self.inlines(paragraph, b.children)
+
+    def visit_figure(self, b: m.Figure, where: Where) -> None:
+        self.caption(where.sink, b)
+        self.inlines(where.sink("Figure"), b.children)
+
+    def caption(self, sink: Sink, b: m.Figure | m.Table) -> None:
+        """"Figure I" or "Table 1", a line break, the title in bold: kept with what it captions."""
+        paragraph = sink("Caption")
+        paragraph.paragraph_format.keep_with_next = True
+        label = labels.caption_label(self.localized.gettext, b, self.localized.lang)
+        self.run(label, Format(), paragraph._p).append(OxmlElement("w:br"))
+        self.inlines(paragraph, b.caption, Format(bold=True))
 
     def visit_heading(self, b: m.Heading, where: Where) -> None:
         paragraph = where.sink(f"Heading {b.level}")
@@ -327,6 +352,8 @@ class DocxVisitor(InlineWriter):
             self.blocks(tuple(rest), replace(where, depth=where.depth + 1))
 
     def visit_table(self, b: m.Table, where: Where) -> None:
+        if b.number:
+            self.caption(self.body_sink, b)
         rows = b.header + b.body
         table = self.doc.add_table(rows=len(rows), cols=b.columns)
         table.style = self.doc.styles["UN Table"]

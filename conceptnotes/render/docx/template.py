@@ -107,6 +107,7 @@ REQUIRED_STYLES = (
     "Definition",
     "Source Code",
     "Figure",
+    "Caption",
     "Hyperlink",
     "Inline Code",
     "Masthead Organizer",
