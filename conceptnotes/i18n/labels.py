@@ -48,9 +48,12 @@ EVENT_VENUE = N_("{venue}, {place}")
 # "Málaga, Spain, 10 and 11 May 2022".
 EVENT_LINE = N_("{place}, {dates}")
 
-# Captions: "Figure I" (the figure's numerals are the language's: languages.figure_number),
-# "Table 1"
+# Captions: the figure's numerals are the language's (languages.figure_number)
+# TRANSLATORS: above a figure. {number} becomes the figure's number,
+# written as this language's UN documents write it: "Figure I".
 FIGURE = N_("Figure {number}")
+# TRANSLATORS: above a table. {number} becomes the table's number:
+# "Table 1".
 TABLE = N_("Table {number}")
 
 # Every label a document may show: what the label catalogs must translate.  A label whose
