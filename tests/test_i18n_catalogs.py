@@ -259,7 +259,7 @@ def test_every_placeholder_of_a_label_is_explained_in_the_template():
     with (ROOT / "locales" / "messages.pot").open("rb") as handle:
         template = read_po(handle)
     patterns = [label for label in labels.ALL if placeholders.names(label)]
-    assert len(patterns) == 4
+    assert len(patterns) == 6  # page, place, venue, event line, figure, table
     for label in patterns:
         comment = " ".join(template[label].auto_comments)
         assert " becomes " in comment, (label, comment)
