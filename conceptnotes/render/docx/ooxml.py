@@ -230,14 +230,18 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
 
 
 class Comments:
-    """Word comments of one document, numbered by a counter.
+    """Word comments of one document, numbered by a counter from ``first_id``.
 
     python-docx's ``add_comment`` looks at every comment for the next id (quadratic in the
-    number of comments); this writes the same XML with the next number.
+    number of comments); this writes the same XML with the next number.  A caller gives
+    ``first_id`` above every footnote id of the document: LibreOffice 7.4 mixes up a
+    comment and a footnote of the same id, and shows one footnote's text under another's
+    number, or none.
     """
 
-    def __init__(self, document) -> None:
+    def __init__(self, document, first_id: int = 0) -> None:
         self.document = document
+        self.first_id = first_id
         self.next_id: int | None = None
 
     def add(self, first_run, last_run, text: str, author: str, initials: str, date) -> None:
@@ -245,7 +249,7 @@ class Comments:
 
         comments = self.document.comments  # the part is made when the document has none
         if self.next_id is None:
-            self.next_id = comments._comments_elm._next_available_comment_id()
+            self.next_id = max(self.first_id, comments._comments_elm._next_available_comment_id())
         element = parse_xml(
             f'<w:comment {nsdecls("w")} w:id="{self.next_id}" w:author=""><w:p><w:pPr><w:pStyle'
             ' w:val="CommentText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'

@@ -242,7 +242,8 @@ class DocxVisitor(InlineWriter):
         self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
         self.next_num_id = ooxml.next_num_id(self.doc)
         self.link_targets = ooxml.LinkTargets()
-        self.comments = ooxml.Comments(self.doc)
+        # comments numbered after the footnotes (ids from next_footnote_id, one per footnote)
+        self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.bookmarks = 0
 
