@@ -152,3 +152,22 @@ def test_libreoffice_shows_each_footnote_with_its_own_text(kind, tmp_path):
             if not _shows(foot, text, lang):
                 wrong.append((docx_path.name, number, text, foot[:200]))
     assert wrong == []
+
+
+def test_libreoffice_lays_english_fallback_out_left_to_right_in_arabic(tmp_path):
+    """English shown in a draft Arabic DOCX (no Arabic catalog) ends with its full stop."""
+    from .conftest import copy_root
+
+    project = copy_root("translated", tmp_path)
+    note = project / "content" / "translated" / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("languages: [en, fr]", "languages: [en, ar]"),
+                    encoding="utf-8")
+    result = run_cli("build", "--format", "docx", "--lang", "ar", cwd=project)
+    assert result.returncode == 0, result.stderr
+    _convert([project / "output" / "translated" / "translated.ar.docx"], tmp_path / "lo", tmp_path / "profile")
+    lines = [line.strip("\u202a\u202b\u202c\u200e\u200f ") for line in
+             pdf_text(tmp_path / "lo" / "translated.ar.pdf").splitlines()]
+    # "...the specific needs of women and girls." (an English paragraph laid out right to
+    # left shows its full stop first: ".The workshop aims...")
+    assert any(line.endswith("girls.") for line in lines), lines
+    assert [line for line in lines if line.startswith(".")] == [], lines

@@ -539,16 +539,20 @@ def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool
         put(rpr, "rFonts", RPR_ORDER, **{k: v for k, v in fonts.items() if k not in given})
     if rtl:
         put(rpr, "rtl", RPR_ORDER)
+    elif rpr.find(qn("w:rtl")) is not None:
+        rpr.remove(rpr.find(qn("w:rtl")))
     put(rpr, "lang", RPR_ORDER, **lang)
 
 
-def set_paragraph_bidi(paragraph) -> None:
-    """A right-to-left paragraph (``w:bidi``)."""
+def set_paragraph_bidi(paragraph, rtl: bool = True) -> None:
+    """A right-to-left paragraph (``w:bidi``), or, with ``rtl`` False, an explicitly left-to-right one."""
     ppr = paragraph.find(qn("w:pPr"))
     if ppr is None:
         ppr = OxmlElement("w:pPr")
         paragraph.insert(0, ppr)
-    put(ppr, "bidi", PPR_ORDER)
+    bidi = put(ppr, "bidi", PPR_ORDER)
+    if not rtl:
+        bidi.set(qn("w:val"), "0")
 
 
 def set_section_bidi(sect_pr) -> None:
