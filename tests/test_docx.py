@@ -19,7 +19,7 @@ from lxml import etree
 
 from conceptnotes import model as m
 
-from .conftest import build_in, note_of
+from .conftest import AIMS, TIMES, build_in, note_of
 from .readback import block_texts, blocks_of, docx_body_paragraphs, docx_part_xml, footnote_texts, words
 
 STYLES = {"Masthead Organizer", "Masthead Details", "Subtitle", "Title", "Event", "Heading 1", "Heading 2",
@@ -237,30 +237,6 @@ def test_table_columns_share_the_width_by_content(root_docx):
 
 
 # Source text standing in for a translation ---------------------------------------------------
-
-FALLBACK_NOTE = "content/translated/note.md"
-TIMES = "Registration of participants takes place from 09:00–09:30 on 7 November 2023."
-AIMS = "The workshop aims to strengthen the capacity of national authorities"
-FUZZY_UNIT = "# Objectives"
-
-
-@pytest.fixture(scope="module")
-def fallback(tmp_path_factory):
-    """The ``translated`` root also in Arabic, which has no catalog (every unit falls back to
-    English), with a paragraph of times that French lacks and a French heading made fuzzy."""
-    from .conftest import copy_root
-
-    project = copy_root("translated", tmp_path_factory.mktemp("fallback"))
-    note = project / FALLBACK_NOTE
-    text = note.read_text(encoding="utf-8").replace("languages: [en, fr]", "languages: [en, fr, ar]")
-    note.write_text(text.replace("# Participants\n", f"{TIMES}\n\n# Participants\n"), encoding="utf-8")
-    po = project / "locales" / "fr" / "LC_MESSAGES" / "translated.po"
-    catalog = po.read_text(encoding="utf-8")
-    assert '\nmsgid "Objectives"\n' in catalog
-    po.write_text(catalog.replace('\nmsgid "Objectives"\n', '\n#, fuzzy\nmsgid "Objectives"\n'), encoding="utf-8")
-    assert build_in(project, "build", "--jobs", "1", "--lang", "ar,fr") == 0
-    return project / "output" / "translated"
-
 
 def _runs_language(paragraph) -> set[tuple[str | None, bool]]:
     """(w:lang w:val, right to left) of every run of a paragraph."""
