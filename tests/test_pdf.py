@@ -246,3 +246,22 @@ def test_english_fallback_in_arabic_pdf_is_tagged_english(fallback):
     by_language = _texts_by_language(fallback / "translated.ar.pdf")
     assert words(AIMS) == words(by_language["en"])[: len(words(AIMS))] or AIMS in by_language["en"]
     assert AIMS not in by_language.get("ar", "")
+
+
+def test_english_fallback_in_arabic_pdf_runs_left_to_right(fallback):
+    """Each line of an English paragraph in the Arabic draft starts at the left margin (a
+    right-to-left paragraph flushes its last line right, and its bullets stand on the right)."""
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(fallback / "translated.ar.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+
+    def indent(start: str) -> int:
+        (line,) = [line for line in layout if line.strip().startswith(start)]
+        return len(line) - len(line.lstrip())
+
+    margin = indent("The workshop aims")
+    assert indent("specific needs of women and girls.") == margin
+    assert indent("Registration of participants") == margin
+    assert indent("The workshop will bring together:") == margin
+    assert indent("Objectives") == margin
+    bullets = [line for line in layout if line.strip().startswith("•")]
+    assert len(bullets) == 3 and all(len(line) - len(line.lstrip()) <= margin for line in bullets)
