@@ -1,9 +1,9 @@
 """The language of tagged text in another language than the document's, in the PDF.
 
 WeasyPrint 70 writes the document's language (``/Lang`` of the catalog, from ``<html
-lang>``) and no language on structure elements: an English paragraph standing in for a
-missing French translation (``<span class="untranslated" lang="en">``) would be read
-aloud as French.  :func:`tag_languages`, given to ``write_pdf`` as its finisher, sets
+lang>``) and no language on structure elements: source text standing in for a missing
+translation (``<span class="untranslated" lang="...">``) would be read aloud in the
+document's language.  :func:`tag_languages`, given to ``write_pdf`` as its finisher, sets
 ``/Lang`` on the structure element of every ``<span>`` that has a ``lang`` of its own.
 
 WeasyPrint makes one ``/Span`` structure element per box of a ``<span>`` (a span broken
