@@ -130,6 +130,29 @@ def built(tmp_path_factory):
     return get
 
 
+# Source text standing in for a translation ---------------------------------------------------------
+
+FALLBACK_NOTE = "content/translated/note.md"
+TIMES = "Registration of participants takes place from 09:00–09:30 on 7 November 2023."
+AIMS = "The workshop aims to strengthen the capacity of national authorities"
+
+
+@pytest.fixture(scope="session")
+def fallback(tmp_path_factory):
+    """The ``translated`` root also in Arabic, which has no catalog (every unit falls back to
+    English), with a paragraph of times that French lacks and a French heading made fuzzy."""
+    project = copy_root("translated", tmp_path_factory.mktemp("fallback"))
+    note = project / FALLBACK_NOTE
+    text = note.read_text(encoding="utf-8").replace("languages: [en, fr]", "languages: [en, fr, ar]")
+    note.write_text(text.replace("# Participants\n", f"{TIMES}\n\n# Participants\n"), encoding="utf-8")
+    po = project / "locales" / "fr" / "LC_MESSAGES" / "translated.po"
+    catalog = po.read_text(encoding="utf-8")
+    assert '\nmsgid "Objectives"\n' in catalog
+    po.write_text(catalog.replace('\nmsgid "Objectives"\n', '\n#, fuzzy\nmsgid "Objectives"\n'), encoding="utf-8")
+    assert build_in(project, "build", "--jobs", "1", "--lang", "ar,fr") == 0
+    return project / "output" / "translated"
+
+
 # The Málaga sample -----------------------------------------------------------------------------------
 
 

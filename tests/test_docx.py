@@ -19,7 +19,7 @@ from lxml import etree
 
 from conceptnotes import model as m
 
-from .conftest import build_in, note_of
+from .conftest import AIMS, TIMES, build_in, note_of
 from .readback import block_texts, blocks_of, docx_body_paragraphs, docx_part_xml, footnote_texts, words
 
 STYLES = {"Masthead Organizer", "Masthead Details", "Subtitle", "Title", "Event", "Heading 1", "Heading 2",
@@ -234,3 +234,63 @@ def test_table_columns_share_the_width_by_content(root_docx):
     assert widths[0] < widths[1]
     assert abs(sum(widths) - available) < 2 * len(widths)
     assert [cell.width for cell in table.columns[0].cells] == [widths[0]] * len(table.rows)
+
+
+# Source text standing in for a translation ---------------------------------------------------
+
+def _runs_language(paragraph) -> set[tuple[str | None, bool]]:
+    """(w:lang w:val, right to left) of every run of a paragraph."""
+    out = set()
+    for run in paragraph._p.iter(qn("w:r")):
+        lang = run.find(f"{qn('w:rPr')}/{qn('w:lang')}")
+        rtl = run.find(f"{qn('w:rPr')}/{qn('w:rtl')}")
+        out.add((None if lang is None else lang.get(qn("w:val")), rtl is not None and rtl.get(qn("w:val")) != "0"))
+    return out
+
+
+def _right_to_left(paragraph) -> bool:
+    bidi = paragraph._p.find(f"{qn('w:pPr')}/{qn('w:bidi')}")
+    return bidi is not None and bidi.get(qn("w:val")) not in ("0", "false")
+
+
+def _paragraph(document, start: str):
+    (paragraph,) = [p for p in docx_body_paragraphs(document) if p.text.startswith(start)]
+    return paragraph
+
+
+def test_english_fallback_in_arabic_docx_runs_left_to_right_in_english(fallback):
+    document = docx.Document(str(fallback / "translated.ar.docx"))
+    for start in (TIMES, AIMS, "Objectives"):
+        paragraph = _paragraph(document, start)
+        assert not _right_to_left(paragraph), start
+        assert _runs_language(paragraph) == {("en-GB", False)}, start
+    footnotes = etree.fromstring(docx_part_xml(fallback / "translated.ar.docx", "word/footnotes.xml"))
+    for paragraph in footnotes.iter(qn("w:p")):
+        if "".join(t.text or "" for t in paragraph.iter(qn("w:t"))).strip().startswith("Adopted"):
+            bidi = paragraph.find(f"{qn('w:pPr')}/{qn('w:bidi')}")
+            assert bidi is not None and bidi.get(qn("w:val")) == "0"
+            assert {r.find(f"{qn('w:rPr')}/{qn('w:lang')}").get(qn("w:val")) for r in paragraph.iter(qn("w:r"))} \
+                == {"en-GB"}
+            break
+    else:
+        raise AssertionError("no English footnote")
+    # the document's own text stays Arabic, right to left
+    masthead = [p for p in docx_body_paragraphs(document) if p.style.name == "Masthead Details"]
+    assert masthead and _right_to_left(masthead[0]) and all(rtl for _, rtl in _runs_language(masthead[0]))
+
+
+def test_english_fallback_in_french_docx_is_tagged_english(fallback):
+    document = docx.Document(str(fallback / "translated.fr.docx"))
+    assert _runs_language(_paragraph(document, TIMES)) == {("en-GB", False)}
+    assert _runs_language(_paragraph(document, "Objectives")) == {("en-GB", False)}
+    translated = [p for p in docx_body_paragraphs(document) if p.text.startswith("L'atelier")]
+    assert translated and all(_runs_language(p) == {("fr-FR", False)} for p in translated)
+
+
+def test_comment_says_whether_the_translation_is_fuzzy_or_missing(fallback):
+    path = fallback / "translated.fr.docx"
+    comments = etree.fromstring(docx_part_xml(path, "word/comments.xml"))
+    texts = ["".join(t.text or "" for t in c.iter(qn("w:t"))) for c in comments.iter(qn("w:comment"))]
+    fuzzy = [text for text in texts if "fuzzy" in text.casefold()]
+    missing = [text for text in texts if "untranslated" in text.casefold()]
+    assert len(fuzzy) == 1 and len(missing) == 1 and len(texts) == 2, texts

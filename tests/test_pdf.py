@@ -177,3 +177,91 @@ def test_hyperlink_is_a_link(pdf):
     uris = [annot.get_object()["/A"]["/URI"] for page in PdfReader(pdf).pages
             for annot in page.get("/Annots", []) if "/A" in annot.get_object()]
     assert "https://www.un.org/counterterrorism/" in uris
+
+
+# The language of source text standing in for a translation -----------------------------------
+
+
+def _marked_texts(page) -> dict[int, str]:
+    """The text each marked-content id of a page shows."""
+    texts: dict[int, list[str]] = {}
+    stack: list[int | None] = []
+
+    def operator(op, args, cm, tm):
+        if op == b"BDC":
+            properties = args[1] if len(args) > 1 else None
+            stack.append(properties.get("/MCID") if hasattr(properties, "get") else None)
+        elif op == b"BMC":
+            stack.append(None)
+        elif op == b"EMC" and stack:
+            stack.pop()
+
+    def text(content, cm, tm, font, size):
+        mcid = next((m for m in reversed(stack) if m is not None), None)
+        if mcid is not None:
+            texts.setdefault(mcid, []).append(content)
+
+    page.extract_text(visitor_operand_before=operator, visitor_text=text)
+    return {mcid: "".join(parts) for mcid, parts in texts.items()}
+
+
+def _texts_by_language(path) -> dict[str, str]:
+    """The PDF's tagged text by the language of its structure element (its own /Lang, or its
+    nearest ancestor's, or the document's)."""
+    reader = PdfReader(str(path))
+    pages = {page.indirect_reference.idnum: _marked_texts(page) for page in reader.pages}
+    out: dict[str, list[str]] = {}
+
+    def walk(element, lang, page):
+        element = element.get_object()
+        if isinstance(element, list):
+            for kid in element:
+                walk(kid, lang, page)
+            return
+        lang = str(element.get("/Lang", lang))
+        page = element.raw_get("/Pg").idnum if "/Pg" in element else page
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, int):
+                out.setdefault(lang, []).append(pages[page].get(kid, ""))
+            elif hasattr(kid.get_object(), "get") and kid.get_object().get("/Type") == "/StructElem":
+                walk(kid, lang, page)
+
+    root = reader.trailer["/Root"]
+    walk(root["/StructTreeRoot"]["/K"], str(root["/Lang"]), None)
+    return {lang: " ".join(parts) for lang, parts in out.items()}
+
+
+def test_english_fallback_in_french_pdf_is_tagged_english(fallback):
+    from .conftest import TIMES
+
+    by_language = _texts_by_language(fallback / "translated.fr.pdf")
+    assert TIMES in by_language["en"] and "Objectives" in by_language["en"]
+    assert "L'atelier" in by_language["fr"] and TIMES not in by_language["fr"]
+
+
+def test_english_fallback_in_arabic_pdf_is_tagged_english(fallback):
+    from .conftest import AIMS
+
+    by_language = _texts_by_language(fallback / "translated.ar.pdf")
+    assert words(AIMS) == words(by_language["en"])[: len(words(AIMS))] or AIMS in by_language["en"]
+    assert AIMS not in by_language.get("ar", "")
+
+
+def test_english_fallback_in_arabic_pdf_runs_left_to_right(fallback):
+    """Each line of an English paragraph in the Arabic draft starts at the left margin (a
+    right-to-left paragraph flushes its last line right, and its bullets stand on the right)."""
+    layout = subprocess.run(["pdftotext", "-layout", "-enc", "UTF-8", str(fallback / "translated.ar.pdf"), "-"],
+                            capture_output=True, text=True, check=True).stdout.splitlines()
+
+    def indent(start: str) -> int:
+        (line,) = [line for line in layout if line.strip().startswith(start)]
+        return len(line) - len(line.lstrip())
+
+    margin = indent("The workshop aims")
+    assert indent("specific needs of women and girls.") == margin
+    assert indent("Registration of participants") == margin
+    assert indent("The workshop will bring together:") == margin
+    assert indent("Objectives") == margin
+    bullets = [line for line in layout if line.strip().startswith("•")]
+    assert len(bullets) == 3 and all(len(line) - len(line.lstrip()) <= margin for line in bullets)

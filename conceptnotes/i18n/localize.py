@@ -186,7 +186,8 @@ class _Translator:
             # named from the project folder, so the DOCX comment is the same on every machine
             name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
             where = f"{name}:{po_line}" if po_line else str(name)
-            return (m.Untranslated(source, self.note.meta.source_language, where),)
+            fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
+            return (m.Untranslated(source, self.note.meta.source_language, where, fuzzy),)
         deep = nesting_problems(translation, self.path, po_line)
         if deep:
             self.problems.extend(deep)

@@ -86,6 +86,7 @@ class Untranslated:
     children: tuple[Inline, ...]
     lang: str
     where: str = ""  # the catalog entry, "path:line", for the reviewer
+    fuzzy: bool = False  # a fuzzy translation set aside, not a missing one
 
 
 Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image | Untranslated

@@ -26,6 +26,7 @@ from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.html import TEMPLATE_DIR, render_html
+from conceptnotes.render.pdf_languages import tag_languages
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 PDF_VARIANT = PDF_VARIANTS[0]
@@ -132,7 +133,8 @@ def render_pdf(
             for name, data in attachments
         ]
         identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()
-        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier, **options)
+        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier, finisher=tag_languages,
+                                 **options)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [
         Problem(str(note.source), 0, f"PDF renderer: {message}")

@@ -255,14 +255,18 @@ def set_numbering(paragraph, num_id: int, level: int) -> None:
 
 
 class Comments:
-    """Word comments of one document, numbered by a counter.
+    """Word comments of one document, numbered by a counter from ``first_id``.
 
     python-docx's ``add_comment`` looks at every comment for the next id (quadratic in the
-    number of comments); this writes the same XML with the next number.
+    number of comments); this writes the same XML with the next number.  A caller gives
+    ``first_id`` above every footnote id of the document: LibreOffice 7.4 mixes up a
+    comment and a footnote of the same id, and shows one footnote's text under another's
+    number, or none.
     """
 
-    def __init__(self, document) -> None:
+    def __init__(self, document, first_id: int = 0) -> None:
         self.document = document
+        self.first_id = first_id
         self.next_id: int | None = None
 
     def add(self, first_run, last_run, text: str, author: str, initials: str, date) -> None:
@@ -270,7 +274,7 @@ class Comments:
 
         comments = self.document.comments  # the part is made when the document has none
         if self.next_id is None:
-            self.next_id = comments._comments_elm._next_available_comment_id()
+            self.next_id = max(self.first_id, comments._comments_elm._next_available_comment_id())
         element = parse_xml(
             f'<w:comment {nsdecls("w")} w:id="{self.next_id}" w:author=""><w:p><w:pPr><w:pStyle'
             ' w:val="CommentText"/></w:pPr><w:r><w:rPr><w:rStyle w:val="CommentReference"/></w:rPr>'
@@ -560,16 +564,20 @@ def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool
         put(rpr, "rFonts", RPR_ORDER, **{k: v for k, v in fonts.items() if k not in given})
     if rtl:
         put(rpr, "rtl", RPR_ORDER)
+    elif rpr.find(qn("w:rtl")) is not None:
+        rpr.remove(rpr.find(qn("w:rtl")))
     put(rpr, "lang", RPR_ORDER, **lang)
 
 
-def set_paragraph_bidi(paragraph) -> None:
-    """A right-to-left paragraph (``w:bidi``)."""
+def set_paragraph_bidi(paragraph, rtl: bool = True) -> None:
+    """A right-to-left paragraph (``w:bidi``), or, with ``rtl`` False, an explicitly left-to-right one."""
     ppr = paragraph.find(qn("w:pPr"))
     if ppr is None:
         ppr = OxmlElement("w:pPr")
         paragraph.insert(0, ppr)
-    put(ppr, "bidi", PPR_ORDER)
+    bidi = put(ppr, "bidi", PPR_ORDER)
+    if not rtl:
+        bidi.set(qn("w:val"), "0")
 
 
 def set_section_bidi(sect_pr) -> None:

@@ -135,14 +135,23 @@ def set_properties(doc, localized: Localized) -> None:
     props.version = ""
 
 
-def apply_language(doc, footnotes, lang: str) -> None:
-    """Language, script fonts and direction on every paragraph and run of every part."""
-    language = languages.get(lang)
-    fonts_ = {
+def _run_fonts(lang: str) -> dict[str, str]:
+    return {
         key: value
         for name, value in fonts.docx_fonts(lang).items()
         for key in ((name, "hAnsi") if name == "ascii" else (name,))
     }
+
+
+def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> None:
+    """Language, script fonts and direction on every paragraph and run of every part.
+
+    ``fallbacks`` maps a paragraph (``w:p``) that shows source text in place of a
+    translation to the source language: its runs are tagged with that language and its
+    direction is the source's (English inside an Arabic document runs left to right).
+    """
+    fallbacks = fallbacks or {}
+    language = languages.get(lang)
     tags = languages.word_tags(lang)
     ooxml.set_default_language(doc, tags["val"], tags["eastAsia"], tags["bidi"])
     roots = [doc.element.body, footnotes.element]
@@ -150,16 +159,21 @@ def apply_language(doc, footnotes, lang: str) -> None:
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)
+    own = {code: (languages.get(code), _run_fonts(code), languages.word_tags(code))
+           for code in {lang, *fallbacks.values()}}
     for root in roots:
-        for run in root.iter(qn("w:r")):
-            ooxml.set_run_language(run, fonts_, tags, language.rtl)
-            if not language.italics:  # no italics from styles either (Event, Quote)
-                rpr = run.find(qn("w:rPr"))
-                ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
-                ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
-        if language.rtl:
-            for paragraph in root.iter(qn("w:p")):
+        for paragraph in root.iter(qn("w:p")):
+            shown, fonts_, tags_ = own[fallbacks.get(paragraph, lang)]
+            for run in paragraph.iter(qn("w:r")):
+                ooxml.set_run_language(run, fonts_, tags_, shown.rtl)
+                if not language.italics:  # no italics from styles either (Event, Quote)
+                    rpr = run.find(qn("w:rPr"))
+                    ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
+                    ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
+            if shown.rtl:
                 ooxml.set_paragraph_bidi(paragraph)
+            elif language.rtl:  # left to right inside a right-to-left document, whatever its style says
+                ooxml.set_paragraph_bidi(paragraph, False)
     if language.rtl:
         for table in doc.tables:
             ooxml.set_table_bidi(table._tbl)

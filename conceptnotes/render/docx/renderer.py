@@ -79,6 +79,7 @@ class InlineWriter(Visitor):
     style_ids: dict[str, str]
     footnotes: Any
     footnote_ids: dict[str, int]
+    fallbacks: dict
     next_footnote_id: int
     link_targets: ooxml.LinkTargets
     comments: ooxml.Comments
@@ -125,8 +126,9 @@ class InlineWriter(Visitor):
         first = len(target.findall(qn("w:r")))
         self.inlines(paragraph, n.children, fmt, target)
         runs = target.findall(qn("w:r"))[first:]
+        self.fallbacks[paragraph._p] = n.lang  # in the source's language and direction
         if runs and paragraph.part is self.doc.part:
-            self.comment(runs, paragraph, n.where)
+            self.comment(runs, paragraph, n)
 
     def visit_image(self, n: m.Image, paragraph: Paragraph, fmt: Format, target) -> None:
         run = paragraph.add_run()
@@ -173,10 +175,14 @@ class InlineWriter(Visitor):
         target.append(run)
         return run
 
-    def comment(self, runs: list, paragraph: Paragraph, where: str) -> None:
-        """A Word comment on source text that stands in for a missing translation."""
-        source = self.note.meta.source_language
-        text = f"Not translated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
+    def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
+        """A Word comment on source text that stands in for a missing or fuzzy translation."""
+        source, where = languages.get(n.lang).name, n.where
+        if n.fuzzy:
+            text = f"Fuzzy translation: the {source} text is shown until a translator checks it."
+            text += f" Review it and clear its fuzzy flag in {where}." if where else ""
+        else:
+            text = f"Untranslated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
         # dated by the note, not the clock: the DOCX is reproducible
         date = dt.datetime.combine(created(self.note), dt.time(0, 0), tzinfo=dt.UTC)
         self.comments.add(Run(runs[0], paragraph), Run(runs[-1], paragraph), text, "conceptnotes", "CN", date)
@@ -197,7 +203,7 @@ class InlineWriter(Visitor):
         ref_run = ooxml.footnote_reference(target, footnote_id, self.style_ids["footnote reference"])
         untranslated = [node for node in walk(footnote) if isinstance(node, m.Untranslated)]
         if untranslated and paragraph.part is self.doc.part:
-            self.comment([ref_run], paragraph, untranslated[0].where)
+            self.comment([ref_run], paragraph, untranslated[0])
         self.visit(footnote, Where(self.footnote_sink(first)))
 
     def visit_footnote(self, footnote: m.Footnote, where: Where) -> None:
@@ -240,10 +246,12 @@ class DocxVisitor(InlineWriter):
         ooxml.set_level_formats(self.doc, self.number_abstract, self.language.subparagraphs)
         self.bullet_abstract = ooxml.style_abstract_num(self.doc, "List Bullet")
         self.footnote_ids: dict[str, int] = {}
+        self.fallbacks: dict = {}  # paragraph (w:p) showing source text -> source language
         self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
         self.next_num_id = ooxml.next_num_id(self.doc)
         self.link_targets = ooxml.LinkTargets()
-        self.comments = ooxml.Comments(self.doc)
+        # comments numbered after the footnotes (ids from next_footnote_id, one per footnote)
+        self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
@@ -262,7 +270,7 @@ class DocxVisitor(InlineWriter):
         self.blocks(self.note.document.blocks, Where(self.body_sink))
         page.fill_headers_footers(self.doc, self.localized)
         page.set_properties(self.doc, self.localized)
-        page.apply_language(self.doc, self.footnotes, self.localized.lang)
+        page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         day = created(self.note)
