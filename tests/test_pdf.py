@@ -16,7 +16,7 @@ from pypdf import PdfReader
 from conceptnotes import model as m
 
 from .conftest import note_of
-from .readback import block_texts, blocks_of, find_in_order, footnote_texts, pdf_text, words
+from .readback import block_texts, blocks_of, find_in_order, footnote_places, footnote_texts, pdf_text, words
 
 
 @pytest.fixture(scope="module")
@@ -71,33 +71,32 @@ def test_masthead_and_title_block(pdf, note):
 
 def test_footnotes_at_the_foot_of_the_calling_page(pdf, note):
     pages = len(PdfReader(pdf).pages)
-    page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
-    calls = {}
-    for block in blocks_of(note.document.blocks):
-        children = getattr(block, "children", ())
-        for index, node in enumerate(children):
-            if isinstance(node, m.FootnoteRef) and node.key not in calls:
-                before = words(m.plain_text(children[:index]))[-6:]
-                calls[node.key] = before
-    assert len(calls) == len(note.document.footnotes) >= 3
-    pages_with_notes = set()
-    for footnote, text in zip(note.document.footnotes, footnote_texts(note.document), strict=True):
-        call_pages = [n for n, w in enumerate(page_words) if find_in_order(calls[footnote.key], w, slack=3)]
-        text_pages = [n for n, w in enumerate(page_words) if find_in_order(words(text), w, slack=3)]
-        assert call_pages and text_pages == call_pages[:1], footnote.key
-        # at the foot: after the call and the rest of the page's body, with its number as marker
-        page_number = text_pages[0]
-        after_call = find_in_order(calls[footnote.key], page_words[page_number], slack=3)
-        assert find_in_order(words(text), page_words[page_number], after_call, slack=3) is not None
-        assert re.search(rf"(?m)^{footnote.number}$", pdf_text(pdf, page_number + 1))
+    places = footnote_places(pdf, note.document, pages)
+    assert len(places) == len(note.document.footnotes) >= 3
+    for place, text in zip(places, footnote_texts(note.document), strict=True):
+        assert place.call_page is not None and place.text_page == place.call_page, place
         # below every line of body text on that page (not inline where it is called)
-        fragments = text_lines(pdf, page_number)
+        fragments = text_lines(pdf, place.text_page - 1)
         body_texts = block_texts(note.document)
         body_y = [y for y, t in fragments if len(t) >= 20 and any(t in b for b in body_texts)]
         note_y = [y for y, t in fragments if len(t) >= 20 and t in text]
-        assert body_y and note_y and min(note_y) > max(body_y), footnote.key
-        pages_with_notes.add(page_number)
-    assert len(pages_with_notes) >= 2  # footnotes called on the first page and on a later one
+        assert body_y and note_y and min(note_y) > max(body_y), place
+    assert len({p.text_page for p in places}) >= 2  # footnotes called on the first page and on a later one
+
+
+def test_footnotes_that_do_not_fit_move_with_their_call_in_order(root_pdf):
+    """A page whose footnotes do not all fit: the line calling the one that does not fit
+    moves to the next page with it; no footnote prints before an earlier one."""
+    pdf, note = root_pdf("crowded")
+    pages = len(PdfReader(pdf).pages)
+    places = footnote_places(pdf, note.document, pages)
+    assert len(places) == len(note.document.footnotes) == 8
+    for place in places:
+        assert place.call_page is not None and place.text_page == place.call_page, place
+    order = [(p.text_page, p.text_at) for p in places]
+    assert order == sorted(order)
+    # the page is full: the first page holds some footnotes, the second the rest
+    assert {p.text_page for p in places} == {1, 2}
 
 
 def text_lines(pdf, index: int) -> list[tuple[float, str]]:
