@@ -56,11 +56,17 @@ def event_line(gettext, meta, lang: str) -> str:
 
 
 def masthead_details(gettext, meta, lang: str) -> list[str]:
-    """Symbol, distribution, date of issue and original language, as the masthead shows them."""
+    """Distribution, date of issue and original language, one a line under the symbol.
+
+    UN practice: Arabic, Chinese and Russian documents keep these lines in English
+    ("Distr.: General", "Original: English"), whatever their catalogs say; French and
+    Spanish documents translate them ("Distr. générale", "Original : anglais").
+    """
     from conceptnotes.i18n.formatting import format_day
 
-    details = [meta.symbol] if meta.symbol else []
-    details.append(gettext(DISTRIBUTION[meta.distribution]))
+    if languages.get(lang).english_masthead:
+        gettext, lang = (lambda message: message), languages.LABEL_LANGUAGE
+    details = [gettext(DISTRIBUTION[meta.distribution])]
     if meta.date:
         details.append(format_day(meta.date, lang))
     details.append(gettext(ORIGINAL[languages.get(meta.source_language).name]))
