@@ -1,6 +1,7 @@
 """Typographic conventions of each language applied to a document's text.
 
-Straight double quotes become the language's quotation marks ("..." is “...” in English,
+Straight apostrophes become ’ in every language.  Straight double quotes become the
+language's quotation marks ("..." is “...” in English,
 Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a no-break
 space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
 « ».  Only text nodes change, never code, link targets or image paths.
@@ -38,9 +39,19 @@ def quotes(text: str, lang: str) -> str:
     return re.sub(r'"([^"\n]+)"', lambda g: opening + g.group(1) + closing, text)
 
 
+# A straight apostrophe inside a word (Children's, l'état) or closing a plural possessive
+# (victims' associations); a quotation between single quotes ('...') is left alone.
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[^\W\d_]s)'(?=[\s,.;:!?)»”]|$)")
+
+
+def apostrophes(text: str) -> str:
+    """Straight apostrophes as the typographic apostrophe ’ (U+2019), in every language."""
+    return APOSTROPHE.sub("\u2019", text)
+
+
 def _rule(lang: str):
     def apply(text: str) -> str:
-        text = quotes(text, lang)
+        text = apostrophes(quotes(text, lang))
         return french(text) if languages.get(lang).spaced_punctuation else text
 
     return apply
