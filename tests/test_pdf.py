@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from conceptnotes import model as m
 
-from .conftest import note_of
+from .conftest import build_in, note_of
 from .readback import block_texts, blocks_of, find_in_order, footnote_places, footnote_texts, pdf_text, words
 
 
@@ -176,3 +176,32 @@ def test_hyperlink_is_a_link(pdf):
     uris = [annot.get_object()["/A"]["/URI"] for page in PdfReader(pdf).pages
             for annot in page.get("/Annots", []) if "/A" in annot.get_object()]
     assert "https://www.un.org/counterterrorism/" in uris
+
+
+CHARTER = ("We the peoples of the United Nations determined to save succeeding generations from the scourge of war, "
+           "which twice in our lifetime has brought untold sorrow to mankind, and to reaffirm faith in fundamental "
+           "human rights, in the dignity and worth of the human person, in the equal rights of men and women and of "
+           "nations large and small,")
+
+
+def test_a_paragraph_introducing_a_quotation_stays_with_it(make_note):
+    """The introduction ends page 1 where the quotation would start page 2 (without the rule,
+    it does: 12 paragraphs and 5 sentences fill the page to there); it moves with the quote."""
+    import docx
+
+    fill = "The meeting will bring together experts from Member States, United Nations entities, " \
+           "regional organizations, academia and civil society.\n\n"
+    folder = make_note("# Introduction\n\n" + fill * 12 + "The meeting will take place in Geneva. " * 5
+                       + "\n\nThe Preamble of the Charter of the United Nations begins as follows:\n\n> " + CHARTER + "\n")
+    project = folder.parent.parent
+    assert build_in(project, "build", "--jobs", "1") == 0
+    out = project / "output" / folder.name
+    pdf = out / f"{folder.name}.en.pdf"
+    pages = [" ".join(words(pdf_text(pdf, n))) for n in range(1, len(PdfReader(pdf).pages) + 1)]
+    intro = [n for n, text in enumerate(pages) if "begins as follows" in text]
+    quote = [n for n, text in enumerate(pages) if "we the peoples" in text]
+    assert len(intro) == len(quote) == 1 and intro == quote, (intro, quote)
+    paragraphs = docx.Document(str(out / f"{folder.name}.en.docx")).paragraphs
+    (index,) = [i for i, p in enumerate(paragraphs) if p.text.endswith("begins as follows:")]
+    assert paragraphs[index + 1].style.name == "Quote"
+    assert paragraphs[index].paragraph_format.keep_with_next
