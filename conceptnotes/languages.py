@@ -26,6 +26,9 @@ class Language:
     # UN practice: the masthead's distribution, date and original language stay in English
     # ("Distr.: General", "Original: English") in Arabic, Chinese and Russian documents
     english_masthead: bool = False
+    # False: letters are never spaced out (the Subtitle's letter-spacing is reset): joined
+    # Arabic letters would come apart, and Chinese has no such convention
+    letter_spacing: bool = True
     # Word numbering of nested numbered lists where the UN convention differs from the
     # template's (a), (i): {level: (w:numFmt, w:lvlText)}
     subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
@@ -41,7 +44,7 @@ LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
         Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False, english_masthead=True,
-                 subparagraphs={1: ("arabicAbjad", "(%2)")}),
+                 letter_spacing=False, subparagraphs={1: ("arabicAbjad", "(%2)")}),
         Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
         Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
         Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
@@ -49,7 +52,7 @@ LANGUAGES: dict[str, Language] = {
         Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED,
                  english_masthead=True),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
-                 english_masthead=True),
+                 english_masthead=True, letter_spacing=False),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh

@@ -725,3 +725,16 @@ def test_libreoffice_converts_the_docx_and_the_text_survives(lang, libreoffice_p
     footer = label_gettext(lang)(labels.PAGE_OF_PAGES).format(page=1, pages=pages)
     assert contains(pdf_text(converted, 1), footer, lang), footer
 
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh", "en"])
+def test_docx_subtitle_letters_spaced_only_where_the_script_allows(lang, sample_out):
+    """The template's Subtitle spaces its letters: joined Arabic letters would come apart
+    (as LibreOffice shows them), Chinese has no such convention; both reset it to 0."""
+    document = docx.Document(str(docx_path(sample_out, lang)))
+    (subtitle,) = [p for p in document.paragraphs if p.style.name == "Subtitle"]
+    spacing = [_prop(run._r, "spacing") for run in subtitle.runs]
+    if lang == "en":
+        assert spacing == [None]  # the style's spacing applies
+    else:
+        assert [s.get(qn("w:val")) for s in spacing] == ["0"]

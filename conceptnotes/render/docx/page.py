@@ -49,7 +49,9 @@ def masthead(sink, localized: Localized) -> None:
             details.runs[-1].add_break()
         details.add_run(tab + detail)
     if meta.subtitle:
-        sink("Subtitle").add_run(meta.subtitle)
+        subtitle = sink("Subtitle").add_run(meta.subtitle)
+        if not language.letter_spacing:  # the template's Subtitle spaces its letters
+            ooxml.put(subtitle._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
     sink("Title").add_run(meta.title)
     sink("Event").add_run(labels.event_line(gettext, meta, lang))
 
