@@ -1,6 +1,6 @@
 """Typographic conventions of each language applied to a document's text.
 
-Straight apostrophes become ’ in every language.  Straight double quotes become the
+Straight apostrophes become ’ in every language; dates and time ranges never break.  Straight double quotes become the
 language's quotation marks ("..." is “...” in English,
 Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a no-break
 space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
@@ -10,6 +10,7 @@ space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from conceptnotes import languages
@@ -49,9 +50,31 @@ def apostrophes(text: str) -> str:
     return APOSTROPHE.sub("\u2019", text)
 
 
+@functools.cache
+def _date_pattern(lang: str) -> re.Pattern:
+    """A day and month, with or without a year: '9 de mayo de 2022', '10 أيار/مايو 2022'."""
+    from conceptnotes.i18n.formatting import month_names
+
+    months = "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+") for name in month_names(lang))
+    of = r"(?:[ \u00a0]+de)?[ \u00a0]+"  # Spanish "de"; a space elsewhere
+    year = rf"(?:{of}\d{{4}}(?:[ \u00a0]+года)?)?"
+    return re.compile(rf"(?<!\d)(?:\d{{1,2}}|1er){of}(?:{months}){year}(?!\w)", re.IGNORECASE)
+
+
+TIME_RANGE = re.compile(r"(?<=\d[:.]\d\d)([ \u00a0]?)([–-])([ \u00a0]?)(?=\d{1,2}[:.]\d\d)")
+
+
+def no_break_dates(text: str, lang: str) -> str:
+    """No line break inside a date (no-break spaces) or a time range such as 10:00–10:30
+    (no-break spaces, or a word joiner U+2060 after the dash: every font shows it, as
+    nothing)."""
+    text = _date_pattern(lang).sub(lambda g: re.sub(r"[ \u00a0]+", NBSP, g.group()), text)
+    return TIME_RANGE.sub(lambda g: (NBSP if g[1] else "") + g[2] + (NBSP if g[3] else "\u2060"), text)
+
+
 def _rule(lang: str):
     def apply(text: str) -> str:
-        text = apostrophes(quotes(text, lang))
+        text = no_break_dates(apostrophes(quotes(text, lang)), lang)
         return french(text) if languages.get(lang).spaced_punctuation else text
 
     return apply
