@@ -25,7 +25,7 @@ from conceptnotes import model as m
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.formatting import country_name, format_date_range
 from conceptnotes.i18n.localize import localize
-from conceptnotes.i18n.typography import typeset
+from conceptnotes.i18n.typography import no_break_dates, typeset
 from conceptnotes.i18n.units import units
 from conceptnotes.model.visitor import walk
 from conceptnotes.render.html import render_html
@@ -211,7 +211,8 @@ def test_pdf_title_masthead_event_line_and_footer_are_translated(lang, sample_ou
                                       lang)[0].text
     line = event_line(lang, meta)
     assert contains(first, line, lang), line
-    for part in (meta.event.city, country_name("ES", lang), format_date_range(meta.event.start, meta.event.end, lang)):
+    for part in (meta.event.city, country_name("ES", lang),
+                 no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang)):
         assert part in line
         assert contains(first, part, lang), part
     pages = page_count(pdf)
@@ -276,7 +277,8 @@ def test_docx_title_masthead_event_line_and_footer_are_translated(lang, sample_o
     assert typeset_text(label(labels.ORIGINAL["English"])) in details
     meta = localized[lang].note.meta
     assert by_style["Event"] == [typeset_text(event_line(lang, meta))]
-    for part in (meta.event.city, country_name("ES", lang), format_date_range(meta.event.start, meta.event.end, lang)):
+    for part in (meta.event.city, country_name("ES", lang),
+                 no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang)):
         assert part in by_style["Event"][0]
     footers = _docx_footer_pattern(path)
     assert footers and set(footers) == {typeset_text(gettext(labels.PAGE_OF_PAGES))}
