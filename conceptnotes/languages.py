@@ -1,9 +1,9 @@
 """The six UN official languages: every fact the pipeline knows about each, in one place.
 
 Direction, script, Babel locale, Word language tag, UN document letter, quotation marks,
-italics, sub-paragraph numbering in Word, paragraph numbers and figure numerals: code asks
-:func:`get` instead of keeping a table of its own.  Longer per-language data (fonts, date patterns, country names) stays
-in ``data/*.json``, keyed by the same codes.
+italics, sub-paragraph numbering in Word, paragraph numbers and figure numerals, the masthead's
+language: code asks :func:`get` instead of keeping a table of its own.  Longer per-language
+data (fonts, date patterns, country names) stays in ``data/*.json``, keyed by the same codes.
 """
 
 from __future__ import annotations
@@ -23,6 +23,12 @@ class Language:
     quotes: str  # opening and closing quotation marks for straight "..."
     italics: bool = True  # False: emphasis takes another face or bold, never a slanted glyph
     spaced_punctuation: bool = False  # French: no-break spaces before : ; ! ? and inside « »
+    # UN practice: the masthead's distribution, date and original language stay in English
+    # ("Distr.: General", "Original: English") in Arabic, Chinese and Russian documents
+    english_masthead: bool = False
+    # False: letters are never spaced out (the Subtitle's letter-spacing is reset): joined
+    # Arabic letters would come apart, and Chinese has no such convention
+    letter_spacing: bool = True
     # Word numbering of nested numbered lists where the UN convention differs from the
     # template's (a), (i): {level: (w:numFmt, w:lvlText)}
     subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
@@ -41,15 +47,17 @@ _LETTERED = {1: ("lowerLetter", "%2)"), 2: ("lowerRoman", "%3)")}
 LANGUAGES: dict[str, Language] = {
     lang.code: lang
     for lang in (
-        Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False,
-                 subparagraphs={1: ("arabicAbjad", "(%2)")}, paragraph_number="%1 -", figure_numerals="ordinal"),
+        Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False, english_masthead=True,
+                 letter_spacing=False, subparagraphs={1: ("arabicAbjad", "(%2)")}, paragraph_number="%1 -",
+                 figure_numerals="ordinal"),
         Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
         Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
         Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
                  spaced_punctuation=True),
-        Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED),
+        Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED,
+                 english_masthead=True),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
-                 figure_numerals="chinese"),
+                 english_masthead=True, letter_spacing=False, figure_numerals="chinese"),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh

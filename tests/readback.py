@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import subprocess
+from dataclasses import dataclass
 from pathlib import Path
 
 from conceptnotes import model as m
@@ -90,3 +91,49 @@ def docx_part_xml(path: Path, name: str) -> bytes:
 
     with zipfile.ZipFile(path) as archive:
         return archive.read(name)
+
+
+def number_words(text: str) -> list[str]:
+    """Casefolded words with numbers split from letters: a footnote call printed against its
+    word ("году2", "participants.6") reads as the word, then the number."""
+    return re.findall(r"\d+|[^\W\d_]+", re.sub(r"[-\u2010\u00ad]", "", text.casefold()))
+
+
+@dataclass(frozen=True)
+class FootnotePlace:
+    number: int
+    call_page: int | None  # the page of the footnote's first call (1-based), None if not found
+    text_page: int | None  # the page its text prints on
+    text_at: int | None  # where its text starts among that page's words
+
+
+def footnote_places(pdf: Path, document: m.Document, pages: int) -> list[FootnotePlace]:
+    """Where each footnote of ``document`` is called first and where its text prints.
+
+    A call is the last words before it, then its number; a footnote's text is its number
+    (the marker), then its first words: both matched word for word on each page's text.
+    """
+    page_words = [number_words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
+    calls = {}
+    for block in blocks_of(document.blocks):
+        children = getattr(block, "children", ())
+        for index, node in enumerate(children):
+            if isinstance(node, m.FootnoteRef) and node.key not in calls:
+                calls[node.key] = number_words(m.plain_text(children[:index]))[-4:] + [str(node.number)]
+    places = []
+    for footnote, text in zip(document.footnotes, footnote_texts(document), strict=True):
+        marker = [str(footnote.number), *number_words(text)[:8]]
+        call_pages = [n for n, w in enumerate(page_words, 1) if _at(calls[footnote.key], w) is not None]
+        text_pages = [(n, _at(marker, w)) for n, w in enumerate(page_words, 1) if _at(marker, w) is not None]
+        assert len(call_pages) <= 1 and len(text_pages) <= 1, footnote.key  # the test's words are ambiguous
+        text_page, text_at = text_pages[0] if text_pages else (None, None)
+        places.append(FootnotePlace(footnote.number, call_pages[0] if call_pages else None, text_page, text_at))
+    return places
+
+
+def _at(needle: list[str], haystack: list[str]) -> int | None:
+    """Where ``needle`` starts in ``haystack``, word for word."""
+    for start in range(len(haystack) - len(needle) + 1):
+        if haystack[start:start + len(needle)] == needle:
+            return start
+    return None

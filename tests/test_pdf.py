@@ -15,8 +15,8 @@ from pypdf import PdfReader
 
 from conceptnotes import model as m
 
-from .conftest import note_of
-from .readback import block_texts, blocks_of, find_in_order, footnote_texts, pdf_text, words
+from .conftest import build_in, note_of
+from .readback import block_texts, blocks_of, find_in_order, footnote_places, footnote_texts, pdf_text, words
 
 
 @pytest.fixture(scope="module")
@@ -71,33 +71,33 @@ def test_masthead_and_title_block(pdf, note):
 
 def test_footnotes_at_the_foot_of_the_calling_page(pdf, note):
     pages = len(PdfReader(pdf).pages)
-    page_words = [words(pdf_text(pdf, n)) for n in range(1, pages + 1)]
-    calls = {}
-    for block in blocks_of(note.document.blocks):
-        children = getattr(block, "children", ())
-        for index, node in enumerate(children):
-            if isinstance(node, m.FootnoteRef) and node.key not in calls:
-                before = words(m.plain_text(children[:index]))[-6:]
-                calls[node.key] = before
-    assert len(calls) == len(note.document.footnotes) >= 3
-    pages_with_notes = set()
-    for footnote, text in zip(note.document.footnotes, footnote_texts(note.document), strict=True):
-        call_pages = [n for n, w in enumerate(page_words) if find_in_order(calls[footnote.key], w, slack=3)]
-        text_pages = [n for n, w in enumerate(page_words) if find_in_order(words(text), w, slack=3)]
-        assert call_pages and text_pages == call_pages[:1], footnote.key
-        # at the foot: after the call and the rest of the page's body, with its number as marker
-        page_number = text_pages[0]
-        after_call = find_in_order(calls[footnote.key], page_words[page_number], slack=3)
-        assert find_in_order(words(text), page_words[page_number], after_call, slack=3) is not None
-        assert re.search(rf"(?m)^{footnote.number}$", pdf_text(pdf, page_number + 1))
+    places = footnote_places(pdf, note.document, pages)
+    assert len(places) == len(note.document.footnotes) >= 3
+    for place, text in zip(places, footnote_texts(note.document), strict=True):
+        assert place.call_page is not None and place.text_page == place.call_page, place
         # below every line of body text on that page (not inline where it is called)
-        fragments = text_lines(pdf, page_number)
+        fragments = text_lines(pdf, place.text_page - 1)
         body_texts = block_texts(note.document)
         body_y = [y for y, t in fragments if len(t) >= 20 and any(t in b for b in body_texts)]
-        note_y = [y for y, t in fragments if len(t) >= 20 and t in text]
-        assert body_y and note_y and min(note_y) > max(body_y), footnote.key
-        pages_with_notes.add(page_number)
-    assert len(pages_with_notes) >= 2  # footnotes called on the first page and on a later one
+        printed = text.replace("'", "\u2019")  # as typeset (no-break spaces read as spaces below)
+        note_y = [y for y, t in fragments if len(t) >= 20 and t.replace("\u00a0", " ") in printed]
+        assert body_y and note_y and min(note_y) > max(body_y), place
+    assert len({p.text_page for p in places}) >= 2  # footnotes called on the first page and on a later one
+
+
+def test_footnotes_that_do_not_fit_move_with_their_call_in_order(root_pdf):
+    """A page whose footnotes do not all fit: the line calling the one that does not fit
+    moves to the next page with it; no footnote prints before an earlier one."""
+    pdf, note = root_pdf("crowded")
+    pages = len(PdfReader(pdf).pages)
+    places = footnote_places(pdf, note.document, pages)
+    assert len(places) == len(note.document.footnotes) == 8
+    for place in places:
+        assert place.call_page is not None and place.text_page == place.call_page, place
+    order = [(p.text_page, p.text_at) for p in places]
+    assert order == sorted(order)
+    # the page is full: the first page holds some footnotes, the second the rest
+    assert {p.text_page for p in places} == {1, 2}
 
 
 def text_lines(pdf, index: int) -> list[tuple[float, str]]:
@@ -265,3 +265,32 @@ def test_english_fallback_in_arabic_pdf_runs_left_to_right(fallback):
     assert indent("Objectives") == margin
     bullets = [line for line in layout if line.strip().startswith("•")]
     assert len(bullets) == 3 and all(len(line) - len(line.lstrip()) <= margin for line in bullets)
+
+
+CHARTER = ("We the peoples of the United Nations determined to save succeeding generations from the scourge of war, "
+           "which twice in our lifetime has brought untold sorrow to mankind, and to reaffirm faith in fundamental "
+           "human rights, in the dignity and worth of the human person, in the equal rights of men and women and of "
+           "nations large and small,")
+
+
+def test_a_paragraph_introducing_a_quotation_stays_with_it(make_note):
+    """The introduction ends page 1 where the quotation would start page 2 (without the rule,
+    it does: 12 paragraphs and 5 sentences fill the page to there); it moves with the quote."""
+    import docx
+
+    fill = "The meeting will bring together experts from Member States, United Nations entities, " \
+           "regional organizations, academia and civil society.\n\n"
+    folder = make_note("# Introduction\n\n" + fill * 12 + "The meeting will take place in Geneva. " * 5
+                       + "\n\nThe Preamble of the Charter of the United Nations begins as follows:\n\n> " + CHARTER + "\n")
+    project = folder.parent.parent
+    assert build_in(project, "build", "--jobs", "1") == 0
+    out = project / "output" / folder.name
+    pdf = out / f"{folder.name}.en.pdf"
+    pages = [" ".join(words(pdf_text(pdf, n))) for n in range(1, len(PdfReader(pdf).pages) + 1)]
+    intro = [n for n, text in enumerate(pages) if "begins as follows" in text]
+    quote = [n for n, text in enumerate(pages) if "we the peoples" in text]
+    assert len(intro) == len(quote) == 1 and intro == quote, (intro, quote)
+    paragraphs = docx.Document(str(out / f"{folder.name}.en.docx")).paragraphs
+    (index,) = [i for i, p in enumerate(paragraphs) if p.text.endswith("begins as follows:")]
+    assert paragraphs[index + 1].style.name == "Quote"
+    assert paragraphs[index].paragraph_format.keep_with_next

@@ -27,3 +27,64 @@ def test_code_and_link_targets_keep_their_quotes():
 
 def test_an_unpaired_quote_is_left_alone():
     assert typeset((m.Text('5" screen'),), "en") == (m.Text('5" screen'),)
+
+
+@pytest.mark.parametrize("lang", ["ar", "en", "es", "fr", "ru", "zh"])
+def test_apostrophes_are_curled_in_every_language(lang):
+    text = "Children's rights, the victims' associations, l'état and 'quoted' text"
+    expected = "Children’s rights, the victims’ associations, l’état and 'quoted' text"
+    assert typeset((m.Text(text),), lang) == (m.Text(expected),)
+
+
+def test_apostrophes_curled_in_the_pdf_and_the_docx(make_note):
+    import docx
+
+    from .conftest import build_in
+    from .readback import pdf_text
+
+    folder = make_note("# Introduction\n\nThe Children's Fund and the victims' associations.\n")
+    project = folder.parent.parent
+    assert build_in(project, "build", "--jobs", "1") == 0
+    out = project / "output" / folder.name
+    expected = "The Children’s Fund and the victims’ associations."
+    assert expected in pdf_text(out / f"{folder.name}.en.pdf").replace("\n", " ")
+    assert expected in [p.text for p in docx.Document(str(out / f"{folder.name}.en.docx")).paragraphs]
+
+
+@pytest.mark.parametrize(("lang", "text", "expected"), [
+    ("es", "el 9 de mayo de 2022 y", "el 9\u00a0de\u00a0mayo\u00a0de\u00a02022 y"),
+    ("ar", "في 10 أيار/مايو 2022", "في 10\u00a0أيار/مايو\u00a02022"),
+    ("ru", "10 и 11 мая 2022 года,", "10 и 11\u00a0мая\u00a02022\u00a0года,"),
+    ("fr", "le 1er mai 2022.", "le 1er\u00a0mai\u00a02022."),
+    ("en", "on 10 May 2022, 10:00–10:30 and 9:00 - 9:30", "on 10\u00a0May\u00a02022, 10:00–\u206010:30 and 9:00\u00a0-\u00a09:30"),
+])  # fmt: skip
+def test_dates_and_time_ranges_hold_together(lang, text, expected):
+    assert typeset((m.Text(text),), lang) == (m.Text(expected),)
+
+
+def test_dates_and_time_ranges_never_break_across_lines(make_note, tmp_path):
+    """Fifty dates and times in a justified paragraph: before the rule, some ended a line."""
+    import docx
+
+    from .conftest import build_in, need
+    from .readback import pdf_text
+
+    items = [f"{day} May 2022, {day - 1}:00–{day - 1}:30" for day in range(10, 30)] * 3
+    folder = make_note("# Programme\n\nThe sessions are on " + "; on ".join(items) + ".\n\n"
+                       "| Time | Session |\n| --- | --- |\n| 7:45–8:15 on 10 May 2022 | Opening of the "
+                       "workshop and adoption of the programme of work |\n")
+    project = folder.parent.parent
+    assert build_in(project, "build", "--jobs", "1") == 0
+    out = project / "output" / folder.name
+    docx_path = out / f"{folder.name}.en.docx"
+    assert any("10\u00a0May\u00a02022" in p.text for p in docx.Document(str(docx_path)).paragraphs)
+    import subprocess
+
+    subprocess.run([need("soffice"), f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(tmp_path), str(docx_path)], capture_output=True, timeout=240)
+    for pdf in (out / f"{folder.name}.en.pdf", tmp_path / f"{folder.name}.en.pdf"):
+        lines = pdf_text(pdf).replace("\u00a0", " ").replace("\u2060", "").splitlines()
+        for day in range(10, 30):
+            on_one_line = sum(line.count(f"{day} May 2022") for line in lines)
+            times = sum(line.count(f"{day - 1}:00–{day - 1}:30") for line in lines)
+            assert on_one_line >= 3 and times == 3, (pdf.name, day, on_one_line, times)

@@ -31,6 +31,13 @@ def format_day(day: dt.date, lang: str) -> str:
     return _pattern(lang, "single").format(**fields)
 
 
+@cache
+def month_names(lang: str) -> tuple[str, ...]:
+    """The twelve month names as dates write them in ``lang`` (UN Arabic: two forms)."""
+    months = _data("date_ranges.json").get(lang, {}).get("months")
+    return tuple(months or (format_date(dt.date(2000, n, 1), "MMMM", locale=locale(lang)) for n in range(1, 13)))
+
+
 def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
     """The event's dates as a UN document writes them: '10 and 11 May 2022'."""
     if start == end:

@@ -66,23 +66,31 @@ ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, E
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
     from conceptnotes.i18n.formatting import country_name, format_date_range
+    from conceptnotes.i18n.typography import no_break_dates
     from conceptnotes.placeholders import fill
 
     place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": country_name(meta.event.country, lang)})
     if meta.event.venue:
         place = fill(gettext(EVENT_VENUE), {"venue": meta.event.venue, "place": place})
-    dates = format_date_range(meta.event.start, meta.event.end, lang)
+    dates = no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang)
     return fill(gettext(EVENT_LINE), {"place": place, "dates": dates})
 
 
 def masthead_details(gettext, meta, lang: str) -> list[str]:
-    """Symbol, distribution, date of issue and original language, as the masthead shows them."""
-    from conceptnotes.i18n.formatting import format_day
+    """Distribution, date of issue and original language, one a line under the symbol.
 
-    details = [meta.symbol] if meta.symbol else []
-    details.append(gettext(DISTRIBUTION[meta.distribution]))
+    UN practice: Arabic, Chinese and Russian documents keep these lines in English
+    ("Distr.: General", "Original: English"), whatever their catalogs say; French and
+    Spanish documents translate them ("Distr. générale", "Original : anglais").
+    """
+    from conceptnotes.i18n.formatting import format_day
+    from conceptnotes.i18n.typography import no_break_dates
+
+    if languages.get(lang).english_masthead:
+        gettext, lang = (lambda message: message), languages.LABEL_LANGUAGE
+    details = [gettext(DISTRIBUTION[meta.distribution])]
     if meta.date:
-        details.append(format_day(meta.date, lang))
+        details.append(no_break_dates(format_day(meta.date, lang), lang))
     details.append(gettext(ORIGINAL[languages.get(meta.source_language).name]))
     return details
 

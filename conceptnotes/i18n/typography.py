@@ -1,6 +1,7 @@
 """Typographic conventions of each language applied to a document's text.
 
-Straight double quotes become the language's quotation marks ("..." is “...” in English,
+Straight apostrophes become ’ in every language; dates and time ranges never break.  Straight double quotes become the
+language's quotation marks ("..." is “...” in English,
 Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a no-break
 space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
 « ».  Only text nodes change, never code, link targets or image paths.
@@ -9,6 +10,7 @@ space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
 
 from conceptnotes import languages
@@ -38,9 +40,41 @@ def quotes(text: str, lang: str) -> str:
     return re.sub(r'"([^"\n]+)"', lambda g: opening + g.group(1) + closing, text)
 
 
+# A straight apostrophe inside a word (Children's, l'état) or closing a plural possessive
+# (victims' associations); a quotation between single quotes ('...') is left alone.
+APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[^\W\d_]s)'(?=[\s,.;:!?)»”]|$)")
+
+
+def apostrophes(text: str) -> str:
+    """Straight apostrophes as the typographic apostrophe ’ (U+2019), in every language."""
+    return APOSTROPHE.sub("\u2019", text)
+
+
+@functools.cache
+def _date_pattern(lang: str) -> re.Pattern:
+    """A day and month, with or without a year: '9 de mayo de 2022', '10 أيار/مايو 2022'."""
+    from conceptnotes.i18n.formatting import month_names
+
+    months = "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+") for name in month_names(lang))
+    of = r"(?:[ \u00a0]+de)?[ \u00a0]+"  # Spanish "de"; a space elsewhere
+    year = rf"(?:{of}\d{{4}}(?:[ \u00a0]+года)?)?"
+    return re.compile(rf"(?<!\d)(?:\d{{1,2}}|1er){of}(?:{months}){year}(?!\w)", re.IGNORECASE)
+
+
+TIME_RANGE = re.compile(r"(?<=\d[:.]\d\d)([ \u00a0]?)([–-])([ \u00a0]?)(?=\d{1,2}[:.]\d\d)")
+
+
+def no_break_dates(text: str, lang: str) -> str:
+    """No line break inside a date (no-break spaces) or a time range such as 10:00–10:30
+    (no-break spaces, or a word joiner U+2060 after the dash: every font shows it, as
+    nothing)."""
+    text = _date_pattern(lang).sub(lambda g: re.sub(r"[ \u00a0]+", NBSP, g.group()), text)
+    return TIME_RANGE.sub(lambda g: (NBSP if g[1] else "") + g[2] + (NBSP if g[3] else "\u2060"), text)
+
+
 def _rule(lang: str):
     def apply(text: str) -> str:
-        text = quotes(text, lang)
+        text = no_break_dates(apostrophes(quotes(text, lang)), lang)
         return french(text) if languages.get(lang).spaced_punctuation else text
 
     return apply

@@ -219,6 +219,7 @@ def context(localized: Localized) -> dict[str, Any]:
         "author": author(note),
         "created": created(note).isoformat(),
         "masthead_details": labels.masthead_details(gettext, meta, lang),
+        "masthead_lang": languages.LABEL_LANGUAGE if languages.get(lang).english_masthead else lang,
         "event_line": labels.event_line(gettext, meta, lang),
         "page_label": gettext(labels.PAGE_OF_PAGES),
         "paragraph_number": paragraph_number(lang),

@@ -7,8 +7,10 @@ import copy
 import datetime as dt
 import unicodedata
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
 from conceptnotes import languages, placeholders
@@ -22,16 +24,45 @@ from conceptnotes.render.docx.template import PLACEHOLDER, headers_footers
 
 
 def masthead(sink, localized: Localized) -> None:
-    """Organizers; symbol, distribution, date and original language; subtitle, title, event."""
+    """The masthead as in UN documents and the PDF: organizers at the start, the symbol in
+    bold at the end of the last organizer's line; under the rule (the top border of
+    "Masthead Details"), distribution, date and original language one a line, in a column
+    at the end side; then subtitle, title and event."""
     meta, gettext, lang = localized.note.meta, localized.gettext, localized.lang
-    for organizer in meta.organizers:
-        sink("Masthead Organizer").add_run(organizer)
-    details = labels.masthead_details(gettext, meta, lang)
-    sink("Masthead Details").add_run("\u2003\u2003".join(details))
+    organizer = None
+    for name in meta.organizers:
+        organizer = sink("Masthead Organizer")
+        organizer.add_run(name)
+    if meta.symbol and organizer is not None:
+        organizer.paragraph_format.tab_stops.add_tab_stop(_text_width(organizer), WD_TAB_ALIGNMENT.RIGHT)
+        symbol = organizer.add_run("\t" + meta.symbol)
+        symbol.bold, symbol.font.size = True, Pt(13)
+    details = sink("Masthead Details")
+    details.alignment = WD_ALIGN_PARAGRAPH.LEFT
+    language = languages.get(lang)
+    # English lines in a right-to-left document: a left-to-right paragraph at the left margin
+    tab = "" if language.rtl and language.english_masthead else "\t"
+    if tab:
+        details.paragraph_format.tab_stops.add_tab_stop(int(_text_width(details) * DETAILS_COLUMN))
+    for index, detail in enumerate(labels.masthead_details(gettext, meta, lang)):
+        if index:
+            details.runs[-1].add_break()
+        details.add_run(tab + detail)
     if meta.subtitle:
-        sink("Subtitle").add_run(meta.subtitle)
+        subtitle = sink("Subtitle").add_run(meta.subtitle)
+        if not language.letter_spacing:  # the template's Subtitle spaces its letters
+            ooxml.put(subtitle._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
     sink("Title").add_run(meta.title)
     sink("Event").add_run(labels.event_line(gettext, meta, lang))
+
+
+DETAILS_COLUMN = 0.65  # where distribution, date and original start: as .masthead-details in note.css
+
+
+def _text_width(paragraph: Paragraph) -> int:
+    """The width between the margins of the (last) section, in EMU."""
+    section = paragraph.part.document.sections[-1]
+    return section.page_width - section.left_margin - section.right_margin
 
 
 def fill_headers_footers(doc, localized: Localized) -> None:
@@ -159,6 +190,8 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> 
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)
+    # the masthead details stay in English in Arabic, Chinese and Russian: tagged and laid out as English
+    fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), languages.LABEL_LANGUAGE)}
     own = {code: (languages.get(code), _run_fonts(code), languages.word_tags(code))
            for code in {lang, *fallbacks.values()}}
     for root in roots:
@@ -177,3 +210,11 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> 
     if language.rtl:
         for table in doc.tables:
             ooxml.set_table_bidi(table._tbl)
+
+
+def _english_masthead(doc, language: languages.Language) -> list:
+    """The masthead details paragraphs (``w:p``) where they stay in English (Arabic,
+    Chinese, Russian): left to right, tagged English, even in an Arabic document."""
+    if not language.english_masthead:
+        return []
+    return [p._p for p in doc.paragraphs if p.style is not None and p.style.name == "Masthead Details"]

@@ -402,6 +402,11 @@ class DocxVisitor(InlineWriter):
                 tc.width = width
 
     def visit_quote(self, b: m.Quote, where: Where) -> None:
+        if where.sink == self.body_sink:  # the paragraph introducing a quotation stays with it
+            body = self.doc.element.body
+            last = self.body_end.getprevious() if self.body_end is not None else (body[-1] if len(body) else None)
+            if last is not None and last.tag == qn("w:p"):
+                Paragraph(last, self.doc._body).paragraph_format.keep_with_next = True
         self.blocks(b.blocks, replace(where, quote=True))
 
     def visit_definition_list(self, b: m.DefinitionList, where: Where) -> None:
