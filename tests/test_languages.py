@@ -521,7 +521,8 @@ def test_arabic_docx_paragraphs_are_right_to_left(arabic_parts):
     assert len(paragraphs) > 30
     for name, root in arabic_parts.items():
         for paragraph in root.iter(qn("w:p")):
-            bidi = paragraph.find(f"{qn('w:pPr')}/{qn('w:bidi')}") is not None
+            found = paragraph.find(f"{qn('w:pPr')}/{qn('w:bidi')}")
+            bidi = found is not None and found.get(qn("w:val"), "1") not in ("0", "false")
             # the masthead's English lines (UN practice) are the one left-to-right paragraph
             assert bidi != _masthead_details(paragraph), (name, paragraph.xpath("string()"))
 

@@ -190,10 +190,13 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> 
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)
-    # the masthead details stay in English in Arabic, Chinese and Russian: tagged and laid out as English
-    fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), languages.LABEL_LANGUAGE)}
     own = {code: (languages.get(code), _run_fonts(code), languages.word_tags(code))
            for code in {lang, *fallbacks.values()}}
+    # the masthead details stay in English in Arabic, Chinese and Russian: tagged English and
+    # left to right, in the document's fonts
+    english = languages.LABEL_LANGUAGE
+    own[MASTHEAD] = (languages.get(english), _run_fonts(lang), dict(tags, val=languages.get(english).word_language))
+    fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), MASTHEAD)}
     for root in roots:
         for paragraph in root.iter(qn("w:p")):
             shown, fonts_, tags_ = own[fallbacks.get(paragraph, lang)]
@@ -210,6 +213,9 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> 
     if language.rtl:
         for table in doc.tables:
             ooxml.set_table_bidi(table._tbl)
+
+
+MASTHEAD = "masthead"  # the key of the masthead's English details among a document's languages
 
 
 def _english_masthead(doc, language: languages.Language) -> list:
