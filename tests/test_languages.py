@@ -30,7 +30,7 @@ from conceptnotes.i18n.units import units
 from conceptnotes.model.visitor import walk
 from conceptnotes.render.html import render_html
 
-from .conftest import ROOT, need
+from .conftest import ROOT, build_in, need
 from .readback import blocks_of, docx_body_paragraphs, docx_part_xml, find_in_order, footnote_texts, pdf_text, words
 
 LANGS = ("ar", "es", "fr", "ru", "zh")
@@ -741,3 +741,29 @@ def test_docx_subtitle_letters_spaced_only_where_the_script_allows(lang, sample_
         assert spacing == [None]  # the style's spacing applies
     else:
         assert [s.get(qn("w:val")) for s in spacing] == ["0"]
+
+
+def _line_width(pdf: Path, marker: str) -> float:
+    """The width of the line of the PDF whose words begin with ``marker``: from the first
+    word's left edge to the last word's right edge (pdftotext -bbox-layout)."""
+    xml = subprocess.run(["pdftotext", "-bbox-layout", str(pdf), "-"], capture_output=True, text=True, check=True)
+    root = etree.fromstring(xml.stdout.encode(), etree.XMLParser(recover=True))
+    for line in root.iter("{*}line"):
+        words = list(line.iter("{*}word"))
+        if words and "".join(w.text or "" for w in words).startswith(marker):
+            return float(words[-1].get("xMax")) - float(words[0].get("xMin"))
+    raise AssertionError(f"no line starting with {marker!r}")
+
+
+def test_adjacent_full_width_punctuation_leaves_no_double_gap(make_note):
+    """Issue 10, item 18: "：（" took two full ems; the first mark is set at half width."""
+    front = (
+        "title: 测试\nlanguages: [zh]\nsource_language: zh\nevent:\n  start: 2022-05-10\n  end: 2022-05-11\n"
+        "  city: 日内瓦\n  country: CH\n"
+    )
+    folder = make_note("# 导言\n\n甲：（乙）丙\n\n甲乙丙丁戊己\n", front=front)
+    assert build_in(folder.parent.parent, "build", "--format", "pdf") == 0
+    pdf = folder.parent.parent / "output" / folder.name / f"{folder.name}.zh.pdf"
+    paired, plain = _line_width(pdf, "甲："), _line_width(pdf, "甲乙")
+    em = plain / 6  # six full-width characters
+    assert abs(paired - 5.5 * em) < 0.1 * em, (paired, plain)  # "：（" takes one and a half ems, not two
