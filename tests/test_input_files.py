@@ -206,8 +206,10 @@ AUDIT = textwrap.dedent(
             seen.add(args[0])  # a name relative to the folder opened before it
             return
         path = os.path.abspath(args[0])
-        if any(path == w or path.startswith(w + os.sep) for w in watched):
-            others.add(path)
+        writes = (isinstance(args[1], str) and any(c in args[1] for c in "wax+")) or (
+            isinstance(args[2], int) and args[2] & os.O_ACCMODE != os.O_RDONLY)
+        if not writes and not os.path.isdir(path) and any(path == w or path.startswith(w + os.sep) for w in watched):
+            others.add(path)  # a read of a project file past read/files.py (a folder is fsynced, not read)
 
     sys.addaudithook(hook)
     from conceptnotes.cli import main
@@ -238,3 +240,21 @@ def test_every_project_file_is_opened_through_one_function(sample):
     assert any(name.endswith((".ttf", ".ttc", ".otf")) for name in report["seen"])
     # ... and no other open of a project file, a template or a font
     assert [p for p in report["others"] if not p.startswith(str(sample / "output"))] == []
+
+
+def test_i18n_extract_reads_a_linked_template_through_the_one_function_too(sample):
+    """``i18n extract`` compares each template with what it would write: a template that is a
+    link to a file elsewhere is replaced by the new one, never read (nor written) through."""
+    pot = sample / "locales" / f"{SAMPLE_ID}.pot"
+    outside = sample.parent / "outside.pot"
+    outside.write_text(SECRET, encoding="utf-8")
+    pot.unlink()
+    pot.symlink_to(outside)
+    script = AUDIT.format(root=str(ROOT), watched=[str(sample)], argv=["i18n", "extract"])
+    result = subprocess.run([sys.executable, "-c", script], cwd=sample, capture_output=True, text=True, timeout=300)
+    assert result.stdout.strip(), result.stderr
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report["status"] == 0, result.stderr
+    assert report["others"] == []
+    assert pot.is_file() and not pot.is_symlink() and "msgid" in pot.read_text(encoding="utf-8")
+    assert outside.read_text(encoding="utf-8") == SECRET

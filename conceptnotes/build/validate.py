@@ -331,9 +331,9 @@ def _shared_names(targets: list[Target]) -> list[Problem]:
         by_name[target.name].append(target)
     problems = []
     for name, same in by_name.items():
-        sources = list(dict.fromkeys(t.note.source for t in same))
         if len(same) < 2:
             continue
+        sources = list(dict.fromkeys(t.note.source for t in same))
         if len(sources) == 1:
             shown = " and ".join(t.shown for t in same)
             problems.append(Problem(str(sources[0]), _line(same[0].note),

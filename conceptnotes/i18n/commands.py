@@ -14,6 +14,7 @@ from conceptnotes.i18n import catalogs, labels
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
 from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project, command
+from conceptnotes.read.files import is_present
 
 
 def target_languages(note: Note) -> list[str]:
@@ -55,10 +56,21 @@ class Written:
 
 
 def _write(path: Path, data: bytes) -> Written:
-    changed = not path.is_file() or path.read_bytes() != data
+    changed = _current(path) != data
     if changed:
-        write_atomic(path, data)
+        write_atomic(path, data)  # a link or FIFO in its place is replaced, never written through
     return Written(path, changed)
+
+
+def _current(path: Path) -> bytes | None:
+    """What a catalog or template holds now, read as the build reads it; None where there
+    is no regular file to compare with."""
+    if not is_present(path):
+        return None
+    try:
+        return catalogs.read(path)
+    except NoteError:
+        return None
 
 
 def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
@@ -91,12 +103,7 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
     """Merge templates into the languages' catalogs; with ``check``, write nothing and raise
     NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written."""
     problems, written = Problems(), []
-    for path, template, lang, _ in _plans(notes, locales):
-        try:
-            existing = _existing(path, lang)
-        except NoteError as exc:
-            problems.extend(exc.problems)
-            continue
+    for path, template, lang, _, existing in _loaded(_plans(notes, locales), problems):
         if check:
             stale = _stale(template, existing)
             if stale:
@@ -108,9 +115,16 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
     return written
 
 
-def _existing(path: Path, lang: str) -> Catalog | None:
-    """The catalog at ``path``, or None when there is none yet."""
-    return catalogs.load(path, lang) if path.is_file() else None
+def _loaded(plans, problems: Problems):
+    """Each plan with the catalog at its path (None when there is none yet); a broken
+    catalog's problems go to ``problems`` and its plan is left out."""
+    for path, template, lang, domain in plans:
+        try:
+            existing = catalogs.load(path, lang) if is_present(path) else None
+        except NoteError as exc:
+            problems.extend(exc.problems)
+            continue
+        yield path, template, lang, domain, existing
 
 
 def _stale(template: Catalog, catalog: Catalog | None) -> str:
@@ -131,12 +145,7 @@ def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.St
     templates' labels of every language (``messages``), which a strict build needs as
     much; NoteError for a broken catalog."""
     problems, out = Problems(), []
-    for path, template, lang, domain in _plans(notes, locales):
-        try:
-            catalog = _existing(path, lang)
-        except NoteError as exc:
-            problems.extend(exc.problems)
-            continue
+    for _, template, lang, domain, catalog in _loaded(_plans(notes, locales), problems):
         # of the labels, those a document shows: what a strict build needs translated
         units = list(labels.ALL) if domain == catalogs.LABELS else template
         out.append(catalogs.status(domain, lang, units, catalog))

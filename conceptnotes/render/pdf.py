@@ -21,7 +21,8 @@ from urllib.parse import unquote, urlsplit
 
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
-from conceptnotes.model import Note, Rendered
+from conceptnotes.model import Note, Rendered, Untranslated
+from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
@@ -133,8 +134,10 @@ def render_pdf(
             for name, data in attachments
         ]
         identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()
-        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier, finisher=tag_languages,
-                                 **options)
+        # only text in another language (a unit that fell back to the source) needs its own /Lang
+        other = any(isinstance(node, Untranslated) for node in walk(note.document))
+        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier,
+                                 finisher=tag_languages if other else None, **options)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [
         Problem(str(note.source), 0, f"PDF renderer: {message}")
