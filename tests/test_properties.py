@@ -129,10 +129,12 @@ def notes(draw, langs=("en", "ar", "zh"), max_blocks: int = 6) -> Draft:
         body = [[inline(footnotes=False) for _ in range(columns)] for _ in range(draw(st.integers(1, 3)))]
         return "\n".join([row(header), row(["---"] * columns)] + [row(cells) for cells in body])
 
+    level = 3  # a note may start at any level; then no level is skipped (that is a warning)
     for _ in range(draw(st.integers(1, max_blocks))):
         kind = draw(st.sampled_from(["heading", "paragraph", "paragraph", "list", "table", "quote"]))
         if kind == "heading":
-            draft.blocks.append("#" * draw(st.integers(1, 3)) + " " + inline(footnotes=False))
+            level = draw(st.integers(1, min(3, level + 1)))
+            draft.blocks.append("#" * level + " " + inline(footnotes=False))
         elif kind == "list":
             draft.blocks.append("\n".join(list_lines(1, 0)))
         elif kind == "table":
