@@ -2,6 +2,7 @@
 # make test  installs what is missing, then runs all tests
 # make check validates the notes and templates without writing anything
 # make official builds every note strictly, reproducibly, with output/manifest.json
+# make bench    measures the build side by side with Pandoc and WeasyPrint (bench/bench.py)
 
 PYTHON ?= python3
 VENV   := .venv
@@ -12,8 +13,10 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
 	fonts-liberation2=2.1.5-1 fonts-noto-core=20201225-1 fonts-noto-cjk=1:20220127+repack1-1
 # Real clients the tests read the outputs with.
 TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime
+# The peer the benchmark compares with.
+BENCH_DEBS := pandoc
 
-.PHONY: all build check official verify test system-deps test-system-deps clean
+.PHONY: all build check official verify test bench system-deps test-system-deps bench-system-deps clean
 
 all: build
 
@@ -33,11 +36,17 @@ verify: $(VENV)/.runtime
 test: system-deps test-system-deps $(VENV)/.dev
 	$(PY) -m pytest -n auto
 
+bench: system-deps test-system-deps bench-system-deps $(VENV)/.dev
+	$(PY) bench/bench.py
+
 system-deps:
 	@scripts/setup-system.sh $(RUNTIME_DEBS)
 
 test-system-deps:
 	@scripts/setup-system.sh $(TEST_DEBS)
+
+bench-system-deps:
+	@scripts/setup-system.sh $(BENCH_DEBS)
 
 $(PY):
 	@$(PYTHON) -c "import ensurepip, venv" 2>/dev/null || scripts/setup-system.sh python3-venv
