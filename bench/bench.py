@@ -244,7 +244,8 @@ def only_french(bench: Bench) -> float:
 
 COLD = "sample, 12 documents, cold, 2 jobs"
 TARGETS = [
-    Target("cold build of the sample's 12 documents / Pandoc's 12", ratio(COLD, "Pandoc, the same 12, xargs -P 2"), 0.35),
+    Target("cold build of the sample's 12 documents / Pandoc's 12",
+           ratio(COLD, "Pandoc, the same 12, xargs -P 2"), 0.35),
     Target("one English PDF, fresh process / Pandoc+WeasyPrint",
            ratio("one English PDF, fresh process", "Pandoc+WeasyPrint, English PDF"), 0.7),
     Target("body x50 PDF / Pandoc+WeasyPrint", ratio("body x50, PDF", "Pandoc+WeasyPrint, body x50 PDF"), 0.9),
@@ -280,7 +281,8 @@ def report(bench: Bench) -> tuple[list[dict], int]:
         missed += not ok
         shown = "not run" if value is None else f"{value:.2f}"
         print(f"{target.what:<66} {shown:>9} {target.limit:>7} {target.unit:<7} {'met' if ok else 'MISSED'}")
-        rows.append({"target": target.what, "measured": value, "limit": target.limit, "unit": target.unit, "met": ok})
+        rows.append({"target": target.what, "measured": value, "limit": target.limit, "unit": target.unit,
+                     "met": ok})
     return rows, missed
 
 

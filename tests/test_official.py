@@ -304,6 +304,29 @@ def test_noop_build_is_quick_and_imports_no_renderer(tmp_path):
     assert set(statuses(result.stdout).values()) == {"up to date"}
 
 
+def imported_modules(stderr: str) -> set[str]:
+    return {line.split("|")[-1].strip() for line in stderr.splitlines() if line.startswith("import time")}
+
+
+def test_a_docx_build_and_check_import_no_weasyprint_once_a_build_has_read_the_stylesheet(tmp_path):
+    """What WeasyPrint says of the stylesheets is kept in the cache by a build: a later DOCX
+    build, and check, need not import WeasyPrint to know it (the first had to)."""
+    project = copy_project(tmp_path)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    first = cli("build", "--format", "docx", cwd=project, env=env)
+    assert first.returncode == 0, first.stderr
+    assert list((tmp_path / "cache" / "conceptnotes" / "stylesheets").glob("*.json"))
+    note = project / "content" / NOTE / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("# Contact\n", "# Contacts\n"), encoding="utf-8")
+    for args in (("build", "--format", "docx"), ("check",)):
+        result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), *args], cwd=project,
+                                capture_output=True, text=True, timeout=300, env={**os.environ, **env})
+        assert result.returncode == 0, result.stderr[-2000:]
+        assert "weasyprint" not in imported_modules(result.stderr), args
+        if args[0] == "build":  # it did render: the DOCX changed
+            assert statuses(result.stdout)[f"{NOTE}.en.docx"] == "built"
+
+
 def test_build_with_two_jobs_gives_the_same_bytes_as_one(tmp_path):
     one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
     assert cli("build", "--lang", "en,zh", "--jobs", "1", cwd=one).returncode == 0

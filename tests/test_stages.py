@@ -176,3 +176,19 @@ def test_an_image_without_alt_text_in_a_note_of_two_languages_is_said_once_by_ev
         assert build_in(project, *command) == code, command
         said = [shown for shown in capsys.readouterr().err.splitlines() if "alt text" in shown]
         assert said == [expected], command
+
+
+def test_a_localized_document_pickles_for_a_worker_and_renders_the_same():
+    """Worker processes receive documents pickled (they start before the check): the labels'
+    gettext is data, and a document that went through pickle renders the same HTML."""
+    import pickle
+
+    from conceptnotes.build.pipeline import check
+    from conceptnotes.render.html import render_html
+
+    documents, _ = check([SAMPLE])
+    assert {d.lang for d in documents} == {"ar", "en", "es", "fr", "ru", "zh"}
+    for document in documents:
+        copy = pickle.loads(pickle.dumps(document))
+        assert copy.gettext("Page {page} of {pages}") == document.gettext("Page {page} of {pages}")
+        assert render_html(copy) == render_html(document)

@@ -1,8 +1,9 @@
 """The build's cache (``$XDG_CACHE_HOME/conceptnotes``): the only module that writes it.
 
 What is kept there only saves time, and every entry is named by a digest of what it is
-made from (path, size, modification time): extracted faces of font collections,
-character maps of fonts, and SHA-256 digests of large input files.  ``check`` never
+made from (path, size, modification time; or the text and tool versions): extracted faces
+of font collections, character maps of fonts, SHA-256 digests of large input files, and
+what WeasyPrint says of the templates' stylesheets.  ``check`` never
 calls this module, so it writes nothing anywhere.
 """
 
@@ -65,3 +66,25 @@ def file_hash(path: Path, root: Path) -> str:
 @functools.cache
 def _sha256(path: Path, root: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
     return hash_input(path, root)
+
+
+def digest(value: object) -> str:
+    """The cache's name for what is made from ``value`` (JSON-able)."""
+    return hashlib.sha256(json.dumps(value, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:32]
+
+
+def _stylesheet_entry(key: str) -> Path:
+    return cache_root() / "stylesheets" / f"{key}.json"
+
+
+def stylesheet_messages(key: str) -> list[str] | None:
+    """What WeasyPrint said of a stylesheet, as a build kept it (read only: ``check`` calls it)."""
+    try:
+        said = json.loads(_stylesheet_entry(key).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return said if isinstance(said, list) and all(isinstance(m, str) for m in said) else None
+
+
+def remember_stylesheet(key: str, messages: list[str]) -> None:
+    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode())

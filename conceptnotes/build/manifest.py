@@ -153,12 +153,16 @@ class Previous:
             return old
         return None
 
+    def quick_match(self, path: Path, key: str) -> bool:
+        """The output is what the manifest says, made from the same raw inputs and options."""
+        return bool((old := self.unchanged(path)) and old.get("quick") == key)
+
     def all_quick_match(self, quick: dict[Path, str], official: bool) -> bool:
         """Nothing to read or render: the same raw inputs and options as the last build
         (which, for an official build, must have been official: its manifest says so)."""
         if official and not self.record.get("official"):
             return False
-        return all((old := self.unchanged(path)) and old.get("quick") == key for path, key in quick.items())
+        return all(self.quick_match(path, key) for path, key in quick.items())
 
     def built(self, path: Path, entries: dict[str, dict] | None = None) -> Built:
         """An output that is up to date, as the build reports it."""

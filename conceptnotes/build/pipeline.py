@@ -20,7 +20,7 @@ from conceptnotes import languages
 from conceptnotes.build import manifest, output, validate
 from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
 from conceptnotes.build.validate import Target
-from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, render_all
+from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers, render_all
 from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
 from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
@@ -163,6 +163,7 @@ def check(
     loaded: tuple[list[Note], list[Problem]] | None = None,
     template_dir: Path | None = None,
     skipped: list[Problem] | None = None,
+    remember: bool = False,
 ) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read and the files it would write; write nothing.
     Raise NoteError with every problem.
@@ -173,6 +174,8 @@ def check(
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
     is left out, its problems put there, and the others are checked as ever.
+    ``remember`` (a build) keeps in the cache what only saves time next time; ``check``
+    writes nothing.
     """
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
@@ -180,7 +183,7 @@ def check(
     problems = Problems()
     problems.extend(validate.plan_problems(targets_of(notes, langs, formats)))
     for templates in dict.fromkeys(template_dir or templates_of(note) for note in notes):
-        problems.extend(validate.template_problems(templates))
+        problems.extend(validate.template_problems(templates, remember=remember))
     documents = []
     for note in notes:
         problems.extend(validate.document_problems(note, template_dir or templates_of(note)))
@@ -247,27 +250,42 @@ def build(
             # the shortcut only for a plan that check would pass, with nothing to remove
             if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
                 return [state.built(out / t.name) for t in targets], []
-            skipped: list[Problem] = []
-            documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded,
-                                        skipped=None if official or strict else skipped)
-            if skipped and not documents:
-                raise NoteError([*warnings, *skipped])
-            if skipped:  # a draft: the sound language versions are built, the others left as they were
-                done = {(d.note.id, d.lang) for d in documents}
-                stale = _obsolete(state, [t for t in targets if (t.note.id, t.lang) in done], official)
-            planned = plan(documents, formats, out, options)
-            entries, todo = _entries(planned, state, raw, quick)
-            from conceptnotes.build.cache import prepare_fonts
-
-            prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
-            results = render_all(todo, jobs or os.cpu_count() or 1, progress)
-            built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict)
+            unsure = [t for t in targets if not state.quick_match(out / t.name, quick[out / t.name])]
+            formats_to_render = tuple(sorted({t.fmt for t in unsure}))
+            with Renderers(jobs or os.cpu_count() or 1, len(unsure), formats_to_render) as renderers:
+                built, skipped, warnings, planned = _check_and_render(
+                    folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
+                    strict=strict, official=official, options=options)
         except (KeyboardInterrupt, OSError) as exc:
             raise BuildStopped(exc, output.left_behind(out, before), out) from exc
     order = {job.path: n for n, job in enumerate(planned)}
     if skipped:
         raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))
     return sorted(built, key=lambda b: order[b.path]), warnings
+
+
+def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, renderers, progress, *,
+                      strict: bool, official: bool, options: BuildOptions):
+    """Check, plan, render (in the ``renderers``) and commit; the built outputs, the language
+    versions a draft left out, the warnings, and the plan."""
+    stale = _obsolete(state, targets_of(loaded[0], langs, formats), official)
+    skipped: list[Problem] = []
+    documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded,
+                                skipped=None if official or strict else skipped, remember=True)
+    if skipped and not documents:
+        raise NoteError([*warnings, *skipped])
+    if skipped:  # a draft: the sound language versions are built, the others left as they were
+        done = {(d.note.id, d.lang) for d in documents}
+        stale = _obsolete(state, [t for t in targets_of(loaded[0], langs, formats) if (t.note.id, t.lang) in done],
+                          official)
+    planned = plan(documents, formats, out, options)
+    entries, todo = _entries(planned, state, raw, quick)
+    from conceptnotes.build.cache import prepare_fonts
+
+    prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
+    results = render_all(todo, renderers, progress)
+    built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict)
+    return built, skipped, warnings, planned
 
 
 def _partial_summary(skipped: list[Problem], written: int) -> str:

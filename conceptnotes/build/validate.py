@@ -42,8 +42,9 @@ BLOCK_NAMES = {
 }
 
 
-def template_problems(template_dir: Path) -> list[Problem]:
-    """The Word template, and the HTML templates' syntax and macros."""
+def template_problems(template_dir: Path, *, remember: bool = False) -> list[Problem]:
+    """The Word template, and the HTML templates' syntax, macros and stylesheets (what
+    WeasyPrint said of a stylesheet is kept in the cache when ``remember``: by a build)."""
     from conceptnotes.render.docx.template import DOCX_TEMPLATE
     from conceptnotes.render.docx.template import template_problems as docx_problems
     from conceptnotes.render.html import handled_kinds
@@ -53,41 +54,62 @@ def template_problems(template_dir: Path) -> list[Problem]:
         handled_kinds(template_dir)
     except NoteError as exc:
         problems += exc.problems
-    return problems + stylesheet_problems(template_dir)
+    return problems + stylesheet_problems(template_dir, remember=remember)
 
 
 CSS_PLACE = re.compile(r" at (\d+):(\d+)")
 
 
-def stylesheet_problems(template_dir: Path) -> list[Problem]:
+def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> list[Problem]:
     """The templates' stylesheets as WeasyPrint reads them, whatever the format built: a
-    declaration it would ignore, and a ``url()`` outside the template folder, at its line."""
-    import logging
+    declaration it would ignore, and a ``url()`` outside the template folder, at its line.
 
+    What WeasyPrint says of the stylesheets depends only on their text and its version:
+    it is read from the cache when a build has kept it there, so that a build that makes
+    no PDF, and ``check``, need not import WeasyPrint (0.5 s)."""
     import tinycss2
-    import weasyprint
-
-    from conceptnotes.render.pdf import capture_warnings, make_fetcher
 
     problems = []
+    texts = {}
     for css in sorted(template_dir.glob("*.css")):
         try:
-            text = decode(read_input(css, template_dir), css)
+            texts[css] = decode(read_input(css, template_dir), css)
         except NoteError as exc:
             problems += exc.problems
-            continue
+    for css, text in texts.items():
         for line, url in _urls(tinycss2.parse_stylesheet(text)):
             if not _inside(template_dir, css, url):
                 problems.append(Problem(str(css), line, f"template error: url({url}) is outside the template folder"))
-        refused: list[str] = []
-        with capture_warnings(logging.getLogger("weasyprint")) as messages:
-            weasyprint.CSS(string=text, base_url=Path(os.path.abspath(template_dir)).as_uri() + "/",
-                           url_fetcher=make_fetcher([template_dir], set(), refused))
-        for message in messages:
+        for message in _weasyprint_says(template_dir, css, texts, remember):
             place = CSS_PLACE.search(message)
             line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)
             problems.append(Problem(str(css), line, f"template error: {CSS_PLACE.sub('', message)}", column))
     return problems
+
+
+def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], remember: bool) -> list[str]:
+    """What WeasyPrint logs reading ``css`` (its warnings), from the cache when it is there."""
+    import logging
+
+    from conceptnotes.build import cache
+    from conceptnotes.build.manifest import tool_versions
+
+    stylesheets = sorted((path.name, text) for path, text in texts.items())
+    key = cache.digest([tool_versions(), str(template_dir.resolve()), css.name, stylesheets])
+    said = cache.stylesheet_messages(key)
+    if said is not None:
+        return said
+    import weasyprint
+
+    from conceptnotes.render.pdf import capture_warnings, make_fetcher
+
+    refused: list[str] = []
+    with capture_warnings(logging.getLogger("weasyprint")) as messages:
+        weasyprint.CSS(string=texts[css], base_url=Path(os.path.abspath(template_dir)).as_uri() + "/",
+                       url_fetcher=make_fetcher([template_dir], set(), refused))
+    if remember:
+        cache.remember_stylesheet(key, messages)
+    return messages
 
 
 def _urls(tokens) -> list[tuple[int, str]]:

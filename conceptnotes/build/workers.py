@@ -1,8 +1,8 @@
 """Rendering planned documents, in this process or in worker processes.
 
 Each job is a localized, validated document and a format; the renderers are imported
-here, when there is something to render, so a build with nothing to do never loads
-WeasyPrint or python-docx.
+when there is something to render (by the worker processes, as soon as the build knows
+there may be), so a build with nothing to do never loads WeasyPrint or python-docx.
 """
 
 from __future__ import annotations
@@ -74,53 +74,55 @@ def render(job: Job) -> Rendered:
     return render_docx(job.localized, job.templates)
 
 
-# The jobs of this build, in a worker: set by the pool's initializer (with the fork start
-# method, from the parent's memory; a Localized holds callables that cannot be pickled).
-_jobs: list[Job] = []
+class Renderers:
+    """Worker processes for the documents to render, started before the notes are checked:
+    while this process checks and plans, they import WeasyPrint and python-docx (half a
+    second each, the largest part of a small build).  Jobs reach them pickled.  With one
+    job (``--jobs 1``) there are none, and documents render in this process."""
+
+    def __init__(self, jobs: int, documents: int, formats: tuple[str, ...]) -> None:
+        self.pool = None
+        if jobs > 1 and documents:
+            context = multiprocessing.get_context("fork")
+            self.pool = context.Pool(min(jobs, documents), initializer=_warm_up, initargs=(formats,))
+
+    def __enter__(self) -> Renderers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
 
 
-def _start_worker(jobs: list[Job]) -> None:
-    global _jobs
-    _jobs = jobs
+def _warm_up(formats: tuple[str, ...]) -> None:
+    if "pdf" in formats:
+        import weasyprint  # noqa: F401
+    if "docx" in formats:
+        import docx  # noqa: F401
 
 
-def _render_index(index: int, jobs: list[Job] | None = None) -> tuple[int, Rendered | None, list[Problem], float]:
+def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:
+    index, job = item
     started = time.monotonic()
-    job = (jobs if jobs is not None else _jobs)[index]
     try:
         return index, render(job), [], time.monotonic() - started
     except NoteError as exc:
         return index, None, exc.problems, time.monotonic() - started
 
 
-def render_all(todo: list[Job], jobs: int, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
-    """Render the jobs, in ``jobs`` worker processes when more than one; raise every problem."""
+def render_all(todo: list[Job], renderers: Renderers, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
+    """Render the jobs, in the renderers' worker processes when there are; raise every problem."""
     problems = Problems()
     results: dict[int, tuple[Rendered, float]] = {}
-    done = 0
-
-    def collect(item: tuple[int, Rendered | None, list[Problem], float]) -> None:
-        nonlocal done
-        index, rendered, found, seconds = item
-        problems.extend(found)
+    items = list(enumerate(todo))
+    found = (map(_render_one, items) if renderers.pool is None
+             else renderers.pool.imap_unordered(_render_one, items))
+    for done, (index, rendered, job_problems, seconds) in enumerate(found, 1):
+        problems.extend(job_problems)
         if rendered is not None:
             results[index] = (rendered, seconds)
-        done += 1
         if progress:
             progress(done, len(todo), todo[index].path)
-
-    if jobs <= 1 or len(todo) <= 1:
-        for index in range(len(todo)):
-            collect(_render_index(index, todo))
-    else:
-        # import the renderers once, before the workers fork from this process
-        if any(job.fmt == "pdf" for job in todo):
-            import weasyprint  # noqa: F401
-        import docx  # noqa: F401
-
-        context = multiprocessing.get_context("fork")
-        with context.Pool(min(jobs, len(todo)), initializer=_start_worker, initargs=(todo,)) as pool:
-            for item in pool.imap_unordered(_render_index, range(len(todo))):
-                collect(item)
     problems.raise_if_errors()
     return results

@@ -43,7 +43,8 @@ from conceptnotes.render import fonts
 
 @dataclass(frozen=True)
 class Localized:
-    """A note ready to render in ``lang``: translated text, labels, and what fell back."""
+    """A note ready to render in ``lang``: translated text, labels, and what fell back.
+    It pickles (``gettext`` is a :class:`Labels`), so a worker process can render it."""
 
     note: m.Note
     lang: str
@@ -219,6 +220,21 @@ class _Translator:
         return translation
 
 
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """gettext for the templates' labels in a language: the translated entries, typeset as
+    the language writes them; a label without one is its English.  Plain data, so that a
+    document can be sent to a worker process."""
+
+    table: dict[str, str]
+    lang: str | None = None  # None: the labels' own language, shown as written
+
+    def __call__(self, message: str) -> str:
+        if self.lang is None:
+            return message
+        return typeset((m.Text(self.table.get(message, message)),), self.lang)[0].text
+
+
 def label_translations(
     locales: Path, lang: str, read: list[tuple[Path, bytes]] | None = None
 ) -> tuple[Callable[[str], str], list[Problem]]:
@@ -227,7 +243,7 @@ def label_translations(
     A label that is missing, blank or fuzzy falls back to its English; a translated label
     whose English has placeholders is a pattern, checked like one (:mod:`placeholders`)."""
     if lang == LABEL_LANGUAGE:
-        return (lambda s: s), []
+        return Labels({}), []
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
     catalog, checks = load_catalog(path, lang, [] if read is None else read)
     problems: list[Problem] = []
@@ -250,7 +266,7 @@ def label_translations(
     problems += checks
     if problems:
         raise NoteError(problems)
-    return (lambda s: typeset((m.Text(table.get(s, s)),), lang)[0].text), fallbacks
+    return Labels(table, lang), fallbacks
 
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:
