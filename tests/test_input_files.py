@@ -196,12 +196,16 @@ AUDIT = textwrap.dedent(
     def hook(event, args):
         if event != "open" or not isinstance(args[0], str):
             return
-        frame, through = sys._getframe(1), False
+        frame, through, removing = sys._getframe(1), False, False
         while frame is not None:
             if frame.f_code.co_filename.endswith(os.path.join("read", "files.py")):
                 through = True
                 break
+            # shutil.rmtree opens folders by a name relative to their parent's descriptor
+            removing |= frame.f_code.co_name.startswith("_rmtree")
             frame = frame.f_back
+        if removing:  # a temporary folder being removed, not a file read
+            return
         if through:
             seen.add(args[0])  # a name relative to the folder opened before it
             return

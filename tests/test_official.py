@@ -430,3 +430,17 @@ def test_a_new_source_date_epoch_rebuilds_a_note_without_a_date(tmp_path):
     assert created.date().isoformat() == "2023-11-14"
     same = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert set(statuses(same.stdout).values()) == {"up to date"}
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_a_build_leaves_no_temporary_files(tmp_path, jobs):
+    """WeasyPrint copies every font into a temporary folder it removes only when the
+    document is collected: never, in a worker process that is stopped.  Each rendering
+    has a folder of its own, removed when it ends (Chinese: 160 MB a document)."""
+    project = copy_project(tmp_path / "p")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = cli("build", "--lang", "en,zh", "--jobs", jobs, cwd=project, env={"TMPDIR": str(temp)})
+    assert result.returncode == 0, result.stderr
+    assert len(list((project / "output").rglob("*.pdf"))) == 2
+    assert list(temp.iterdir()) == []

@@ -50,12 +50,13 @@ def note_folders(paths: Iterable[Path] | None, project: Project | None = None) -
     return paths
 
 
-def load_notes(folders: list[Path]) -> tuple[list[Note], list[Problem]]:
-    """Load every note, collecting the problems of all of them before failing."""
+def load_notes(folders: list[Path], *, body: bool = True) -> tuple[list[Note], list[Problem]]:
+    """Load every note, collecting the problems of all of them before failing (without
+    ``body``, their front matter only: see :func:`load_note`)."""
     notes, problems = [], Problems()
     for folder in folders:
         try:
-            note, warnings = load_note(folder)
+            note, warnings = load_note(folder, body=body)
         except NoteError as exc:
             problems.extend(exc.problems)
             continue
@@ -234,30 +235,37 @@ def build(
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()
-    loaded = load_notes(folders)
-    targets = targets_of(loaded[0], langs, formats)
+    try:  # the front matter plans the build and tells whether anything is to do
+        heads = load_notes(folders, body=False)
+    except NoteError:
+        heads = load_notes(folders)  # raises every problem, the bodies' too
+    targets = targets_of(heads[0], langs, formats)
     if not targets:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     options = BuildOptions(strict=strict, variant=variant)
-    with locked(out):
-        before = output.snapshot(out)
-        try:
-            finish(out)  # a build killed after it committed: complete it first
-            remove_stale_temporaries(out)
-            state = manifest.Previous(out, manifest.read(out))
-            quick, raw = _quick_keys(out, targets, options)
-            stale = _obsolete(state, targets, official)
-            # the shortcut only for a plan that check would pass, with nothing to remove
-            if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
-                return [state.built(out / t.name) for t in targets], []
-            unsure = [t for t in targets if not state.quick_match(out / t.name, quick[out / t.name])]
-            formats_to_render = tuple(sorted({t.fmt for t in unsure}))
-            with Renderers(jobs or os.cpu_count() or 1, len(unsure), formats_to_render) as renderers:
+    quick, raw = _quick_keys(out, targets, options)
+    # a hint, read without the lock: the documents that are likely to be rendered
+    hint = manifest.Previous(out, manifest.read(out))
+    unsure = [t for t in targets if not hint.quick_match(out / t.name, quick[out / t.name])]
+    with Renderers(jobs or os.cpu_count() or 1) as renderers:
+        renderers.start(len(unsure), tuple(sorted({t.fmt for t in unsure})))
+        loaded = load_notes(folders) if unsure else heads  # the bodies, while the renderers start
+        with locked(out):
+            before = output.snapshot(out)
+            try:
+                finish(out)  # a build killed after it committed: complete it first
+                remove_stale_temporaries(out)
+                state = manifest.Previous(out, manifest.read(out))
+                stale = _obsolete(state, targets, official)
+                # the shortcut only for a plan that check would pass, with nothing to remove
+                if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
+                    return [state.built(out / t.name) for t in targets], []
+                loaded = load_notes(folders) if loaded is heads else loaded
                 built, skipped, warnings, planned = _check_and_render(
                     folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
                     strict=strict, official=official, options=options)
-        except (KeyboardInterrupt, OSError) as exc:
-            raise BuildStopped(exc, output.left_behind(out, before), out) from exc
+            except (KeyboardInterrupt, OSError) as exc:
+                raise BuildStopped(exc, output.left_behind(out, before), out) from exc
     order = {job.path: n for n, job in enumerate(planned)}
     if skipped:
         raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))

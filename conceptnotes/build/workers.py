@@ -75,23 +75,30 @@ def render(job: Job) -> Rendered:
 
 
 class Renderers:
-    """Worker processes for the documents to render, started before the notes are checked:
-    while this process checks and plans, they import WeasyPrint and python-docx (half a
-    second each, the largest part of a small build).  Jobs reach them pickled.  With one
-    job (``--jobs 1``) there are none, and documents render in this process."""
+    """Worker processes for the documents to render, started as soon as the build knows
+    there may be some (before the notes' bodies are parsed and checked): while this
+    process reads and checks, they import WeasyPrint and python-docx (half a second each,
+    the largest part of a small build).  Jobs reach them pickled.  With one job
+    (``--jobs 1``) there are none, and documents render in this process."""
 
-    def __init__(self, jobs: int, documents: int, formats: tuple[str, ...]) -> None:
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
         self.pool = None
-        if jobs > 1 and documents:
+
+    def start(self, documents: int, formats: tuple[str, ...]) -> None:
+        if self.pool is None and self.jobs > 1 and documents:
             context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(min(jobs, documents), initializer=_warm_up, initargs=(formats,))
+            self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(formats,))
 
     def __enter__(self) -> Renderers:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, kind: object, *exc: object) -> None:
         if self.pool is not None:
-            self.pool.terminate()
+            if kind is None:  # done: the workers finish as processes do (a terminated one leaves its files)
+                self.pool.close()
+            else:
+                self.pool.terminate()
             self.pool.join()
 
 
@@ -116,6 +123,7 @@ def render_all(todo: list[Job], renderers: Renderers, progress: Progress | None)
     problems = Problems()
     results: dict[int, tuple[Rendered, float]] = {}
     items = list(enumerate(todo))
+    renderers.start(len(todo), tuple(sorted({job.fmt for job in todo})))  # unless started already
     found = (map(_render_one, items) if renderers.pool is None
              else renderers.pool.imap_unordered(_render_one, items))
     for done, (index, rendered, job_problems, seconds) in enumerate(found, 1):

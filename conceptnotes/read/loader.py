@@ -19,8 +19,11 @@ MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
-    """Read and validate one note; return it with its warnings, or raise NoteError."""
+def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]]:
+    """Read and validate one note; return it with its warnings, or raise NoteError.
+
+    Without ``body``, only the front matter is parsed and the document is empty: enough
+    to plan the documents and to tell, by the raw inputs, whether they are up to date."""
     source = folder / NOTE_FILE
     if not is_present(source):
         raise NoteError.at(folder, 0, f"no {NOTE_FILE} in this folder")
@@ -35,7 +38,7 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     if bad:
         raise NoteError(bad)
     split = split_front_matter(text, source)
-    deep = nesting_problems(split.body, source, split.body_line)
+    deep = nesting_problems(split.body, source, split.body_line) if body else []
     if deep:
         raise NoteError(deep)
     problems = Problems()
@@ -45,10 +48,12 @@ def load_note(folder: Path) -> tuple[m.Note, list[Problem]]:
     except NoteError as exc:
         problems.extend(exc.problems)
     problems.extend(asset_link_problems(folder, source))
-    document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
-    problems.extend(body_problems.items)
-    document, caption_problems = captions.structure(document, source)
-    problems.extend(caption_problems.items)
+    document = m.Document(())
+    if body:
+        document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
+        problems.extend(body_problems.items)
+        document, caption_problems = captions.structure(document, source)
+        problems.extend(caption_problems.items)
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document, data), problems.warnings

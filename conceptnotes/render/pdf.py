@@ -15,6 +15,7 @@ import io
 import logging
 import mimetypes
 import os
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -95,6 +96,22 @@ def capture_warnings(logger: logging.Logger) -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+@contextlib.contextmanager
+def font_folder() -> Iterator[None]:
+    """A temporary folder of this rendering's own, removed when it ends.  WeasyPrint copies
+    every ``@font-face`` file into a folder it makes with :mod:`tempfile` and removes only
+    when the document's font configuration is collected: after the process has gone, for a
+    worker, which left a copy of the fonts (160 MB for Chinese) in ``/tmp`` per document.
+    ``tempfile.tempdir`` is the module's documented setting for where such folders go."""
+    previous = tempfile.tempdir
+    with tempfile.TemporaryDirectory(prefix="conceptnotes-render-") as folder:
+        tempfile.tempdir = folder
+        try:
+            yield
+        finally:
+            tempfile.tempdir = previous
+
+
 def render_pdf(
     localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
@@ -116,7 +133,7 @@ def render_pdf(
     refused: list[str] = []
     folders, files = _allowed_roots(note, template_dir, lang)
     fetcher = make_fetcher(folders, files, refused)
-    with capture_warnings(logging.getLogger("weasyprint")) as messages:
+    with capture_warnings(logging.getLogger("weasyprint")) as messages, font_folder():
         base = Path(os.path.abspath(template_dir)).as_uri() + "/"
         html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
         options = {"pdf_variant": variant, "pdf_tags": True}
