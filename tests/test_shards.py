@@ -245,6 +245,11 @@ def _other_code(manifest: dict) -> str:
     return "built with another version of conceptnotes than shard-1/manifest.json"
 
 
+def _other_day(manifest: dict) -> str:
+    manifest["shard"]["source_date"] = None
+    return "built with another SOURCE_DATE_EPOCH (day) than shard-1/manifest.json: not set here, 2022-05-10 there"
+
+
 def _listed_twice(manifest: dict) -> str:
     name = f"{NOTE}/{NOTE}.ar.pdf"  # shard 1's; listed here too, as another file
     manifest["outputs"][name] = {**manifest["outputs"][next(iter(manifest["outputs"]))], "sha256": "0" * 64}
@@ -262,8 +267,8 @@ def _another_input(manifest: dict) -> str:
     return "built from another templates/concept-note/note.css than"
 
 
-@pytest.mark.parametrize("change", [_other_tools, _other_variant, _other_code, _listed_twice, _one_left_out,
-                                    _another_input])
+@pytest.mark.parametrize("change", [_other_tools, _other_variant, _other_code, _other_day, _listed_twice,
+                                    _one_left_out, _another_input])
 def test_merge_refuses_shards_of_different_builds(sharded, tmp_path, change):
     where = copy_shards(sharded, tmp_path)
     path = where / "shard-3" / "manifest.json"

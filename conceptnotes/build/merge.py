@@ -30,6 +30,7 @@ _SAME = (
     ("tools", False, "other tool versions"),
     ("code", True, "another version of conceptnotes"),
     ("variant", True, "another --pdf-variant"),
+    ("source_date", True, "another SOURCE_DATE_EPOCH (day)"),
     ("documents", True, "another set of notes (another number of documents)"),
     ("plan", True, "another set of notes (other documents)"),
 )
@@ -184,8 +185,8 @@ def _difference(key: str, mine: object, theirs: object) -> str:
     if isinstance(mine, dict) and isinstance(theirs, dict):
         names = sorted(k for k in {*mine, *theirs} if mine.get(k) != theirs.get(k))
         return ": " + ", ".join(f"{k} {mine.get(k)} here, {theirs.get(k)} there" for k in names)
-    if key in ("variant", "documents", "format_version"):
-        return f": {mine} here, {theirs} there"
+    if key in ("variant", "documents", "format_version", "source_date"):
+        return f": {'not set' if mine is None else mine} here, {'not set' if theirs is None else theirs} there"
     return ""
 
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from conceptnotes.build import manifest
 from conceptnotes.build.validate import Target
+from conceptnotes.render.common import source_date
 
 USAGE = "--shard takes K/N, this job's number K of N jobs, with 1 <= K <= N (e.g. --shard 2/3)"
 
@@ -83,6 +84,8 @@ def block(shard: Shard, targets: list[Target], variant: str) -> dict:
         "plan": plan_digest(t.name for t in targets),
         "variant": variant,
         "code": manifest.code_fingerprint(),
+        # the date of a note without one; the same in every shard, or their documents disagree
+        "source_date": day.isoformat() if (day := source_date()) else None,
     }
 
 
