@@ -225,7 +225,7 @@ def test_merge_refuses_a_tampered_document_and_leaves_the_output_as_it_was(shard
     lines = result.stderr.splitlines()
     assert f"shard-3/{docx}: missing (listed in shard-3/manifest.json)" in lines
     assert any(line.startswith(f"shard-2/{name}: differs from shard-2/manifest.json: SHA-256 ") for line in lines)
-    assert lines[-1] == "merge failed: the folders are not the complete set of one build's shards; nothing was written"
+    assert lines[-1] == "merge failed: 2 document(s) differ from their shard's manifest; nothing was written"
     assert hashes(where / "merged") == before
     assert not list((where / "merged").rglob(".conceptnotes-*"))
 

@@ -86,7 +86,9 @@ def merge(folders: list[Path], out: Path) -> int:
     for name in sorted(outputs):
         _, problem = _document(sources[name], name, outputs[name])
         problems.extend([problem] if problem else [])
-    problems.raise_if_errors(_FAILED)
+    problems.raise_if_errors(
+        f"merge failed: {len(problems.errors)} document(s) differ from their shard's manifest; nothing was written"
+    )
     first = parts[0].record
     record = manifest.record(
         dict(sorted(outputs.items())), official=first["official"], strict=first["strict"], tools=first["tools"]
