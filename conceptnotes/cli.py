@@ -1,4 +1,4 @@
-"""The command line: ``.venv/bin/python build.py [build|check|official|verify|i18n] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n] ...``.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
 (each printed as ``path:line: message``), 2 usage errors.
@@ -198,12 +198,44 @@ def _add_official_and_verify(commands) -> None:
     )
     _out_option(o)
     _render_options(o)
+    o.add_argument(
+        "--shard",
+        type=_shard,
+        default=None,
+        metavar="K/N",
+        help="build only shard K of N (1 <= K <= N), one CI job's share of the documents, with a partial"
+        " manifest; join the N output folders with 'manifest merge'",
+    )
     v = commands.add_parser(
         "verify",
         help="check the outputs against output/manifest.json",
         description="Check every output listed in the manifest: exit 1 naming any file that differs or is missing.",
     )
     _out_option(v)
+    m = commands.add_parser(
+        "manifest",
+        help="join the output folders of the shards of an official build",
+        description="Work on manifests.",
+    )
+    actions = m.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    merge = actions.add_parser(
+        "merge",
+        help="join the shards' output folders (official --shard K/N) into one",
+        description="Join the output folders of all N shards of one official build (official --shard K/N) into"
+        " --out: their documents copied, and the manifest one official build writes. Refuses (exit 1) a missing"
+        " or duplicated shard, shards of different builds, and a document that differs from its manifest.",
+    )
+    merge.add_argument("shards", nargs="+", type=Path, metavar="DIR", help="the output folder of each shard")
+    _out_option(merge)
+
+
+def _shard(value: str):
+    from conceptnotes.build.shards import parse
+
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 class _Progress:
@@ -289,6 +321,8 @@ def main(argv: list[str] | None = None) -> int:
             return _i18n(args)
         if args.command == "verify":
             return _verify(args.out)
+        if args.command == "manifest":
+            return _merge(args.shards, args.out)
         folders = note_folders(getattr(args, "notes", None))
         if not folders:
             print("no notes found under content/", file=sys.stderr)
@@ -303,6 +337,9 @@ def main(argv: list[str] | None = None) -> int:
         done.built = True
         _report(warnings)
         _summary(built)
+        if getattr(args, "shard", None):
+            print(f"shard {args.shard}: a partial manifest; join the output folders of all {args.shard.count}"
+                  " shards with 'build.py manifest merge DIR... --out DIR'")
         return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
@@ -336,6 +373,7 @@ def _build(args: argparse.Namespace, folders: list[Path]):
             variant=args.pdf_variant,
             jobs=args.jobs,
             official=official,
+            shard=args.shard if official else None,
         )
     finally:
         progress.close()
@@ -355,7 +393,7 @@ class _Done:
             return "the build had finished: the outputs and the manifest agree"
         if self.writes_catalogs:
             return "each catalog is written whole, but those before this point may be updated already"
-        if self.command in ("", "build", "official"):  # a build writes only under its lock
+        if self.command in ("", "build", "official", "manifest"):  # a build writes only under its lock
             return "the previous outputs are unchanged"
         return "nothing was written"
 
@@ -388,4 +426,12 @@ def _verify(out: Path) -> int:
 
     checked = verify(out)
     print(f"verified {checked} output(s) against {display_path(out / 'manifest.json')}")
+    return 0
+
+
+def _merge(folders: list[Path], out: Path) -> int:
+    from conceptnotes.build.merge import merge
+
+    documents = merge(folders, out)
+    print(f"merged {len(folders)} shard(s): {documents} document(s), {display_path(out / 'manifest.json')}")
     return 0

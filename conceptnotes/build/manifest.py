@@ -159,8 +159,9 @@ class Previous:
 
     def all_quick_match(self, quick: dict[Path, str], official: bool) -> bool:
         """Nothing to read or render: the same raw inputs and options as the last build
-        (which, for an official build, must have been official: its manifest says so)."""
-        if official and not self.record.get("official"):
+        (which, for an official build, must have been official and whole, not one shard's:
+        its manifest says so)."""
+        if official and (not self.record.get("official") or "shard" in self.record):
             return False
         return all(self.quick_match(path, key) for path, key in quick.items())
 
@@ -168,6 +169,22 @@ class Previous:
         """An output that is up to date, as the build reports it."""
         entry = (entries or self.outputs)[self.name(path)]
         return Built(path, entry["size"], 0.0, entry["pages"], False)
+
+
+def record(outputs: dict[str, dict], *, official: bool, strict: bool, partial: dict | None = None,
+           tools: dict[str, str] | None = None) -> dict:
+    """The manifest of a build (the one shape: a merge of shards writes the same bytes as one
+    build); a shard's says it is ``partial`` (see :mod:`shards`)."""
+    written = {
+        "format_version": FORMAT_VERSION,
+        "official": official,
+        "strict": strict,
+        "tools": tool_versions() if tools is None else tools,
+        "outputs": outputs,
+    }
+    if partial is not None:
+        written["shard"] = partial
+    return written
 
 
 def read(out: Path) -> dict:
@@ -200,7 +217,8 @@ def verify(out: Path) -> int:
     if not path.is_file():
         raise NoteError(Problem(str(path), 0, "no manifest: build first"), "verify: nothing to verify")
     try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        manifest = json.loads(text)
         outputs = manifest["outputs"]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc}"), "verify: nothing to verify") from None
@@ -215,5 +233,30 @@ def verify(out: Path) -> int:
             problems.add(target, 0, f"differs from the manifest: SHA-256 {actual}, expected {entry.get('sha256')}")
         elif target.stat().st_size != entry.get("size"):
             problems.add(target, 0, "differs from the manifest in size")
+    if "shard" in manifest:
+        problems.extend([partial_problem(path, text, manifest["shard"], len(outputs))])
+        differ = len(problems.errors) - 1
+        problems.raise_if_errors(f"verify: {display_path(out)} holds one shard's share of an official build, not the"
+                                 " whole build" + (f"; {differ} of its output(s) do not match" if differ else ""))
     problems.raise_if_errors(f"verify: {len(problems.errors)} of {len(outputs)} output(s) do not match the manifest")
     return len(outputs)
+
+
+def partial_problem(path: Path, text: str, shard: object, listed: int) -> Problem:
+    """What a partial manifest (one shard's) is, and what it needs to become the whole build."""
+    where = line_of(text, "shard", 1)
+    if not isinstance(shard, dict):
+        return Problem(str(path), where, "a partial manifest with an unreadable 'shard' block")
+    index, count, documents = shard.get("index"), shard.get("count"), shard.get("documents")
+    return Problem(str(path), where, f"a partial manifest: shard {index} of {count} of an official build, with"
+                   f" {listed} of its {documents} documents; merge the output folders of all {count} shards"
+                   " (build.py manifest merge DIR... --out DIR), then verify the merged folder")
+
+
+def line_of(text: str, key: str, depth: int) -> int:
+    """The line (1-based) of ``key`` at nesting ``depth`` in a manifest as :func:`dump` writes it; 0 if absent."""
+    start = " " * (2 * depth) + json.dumps(key, ensure_ascii=False) + ":"
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.startswith(start):
+            return number
+    return 0

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from conceptnotes import languages
-from conceptnotes.build import manifest, output, validate
+from conceptnotes.build import manifest, output, shards, validate
 from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers, render_all
@@ -222,6 +222,7 @@ def build(
     variant: str = "pdf/ua-1",
     jobs: int | None = None,
     official: bool = False,
+    shard: shards.Shard | None = None,
 ) -> tuple[list[Built], list[Problem]]:
     """Build the documents that are not up to date; write them only when all have rendered.
 
@@ -230,6 +231,11 @@ def build(
     of the last build (the quick key: nothing is parsed), or when what it shows is (the
     key: the localized model, labels, templates, fonts, options, tools).  Interrupted or
     failing to write, it raises :class:`BuildStopped` saying what it left in ``out``.
+
+    Given ``shard`` (an official build split across CI jobs), every note is checked as
+    ever, but only the shard's share of the documents is rendered and written, with a
+    partial manifest (:mod:`shards`); there is no shortcut by the quick key then, since
+    the other notes' inputs are not in that manifest.
     """
     validate_options(langs, formats, out, folders)
     if variant not in PDF_VARIANTS:
@@ -243,27 +249,30 @@ def build(
     if not targets:
         raise UsageError(f"nothing to build: no note has the language(s) {', '.join(langs or ())}")
     options = BuildOptions(strict=strict, variant=variant)
-    quick, raw = _quick_keys(out, targets, options)
+    share = targets if shard is None else shards.share(targets, shard)
+    partial = None if shard is None else shards.block(shard, targets, variant)
+    quick, raw = _quick_keys(out, share, options)
     # a hint, read without the lock: the documents that are likely to be rendered
     hint = manifest.Previous(out, manifest.read(out))
-    unsure = [t for t in targets if not hint.quick_match(out / t.name, quick[out / t.name])]
+    unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
     with Renderers(jobs or os.cpu_count() or 1) as renderers:
         renderers.start(len(unsure), tuple(sorted({t.fmt for t in unsure})))
-        loaded = load_notes(folders) if unsure else heads  # the bodies, while the renderers start
+        loaded = load_notes(folders) if unsure or partial else heads  # the bodies, while the renderers start
         with locked(out):
             before = output.snapshot(out)
             try:
                 finish(out)  # a build killed after it committed: complete it first
                 remove_stale_temporaries(out)
                 state = manifest.Previous(out, manifest.read(out))
-                stale = _obsolete(state, targets, official)
+                stale = _obsolete(state, share, official)
                 # the shortcut only for a plan that check would pass, with nothing to remove
-                if not validate.plan_problems(targets) and not stale and state.all_quick_match(quick, official):
+                if (not partial and not validate.plan_problems(targets) and not stale
+                        and state.all_quick_match(quick, official)):
                     return [state.built(out / t.name) for t in targets], []
                 loaded = load_notes(folders) if loaded is heads else loaded
                 built, skipped, warnings, planned = _check_and_render(
                     folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
-                    strict=strict, official=official, options=options)
+                    strict=strict, official=official, options=options, share=share, partial=partial)
             except (KeyboardInterrupt, OSError) as exc:
                 raise BuildStopped(exc, output.left_behind(out, before), out) from exc
     order = {job.path: n for n, job in enumerate(planned)}
@@ -273,10 +282,11 @@ def build(
 
 
 def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, renderers, progress, *,
-                      strict: bool, official: bool, options: BuildOptions):
-    """Check, plan, render (in the ``renderers``) and commit; the built outputs, the language
-    versions a draft left out, the warnings, and the plan."""
-    stale = _obsolete(state, targets_of(loaded[0], langs, formats), official)
+                      strict: bool, official: bool, options: BuildOptions, share: list[Target], partial: dict | None):
+    """Check every note; plan, render (in the ``renderers``) and commit the documents of the
+    ``share`` (all, or a shard's); the built outputs, the language versions a draft left
+    out, the warnings, and the plan."""
+    stale = _obsolete(state, share, official)
     skipped: list[Problem] = []
     documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded,
                                 skipped=None if official or strict else skipped, remember=True)
@@ -284,15 +294,15 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
         raise NoteError([*warnings, *skipped])
     if skipped:  # a draft: the sound language versions are built, the others left as they were
         done = {(d.note.id, d.lang) for d in documents}
-        stale = _obsolete(state, [t for t in targets_of(loaded[0], langs, formats) if (t.note.id, t.lang) in done],
-                          official)
-    planned = plan(documents, formats, out, options)
+        stale = _obsolete(state, [t for t in share if (t.note.id, t.lang) in done], official)
+    planned = [job for job in plan(documents, formats, out, options) if job.path in quick]
     entries, todo = _entries(planned, state, raw, quick)
     from conceptnotes.build.cache import prepare_fonts
 
     prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
     results = render_all(todo, renderers, progress)
-    built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict)
+    built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
+                    partial=partial)
     return built, skipped, warnings, planned
 
 
@@ -315,7 +325,7 @@ def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tupl
 
 def _obsolete(state: manifest.Previous, targets: list[Target], official: bool) -> list[str]:
     """The outputs of the last manifest that this build makes stale: no longer listed, and
-    removed when it commits (see :func:`_removable`).
+    removed when it commits (see :func:`removable`).
 
     ``official`` builds every document: whatever else the manifest lists is stale (a
     deleted note, a language or format no longer built, an old file name).  Any build
@@ -334,7 +344,7 @@ def _obsolete(state: manifest.Previous, targets: list[Target], official: bool) -
     return stale
 
 
-def _removable(out: Path, name: str) -> bool:
+def removable(out: Path, name: str) -> bool:
     """A stale output that may be removed: a regular file in a note's folder of ``out`` (the
     manifest is read from disk: never a name that leads elsewhere, nor the build's own files)."""
     path = out / name
@@ -372,9 +382,10 @@ def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[st
     return entries, todo
 
 
-def _commit(out: Path, planned, todo, results, entries, state, stale, *, official: bool, strict: bool) -> list[Built]:
+def _commit(out: Path, planned, todo, results, entries, state, stale, *, official: bool, strict: bool,
+            partial: dict | None = None) -> list[Built]:
     """Stage the rendered outputs and commit them with the new manifest and the removal of the
-    ``stale`` outputs, all or nothing."""
+    ``stale`` outputs, all or nothing; a shard's manifest says it is ``partial``."""
     staged: list[tuple[Path, Path]] = []
     try:
         built = []
@@ -388,14 +399,8 @@ def _commit(out: Path, planned, todo, results, entries, state, stale, *, officia
         built += [state.built(job.path, entries) for job in planned if job not in todo]
         kept = {name: e for name, e in state.outputs.items()
                 if name not in entries and name not in stale and (out / name).is_file()}
-        removed = [name for name in stale if _removable(out, name)]
-        record = {
-            "format_version": manifest.FORMAT_VERSION,
-            "official": official,
-            "strict": strict,
-            "tools": manifest.tool_versions(),
-            "outputs": {**kept, **entries},
-        }
+        removed = [name for name in stale if removable(out, name)]
+        record = manifest.record({**kept, **entries}, official=official, strict=strict, partial=partial)
         data = manifest.dump(record)
         current = out / manifest.MANIFEST
         if staged or removed or not current.is_file() or current.read_bytes() != data:

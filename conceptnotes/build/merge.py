@@ -1,0 +1,345 @@
+"""``manifest merge``: the output folders of the shards of one official build joined into one.
+
+Each folder is a shard's, as CI downloads its artifact: its documents and its partial
+manifest (see :mod:`shards`).  Everything is checked before anything is written: the
+shards make one complete set (each of ``1..N`` once, all of the same ``N``), were built
+by the same code, tools and options from the same inputs, each lists its whole share
+and nothing else, and each document is what its manifest says (SHA-256 and size).  The
+documents are then copied into the output folder and the whole build's manifest written
+(the same bytes as one ``official`` build's), staged and committed under the lock like
+a build's (:mod:`output`): a merge that fails or is stopped leaves the folder as it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from conceptnotes.build import manifest, output, shards
+from conceptnotes.build.output import PENDING, RESERVED, commit, finish, locked, remove_stale_temporaries, stage
+from conceptnotes.build.pipeline import FORMATS, removable, validate_options
+from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
+
+# what the shards of one build agree on: the key in the manifest (or its shard block) and what differs
+_SAME = (
+    ("format_version", False, "another manifest format"),
+    ("official", False, "another kind of build"),
+    ("strict", False, "another kind of build"),
+    ("tools", False, "other tool versions"),
+    ("code", True, "another version of conceptnotes"),
+    ("variant", True, "another --pdf-variant"),
+    ("source_date", True, "another SOURCE_DATE_EPOCH (day)"),
+    ("documents", True, "another set of notes (another number of documents)"),
+    ("plan", True, "another set of notes (other documents)"),
+)
+
+
+@dataclass
+class Part:
+    """One shard's output folder and its partial manifest."""
+
+    folder: Path
+    text: str
+    record: dict
+
+    @property
+    def path(self) -> Path:
+        return self.folder / manifest.MANIFEST
+
+    @property
+    def shard(self) -> dict:
+        return self.record["shard"]
+
+    @property
+    def outputs(self) -> dict[str, dict]:
+        return self.record["outputs"]
+
+    def problem(self, message: str, key: str = "shard", depth: int = 1) -> Problem:
+        return Problem(str(self.path), manifest.line_of(self.text, key, depth), message)
+
+    def at(self, name: str, message: str) -> Problem:
+        """A problem with the document ``name``, at its entry."""
+        return self.problem(f"{name}: {message}", name, 2)
+
+    def __str__(self) -> str:
+        return display_path(self.path)
+
+
+def merge(folders: list[Path], out: Path) -> int:
+    """Join the shards' output ``folders`` into ``out``; return how many documents it holds.
+
+    Raise NoteError with every reason the folders are not one complete set of shards
+    (nothing is written then), UsageError for an output folder among the shards'."""
+    validate_options(None, FORMATS, out)
+    _refuse_among_shards(folders, out)
+    parts = [_read(folder) for folder in folders]
+    problems = Problems()
+    problems.extend([p for p in parts if isinstance(p, Problem)])
+    problems.raise_if_errors(_FAILED)
+    parts = [p for p in parts if isinstance(p, Part)]
+    problems.extend(_set_problems(parts))
+    problems.raise_if_errors(_FAILED)
+    outputs, sources = _join(parts, problems)
+    problems.raise_if_errors(_FAILED)
+    for name in sorted(outputs):
+        _, problem = _document(sources[name], name, outputs[name])
+        problems.extend([problem] if problem else [])
+    problems.raise_if_errors(
+        f"merge failed: {len(problems.errors)} document(s) differ from their shard's manifest; nothing was written"
+    )
+    first = parts[0].record
+    record = manifest.record(
+        dict(sorted(outputs.items())), official=first["official"], strict=first["strict"], tools=first["tools"]
+    )
+    _write(out.resolve(), outputs, sources, manifest.dump(record))
+    return len(outputs)
+
+
+_FAILED = "merge failed: the folders are not the complete set of one build's shards; nothing was written"
+
+
+def _refuse_among_shards(folders: list[Path], out: Path) -> None:
+    resolved = out.resolve()
+    for folder in folders:
+        shard = folder.resolve()
+        if resolved == shard or shard in resolved.parents or resolved in shard.parents:
+            raise UsageError(
+                f"the output folder {out} is, is inside or contains the shard folder {folder}:"
+                " merge into another folder"
+            )
+
+
+def _read(folder: Path) -> Part | Problem:
+    """The shard's manifest, or the problem that it is not one."""
+    path = folder / manifest.MANIFEST
+    if (folder / PENDING).exists():
+        return Problem(
+            str(folder / PENDING),
+            0,
+            "an interrupted build is pending in this shard's folder:"
+            " its outputs are part-way replaced; build the shard again",
+        )
+    if not path.is_file() or path.is_symlink():
+        return Problem(str(path), 0, "no manifest: not a shard's output folder (build.py official --shard K/N)")
+    try:
+        text = path.read_text(encoding="utf-8")
+        record = json.loads(text)
+    except (OSError, ValueError) as exc:
+        return Problem(str(path), 0, f"unreadable manifest: {exc}")
+    if not isinstance(record, dict) or not isinstance(record.get("outputs"), dict):
+        return Problem(str(path), 0, "unreadable manifest: no 'outputs'")
+    part = Part(folder, text, record)
+    if "shard" not in record or not record.get("official"):
+        return part.problem(
+            "not a shard's manifest (no 'shard' block): the output of a whole build needs no merge", "outputs"
+        )
+    shard = record["shard"]
+    fields = {"index": int, "count": int, "documents": int, "plan": str, "variant": str, "code": str}
+    if (
+        not isinstance(shard, dict)
+        or any(not isinstance(shard.get(k), t) for k, t in fields.items())
+        or not (1 <= shard["index"] <= shard["count"])
+    ):
+        return part.problem("unreadable 'shard' block: it needs index, count, documents, plan, variant and code")
+    if not all(isinstance(entry, dict) for entry in part.outputs.values()):
+        return part.problem("unreadable manifest: an output without its entry", "outputs")
+    return part
+
+
+def _set_problems(parts: list[Part]) -> list[Problem]:
+    """Each shard of ``1..N`` once, all of one build."""
+    first, found = parts[0], []
+    count = first.shard["count"]
+    for part in parts[1:]:
+        for key, in_shard, what in _SAME:
+            mine, theirs = (part.shard, first.shard) if in_shard else (part.record, first.record)
+            if mine.get(key) != theirs.get(key):
+                detail = _difference(key, mine.get(key), theirs.get(key))
+                found.append(part.problem(f"built with {what} than {first}{detail}", key, 2 if in_shard else 1))
+        if part.shard["count"] != count:
+            found.append(
+                part.problem(
+                    f"shard {part.shard['index']} of {part.shard['count']}, but {first} is shard"
+                    f" {first.shard['index']} of {count}: shards of different splits (another N)"
+                )
+            )
+    if found:
+        return found
+    seen: dict[int, Part] = {}
+    for part in parts:
+        index = part.shard["index"]
+        if index in seen:
+            found.append(part.problem(f"shard {index} of {count} twice: {seen[index]} is shard {index} too"))
+        seen.setdefault(index, part)
+    for index in range(1, count + 1):
+        if index not in seen:
+            found.append(
+                first.problem(
+                    f"shard {index} of {count} is missing: merge needs the output folders of all {count} shards"
+                )
+            )
+    return found
+
+
+def _difference(key: str, mine: object, theirs: object) -> str:
+    if isinstance(mine, dict) and isinstance(theirs, dict):
+        names = sorted(k for k in {*mine, *theirs} if mine.get(k) != theirs.get(k))
+        return ": " + ", ".join(f"{k} {mine.get(k)} here, {theirs.get(k)} there" for k in names)
+    if key in ("variant", "documents", "format_version", "source_date"):
+        return f": {'not set' if mine is None else mine} here, {'not set' if theirs is None else theirs} there"
+    return ""
+
+
+def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[str, Path]]:
+    """Every document of the shards, each listed by its own shard (and, if by another too,
+    with the same entry); the folder it is copied from."""
+    listed: dict[str, tuple[Part, dict]] = {}
+    for part in parts:
+        for name, entry in part.outputs.items():
+            if not _document_name(name):
+                problems.extend([part.at(name, "not the name of a document in an output folder")])
+            elif name in listed and manifest.dump(listed[name][1]) != manifest.dump(entry):
+                problems.extend([part.at(name, f"listed by {listed[name][0]} too, with different content")])
+            listed.setdefault(name, (part, entry))
+    if not problems.errors:
+        problems.extend(_complete(parts, listed))
+    if not problems.errors:
+        problems.extend(_input_problems(parts))
+    if problems.errors:
+        return {}, {}
+    owner = shards.owners(
+        (shards.of_entry(name, entry) for name, (_, entry) in listed.items()), parts[0].shard["count"]
+    )
+    sources = {}
+    for part in parts:
+        index = part.shard["index"]
+        for name in part.outputs:
+            if owner[name] == index:
+                sources[name] = part.folder
+            elif not any(name in other.outputs for other in parts if other.shard["index"] == owner[name]):
+                problems.extend(
+                    [
+                        part.at(
+                            name,
+                            f"shard {owner[name]}'s share, not shard {index}'s: the shards"
+                            " were not built from the same notes",
+                        )
+                    ]
+                )
+    return {name: entry for name, (_, entry) in listed.items()}, sources
+
+
+def _complete(parts: list[Part], listed: dict[str, tuple[Part, dict]]) -> list[Problem]:
+    """The shards list every document of their build; else which shard lists fewer than its share."""
+    first = parts[0].shard
+    if len(listed) == first["documents"] and shards.plan_digest(listed) == first["plan"]:
+        return []
+    found = [
+        parts[0].problem(
+            f"the shards list {len(listed)} documents, not the {first['documents']} of their build: not a complete set",
+            "plan",
+            2,
+        )
+    ]
+    for part in parts:
+        expected = shards.share_size(first["documents"], part.shard["index"], first["count"])
+        if len(part.outputs) != expected:
+            found.append(
+                part.problem(
+                    f"lists {len(part.outputs)} document(s); the share of shard"
+                    f" {part.shard['index']} of {first['count']} is {expected}",
+                    "outputs",
+                )
+            )
+    return found
+
+
+def _document_name(name: str) -> bool:
+    """``<note-id>/<file>``: never a name that leads out of the folder, nor the build's own files."""
+    parts = PurePosixPath(name).parts
+    return (
+        len(parts) == 2
+        and ".." not in parts
+        and "." not in parts
+        and not PurePosixPath(name).is_absolute()
+        and "\\" not in name
+        and parts[1] not in RESERVED
+        and name == "/".join(parts)
+    )
+
+
+def _input_problems(parts: list[Part]) -> list[Problem]:
+    """Every input has one SHA-256 in all shards (the same commit, templates and fonts); one problem a shard."""
+    seen: dict[str, tuple[str, Part, str]] = {}
+    found = []
+    for part in parts:
+        for name, entry in sorted(part.outputs.items()):
+            inputs = entry.get("inputs") if isinstance(entry.get("inputs"), dict) else {}
+            clash = next(
+                ((path, seen[path]) for path, sha in sorted(inputs.items()) if path in seen and seen[path][0] != sha),
+                None,
+            )
+            if clash:
+                path, (_, other, other_name) = clash
+                found.append(
+                    part.at(
+                        name,
+                        f"built from another {path} than {other_name} in {other}: the shards"
+                        " must build the same commit on the same system",
+                    )
+                )
+                break
+            for path, sha in inputs.items():
+                seen.setdefault(path, (sha, part, name))
+    return found
+
+
+def _document(folder: Path, name: str, entry: dict) -> tuple[bytes | None, Problem | None]:
+    """The document's bytes when the file is what its manifest entry says; else the problem."""
+    path = folder / name
+    if path.is_symlink() or not path.is_file():
+        return None, Problem(str(path), 0, f"missing (listed in {display_path(folder / manifest.MANIFEST)})")
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, Problem(str(path), 0, f"unreadable: {exc.strerror or exc}")
+    actual = hashlib.sha256(data).hexdigest()
+    listed = display_path(folder / manifest.MANIFEST)
+    if actual != entry.get("sha256"):
+        return None, Problem(str(path), 0, f"differs from {listed}: SHA-256 {actual}, expected {entry.get('sha256')}")
+    if len(data) != entry.get("size"):
+        return None, Problem(str(path), 0, f"differs from {listed} in size")
+    return data, None
+
+
+def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Path], data: bytes) -> None:
+    """Copy the documents into ``out`` and write the manifest, as a build commits: all or nothing."""
+    with locked(out):
+        before = output.snapshot(out)
+        try:
+            finish(out)  # a build killed after it committed: complete it first
+            remove_stale_temporaries(out)
+            state = manifest.Previous(out, manifest.read(out))
+            staged: list[tuple[Path, Path]] = []
+            try:
+                for name, entry in sorted(outputs.items()):
+                    old = state.unchanged(out / name)
+                    if old and old.get("sha256") == entry["sha256"] and not (out / name).is_symlink():
+                        continue
+                    document, problem = _document(sources[name], name, entry)
+                    if problem:  # changed since it was checked
+                        raise NoteError(problem, _FAILED)
+                    staged.append((stage(out / name, document), out / name))
+                stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
+                current = out / manifest.MANIFEST
+                if staged or stale or not current.is_file() or current.read_bytes() != data:
+                    commit(out, staged, data, stale)
+            except BaseException:
+                if not (out / PENDING).exists():
+                    for temp, _ in staged:
+                        temp.unlink(missing_ok=True)
+                raise
+        except (KeyboardInterrupt, OSError) as exc:
+            raise BuildStopped(exc, output.left_behind(out, before), out) from exc
