@@ -601,14 +601,45 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -
     A ZIP timestamp holds 1980 to 2107: a date outside (a note of 1975, a
     ``SOURCE_DATE_EPOCH`` of 0) is clamped to the nearest it can hold.
     """
-    date_time = min(max(date_time, ZIP_FIRST), ZIP_LAST)
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    return _write_zip({name: source.read(name) for name in source.namelist()}, date_time)
+
+
+def save_document(document, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """The document's package as a zip, as :func:`normalize_zip` would make of python-docx's
+    ``save``: written once (``save`` compresses every part, a rewrite would again)."""
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, parts)
+    members.write(PACKAGE_URI.rels_uri, package.rels.xml)
+    PackageWriter._write_parts(members, parts)
+    return _write_zip(members.blobs, date_time)
+
+
+class _Members:
+    """Stands in for python-docx's zip writer: keeps each member's bytes by name."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.blobs[pack_uri.membername] = blob
+
+
+def _write_zip(members: dict[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    date_time = min(max(date_time, ZIP_FIRST), ZIP_LAST)
+    names = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, members[name])
     return out.getvalue()

@@ -271,10 +271,8 @@ class DocxVisitor(InlineWriter):
         page.fill_headers_footers(self.doc, self.localized)
         page.set_properties(self.doc, self.localized)
         page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
         day = created(self.note)
-        return ooxml.normalize_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+        return ooxml.save_document(self.doc, (day.year, day.month, day.day, 0, 0, 0))
 
     # Paragraph factories ------------------------------------------------------------
 
