@@ -9,6 +9,7 @@ and is tested on its own in ``tests/test_ooxml.py``.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import zipfile
 from typing import IO
@@ -19,8 +20,27 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import oxml_parser
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@functools.cache
+def w(name: str) -> str:
+    """The Clark name of ``w:name`` (``{namespace}name``), worked out once."""
+    return qn(f"w:{name}")
+
+
+_NSMAP = {"w": W_NS}
+
+
+def element(tag: str):
+    """A new python-docx element of Clark name ``tag`` (``w(name)``): what ``OxmlElement``
+    makes, without parsing a prefixed name each time."""
+    return oxml_parser.makeelement(tag, nsmap=_NSMAP)
+
+
+_RPR, _RFONTS, _RTL, _LANG, _VAL = w("rPr"), w("rFonts"), w("rtl"), w("lang"), w("val")
 
 _FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w', 'r')}>"
@@ -537,36 +557,84 @@ TBLPR_ORDER = (
 
 def put(parent, name: str, order: tuple[str, ...], **attributes: str):
     """The child ``w:name`` of ``parent`` (made, in schema order, when missing), with attributes set."""
-    child = parent.find(qn(f"w:{name}"))
+    tag = w(name)
+    child = parent.find(tag)
     if child is None:
-        child = OxmlElement(f"w:{name}")
-        later = order[order.index(name) + 1 :]
-        for index, sibling in enumerate(parent):
-            if sibling.tag.rpartition("}")[2] in later:
-                parent.insert(index, child)
-                break
-        else:
-            parent.append(child)
+        child = element(tag)
+        _insert_in_order(parent, child, name, order)
     for key, value in attributes.items():
-        child.set(qn(f"w:{key}"), value)
+        child.set(w(key), value)
     return child
+
+
+def _insert_in_order(parent, child, name: str, order: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first child of ``parent`` that comes after ``name`` in ``order``."""
+    ranks = _ranks(order)
+    rank = ranks[name]
+    for index, sibling in enumerate(parent):
+        later = ranks.get(_local(sibling.tag), -1)
+        if later > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+@functools.cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {name: index for index, name in enumerate(order)}
+
+
+@functools.cache
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+class RunLanguage:
+    """Fonts by script (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``), ``w:lang`` and ``w:rtl``
+    for runs, worked out once for many runs; ``upright`` also turns italics off (``w:i`` and
+    ``w:iCs`` with ``w:val="0"``), for scripts without italics."""
+
+    def __init__(self, fonts: dict[str, str], lang: dict[str, str], rtl: bool, upright: bool = False) -> None:
+        self.fonts = [(w(key), value) for key, value in fonts.items()]
+        self.lang = [(w(key), value) for key, value in lang.items()]
+        self.rtl = rtl
+        self.upright = upright
+
+    def apply(self, run) -> None:
+        rpr = run.find(_RPR)
+        if rpr is None:
+            rpr = element(_RPR)
+            run.insert(0, rpr)
+        if self.fonts:
+            fonts = rpr.find(_RFONTS)
+            if fonts is None:
+                fonts = element(_RFONTS)
+                _insert_in_order(rpr, fonts, "rFonts", RPR_ORDER)
+                for key, value in self.fonts:
+                    fonts.set(key, value)
+            else:  # a font a run already has (Chinese emphasis) is kept
+                for key, value in self.fonts:
+                    if not fonts.get(key):
+                        fonts.set(key, value)
+        if self.upright:
+            for name in ("i", "iCs"):
+                put(rpr, name, RPR_ORDER).set(_VAL, "0")
+        rtl = rpr.find(_RTL)
+        if self.rtl and rtl is None:
+            _insert_in_order(rpr, element(_RTL), "rtl", RPR_ORDER)
+        elif not self.rtl and rtl is not None:
+            rpr.remove(rtl)
+        lang = rpr.find(_LANG)
+        if lang is None:
+            lang = element(_LANG)
+            _insert_in_order(rpr, lang, "lang", RPR_ORDER)
+        for key, value in self.lang:
+            lang.set(key, value)
 
 
 def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool) -> None:
     """Fonts by script (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``), ``w:lang`` and ``w:rtl`` of a run."""
-    rpr = run.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        run.insert(0, rpr)
-    if fonts:
-        existing = rpr.find(qn("w:rFonts"))
-        given = {k for k in fonts if existing is not None and existing.get(qn(f"w:{k}"))}
-        put(rpr, "rFonts", RPR_ORDER, **{k: v for k, v in fonts.items() if k not in given})
-    if rtl:
-        put(rpr, "rtl", RPR_ORDER)
-    elif rpr.find(qn("w:rtl")) is not None:
-        rpr.remove(rpr.find(qn("w:rtl")))
-    put(rpr, "lang", RPR_ORDER, **lang)
+    RunLanguage(fonts, lang, rtl).apply(run)
 
 
 def set_paragraph_bidi(paragraph, rtl: bool = True) -> None:

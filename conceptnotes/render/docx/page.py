@@ -190,23 +190,25 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> 
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)
-    own = {code: (languages.get(code), _run_fonts(code), languages.word_tags(code))
-           for code in {lang, *fallbacks.values()}}
+    upright = not language.italics  # no italics from styles either (Event, Quote)
+    own = {
+        code: (languages.get(code).rtl, ooxml.RunLanguage(_run_fonts(code), languages.word_tags(code),
+                                                          languages.get(code).rtl, upright))
+        for code in {lang, *fallbacks.values()}
+    }
     # the masthead details stay in English in Arabic, Chinese and Russian: tagged English and
     # left to right, in the document's fonts
-    english = languages.LABEL_LANGUAGE
-    own[MASTHEAD] = (languages.get(english), _run_fonts(lang), dict(tags, val=languages.get(english).word_language))
+    english = languages.get(languages.LABEL_LANGUAGE)
+    own[MASTHEAD] = (english.rtl, ooxml.RunLanguage(_run_fonts(lang), dict(tags, val=english.word_language),
+                                                    english.rtl, upright))
     fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), MASTHEAD)}
+    paragraph_tag, run_tag = qn("w:p"), qn("w:r")
     for root in roots:
-        for paragraph in root.iter(qn("w:p")):
-            shown, fonts_, tags_ = own[fallbacks.get(paragraph, lang)]
-            for run in paragraph.iter(qn("w:r")):
-                ooxml.set_run_language(run, fonts_, tags_, shown.rtl)
-                if not language.italics:  # no italics from styles either (Event, Quote)
-                    rpr = run.find(qn("w:rPr"))
-                    ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
-                    ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
-            if shown.rtl:
+        for paragraph in root.iter(paragraph_tag):
+            rtl, runs = own[fallbacks.get(paragraph, lang)]
+            for run in paragraph.iter(run_tag):
+                runs.apply(run)
+            if rtl:
                 ooxml.set_paragraph_bidi(paragraph)
             elif language.rtl:  # left to right inside a right-to-left document, whatever its style says
                 ooxml.set_paragraph_bidi(paragraph, False)
@@ -223,4 +225,5 @@ def _english_masthead(doc, language: languages.Language) -> list:
     Chinese, Russian): left to right, tagged English, even in an Arabic document."""
     if not language.english_masthead:
         return []
-    return [p._p for p in doc.paragraphs if p.style is not None and p.style.name == "Masthead Details"]
+    style_id = doc.styles["Masthead Details"].style_id
+    return [p for p in doc.element.body.iterchildren(qn("w:p")) if p.style == style_id]
