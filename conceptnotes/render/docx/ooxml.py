@@ -21,6 +21,7 @@ from docx.opc.part import PartFactory, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
@@ -40,7 +41,7 @@ def element(tag: str):
     return oxml_parser.makeelement(tag, nsmap=_NSMAP)
 
 
-_RPR, _RFONTS, _RTL, _LANG, _VAL = w("rPr"), w("rFonts"), w("rtl"), w("lang"), w("val")
+_RPR, _RFONTS, _RTL, _LANG, _VAL, _PPR = w("rPr"), w("rFonts"), w("rtl"), w("lang"), w("val"), w("pPr")
 
 _FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w', 'r')}>"
@@ -130,15 +131,15 @@ def add_footnote(
     id looks at every footnote, which is quadratic over a whole document.
     """
     footnote_id = next_footnote_id(part) if footnote_id is None else footnote_id
-    footnote = OxmlElement("w:footnote")
-    footnote.set(qn("w:id"), str(footnote_id))
+    footnote = element(w("footnote"))
+    footnote.set(w("id"), str(footnote_id))
     paragraph = new_paragraph(style)
-    mark = OxmlElement("w:r")
+    mark = element(w("r"))
     mark.append(run_style(ref_style))
-    mark.append(OxmlElement("w:footnoteRef"))
+    mark.append(element(w("footnoteRef")))
     paragraph.append(mark)
-    space = OxmlElement("w:r")
-    text = OxmlElement("w:t")
+    space = element(w("r"))
+    text = element(w("t"))
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     text.text = " "
     space.append(text)
@@ -150,20 +151,21 @@ def add_footnote(
 
 def footnote_reference(parent, footnote_id: int, ref_style: str = "FootnoteReference"):
     """Append to ``parent`` (a ``w:p`` or ``w:hyperlink``) a run calling footnote ``footnote_id``."""
-    run = OxmlElement("w:r")
+    run = element(w("r"))
     run.append(run_style(ref_style))
-    ref = OxmlElement("w:footnoteReference")
-    ref.set(qn("w:id"), str(footnote_id))
+    ref = element(w("footnoteReference"))
+    ref.set(w("id"), str(footnote_id))
     run.append(ref)
     parent.append(run)
     return run
 
 
 def new_paragraph(style: str):
-    paragraph = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    pstyle = OxmlElement("w:pStyle")
-    pstyle.set(qn("w:val"), style)
+    """A ``w:p`` of paragraph style ``style`` (a style id)."""
+    paragraph = element(w("p"))
+    ppr = element(w("pPr"))
+    pstyle = element(w("pStyle"))
+    pstyle.set(_VAL, style)
     ppr.append(pstyle)
     paragraph.append(ppr)
     return paragraph
@@ -171,9 +173,9 @@ def new_paragraph(style: str):
 
 def run_style(style_id: str):
     """A ``w:rPr`` naming the character style ``style_id``."""
-    rpr = OxmlElement("w:rPr")
-    rstyle = OxmlElement("w:rStyle")
-    rstyle.set(qn("w:val"), style_id)
+    rpr = element(_RPR)
+    rstyle = element(w("rStyle"))
+    rstyle.set(_VAL, style_id)
     rpr.append(rstyle)
     return rpr
 
@@ -208,18 +210,13 @@ def new_list_num(document, abstract_num_id: int, start: int = 1, num_id: int | N
     """
     numbering = document.part.numbering_part.element
     num_id = next_num_id(document) if num_id is None else num_id
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(num_id))
-    abstract = OxmlElement("w:abstractNumId")
-    abstract.set(qn("w:val"), str(abstract_num_id))
-    num.append(abstract)
-    for level in range(9):
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), str(level))
-        start_override = OxmlElement("w:startOverride")
-        start_override.set(qn("w:val"), str(start if level == 0 else 1))
-        override.append(start_override)
-        num.append(override)
+    overrides = "".join(
+        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start if level == 0 else 1}"/></w:lvlOverride>'
+        for level in range(9)
+    )
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_num_id}"/>{overrides}</w:num>'
+    )
     numbering.append(num)  # w:num elements follow all w:abstractNum elements
     return num_id
 
@@ -265,10 +262,28 @@ def next_abstract_num_id(document) -> int:
 
 def set_numbering(paragraph, num_id: int, level: int) -> None:
     """Give a paragraph ``w:numPr`` (list ``num_id``, level ``level`` from 0)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    numpr = ppr.get_or_add_numPr()
-    numpr.get_or_add_ilvl().val = level
-    numpr.get_or_add_numId().val = num_id
+    ppr = paragraph_properties(paragraph._p)
+    if ppr.find(w("numPr")) is None:  # made whole: the common case, a new list item
+        numpr = element(w("numPr"))
+        etree.SubElement(numpr, w("ilvl")).set(_VAL, str(level))
+        etree.SubElement(numpr, w("numId")).set(_VAL, str(num_id))
+        _insert_in_order(ppr, numpr, "numPr", PPR_ORDER)
+        return
+    numpr = put(ppr, "numPr", PPR_ORDER)
+    put(numpr, "ilvl", NUMPR_ORDER, val=str(level))
+    put(numpr, "numId", NUMPR_ORDER, val=str(num_id))
+
+
+NUMPR_ORDER = ("ilvl", "numId", "numberingChange", "ins")
+
+
+def paragraph_properties(paragraph):
+    """The ``w:pPr`` of a ``w:p``, made (its first child) when missing."""
+    ppr = paragraph.find(_PPR)
+    if ppr is None:
+        ppr = element(_PPR)
+        paragraph.insert(0, ppr)
+    return ppr
 
 
 # Comments ----------------------------------------------------------------------
@@ -362,25 +377,25 @@ def add_hyperlink(parent, part, *, url: str = "", anchor: str = "", targets: Lin
     ``url`` makes an external relationship on ``part`` (the part the paragraph lives in),
     through ``targets`` when a caller adds many; ``anchor`` links to a bookmark in the document.
     """
-    link = OxmlElement("w:hyperlink")
+    link = element(w("hyperlink"))
     if url:
         rid = targets.rid(part, url) if targets is not None else part.relate_to(url, RT.HYPERLINK, is_external=True)
         link.set(qn("r:id"), rid)
     else:
-        link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
+        link.set(w("anchor"), anchor)
+    link.set(w("history"), "1")
     parent.append(link)
     return link
 
 
 def add_bookmark(paragraph_element, name: str, bookmark_id: int) -> None:
     """Wrap a paragraph's content in bookmark ``name`` (a target for internal links)."""
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(bookmark_id))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(bookmark_id))
-    ppr = paragraph_element.find(qn("w:pPr"))
+    start = element(w("bookmarkStart"))
+    start.set(w("id"), str(bookmark_id))
+    start.set(w("name"), name)
+    end = element(w("bookmarkEnd"))
+    end.set(w("id"), str(bookmark_id))
+    ppr = paragraph_element.find(_PPR)
     if ppr is not None:
         ppr.addnext(start)
     else:
@@ -599,11 +614,19 @@ class RunLanguage:
         self.lang = [(w(key), value) for key, value in lang.items()]
         self.rtl = rtl
         self.upright = upright
+        prototype = element(w("r"))
+        self._apply(prototype, element(_RPR))
+        self.prototype = prototype[0]  # what a run without properties gets: copied, not made again
 
     def apply(self, run) -> None:
         rpr = run.find(_RPR)
         if rpr is None:
-            rpr = element(_RPR)
+            run.insert(0, copy.deepcopy(self.prototype))
+        else:
+            self._apply(run, rpr)
+
+    def _apply(self, run, rpr) -> None:
+        if rpr.getparent() is None:
             run.insert(0, rpr)
         if self.fonts:
             fonts = rpr.find(_RFONTS)
@@ -639,11 +662,7 @@ def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool
 
 def set_paragraph_bidi(paragraph, rtl: bool = True) -> None:
     """A right-to-left paragraph (``w:bidi``), or, with ``rtl`` False, an explicitly left-to-right one."""
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    bidi = put(ppr, "bidi", PPR_ORDER)
+    bidi = put(paragraph_properties(paragraph), "bidi", PPR_ORDER)
     if not rtl:
         bidi.set(qn("w:val"), "0")
 

@@ -17,11 +17,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
-from docx.table import _Cell, _Row
+from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 
@@ -34,10 +35,14 @@ from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page
+from conceptnotes.render.docx.ooxml import element, w
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
 
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a cell's paragraph
+W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
+W_TCPR, W_TCW, W_W = w("tcPr"), w("tcW"), w("w")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 LIST_INDENT = Emu(360045)  # 1 cm: a list item's further paragraphs, per level
 
 Sink = Callable[[str], Paragraph]
@@ -145,15 +150,15 @@ class InlineWriter(Visitor):
             doc_pr.set("title", n.title or n.alt)
 
     def run(self, text: str, fmt: Format, target):
-        run = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
+        run = element(W_R)
+        rpr = element(W_RPR)
         if fmt.code:
-            style = OxmlElement("w:rStyle")
-            style.set(qn("w:val"), self.style_ids["Inline Code"])
+            style = element(w("rStyle"))
+            style.set(W_VAL, self.style_ids["Inline Code"])
             rpr.append(style)
         if fmt.bold:
-            rpr.append(OxmlElement("w:b"))
-            rpr.append(OxmlElement("w:bCs"))
+            rpr.append(element(w("b")))
+            rpr.append(element(w("bCs")))
         if fmt.italic and not self.language.italics:
             # Arabic and Chinese have no italics: Arabic emphasis is bold, Chinese another face.
             families = fonts.emphasis_families(self.localized.lang)
@@ -163,13 +168,13 @@ class InlineWriter(Visitor):
                 ooxml.put(rpr, "b", ooxml.RPR_ORDER)
                 ooxml.put(rpr, "bCs", ooxml.RPR_ORDER)
         elif fmt.italic:
-            rpr.append(OxmlElement("w:i"))
-            rpr.append(OxmlElement("w:iCs"))
+            rpr.append(element(w("i")))
+            rpr.append(element(w("iCs")))
         if len(rpr):
             run.append(rpr)
         if text:
-            t = OxmlElement("w:t")
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+            t = element(W_T)
+            t.set(XML_SPACE, "preserve")
             t.text = text
             run.append(t)
         target.append(run)
@@ -253,6 +258,12 @@ class DocxVisitor(InlineWriter):
         # comments numbered after the footnotes (ids from next_footnote_id, one per footnote)
         self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
+        self.body = self.doc._body
+        # looked up once: python-docx finds the last section and a table style by searching
+        # the whole document and all its styles each time
+        section = self.doc.sections[-1]
+        self.text_width = section.page_width - section.left_margin - section.right_margin
+        self.table_style_id = self.doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE)
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
 
@@ -279,22 +290,20 @@ class DocxVisitor(InlineWriter):
     def body_sink(self, style: str) -> Paragraph:
         # before the section properties, found once: python-docx's add_paragraph looks for
         # them through the whole body every time (quadratic in the number of paragraphs)
-        element = OxmlElement("w:p")
+        p = ooxml.new_paragraph(self.style_ids[style])
         if self.body_end is not None:
-            self.body_end.addprevious(element)
+            self.body_end.addprevious(p)
         else:
-            self.doc.element.body.append(element)
-        paragraph = Paragraph(element, self.doc._body)
-        self.set_style(paragraph, style)
-        return paragraph
+            self.doc.element.body.append(p)
+        return Paragraph(p, self.body)
 
     def set_style(self, paragraph: Paragraph, style: str) -> None:
-        ppr = paragraph._p.get_or_add_pPr()
-        pstyle = ppr.find(qn("w:pStyle"))
+        ppr = ooxml.paragraph_properties(paragraph._p)
+        pstyle = ppr.find(W_PSTYLE)
         if pstyle is None:
-            pstyle = OxmlElement("w:pStyle")
+            pstyle = element(W_PSTYLE)
             ppr.insert(0, pstyle)
-        pstyle.set(qn("w:val"), self.style_ids[style])
+        pstyle.set(W_VAL, self.style_ids[style])
 
     def cell_sink(self, cell) -> Sink:
         used = [False]
@@ -361,43 +370,47 @@ class DocxVisitor(InlineWriter):
         if b.number:
             self.caption(self.body_sink, b)
         rows = b.header + b.body
-        table = self.doc.add_table(rows=len(rows), cols=b.columns)
-        table.style = self.doc.styles["UN Table"]
+        tbl = CT_Tbl.new_tbl(len(rows), b.columns, Emu(self.text_width))
+        if self.body_end is not None:
+            self.body_end.addprevious(tbl)
+        else:
+            self.doc.element.body.append(tbl)
+        table = Table(tbl, self.body)
+        tbl.tblStyle_val = self.table_style_id
         ooxml.set_table_width_pct(table, 100)
+        widths = self.column_widths(b)
+        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
+            grid_col.w = width
         # each cell from its row's element: python-docx's table.cell(r, c) lays the whole
         # grid out again for every cell, which is quadratic in the size of the table
-        for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, rows, strict=True)):
+        for r, (tr, row) in enumerate(zip(tbl.tr_lst, rows, strict=True)):
             header = r < len(b.header)
             if header:
                 ooxml.repeat_header_row(_Row(tr, table))
-            for tc, cell in zip(tr.tc_lst, row, strict=True):
-                paragraph = self.cell_sink(_Cell(tc, table))("Table Heading" if header else "Table Text")
+            style = self.style_ids["Table Heading" if header else "Table Text"]
+            for tc, cell, width in zip(tr.tc_lst, row, widths, strict=True):
+                tc.find(W_TCPR).find(W_TCW).set(W_W, str(width.twips))  # new_tbl made it of type dxa
+                p = tc.find(W_P)
+                ppr = ooxml.paragraph_properties(p)
+                ooxml.put(ppr, "pStyle", ooxml.PPR_ORDER, val=style)
                 if cell.align:
-                    paragraph.alignment = ALIGN[cell.align]
-                self.inlines(paragraph, cell.children)
-        self.column_widths(table, b)
+                    ooxml.put(ppr, "jc", ooxml.PPR_ORDER, val=ALIGN_XML[cell.align])
+                self.inlines(Paragraph(p, _Cell(tc, table)), cell.children)
         # a paragraph after a table keeps Word from merging two adjacent tables
         self.body_sink("Body Text").paragraph_format.space_after = 0
 
-    def column_widths(self, table, b: m.Table) -> None:
+    def column_widths(self, b: m.Table) -> list[Emu]:
         """Share the text width among columns by the length of their longest text.
 
         Word and LibreOffice otherwise give every column the same width, which squeezes a
         column of long text beside a column of dates.
         """
-        section = self.doc.sections[-1]
-        available = section.page_width - section.left_margin - section.right_margin
         longest = [6] * b.columns
         for row in b.header + b.body:
             for index, cell in enumerate(row):
                 longest[index] = max(longest[index], min(len(m.plain_text(cell.children)), 60))
         total = sum(longest)
-        widths = [Emu(int(available * longest[index] / total)) for index in range(b.columns)]
-        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = width
-        for tr in table._tbl.tr_lst:
-            for tc, width in zip(tr.tc_lst, widths, strict=True):
-                tc.width = width
+        return [Emu(int(self.text_width * longest[index] / total)) for index in range(b.columns)]
 
     def visit_quote(self, b: m.Quote, where: Where) -> None:
         if where.sink == self.body_sink:  # the paragraph introducing a quotation stays with it
