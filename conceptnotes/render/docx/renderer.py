@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from docx.enum.style import WD_STYLE_TYPE
@@ -231,6 +232,41 @@ class InlineWriter(Visitor):
         return sink
 
 
+@dataclass(frozen=True)
+class TemplateFacts:
+    """What the renderer looks up in a template, the same for every document made from it:
+    found once per template (python-docx finds a style by name, the last section or a
+    table style's id by looking through every style or the whole document each time)."""
+
+    style_ids: Mapping[str, str]  # of REQUIRED_STYLES, by name
+    table_style_id: str | None  # "UN Table"; None when it is the default table style
+    number_abstract: int | None  # the abstract numberings of "List Number" and "List Bullet"
+    bullet_abstract: int | None
+    text_width: int  # between the margins of the last section, in EMU
+
+    @classmethod
+    def of(cls, data: bytes, doc) -> TemplateFacts:
+        """The facts of the template ``data``, found in ``doc`` (just opened on it) the first time."""
+        facts = _TEMPLATE_FACTS.get(data)
+        if facts is None:
+            names = {style.name: style for style in doc.styles}
+            section = doc.sections[-1]
+            facts = cls(
+                style_ids=MappingProxyType({name: names[name].style_id for name in REQUIRED_STYLES}),
+                table_style_id=doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE),
+                number_abstract=ooxml.style_abstract_num(doc, "List Number"),
+                bullet_abstract=ooxml.style_abstract_num(doc, "List Bullet"),
+                text_width=section.page_width - section.left_margin - section.right_margin,
+            )
+            if len(_TEMPLATE_FACTS) >= 8:  # a few templates in one process; never many kept
+                _TEMPLATE_FACTS.clear()
+            _TEMPLATE_FACTS[data] = facts
+        return facts
+
+
+_TEMPLATE_FACTS: dict[bytes, TemplateFacts] = {}  # by the template's bytes: an edited template is another
+
+
 class DocxVisitor(InlineWriter):
     """Writes the document's blocks into the body of a Word document opened on the template."""
 
@@ -238,18 +274,18 @@ class DocxVisitor(InlineWriter):
         self.localized = localized
         self.note = localized.note
         self.language = languages.get(localized.lang)
-        self.doc = ooxml.open_document(io.BytesIO(read_template(template)))
-        names = {style.name: style for style in self.doc.styles}
-        self.style_ids = {name: names[name].style_id for name in REQUIRED_STYLES}
+        data = read_template(template)
+        self.doc = ooxml.open_document(io.BytesIO(data))
+        facts = TemplateFacts.of(data, self.doc)
+        self.style_ids = facts.style_ids
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.footnotes = ooxml.footnotes_part(self.doc)
         ooxml.clear_footnotes(self.footnotes)
-        self.number_abstract = ooxml.style_abstract_num(self.doc, "List Number")
+        self.number_abstract, self.bullet_abstract = facts.number_abstract, facts.bullet_abstract
         ooxml.set_level_formats(self.doc, self.number_abstract, self.language.subparagraphs)
-        self.bullet_abstract = ooxml.style_abstract_num(self.doc, "List Bullet")
         self.footnote_ids: dict[str, int] = {}
         self.fallbacks: dict = {}  # paragraph (w:p) showing source text -> source language
         self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
@@ -259,11 +295,7 @@ class DocxVisitor(InlineWriter):
         self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.body = self.doc._body
-        # looked up once: python-docx finds the last section and a table style by searching
-        # the whole document and all its styles each time
-        section = self.doc.sections[-1]
-        self.text_width = section.page_width - section.left_margin - section.right_margin
-        self.table_style_id = self.doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE)
+        self.text_width, self.table_style_id = facts.text_width, facts.table_style_id
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
 
