@@ -17,15 +17,16 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.oxml.table import CT_Tbl
 from docx.shared import Emu
-from docx.table import Table, _Cell, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from conceptnotes import languages
 from conceptnotes import model as m
@@ -42,7 +43,7 @@ from conceptnotes.render.html import TEMPLATE_DIR
 
 ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a cell's paragraph
 W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
-W_TCPR, W_TCW, W_W = w("tcPr"), w("tcW"), w("w")
+W_TR, W_TC = w("tr"), w("tc")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 LIST_INDENT = Emu(360045)  # 1 cm: a list item's further paragraphs, per level
 
@@ -151,7 +152,7 @@ class InlineWriter(Visitor):
             doc_pr.set("title", n.title or n.alt)
 
     def run(self, text: str, fmt: Format, target):
-        run = element(W_R)
+        run = etree.SubElement(target, W_R)
         rpr = element(W_RPR)
         if fmt.code:
             style = element(w("rStyle"))
@@ -174,11 +175,7 @@ class InlineWriter(Visitor):
         if len(rpr):
             run.append(rpr)
         if text:
-            t = element(W_T)
-            t.set(XML_SPACE, "preserve")
-            t.text = text
-            run.append(t)
-        target.append(run)
+            etree.SubElement(run, W_T, {XML_SPACE: "preserve"}).text = text
         return run
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
@@ -401,35 +398,47 @@ class DocxVisitor(InlineWriter):
     def visit_table(self, b: m.Table, where: Where) -> None:
         if b.number:
             self.caption(self.body_sink, b)
-        rows = b.header + b.body
-        tbl = CT_Tbl.new_tbl(len(rows), b.columns, Emu(self.text_width))
+        # the table's elements parsed at once, its cells' text then written into their
+        # paragraphs: constant work per cell (python-docx's table.cell(r, c) lays the whole
+        # grid out again for every cell, and its setters search each element's children)
+        tbl = parse_xml(self.table_xml(b))
         if self.body_end is not None:
             self.body_end.addprevious(tbl)
         else:
             self.doc.element.body.append(tbl)
         table = Table(tbl, self.body)
-        tbl.tblStyle_val = self.table_style_id
-        ooxml.set_table_width_pct(table, 100)
-        widths = self.column_widths(b)
-        for grid_col, width in zip(tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = width
-        # each cell from its row's element: python-docx's table.cell(r, c) lays the whole
-        # grid out again for every cell, which is quadratic in the size of the table
-        for r, (tr, row) in enumerate(zip(tbl.tr_lst, rows, strict=True)):
-            header = r < len(b.header)
-            if header:
-                ooxml.repeat_header_row(_Row(tr, table))
-            style = self.style_ids["Table Heading" if header else "Table Text"]
-            for tc, cell, width in zip(tr.tc_lst, row, widths, strict=True):
-                tc.find(W_TCPR).find(W_TCW).set(W_W, str(width.twips))  # new_tbl made it of type dxa
-                p = tc.find(W_P)
-                ppr = ooxml.paragraph_properties(p)
-                ooxml.put(ppr, "pStyle", ooxml.PPR_ORDER, val=style)
-                if cell.align:
-                    ooxml.put(ppr, "jc", ooxml.PPR_ORDER, val=ALIGN_XML[cell.align])
-                self.inlines(Paragraph(p, _Cell(tc, table)), cell.children)
+        for tr, row in zip(tbl.iterchildren(W_TR), b.header + b.body, strict=True):
+            for tc, cell in zip(tr.iterchildren(W_TC), row, strict=True):
+                self.inlines(Paragraph(tc.find(W_P), _Cell(tc, table)), cell.children)
         # a paragraph after a table keeps Word from merging two adjacent tables
         self.body_sink("Body Text").paragraph_format.space_after = 0
+
+    def table_xml(self, b: m.Table) -> str:
+        """A ``w:tbl`` of the table's rows and columns, each cell an empty paragraph of its
+        style and alignment: the table style, the text's width, the header rows repeated
+        on each page (and never split), the column widths by :meth:`column_widths`."""
+        widths = [width.twips for width in self.column_widths(b)]
+        style = "" if self.table_style_id is None else f"<w:tblStyle w:val={quoteattr(self.table_style_id)}/>"
+        out = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>{style}"
+            '<w:tblW w:type="pct" w:w="5000"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0"'
+            ' w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+            *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+            "</w:tblGrid>",
+        ]
+        for index, row in enumerate(b.header + b.body):
+            header = index < len(b.header)
+            cell_style = quoteattr(self.style_ids["Table Heading" if header else "Table Text"])
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+            for cell, width in zip(row, widths, strict=True):
+                align = f'<w:jc w:val="{ALIGN_XML[cell.align]}"/>' if cell.align else ""
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
+                    f"<w:p><w:pPr><w:pStyle w:val={cell_style}/>{align}</w:pPr></w:p></w:tc>"
+                )
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
 
     def column_widths(self, b: m.Table) -> list[Emu]:
         """Share the text width among columns by the length of their longest text.
