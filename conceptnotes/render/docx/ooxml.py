@@ -621,7 +621,7 @@ class RunLanguage:
     def apply(self, run) -> None:
         rpr = run.find(_RPR)
         if rpr is None:
-            run.insert(0, copy.deepcopy(self.prototype))
+            run.insert(0, self.prototype.__copy__())  # lxml copies the whole element
         else:
             self._apply(run, rpr)
 

@@ -65,16 +65,17 @@ def _text_width(paragraph: Paragraph) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
-def fill_headers_footers(doc, localized: Localized) -> None:
+def fill_headers_footers(doc, localized: Localized, sections: list | None = None) -> None:
     """Replace ``{symbol}``, ``{title}``, ``{date}``, ``{page}``, ``{pages}`` and
-    ``{page_of_pages}`` in the template's headers and footers."""
+    ``{page_of_pages}`` in the template's headers and footers (of ``sections``, when the
+    caller knows them, else of the document's: python-docx finds them in the whole document)."""
     meta = localized.note.meta
     values = {
         "symbol": meta.symbol,
         "title": meta.title,
         "date": format_day(meta.date, localized.lang) if meta.date else "",
     }
-    for section in doc.sections:
+    for section in doc.sections if sections is None else sections:
         for part in headers_footers(section):
             for paragraph in part.paragraphs:
                 if "{" in paragraph.text:
@@ -174,19 +175,20 @@ def _run_fonts(lang: str) -> dict[str, str]:
     }
 
 
-def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> None:
+def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None, sections: list | None = None) -> None:
     """Language, script fonts and direction on every paragraph and run of every part.
 
     ``fallbacks`` maps a paragraph (``w:p``) that shows source text in place of a
     translation to the source language: its runs are tagged with that language and its
     direction is the source's (English inside an Arabic document runs left to right).
+    ``sections`` are the document's, when the caller knows them.
     """
     fallbacks = fallbacks or {}
     language = languages.get(lang)
     tags = languages.word_tags(lang)
     ooxml.set_default_language(doc, tags["val"], tags["eastAsia"], tags["bidi"])
     roots = [doc.element.body, footnotes.element]
-    for section in doc.sections:
+    for section in doc.sections if sections is None else sections:
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)

@@ -140,7 +140,7 @@ class InlineWriter(Visitor):
     def visit_image(self, n: m.Image, paragraph: Paragraph, fmt: Format, target) -> None:
         run = paragraph.add_run()
         target.append(run._r)
-        section = self.doc.sections[0]
+        section = self.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         shape = run.add_picture(io.BytesIO(read_input(n.path, self.note.folder)))
         if shape.width > width:
@@ -292,6 +292,7 @@ class DocxVisitor(InlineWriter):
         self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
         self.body = self.doc._body
+        self.sections = list(self.doc.sections)  # found now, in the emptied body: the template's
         self.text_width, self.table_style_id = facts.text_width, facts.table_style_id
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
@@ -308,9 +309,9 @@ class DocxVisitor(InlineWriter):
     def render(self) -> bytes:
         page.masthead(self.body_sink, self.localized)
         self.blocks(self.note.document.blocks, Where(self.body_sink))
-        page.fill_headers_footers(self.doc, self.localized)
+        page.fill_headers_footers(self.doc, self.localized, self.sections)
         page.set_properties(self.doc, self.localized)
-        page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks)
+        page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks, self.sections)
         day = created(self.note)
         return ooxml.save_document(self.doc, (day.year, day.month, day.day, 0, 0, 0))
 
