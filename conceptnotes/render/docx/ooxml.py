@@ -163,11 +163,7 @@ def footnote_reference(parent, footnote_id: int, ref_style: str = "FootnoteRefer
 def new_paragraph(style: str):
     """A ``w:p`` of paragraph style ``style`` (a style id)."""
     paragraph = element(w("p"))
-    ppr = element(w("pPr"))
-    pstyle = element(w("pStyle"))
-    pstyle.set(_VAL, style)
-    ppr.append(pstyle)
-    paragraph.append(ppr)
+    etree.SubElement(etree.SubElement(paragraph, _PPR), w("pStyle")).set(_VAL, style)
     return paragraph
 
 

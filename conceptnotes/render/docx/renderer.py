@@ -153,14 +153,18 @@ class InlineWriter(Visitor):
 
     def run(self, text: str, fmt: Format, target):
         run = etree.SubElement(target, W_R)
-        rpr = element(W_RPR)
+        if fmt.code or fmt.bold or fmt.italic:
+            self.run_properties(etree.SubElement(run, W_RPR), fmt)
+        if text:
+            etree.SubElement(run, W_T, {XML_SPACE: "preserve"}).text = text
+        return run
+
+    def run_properties(self, rpr, fmt: Format) -> None:
         if fmt.code:
-            style = element(w("rStyle"))
-            style.set(W_VAL, self.style_ids["Inline Code"])
-            rpr.append(style)
+            etree.SubElement(rpr, w("rStyle")).set(W_VAL, self.style_ids["Inline Code"])
         if fmt.bold:
-            rpr.append(element(w("b")))
-            rpr.append(element(w("bCs")))
+            etree.SubElement(rpr, w("b"))
+            etree.SubElement(rpr, w("bCs"))
         if fmt.italic and not self.language.italics:
             # Arabic and Chinese have no italics: Arabic emphasis is bold, Chinese another face.
             families = fonts.emphasis_families(self.localized.lang)
@@ -170,13 +174,8 @@ class InlineWriter(Visitor):
                 ooxml.put(rpr, "b", ooxml.RPR_ORDER)
                 ooxml.put(rpr, "bCs", ooxml.RPR_ORDER)
         elif fmt.italic:
-            rpr.append(element(w("i")))
-            rpr.append(element(w("iCs")))
-        if len(rpr):
-            run.append(rpr)
-        if text:
-            etree.SubElement(run, W_T, {XML_SPACE: "preserve"}).text = text
-        return run
+            etree.SubElement(rpr, w("i"))
+            etree.SubElement(rpr, w("iCs"))
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""
