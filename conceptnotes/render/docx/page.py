@@ -194,23 +194,21 @@ def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None, sec
             ooxml.set_section_bidi(section._sectPr)
     upright = not language.italics  # no italics from styles either (Event, Quote)
     own = {
-        code: (languages.get(code).rtl, ooxml.RunLanguage(_run_fonts(code), languages.word_tags(code),
-                                                          languages.get(code).rtl, upright))
+        code: ooxml.RunLanguage(_run_fonts(code), languages.word_tags(code), languages.get(code).rtl, upright)
         for code in {lang, *fallbacks.values()}
     }
     # the masthead details stay in English in Arabic, Chinese and Russian: tagged English and
     # left to right, in the document's fonts
     english = languages.get(languages.LABEL_LANGUAGE)
-    own[MASTHEAD] = (english.rtl, ooxml.RunLanguage(_run_fonts(lang), dict(tags, val=english.word_language),
-                                                    english.rtl, upright))
+    own[MASTHEAD] = ooxml.RunLanguage(_run_fonts(lang), dict(tags, val=english.word_language), english.rtl, upright)
     fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), MASTHEAD)}
     paragraph_tag, run_tag = qn("w:p"), qn("w:r")
     for root in roots:
         for paragraph in root.iter(paragraph_tag):
-            rtl, runs = own[fallbacks.get(paragraph, lang)]
+            shown = own[fallbacks.get(paragraph, lang)]  # the language the paragraph shows
             for run in paragraph.iter(run_tag):
-                runs.apply(run)
-            if rtl:
+                shown.apply(run)
+            if shown.rtl:
                 ooxml.set_paragraph_bidi(paragraph)
             elif language.rtl:  # left to right inside a right-to-left document, whatever its style says
                 ooxml.set_paragraph_bidi(paragraph, False)
