@@ -161,6 +161,17 @@ def test_normalize_zip_fixes_order_and_times():
     docx.Document(io.BytesIO(data))  # still a valid document
 
 
+def test_save_document_writes_what_save_and_normalize_zip_would():
+    document = docx.Document()
+    document.add_paragraph("text")
+    ooxml.add_footnote(ooxml.footnotes_part(document))  # a part python-docx reads as a blob otherwise
+    buffer = io.BytesIO()
+    document.save(buffer)
+    expected = ooxml.normalize_zip(buffer.getvalue(), (2022, 5, 10, 0, 0, 0))
+    assert ooxml.save_document(document, (2022, 5, 10, 0, 0, 0)) == expected
+    assert ooxml.save_document(document, (1975, 1, 1, 0, 0, 0)) == ooxml.normalize_zip(expected, (1980, 1, 1, 0, 0, 0))
+
+
 def test_put_inserts_in_schema_order_and_reuses():
     document = docx.Document()
     run = document.add_paragraph().add_run("x")

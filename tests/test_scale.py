@@ -257,3 +257,47 @@ def test_comments_on_untranslated_text_are_numbered_without_looking_at_every_one
         assert ids == [str(n) for n in range(first, first + len(ids))] and len(ids) >= paragraphs + 2
         assert re.findall(r'<w:commentReference w:id="(\d+)"/>', body) == ids
     assert counts[0] == counts[1]  # as many for 40 comments as for 3: none per comment
+
+
+def _table_note(rows: int) -> str:
+    """The small note with a table of ``rows`` rows: a centred and a right-aligned column,
+    emphasis, strong text and code in the cells of every 60th row (a table is one paragraph
+    to the limit on markup characters)."""
+    lines = ["| Time | Session | Speakers |", "|------|:-------:|---------:|"]
+    for n in range(rows):
+        session, speaker = (f"*{n}*", f"**{n}** and `code{n}`") if n % 60 == 59 else (n, f"{n} and code{n}")
+        lines.append(f"| {9 + n // 60:02d}h{n % 60:02d} | Session {session} | Speaker {speaker} |")
+    return FRONT + BODY + "\n" + "\n".join(lines) + "\n"
+
+
+def test_a_long_table_is_written_whole_with_no_search_of_the_document_per_row(small, capsys, counted):
+    import docx
+    from docx.oxml.ns import qn
+    from docx.oxml.xmlchemy import BaseOxmlElement
+    from docx.styles.styles import Styles
+
+    counts = []
+    for rows in (30, 240, 480):  # the first finds what it needs of the template, once per process
+        write(small, _table_note(rows))
+        counted(BaseOxmlElement, "xpath")  # python-docx's searches: the sections, a paragraph's runs...
+        counted(Styles, "__getitem__")  # a style by name: a look through every style
+        status, out, err = run(["build", "content/t", "--format", "docx"], capsys)
+        assert status == 0, err
+        counts.append(dict(counted.calls))
+    assert counts[1] == counts[2]  # as many for 480 rows as for 240: none per row
+    document = docx.Document(str(small / "output" / "t" / "t.en.docx"))
+    (table,) = document.tables
+    assert len(table.rows) == 481 and len(table.columns) == 3
+    assert table.rows[0]._tr.find(f"{qn('w:trPr')}/{qn('w:tblHeader')}") is not None
+    for n in (0, 1, 239, 479):
+        assert [cell.text for cell in table.rows[n + 1].cells] == [
+            f"{9 + n // 60:02d}h{n % 60:02d}", f"Session {n}", f"Speaker {n} and code{n}"]
+    last = table.rows[480].cells
+    assert [cell.paragraphs[0].alignment for cell in last] == [None, 1, 2]  # as written: centre, right
+    assert [r.text for r in last[1].paragraphs[0].runs if r.italic] == ["479"]
+    assert [r.text for r in last[2].paragraphs[0].runs if r.bold] == ["479"]
+    assert {p.style.name for row in table.rows[1:] for cell in row.cells for p in cell.paragraphs} == {"Table Text"}
+    # every run of every cell in the document's language and fonts, as the rest of the document
+    runs = [r for row in table.rows for cell in row.cells for p in cell.paragraphs for r in p.runs]
+    assert len(runs) == 481 * 3 + 8 * 4  # in every 60th row "Session ", its number; "Speaker ", number, " and ", code
+    assert {(r._r.rPr.find(qn("w:lang")).get(qn("w:val")), r.font.name) for r in runs} == {("en-GB", "Times New Roman")}

@@ -9,6 +9,7 @@ and is tested on its own in ``tests/test_ooxml.py``.
 from __future__ import annotations
 
 import copy
+import functools
 import io
 import zipfile
 from typing import IO
@@ -19,8 +20,28 @@ from docx.opc.packuri import PackURI
 from docx.opc.part import PartFactory, XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import oxml_parser
+from lxml import etree
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+@functools.cache
+def w(name: str) -> str:
+    """The Clark name of ``w:name`` (``{namespace}name``), worked out once."""
+    return qn(f"w:{name}")
+
+
+_NSMAP = {"w": W_NS}
+
+
+def element(tag: str):
+    """A new python-docx element of Clark name ``tag`` (``w(name)``): what ``OxmlElement``
+    makes, without parsing a prefixed name each time."""
+    return oxml_parser.makeelement(tag, nsmap=_NSMAP)
+
+
+_RPR, _RFONTS, _RTL, _LANG, _VAL, _PPR = w("rPr"), w("rFonts"), w("rtl"), w("lang"), w("val"), w("pPr")
 
 _FOOTNOTES_XML = (
     f"<w:footnotes {nsdecls('w', 'r')}>"
@@ -110,15 +131,15 @@ def add_footnote(
     id looks at every footnote, which is quadratic over a whole document.
     """
     footnote_id = next_footnote_id(part) if footnote_id is None else footnote_id
-    footnote = OxmlElement("w:footnote")
-    footnote.set(qn("w:id"), str(footnote_id))
+    footnote = element(w("footnote"))
+    footnote.set(w("id"), str(footnote_id))
     paragraph = new_paragraph(style)
-    mark = OxmlElement("w:r")
+    mark = element(w("r"))
     mark.append(run_style(ref_style))
-    mark.append(OxmlElement("w:footnoteRef"))
+    mark.append(element(w("footnoteRef")))
     paragraph.append(mark)
-    space = OxmlElement("w:r")
-    text = OxmlElement("w:t")
+    space = element(w("r"))
+    text = element(w("t"))
     text.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     text.text = " "
     space.append(text)
@@ -130,30 +151,27 @@ def add_footnote(
 
 def footnote_reference(parent, footnote_id: int, ref_style: str = "FootnoteReference"):
     """Append to ``parent`` (a ``w:p`` or ``w:hyperlink``) a run calling footnote ``footnote_id``."""
-    run = OxmlElement("w:r")
+    run = element(w("r"))
     run.append(run_style(ref_style))
-    ref = OxmlElement("w:footnoteReference")
-    ref.set(qn("w:id"), str(footnote_id))
+    ref = element(w("footnoteReference"))
+    ref.set(w("id"), str(footnote_id))
     run.append(ref)
     parent.append(run)
     return run
 
 
 def new_paragraph(style: str):
-    paragraph = OxmlElement("w:p")
-    ppr = OxmlElement("w:pPr")
-    pstyle = OxmlElement("w:pStyle")
-    pstyle.set(qn("w:val"), style)
-    ppr.append(pstyle)
-    paragraph.append(ppr)
+    """A ``w:p`` of paragraph style ``style`` (a style id)."""
+    paragraph = element(w("p"))
+    etree.SubElement(etree.SubElement(paragraph, _PPR), w("pStyle")).set(_VAL, style)
     return paragraph
 
 
 def run_style(style_id: str):
     """A ``w:rPr`` naming the character style ``style_id``."""
-    rpr = OxmlElement("w:rPr")
-    rstyle = OxmlElement("w:rStyle")
-    rstyle.set(qn("w:val"), style_id)
+    rpr = element(_RPR)
+    rstyle = element(w("rStyle"))
+    rstyle.set(_VAL, style_id)
     rpr.append(rstyle)
     return rpr
 
@@ -188,18 +206,13 @@ def new_list_num(document, abstract_num_id: int, start: int = 1, num_id: int | N
     """
     numbering = document.part.numbering_part.element
     num_id = next_num_id(document) if num_id is None else num_id
-    num = OxmlElement("w:num")
-    num.set(qn("w:numId"), str(num_id))
-    abstract = OxmlElement("w:abstractNumId")
-    abstract.set(qn("w:val"), str(abstract_num_id))
-    num.append(abstract)
-    for level in range(9):
-        override = OxmlElement("w:lvlOverride")
-        override.set(qn("w:ilvl"), str(level))
-        start_override = OxmlElement("w:startOverride")
-        start_override.set(qn("w:val"), str(start if level == 0 else 1))
-        override.append(start_override)
-        num.append(override)
+    overrides = "".join(
+        f'<w:lvlOverride w:ilvl="{level}"><w:startOverride w:val="{start if level == 0 else 1}"/></w:lvlOverride>'
+        for level in range(9)
+    )
+    num = parse_xml(
+        f'<w:num {nsdecls("w")} w:numId="{num_id}"><w:abstractNumId w:val="{abstract_num_id}"/>{overrides}</w:num>'
+    )
     numbering.append(num)  # w:num elements follow all w:abstractNum elements
     return num_id
 
@@ -245,10 +258,28 @@ def next_abstract_num_id(document) -> int:
 
 def set_numbering(paragraph, num_id: int, level: int) -> None:
     """Give a paragraph ``w:numPr`` (list ``num_id``, level ``level`` from 0)."""
-    ppr = paragraph._p.get_or_add_pPr()
-    numpr = ppr.get_or_add_numPr()
-    numpr.get_or_add_ilvl().val = level
-    numpr.get_or_add_numId().val = num_id
+    ppr = paragraph_properties(paragraph._p)
+    if ppr.find(w("numPr")) is None:  # made whole: the common case, a new list item
+        numpr = element(w("numPr"))
+        etree.SubElement(numpr, w("ilvl")).set(_VAL, str(level))
+        etree.SubElement(numpr, w("numId")).set(_VAL, str(num_id))
+        _insert_in_order(ppr, numpr, "numPr", PPR_ORDER)
+        return
+    numpr = put(ppr, "numPr", PPR_ORDER)
+    put(numpr, "ilvl", NUMPR_ORDER, val=str(level))
+    put(numpr, "numId", NUMPR_ORDER, val=str(num_id))
+
+
+NUMPR_ORDER = ("ilvl", "numId", "numberingChange", "ins")
+
+
+def paragraph_properties(paragraph):
+    """The ``w:pPr`` of a ``w:p``, made (its first child) when missing."""
+    ppr = paragraph.find(_PPR)
+    if ppr is None:
+        ppr = element(_PPR)
+        paragraph.insert(0, ppr)
+    return ppr
 
 
 # Comments ----------------------------------------------------------------------
@@ -342,25 +373,25 @@ def add_hyperlink(parent, part, *, url: str = "", anchor: str = "", targets: Lin
     ``url`` makes an external relationship on ``part`` (the part the paragraph lives in),
     through ``targets`` when a caller adds many; ``anchor`` links to a bookmark in the document.
     """
-    link = OxmlElement("w:hyperlink")
+    link = element(w("hyperlink"))
     if url:
         rid = targets.rid(part, url) if targets is not None else part.relate_to(url, RT.HYPERLINK, is_external=True)
         link.set(qn("r:id"), rid)
     else:
-        link.set(qn("w:anchor"), anchor)
-    link.set(qn("w:history"), "1")
+        link.set(w("anchor"), anchor)
+    link.set(w("history"), "1")
     parent.append(link)
     return link
 
 
 def add_bookmark(paragraph_element, name: str, bookmark_id: int) -> None:
     """Wrap a paragraph's content in bookmark ``name`` (a target for internal links)."""
-    start = OxmlElement("w:bookmarkStart")
-    start.set(qn("w:id"), str(bookmark_id))
-    start.set(qn("w:name"), name)
-    end = OxmlElement("w:bookmarkEnd")
-    end.set(qn("w:id"), str(bookmark_id))
-    ppr = paragraph_element.find(qn("w:pPr"))
+    start = element(w("bookmarkStart"))
+    start.set(w("id"), str(bookmark_id))
+    start.set(w("name"), name)
+    end = element(w("bookmarkEnd"))
+    end.set(w("id"), str(bookmark_id))
+    ppr = paragraph_element.find(_PPR)
     if ppr is not None:
         ppr.addnext(start)
     else:
@@ -537,45 +568,97 @@ TBLPR_ORDER = (
 
 def put(parent, name: str, order: tuple[str, ...], **attributes: str):
     """The child ``w:name`` of ``parent`` (made, in schema order, when missing), with attributes set."""
-    child = parent.find(qn(f"w:{name}"))
+    tag = w(name)
+    child = parent.find(tag)
     if child is None:
-        child = OxmlElement(f"w:{name}")
-        later = order[order.index(name) + 1 :]
-        for index, sibling in enumerate(parent):
-            if sibling.tag.rpartition("}")[2] in later:
-                parent.insert(index, child)
-                break
-        else:
-            parent.append(child)
+        child = element(tag)
+        _insert_in_order(parent, child, name, order)
     for key, value in attributes.items():
-        child.set(qn(f"w:{key}"), value)
+        child.set(w(key), value)
     return child
+
+
+def _insert_in_order(parent, child, name: str, order: tuple[str, ...]) -> None:
+    """Insert ``child`` before the first child of ``parent`` that comes after ``name`` in ``order``."""
+    ranks = _ranks(order)
+    rank = ranks[name]
+    for index, sibling in enumerate(parent):
+        later = ranks.get(_local(sibling.tag), -1)
+        if later > rank:
+            parent.insert(index, child)
+            return
+    parent.append(child)
+
+
+@functools.cache
+def _ranks(order: tuple[str, ...]) -> dict[str, int]:
+    return {name: index for index, name in enumerate(order)}
+
+
+@functools.cache
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+class RunLanguage:
+    """Fonts by script (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``), ``w:lang`` and ``w:rtl``
+    for runs, worked out once for many runs; ``upright`` also turns italics off (``w:i`` and
+    ``w:iCs`` with ``w:val="0"``), for scripts without italics."""
+
+    def __init__(self, fonts: dict[str, str], lang: dict[str, str], rtl: bool, upright: bool = False) -> None:
+        self.fonts = [(w(key), value) for key, value in fonts.items()]
+        self.lang = [(w(key), value) for key, value in lang.items()]
+        self.rtl = rtl
+        self.upright = upright
+        prototype = element(w("r"))
+        self._apply(prototype, element(_RPR))
+        self.prototype = prototype[0]  # what a run without properties gets: copied, not made again
+
+    def apply(self, run) -> None:
+        rpr = run.find(_RPR)
+        if rpr is None:
+            run.insert(0, self.prototype.__copy__())  # lxml copies the whole element
+        else:
+            self._apply(run, rpr)
+
+    def _apply(self, run, rpr) -> None:
+        if rpr.getparent() is None:
+            run.insert(0, rpr)
+        if self.fonts:
+            fonts = rpr.find(_RFONTS)
+            if fonts is None:
+                fonts = element(_RFONTS)
+                _insert_in_order(rpr, fonts, "rFonts", RPR_ORDER)
+                for key, value in self.fonts:
+                    fonts.set(key, value)
+            else:  # a font a run already has (Chinese emphasis) is kept
+                for key, value in self.fonts:
+                    if not fonts.get(key):
+                        fonts.set(key, value)
+        if self.upright:
+            for name in ("i", "iCs"):
+                put(rpr, name, RPR_ORDER).set(_VAL, "0")
+        rtl = rpr.find(_RTL)
+        if self.rtl and rtl is None:
+            _insert_in_order(rpr, element(_RTL), "rtl", RPR_ORDER)
+        elif not self.rtl and rtl is not None:
+            rpr.remove(rtl)
+        lang = rpr.find(_LANG)
+        if lang is None:
+            lang = element(_LANG)
+            _insert_in_order(rpr, lang, "lang", RPR_ORDER)
+        for key, value in self.lang:
+            lang.set(key, value)
 
 
 def set_run_language(run, fonts: dict[str, str], lang: dict[str, str], rtl: bool) -> None:
     """Fonts by script (``ascii``, ``hAnsi``, ``eastAsia``, ``cs``), ``w:lang`` and ``w:rtl`` of a run."""
-    rpr = run.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        run.insert(0, rpr)
-    if fonts:
-        existing = rpr.find(qn("w:rFonts"))
-        given = {k for k in fonts if existing is not None and existing.get(qn(f"w:{k}"))}
-        put(rpr, "rFonts", RPR_ORDER, **{k: v for k, v in fonts.items() if k not in given})
-    if rtl:
-        put(rpr, "rtl", RPR_ORDER)
-    elif rpr.find(qn("w:rtl")) is not None:
-        rpr.remove(rpr.find(qn("w:rtl")))
-    put(rpr, "lang", RPR_ORDER, **lang)
+    RunLanguage(fonts, lang, rtl).apply(run)
 
 
 def set_paragraph_bidi(paragraph, rtl: bool = True) -> None:
     """A right-to-left paragraph (``w:bidi``), or, with ``rtl`` False, an explicitly left-to-right one."""
-    ppr = paragraph.find(qn("w:pPr"))
-    if ppr is None:
-        ppr = OxmlElement("w:pPr")
-        paragraph.insert(0, ppr)
-    bidi = put(ppr, "bidi", PPR_ORDER)
+    bidi = put(paragraph_properties(paragraph), "bidi", PPR_ORDER)
     if not rtl:
         bidi.set(qn("w:val"), "0")
 
@@ -601,14 +684,45 @@ def normalize_zip(data: bytes, date_time: tuple[int, int, int, int, int, int]) -
     A ZIP timestamp holds 1980 to 2107: a date outside (a note of 1975, a
     ``SOURCE_DATE_EPOCH`` of 0) is clamped to the nearest it can hold.
     """
-    date_time = min(max(date_time, ZIP_FIRST), ZIP_LAST)
     source = zipfile.ZipFile(io.BytesIO(data))
-    names = sorted(source.namelist(), key=lambda n: (n != "[Content_Types].xml", n))
+    return _write_zip({name: source.read(name) for name in source.namelist()}, date_time)
+
+
+def save_document(document, date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    """The document's package as a zip, as :func:`normalize_zip` would make of python-docx's
+    ``save``: written once (``save`` compresses every part, a rewrite would again)."""
+    from docx.opc.packuri import PACKAGE_URI
+    from docx.opc.pkgwriter import PackageWriter
+
+    package = document.part.package
+    parts = list(package.iter_parts())
+    for part in parts:
+        part.before_marshal()
+    members = _Members()
+    PackageWriter._write_content_types_stream(members, parts)
+    members.write(PACKAGE_URI.rels_uri, package.rels.xml)
+    PackageWriter._write_parts(members, parts)
+    return _write_zip(members.blobs, date_time)
+
+
+class _Members:
+    """Stands in for python-docx's zip writer: keeps each member's bytes by name."""
+
+    def __init__(self) -> None:
+        self.blobs: dict[str, bytes] = {}
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self.blobs[pack_uri.membername] = blob
+
+
+def _write_zip(members: dict[str, bytes], date_time: tuple[int, int, int, int, int, int]) -> bytes:
+    date_time = min(max(date_time, ZIP_FIRST), ZIP_LAST)
+    names = sorted(members, key=lambda n: (n != "[Content_Types].xml", n))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in names:
             info = zipfile.ZipInfo(name, date_time=date_time)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = 0o644 << 16
-            target.writestr(info, source.read(name))
+            target.writestr(info, members[name])
     return out.getvalue()

@@ -65,16 +65,17 @@ def _text_width(paragraph: Paragraph) -> int:
     return section.page_width - section.left_margin - section.right_margin
 
 
-def fill_headers_footers(doc, localized: Localized) -> None:
+def fill_headers_footers(doc, localized: Localized, sections: list | None = None) -> None:
     """Replace ``{symbol}``, ``{title}``, ``{date}``, ``{page}``, ``{pages}`` and
-    ``{page_of_pages}`` in the template's headers and footers."""
+    ``{page_of_pages}`` in the template's headers and footers (of ``sections``, when the
+    caller knows them, else of the document's: python-docx finds them in the whole document)."""
     meta = localized.note.meta
     values = {
         "symbol": meta.symbol,
         "title": meta.title,
         "date": format_day(meta.date, localized.lang) if meta.date else "",
     }
-    for section in doc.sections:
+    for section in doc.sections if sections is None else sections:
         for part in headers_footers(section):
             for paragraph in part.paragraphs:
                 if "{" in paragraph.text:
@@ -174,38 +175,39 @@ def _run_fonts(lang: str) -> dict[str, str]:
     }
 
 
-def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None) -> None:
+def apply_language(doc, footnotes, lang: str, fallbacks: dict | None = None, sections: list | None = None) -> None:
     """Language, script fonts and direction on every paragraph and run of every part.
 
     ``fallbacks`` maps a paragraph (``w:p``) that shows source text in place of a
     translation to the source language: its runs are tagged with that language and its
     direction is the source's (English inside an Arabic document runs left to right).
+    ``sections`` are the document's, when the caller knows them.
     """
     fallbacks = fallbacks or {}
     language = languages.get(lang)
     tags = languages.word_tags(lang)
     ooxml.set_default_language(doc, tags["val"], tags["eastAsia"], tags["bidi"])
     roots = [doc.element.body, footnotes.element]
-    for section in doc.sections:
+    for section in doc.sections if sections is None else sections:
         roots += [part._element for part in headers_footers(section)]
         if language.rtl:
             ooxml.set_section_bidi(section._sectPr)
-    own = {code: (languages.get(code), _run_fonts(code), languages.word_tags(code))
-           for code in {lang, *fallbacks.values()}}
+    upright = not language.italics  # no italics from styles either (Event, Quote)
+    own = {
+        code: ooxml.RunLanguage(_run_fonts(code), languages.word_tags(code), languages.get(code).rtl, upright)
+        for code in {lang, *fallbacks.values()}
+    }
     # the masthead details stay in English in Arabic, Chinese and Russian: tagged English and
     # left to right, in the document's fonts
-    english = languages.LABEL_LANGUAGE
-    own[MASTHEAD] = (languages.get(english), _run_fonts(lang), dict(tags, val=languages.get(english).word_language))
+    english = languages.get(languages.LABEL_LANGUAGE)
+    own[MASTHEAD] = ooxml.RunLanguage(_run_fonts(lang), dict(tags, val=english.word_language), english.rtl, upright)
     fallbacks = {**fallbacks, **dict.fromkeys(_english_masthead(doc, language), MASTHEAD)}
+    paragraph_tag, run_tag = qn("w:p"), qn("w:r")
     for root in roots:
-        for paragraph in root.iter(qn("w:p")):
-            shown, fonts_, tags_ = own[fallbacks.get(paragraph, lang)]
-            for run in paragraph.iter(qn("w:r")):
-                ooxml.set_run_language(run, fonts_, tags_, shown.rtl)
-                if not language.italics:  # no italics from styles either (Event, Quote)
-                    rpr = run.find(qn("w:rPr"))
-                    ooxml.put(rpr, "i", ooxml.RPR_ORDER, val="0")
-                    ooxml.put(rpr, "iCs", ooxml.RPR_ORDER, val="0")
+        for paragraph in root.iter(paragraph_tag):
+            shown = own[fallbacks.get(paragraph, lang)]  # the language the paragraph shows
+            for run in paragraph.iter(run_tag):
+                shown.apply(run)
             if shown.rtl:
                 ooxml.set_paragraph_bidi(paragraph)
             elif language.rtl:  # left to right inside a right-to-left document, whatever its style says
@@ -223,4 +225,5 @@ def _english_masthead(doc, language: languages.Language) -> list:
     Chinese, Russian): left to right, tagged English, even in an Arabic document."""
     if not language.english_masthead:
         return []
-    return [p._p for p in doc.paragraphs if p.style is not None and p.style.name == "Masthead Details"]
+    style_id = doc.styles["Masthead Details"].style_id
+    return [p for p in doc.element.body.iterchildren(qn("w:p")) if p.style == style_id]

@@ -12,18 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from xml.sax.saxutils import quoteattr
 
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Emu
-from docx.table import _Cell, _Row
+from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
+from lxml import etree
 
 from conceptnotes import languages
 from conceptnotes import model as m
@@ -34,10 +37,14 @@ from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page
+from conceptnotes.render.docx.ooxml import element, w
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
 
-ALIGN = {"left": WD_ALIGN_PARAGRAPH.LEFT, "center": WD_ALIGN_PARAGRAPH.CENTER, "right": WD_ALIGN_PARAGRAPH.RIGHT}
+ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a cell's paragraph
+W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
+W_TR, W_TC = w("tr"), w("tc")
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 LIST_INDENT = Emu(360045)  # 1 cm: a list item's further paragraphs, per level
 
 Sink = Callable[[str], Paragraph]
@@ -133,7 +140,7 @@ class InlineWriter(Visitor):
     def visit_image(self, n: m.Image, paragraph: Paragraph, fmt: Format, target) -> None:
         run = paragraph.add_run()
         target.append(run._r)
-        section = self.doc.sections[0]
+        section = self.sections[0]
         width = section.page_width - section.left_margin - section.right_margin
         shape = run.add_picture(io.BytesIO(read_input(n.path, self.note.folder)))
         if shape.width > width:
@@ -145,15 +152,19 @@ class InlineWriter(Visitor):
             doc_pr.set("title", n.title or n.alt)
 
     def run(self, text: str, fmt: Format, target):
-        run = OxmlElement("w:r")
-        rpr = OxmlElement("w:rPr")
+        run = etree.SubElement(target, W_R)
+        if fmt.code or fmt.bold or fmt.italic:
+            self.run_properties(etree.SubElement(run, W_RPR), fmt)
+        if text:
+            etree.SubElement(run, W_T, {XML_SPACE: "preserve"}).text = text
+        return run
+
+    def run_properties(self, rpr, fmt: Format) -> None:
         if fmt.code:
-            style = OxmlElement("w:rStyle")
-            style.set(qn("w:val"), self.style_ids["Inline Code"])
-            rpr.append(style)
+            etree.SubElement(rpr, w("rStyle")).set(W_VAL, self.style_ids["Inline Code"])
         if fmt.bold:
-            rpr.append(OxmlElement("w:b"))
-            rpr.append(OxmlElement("w:bCs"))
+            etree.SubElement(rpr, w("b"))
+            etree.SubElement(rpr, w("bCs"))
         if fmt.italic and not self.language.italics:
             # Arabic and Chinese have no italics: Arabic emphasis is bold, Chinese another face.
             families = fonts.emphasis_families(self.localized.lang)
@@ -163,17 +174,8 @@ class InlineWriter(Visitor):
                 ooxml.put(rpr, "b", ooxml.RPR_ORDER)
                 ooxml.put(rpr, "bCs", ooxml.RPR_ORDER)
         elif fmt.italic:
-            rpr.append(OxmlElement("w:i"))
-            rpr.append(OxmlElement("w:iCs"))
-        if len(rpr):
-            run.append(rpr)
-        if text:
-            t = OxmlElement("w:t")
-            t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
-            t.text = text
-            run.append(t)
-        target.append(run)
-        return run
+            etree.SubElement(rpr, w("i"))
+            etree.SubElement(rpr, w("iCs"))
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""
@@ -226,6 +228,41 @@ class InlineWriter(Visitor):
         return sink
 
 
+@dataclass(frozen=True)
+class TemplateFacts:
+    """What the renderer looks up in a template, the same for every document made from it:
+    found once per template (python-docx finds a style by name, the last section or a
+    table style's id by looking through every style or the whole document each time)."""
+
+    style_ids: Mapping[str, str]  # of REQUIRED_STYLES, by name
+    table_style_id: str | None  # "UN Table"; None when it is the default table style
+    number_abstract: int | None  # the abstract numberings of "List Number" and "List Bullet"
+    bullet_abstract: int | None
+    text_width: int  # between the margins of the last section, in EMU
+
+    @classmethod
+    def of(cls, data: bytes, doc) -> TemplateFacts:
+        """The facts of the template ``data``, found in ``doc`` (just opened on it) the first time."""
+        facts = _TEMPLATE_FACTS.get(data)
+        if facts is None:
+            names = {style.name: style for style in doc.styles}
+            section = doc.sections[-1]
+            facts = cls(
+                style_ids=MappingProxyType({name: names[name].style_id for name in REQUIRED_STYLES}),
+                table_style_id=doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE),
+                number_abstract=ooxml.style_abstract_num(doc, "List Number"),
+                bullet_abstract=ooxml.style_abstract_num(doc, "List Bullet"),
+                text_width=section.page_width - section.left_margin - section.right_margin,
+            )
+            if len(_TEMPLATE_FACTS) >= 8:  # a few templates in one process; never many kept
+                _TEMPLATE_FACTS.clear()
+            _TEMPLATE_FACTS[data] = facts
+        return facts
+
+
+_TEMPLATE_FACTS: dict[bytes, TemplateFacts] = {}  # by the template's bytes: an edited template is another
+
+
 class DocxVisitor(InlineWriter):
     """Writes the document's blocks into the body of a Word document opened on the template."""
 
@@ -233,18 +270,18 @@ class DocxVisitor(InlineWriter):
         self.localized = localized
         self.note = localized.note
         self.language = languages.get(localized.lang)
-        self.doc = ooxml.open_document(io.BytesIO(read_template(template)))
-        names = {style.name: style for style in self.doc.styles}
-        self.style_ids = {name: names[name].style_id for name in REQUIRED_STYLES}
+        data = read_template(template)
+        self.doc = ooxml.open_document(io.BytesIO(data))
+        facts = TemplateFacts.of(data, self.doc)
+        self.style_ids = facts.style_ids
         body = self.doc.element.body
         for child in list(body):
             if child.tag != qn("w:sectPr"):
                 body.remove(child)
         self.footnotes = ooxml.footnotes_part(self.doc)
         ooxml.clear_footnotes(self.footnotes)
-        self.number_abstract = ooxml.style_abstract_num(self.doc, "List Number")
+        self.number_abstract, self.bullet_abstract = facts.number_abstract, facts.bullet_abstract
         ooxml.set_level_formats(self.doc, self.number_abstract, self.language.subparagraphs)
-        self.bullet_abstract = ooxml.style_abstract_num(self.doc, "List Bullet")
         self.footnote_ids: dict[str, int] = {}
         self.fallbacks: dict = {}  # paragraph (w:p) showing source text -> source language
         self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
@@ -253,6 +290,9 @@ class DocxVisitor(InlineWriter):
         # comments numbered after the footnotes (ids from next_footnote_id, one per footnote)
         self.comments = ooxml.Comments(self.doc, self.next_footnote_id + len(self.note.document.footnotes))
         self.body_end = body.find(qn("w:sectPr"))  # paragraphs go before it
+        self.body = self.doc._body
+        self.sections = list(self.doc.sections)  # found now, in the emptied body: the template's
+        self.text_width, self.table_style_id = facts.text_width, facts.table_style_id
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
 
@@ -268,35 +308,31 @@ class DocxVisitor(InlineWriter):
     def render(self) -> bytes:
         page.masthead(self.body_sink, self.localized)
         self.blocks(self.note.document.blocks, Where(self.body_sink))
-        page.fill_headers_footers(self.doc, self.localized)
+        page.fill_headers_footers(self.doc, self.localized, self.sections)
         page.set_properties(self.doc, self.localized)
-        page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks)
-        buffer = io.BytesIO()
-        self.doc.save(buffer)
+        page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks, self.sections)
         day = created(self.note)
-        return ooxml.normalize_zip(buffer.getvalue(), (day.year, day.month, day.day, 0, 0, 0))
+        return ooxml.save_document(self.doc, (day.year, day.month, day.day, 0, 0, 0))
 
     # Paragraph factories ------------------------------------------------------------
 
     def body_sink(self, style: str) -> Paragraph:
         # before the section properties, found once: python-docx's add_paragraph looks for
         # them through the whole body every time (quadratic in the number of paragraphs)
-        element = OxmlElement("w:p")
+        p = ooxml.new_paragraph(self.style_ids[style])
         if self.body_end is not None:
-            self.body_end.addprevious(element)
+            self.body_end.addprevious(p)
         else:
-            self.doc.element.body.append(element)
-        paragraph = Paragraph(element, self.doc._body)
-        self.set_style(paragraph, style)
-        return paragraph
+            self.doc.element.body.append(p)
+        return Paragraph(p, self.body)
 
     def set_style(self, paragraph: Paragraph, style: str) -> None:
-        ppr = paragraph._p.get_or_add_pPr()
-        pstyle = ppr.find(qn("w:pStyle"))
+        ppr = ooxml.paragraph_properties(paragraph._p)
+        pstyle = ppr.find(W_PSTYLE)
         if pstyle is None:
-            pstyle = OxmlElement("w:pStyle")
+            pstyle = element(W_PSTYLE)
             ppr.insert(0, pstyle)
-        pstyle.set(qn("w:val"), self.style_ids[style])
+        pstyle.set(W_VAL, self.style_ids[style])
 
     def cell_sink(self, cell) -> Sink:
         used = [False]
@@ -362,44 +398,60 @@ class DocxVisitor(InlineWriter):
     def visit_table(self, b: m.Table, where: Where) -> None:
         if b.number:
             self.caption(self.body_sink, b)
-        rows = b.header + b.body
-        table = self.doc.add_table(rows=len(rows), cols=b.columns)
-        table.style = self.doc.styles["UN Table"]
-        ooxml.set_table_width_pct(table, 100)
-        # each cell from its row's element: python-docx's table.cell(r, c) lays the whole
-        # grid out again for every cell, which is quadratic in the size of the table
-        for r, (tr, row) in enumerate(zip(table._tbl.tr_lst, rows, strict=True)):
-            header = r < len(b.header)
-            if header:
-                ooxml.repeat_header_row(_Row(tr, table))
-            for tc, cell in zip(tr.tc_lst, row, strict=True):
-                paragraph = self.cell_sink(_Cell(tc, table))("Table Heading" if header else "Table Text")
-                if cell.align:
-                    paragraph.alignment = ALIGN[cell.align]
-                self.inlines(paragraph, cell.children)
-        self.column_widths(table, b)
+        # the table's elements parsed at once, its cells' text then written into their
+        # paragraphs: constant work per cell (python-docx's table.cell(r, c) lays the whole
+        # grid out again for every cell, and its setters search each element's children)
+        tbl = parse_xml(self.table_xml(b))
+        if self.body_end is not None:
+            self.body_end.addprevious(tbl)
+        else:
+            self.doc.element.body.append(tbl)
+        table = Table(tbl, self.body)
+        for tr, row in zip(tbl.iterchildren(W_TR), b.header + b.body, strict=True):
+            for tc, cell in zip(tr.iterchildren(W_TC), row, strict=True):
+                self.inlines(Paragraph(tc.find(W_P), _Cell(tc, table)), cell.children)
         # a paragraph after a table keeps Word from merging two adjacent tables
         self.body_sink("Body Text").paragraph_format.space_after = 0
 
-    def column_widths(self, table, b: m.Table) -> None:
+    def table_xml(self, b: m.Table) -> str:
+        """A ``w:tbl`` of the table's rows and columns, each cell an empty paragraph of its
+        style and alignment: the table style, the text's width, the header rows repeated
+        on each page (and never split), the column widths by :meth:`column_widths`."""
+        widths = [width.twips for width in self.column_widths(b)]
+        style = "" if self.table_style_id is None else f"<w:tblStyle w:val={quoteattr(self.table_style_id)}/>"
+        out = [
+            f"<w:tbl {nsdecls('w')}><w:tblPr>{style}"
+            '<w:tblW w:type="pct" w:w="5000"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0"'
+            ' w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+            *(f'<w:gridCol w:w="{width}"/>' for width in widths),
+            "</w:tblGrid>",
+        ]
+        for index, row in enumerate(b.header + b.body):
+            header = index < len(b.header)
+            cell_style = quoteattr(self.style_ids["Table Heading" if header else "Table Text"])
+            out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+            for cell, width in zip(row, widths, strict=True):
+                align = f'<w:jc w:val="{ALIGN_XML[cell.align]}"/>' if cell.align else ""
+                out.append(
+                    f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
+                    f"<w:p><w:pPr><w:pStyle w:val={cell_style}/>{align}</w:pPr></w:p></w:tc>"
+                )
+            out.append("</w:tr>")
+        out.append("</w:tbl>")
+        return "".join(out)
+
+    def column_widths(self, b: m.Table) -> list[Emu]:
         """Share the text width among columns by the length of their longest text.
 
         Word and LibreOffice otherwise give every column the same width, which squeezes a
         column of long text beside a column of dates.
         """
-        section = self.doc.sections[-1]
-        available = section.page_width - section.left_margin - section.right_margin
         longest = [6] * b.columns
         for row in b.header + b.body:
             for index, cell in enumerate(row):
-                longest[index] = max(longest[index], min(len(m.plain_text(cell.children)), 60))
+                longest[index] = max(longest[index], min(_text_length(cell.children), 60))
         total = sum(longest)
-        widths = [Emu(int(available * longest[index] / total)) for index in range(b.columns)]
-        for grid_col, width in zip(table._tbl.tblGrid.gridCol_lst, widths, strict=True):
-            grid_col.w = width
-        for tr in table._tbl.tr_lst:
-            for tc, width in zip(tr.tc_lst, widths, strict=True):
-                tc.width = width
+        return [Emu(int(self.text_width * longest[index] / total)) for index in range(b.columns)]
 
     def visit_quote(self, b: m.Quote, where: Where) -> None:
         if where.sink == self.body_sink:  # the paragraph introducing a quotation stays with it
@@ -432,6 +484,13 @@ class DocxVisitor(InlineWriter):
         paragraph._p.get_or_add_pPr().append(
             parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>')
         )
+
+
+def _text_length(nodes: tuple[m.Inline, ...]) -> int:
+    """``len(m.plain_text(nodes))``, without a walk through the nodes when they are plain text."""
+    if all(isinstance(node, m.Text | m.Code) for node in nodes):
+        return sum(len(node.text) for node in nodes)
+    return len(m.plain_text(nodes))
 
 
 def render_docx(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
