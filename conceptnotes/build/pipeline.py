@@ -259,7 +259,7 @@ def build(
             entries, todo = _entries(planned, state, raw, quick)
             from conceptnotes.build.cache import prepare_fonts
 
-            prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
+            prepare_fonts([(job.localized, job.templates) for job in todo if job.fmt == "pdf"])
             results = render_all(todo, jobs or os.cpu_count() or 1, progress)
             built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict)
         except (KeyboardInterrupt, OSError) as exc:
