@@ -236,3 +236,18 @@ def test_the_pdf_names_the_subsets_and_may_read_nothing_else(own_cache):
 def test_a_new_subsetter_changes_the_outputs_key():
     assert "uharfbuzz" in manifest.tool_versions()
     assert "uharfbuzz" in fonts.subsetter()
+
+
+def test_a_parallel_build_leaves_no_copy_of_the_fonts_in_the_temporary_folder(tmp_path):
+    """WeasyPrint copies every @font-face file into a temporary folder, removed only when it is
+    garbage-collected: a worker process exits first, and each PDF of a --jobs build used to
+    leave its folder (161 MB for a Chinese PDF from the whole faces)."""
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    env = {**os.environ, "TMPDIR": str(temp), "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--lang", "zh,en",
+                             "--format", "pdf", "--jobs", "2", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    assert len(list((tmp_path / "out" / "malaga-2022").glob("*.pdf"))) == 2
+    assert list(temp.glob("weasyprint-*")) == []

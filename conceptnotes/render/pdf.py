@@ -93,6 +93,34 @@ def capture_warnings(logger: logging.Logger) -> Iterator[list[str]]:
         logger.removeHandler(handler)
 
 
+def _write(
+    document, localized: Localized, html: str, variant: str, attachments: tuple[tuple[str, bytes], ...]
+) -> bytes:
+    """The PDF of a rendered ``document``: attachments, identifier, languages of fallbacks."""
+    import weasyprint
+
+    note = localized.note
+    moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
+    files = [
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            created=moment,
+            modified=moment,
+            relationship="Source",
+            description=name,
+        )
+        for name, data in attachments
+    ]
+    # the subsets' folder (the user's cache) is no part of what the document is
+    named = html.replace(fonts.cache_dir().as_uri(), "")
+    identifier = hashlib.sha256(named.encode() + variant.encode()).hexdigest()[:32].encode()
+    # only text in another language (a unit that fell back to the source) needs its own /Lang
+    other = any(isinstance(node, Untranslated) for node in walk(note.document))
+    return document.write_pdf(attachments=files or None, pdf_identifier=identifier,
+                              finisher=tag_languages if other else None, pdf_variant=variant, pdf_tags=True)
+
+
 def render_pdf(
     localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
@@ -108,6 +136,7 @@ def render_pdf(
     the note's source files).
     """
     import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
 
     note = localized.note
     if html is None:
@@ -117,30 +146,19 @@ def render_pdf(
         font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
     refused: list[str] = []
     fetcher = make_fetcher([note.assets, template_dir], set(font_files.values()), refused)
-    with capture_warnings(logging.getLogger("weasyprint")) as messages:
-        base = Path(os.path.abspath(template_dir)).as_uri() + "/"
-        html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        options = {"pdf_variant": variant, "pdf_tags": True}
-        document = html_doc.render(**options)
-        moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
-        files = [
-            weasyprint.Attachment(
-                file_obj=io.BytesIO(data),
-                name=name,
-                created=moment,
-                modified=moment,
-                relationship="Source",
-                description=name,
-            )
-            for name, data in attachments
-        ]
-        # the subsets' folder (the user's cache) is no part of what the document is
-        named = html.replace(fonts.cache_dir().as_uri(), "")
-        identifier = hashlib.sha256(named.encode() + variant.encode()).hexdigest()[:32].encode()
-        # only text in another language (a unit that fell back to the source) needs its own /Lang
-        other = any(isinstance(node, Untranslated) for node in walk(note.document))
-        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier,
-                                 finisher=tag_languages if other else None, **options)
+    font_config = FontConfiguration()
+    try:
+        with capture_warnings(logging.getLogger("weasyprint")) as messages:
+            base = Path(os.path.abspath(template_dir)).as_uri() + "/"
+            html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
+            document = html_doc.render(font_config=font_config, pdf_variant=variant, pdf_tags=True)
+            pdf = _write(document, localized, html, variant, attachments)
+    finally:
+        # WeasyPrint copies each @font-face file into a temporary folder that it removes when
+        # the configuration is garbage-collected, which a worker process never is before it
+        # exits: a folder was left in /tmp for every PDF of a --jobs build (161 MB for a
+        # Chinese one from the whole faces).  Removed now, the document being written.
+        font_config.__del__()
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [
         Problem(str(note.source), 0, f"PDF renderer: {message}")
