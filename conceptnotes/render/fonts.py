@@ -2,11 +2,11 @@
 
 The PDF names only these faces through ``@font-face``, so a character they lack would
 silently fall back to whatever the system has: :func:`first_uncovered` finds such a
-character before anything is rendered, with the whole face's character map.  A large face
-(a CJK face, which is also a face of a collection, ``.ttc``, that ``@font-face`` cannot
-name) is named in a PDF by its subset to the characters the document may show, a file in
-the user's cache named by the face and the character set (:func:`document_fonts`):
-WeasyPrint then embeds a few hundred glyphs instead of reading 65,535.  This module only
+character before anything is rendered, with the whole face's character map.  A CJK face
+(a face of a collection, ``.ttc``, which ``@font-face`` cannot name, and 20-27 MB) is named
+in a PDF by its subset to the characters the document may show, a file in the user's
+cache named by the face and the character set (:func:`document_fonts`): WeasyPrint then
+embeds a few hundred glyphs instead of slots for 65,535.  This module only
 reads: :mod:`conceptnotes.build.cache`, called by the build, writes those subsets and the
 cached character maps.
 """
@@ -122,7 +122,7 @@ def subset_path(face: FontFace, chars: frozenset[int]) -> Path:
 def document_fonts(lang: str, chars: frozenset[int]) -> dict[FontFace, Path]:
     """The file a PDF in ``lang`` showing the code points ``chars`` names for each face:
     its subset (which the build writes before it renders: ``build.cache.prepare_fonts``)
-    or, for a small face, the face's own file."""
+    or, for a face not :attr:`FontFace.subsetted`, the face's own file."""
     return {face: subset_path(face, chars) if face.subsetted else face.source for face in faces(lang)}
 
 
