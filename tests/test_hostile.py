@@ -319,7 +319,7 @@ def test_a_render_with_an_image_fetches_only_assets_templates_and_pinned_fonts(s
     write(small, FRONT + BODY + "\n![Map of the region](assets/map.png)\n")
     status, _, err = run(["build", "content/t", "--format", "pdf"], capsys)
     assert (status, err) == (0, "")
-    allowed_files = {face.path.resolve() for face in fonts.faces("en")}
+    allowed_files = {face.source.resolve() for face in fonts.faces("en")}
     roots = [(folder / "assets").resolve(), TEMPLATE_DIR.resolve()]
     assert spy.read and spy.refused == [] and spy.asked == spy.read
     for url in spy.read:

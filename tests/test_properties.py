@@ -35,7 +35,7 @@ from conceptnotes.i18n.units import to_markdown
 from conceptnotes.read.loader import load_note
 from conceptnotes.read.markdown_parse import parse_inline
 from conceptnotes.render.docx.renderer import render_docx
-from conceptnotes.render.html import render_html
+from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
 from .conftest import ROOT
 from .readback import docx_body_paragraphs
@@ -226,10 +226,12 @@ def test_docx_and_html_never_crash_and_keep_every_word(draft):
 @settings(max_examples=8, **SETTINGS)
 @given(notes(max_blocks=4))
 def test_pdf_never_crashes_and_keeps_every_word(draft):
+    from conceptnotes.build.cache import prepare_fonts
     from conceptnotes.render.pdf import render_pdf
 
     with tempfile.TemporaryDirectory() as temp:
         localized = load(draft, Path(temp))
+        prepare_fonts([(localized, TEMPLATE_DIR)])  # a Chinese PDF names subsets of its faces
         pdf = render_pdf(localized)
         assert pdf.data.startswith(b"%PDF-") and pdf.pages >= 1
         assert missing_words(draft, pdf_text(pdf.data), compact=True) == [], draft.markdown()

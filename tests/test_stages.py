@@ -28,14 +28,14 @@ def test_check_writes_nothing_not_even_the_cache(tmp_path):
 
 
 def test_a_build_fills_the_cache_it_reads(tmp_path):
-    """The Chinese PDF names extracted faces: the build writes them (and only the build)."""
+    """The Chinese PDF names subsets of its faces: the build writes them (and only the build)."""
     cache = tmp_path / "cache"
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", str(SAMPLE), "--lang", "zh",
                              "--format", "pdf", "--out", str(tmp_path / "out")],
                             cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
-    assert list((cache / "conceptnotes" / "fonts").glob("NotoSerifCJK-Regular-2-*.otf"))
+    assert list((cache / "conceptnotes" / "fonts" / "subsets").glob("NotoSerifCJK-Regular-2-*.otf"))
     assert list((cache / "conceptnotes" / "fonts" / "cmaps").glob("*.json"))
 
 

@@ -1,50 +1,98 @@
 """The build's cache (``$XDG_CACHE_HOME/conceptnotes``): the only module that writes it.
 
 What is kept there only saves time, and every entry is named by a digest of what it is
-made from (path, size, modification time; or the text and tool versions): extracted faces
-of font collections, character maps of fonts, SHA-256 digests of large input files, and
-what WeasyPrint says of the templates' stylesheets.  ``check`` never
+made from (path, size, modification time; or the text and tool versions): subsets of
+large font faces to the characters of a document (also named by the character set),
+character maps of fonts, SHA-256 digests of large input files, and what WeasyPrint says
+of the templates' stylesheets.  ``check`` never
 calls this module, so it writes nothing anywhere.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
-import io
 import json
 import os
+import time
+from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes.build.output import write_atomic
+from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import hash_input, read_input
+from conceptnotes.read.files import hash_input
 from conceptnotes.render import fonts
+
+if TYPE_CHECKING:
+    from conceptnotes.i18n.localize import Localized
 
 LARGE = 1 << 20
 
 
-def prepare_fonts(langs: list[str]) -> None:
-    """Extract the collection faces the languages' PDFs name, and store their cmaps."""
-    for lang in dict.fromkeys(langs):
+def prepare_fonts(documents: Iterable[tuple[Localized, Path]]) -> list[Path]:
+    """Before the PDFs of ``documents`` (each with its template folder) render: write the
+    subsets of their large faces to the characters each document shows, unless kept from
+    an earlier build, and store the character maps of their faces.  Returns the subsets
+    written now."""
+    from conceptnotes.render.html import pdf_characters  # Jinja: only when something renders
+
+    written: list[Path] = []
+    documents = list(documents)
+    for localized, templates in documents:
+        if not any(face.subsetted for face in fonts.faces(localized.lang)):
+            continue
+        chars = pdf_characters(localized, templates)
+        for face, path in fonts.document_fonts(localized.lang, chars).items():
+            if path == face.source or path in written:
+                continue
+            try:
+                os.utime(path)  # in use: not pruned (below) by a build running beside this one
+            except FileNotFoundError:
+                write_atomic(path, subset(face, chars))
+                written.append(path)
+    if written:
+        _prune(written[0].parent)
+    for lang in dict.fromkeys(localized.lang for localized, _ in documents):
         for face in fonts.faces(lang):
-            if face.index is not None and not face.path.is_file():
-                _extract(face.source, face.index, face.path)
             cached = fonts.cmap_path(face.source, face.index)
             if not cached.is_file():
                 points = fonts.cmap(face.source, face.index)
                 write_atomic(cached, json.dumps(sorted(points)).encode())
+    return written
 
 
-def _extract(collection: Path, index: int, target: Path) -> None:
-    from fontTools.ttLib import TTCollection
+SUBSETS_KEPT = 7 * 24 * 3600  # seconds a subset no build has used is kept
 
-    # recalcTimestamp=False: the same bytes on every machine, for reproducible PDFs
-    data = io.BytesIO(read_input(collection, collection.parent))
-    collection_fonts = TTCollection(data, lazy=True, recalcTimestamp=False)
-    buffer = io.BytesIO()
-    collection_fonts.fonts[index].save(buffer, reorderTables=False)
-    write_atomic(target, buffer.getvalue())
+
+def _prune(folder: Path) -> None:
+    """Remove the subsets no build has used for a week (a note's every edit makes new ones)."""
+    old = time.time() - SUBSETS_KEPT
+    for path in folder.iterdir():
+        with contextlib.suppress(OSError):
+            if path.suffix in (".otf", ".ttf") and path.lstat().st_mtime < old:
+                path.unlink()
+
+
+def subset(face: fonts.FontFace, chars: frozenset[int]) -> bytes:
+    """``face`` with only the glyphs of the code points ``chars`` (and those its layout
+    features reach: every feature is kept, for Arabic shaping and CJK 'halt'), by HarfBuzz's
+    subsetter, which reads a face of a collection where it is: 10-50 ms for a Noto CJK face
+    (fontTools: 1.3-2.3 s; see docs/performance.md).  The same input gives the same bytes."""
+    import uharfbuzz as hb
+
+    source = fonts.harfbuzz_face(face.source, face.index)
+    wanted = hb.SubsetInput()
+    wanted.unicode_set.update(chars)
+    features = wanted.sets(hb.SubsetInputSets.LAYOUT_FEATURE_TAG)
+    features.clear()  # its default is a list of 68 features, which an inversion would leave out
+    features.invert()  # every feature
+    result = hb.subset(source, wanted)
+    if result is None:
+        raise NoteError.at(face.source, 0, f"HarfBuzz could not subset face {face.index or 0} of this font")
+    return result.blob.data
 
 
 def file_hash(path: Path, root: Path) -> str:

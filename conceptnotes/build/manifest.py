@@ -30,7 +30,7 @@ from conceptnotes.render import fonts
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
-PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools")
+PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools", "uharfbuzz")
 _NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where", "raw"}
 
 

@@ -299,7 +299,7 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     entries, todo = _entries(planned, state, raw, quick)
     from conceptnotes.build.cache import prepare_fonts
 
-    prepare_fonts([job.localized.lang for job in todo if job.fmt == "pdf"])
+    prepare_fonts([(job.localized, job.templates) for job in todo if job.fmt == "pdf"])
     results = render_all(todo, renderers, progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)

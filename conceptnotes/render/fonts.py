@@ -2,24 +2,29 @@
 
 The PDF names only these faces through ``@font-face``, so a character they lack would
 silently fall back to whatever the system has: :func:`first_uncovered` finds such a
-character before anything is rendered.  A face inside a font collection (``.ttc``) is
-named by a file of its own in the user's cache, since a collection's faces cannot be told
-apart in ``@font-face``.  This module only reads: :mod:`conceptnotes.build.cache`, called
-by the build, writes those files and the cached character maps.
+character before anything is rendered, with the whole face's character map.  A CJK face
+(a face of a collection, ``.ttc``, which ``@font-face`` cannot name, and 20-27 MB) is named
+in a PDF by its subset to the characters the document may show, a file in the user's
+cache named by the face and the character set (:func:`document_fonts`): WeasyPrint then
+embeds a few hundred glyphs instead of slots for 65,535.  This module only
+reads: :mod:`conceptnotes.build.cache`, called by the build, writes those subsets and the
+cached character maps.
 """
 
 from __future__ import annotations
 
 import hashlib
-import io
 import json
+import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from importlib import metadata
 from pathlib import Path
 
 from conceptnotes.project import cache_root, read_data
-from conceptnotes.read.files import read_input
+from conceptnotes.read.files import open_input
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -40,10 +45,12 @@ class FontFace:
     index: int | None = None
 
     @property
-    def path(self) -> Path:
-        """The file holding just this face: its own file, or its extract in the cache
-        (which the build writes before it renders; see ``build.cache.prepare_fonts``)."""
-        return self.source if self.index is None else extract_path(self.source, self.index)
+    def subsetted(self) -> bool:
+        """Whether a PDF names this face by its subset to the document's characters: a face
+        of a collection (which ``@font-face`` cannot name) or of a family ``fonts.json``
+        lists under "subset".  Others (Latin) are named by their own file, which WeasyPrint's
+        own subsetting makes as small (see docs/performance.md)."""
+        return self.index is not None or self.family in font_set()["subset"]
 
 
 @cache
@@ -97,9 +104,46 @@ def _key(source: Path, index: int | None) -> str:
     return hashlib.sha256(f"{source}:{stat.st_size}:{stat.st_mtime_ns}:{index}".encode()).hexdigest()[:16]
 
 
-def extract_path(collection: Path, index: int) -> Path:
-    """Where face ``index`` of a font collection is kept as a file of its own."""
-    return cache_dir() / f"{collection.stem}-{index}-{_key(collection, index)}.otf"
+@cache
+def subsetter() -> str:
+    """What makes the subsets: a new version makes new ones (and new PDFs: see ``manifest.PACKAGES``)."""
+    return f"uharfbuzz {metadata.version('uharfbuzz')}, every layout feature"
+
+
+def subset_path(face: FontFace, chars: frozenset[int]) -> Path:
+    """Where the subset of ``face`` to the code points ``chars`` is kept: named by the face
+    (file, size, modification time, index), the characters and the subsetter."""
+    digest = hashlib.sha256(f"{subsetter()}:{','.join(map(str, sorted(chars)))}".encode()).hexdigest()[:16]
+    suffix = ".otf" if face.source.suffix.lower() in (".otf", ".ttc", ".otc") else face.source.suffix
+    name = f"{face.source.stem}-{face.index or 0}-{_key(face.source, face.index)}-{digest}{suffix}"
+    return cache_dir() / "subsets" / name
+
+
+def document_fonts(lang: str, chars: frozenset[int]) -> dict[FontFace, Path]:
+    """The file a PDF in ``lang`` showing the code points ``chars`` names for each face:
+    its subset (which the build writes before it renders: ``build.cache.prepare_fonts``)
+    or, for a face not :attr:`FontFace.subsetted`, the face's own file."""
+    return {face: subset_path(face, chars) if face.subsetted else face.source for face in faces(lang)}
+
+
+# What a PDF may show beyond the characters of its HTML and stylesheets: what WeasyPrint and
+# Pango put there themselves (list markers, the hyphen of a broken word, an ellipsis,
+# quotation marks of 'quotes', counters in other numbering systems), and the digits and
+# punctuation of every script.  A subset without a character its document shows would
+# silently fall back to another font: when in doubt, a character belongs here.
+ALWAYS = frozenset(
+    [*range(0x20, 0x7F), 0xA0, 0xAB, 0xBB, 0xB7, *range(0x2010, 0x2027), *range(0x2030, 0x203B),
+     0x2212, 0x25AA, 0x25AB, 0x25CF, 0x25E6, 0x25A0, 0x25A1, *range(0x3000, 0x3012), *range(0xFF01, 0xFF5F),
+     *map(ord, "〇一二三四五六七八九十百千万零"), *range(0x0660, 0x066E), 0x060C, 0x061B, 0x061F]
+)
+
+
+def shown_characters(texts: Iterable[str]) -> frozenset[int]:
+    """The code points ``texts`` hold, with their upper- and lower-case forms (CSS
+    ``text-transform``), and :data:`ALWAYS`."""
+    chars = set().union(*map(set, texts))
+    cased = {c for char in chars for c in char.upper() + char.lower()}
+    return frozenset(map(ord, chars | cased)) | ALWAYS
 
 
 def cmap_path(source: Path, index: int | None) -> Path:
@@ -108,18 +152,29 @@ def cmap_path(source: Path, index: int | None) -> Path:
 
 @cache
 def cmap(source: Path, index: int | None) -> frozenset[int]:
-    """The code points of a font face: from the cache when the build has stored them
-    there (a CJK cmap takes 0.2 s to read), else read from the font."""
+    """The code points of a whole font face: from the cache when the build has stored them
+    there (a CJK face is a 20-27 MB file to read), else read from the font by HarfBuzz."""
     cached = cmap_path(source, index)
     if cached.is_file():
         try:
             return frozenset(json.loads(cached.read_text()))
         except ValueError:
             pass
-    from fontTools.ttLib import TTFont
+    return frozenset(harfbuzz_face(source, index).unicodes)
 
-    with TTFont(io.BytesIO(read_input(source, source.parent)), fontNumber=index or 0, lazy=True) as font:
-        return frozenset(font.getBestCmap())
+
+def harfbuzz_face(source: Path, index: int | None):  # -> uharfbuzz.Face
+    """Face ``index`` of the font file ``source``, for HarfBuzz.  The file is opened by
+    :func:`open_input` (root: its folder); HarfBuzz maps that open file (through
+    ``/proc/self/fd``) and reads only the pages it needs, where a copy of a 26 MB CJK
+    collection would cost 52 MB (HarfBuzz copies the bytes it is given)."""
+    import uharfbuzz as hb
+
+    with open_input(source, source.parent) as handle:
+        blob = hb.Blob.from_file_path(f"/proc/self/fd/{handle.fileno()}")
+        if len(blob) != os.fstat(handle.fileno()).st_size:  # no /proc: read it
+            blob = hb.Blob(handle.read())
+    return hb.Face(blob, index or 0)
 
 
 @cache

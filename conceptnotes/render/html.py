@@ -9,8 +9,9 @@ undefined variable is an error.
 from __future__ import annotations
 
 import functools
+import html as html_module
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -160,15 +161,18 @@ class HtmlVisitor(Visitor):
         return first
 
 
-def render_html(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> str:
-    """The localized note as a complete HTML document for print."""
+def render_html(
+    localized: Localized, template_dir: Path = TEMPLATE_DIR, font_files: Mapping[fonts.FontFace, Path] | None = None
+) -> str:
+    """The localized note as a complete HTML document for print, whose ``@font-face`` rules
+    name ``font_files`` (what :func:`pdf_font_files` gives), else the fonts' own files."""
     env = environment(template_dir)
     try:
         visitor = HtmlVisitor(env, localized)
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
         return template.render(
-            **context(localized),
+            **context(localized, font_files or {}),
             render_blocks=visitor.blocks,
             gettext=localized.gettext,
             _=localized.gettext,
@@ -221,10 +225,42 @@ def _families(names: list[str]) -> Markup:
     return Markup(", ".join(str(css_string(f)) for f in names))
 
 
-def context(localized: Localized) -> dict[str, Any]:
+_CSS_ESCAPE = re.compile(r"\\([0-9a-fA-F]{1,6})\s?")
+
+
+def _css_unescaped(match: re.Match) -> str:
+    point = int(match.group(1), 16)
+    return chr(point) if 0 < point <= 0x10FFFF and not 0xD800 <= point <= 0xDFFF else ""
+
+
+def shown_characters(html: str, template_dir: Path) -> frozenset[int]:
+    """Every code point the PDF of ``html`` may show: the whole HTML (text, attributes,
+    its ``<style>`` with the generated content of page labels and paragraph numbers),
+    entities and CSS escapes decoded, the template's stylesheets (list markers, quotes),
+    and what :func:`fonts.shown_characters` adds.  Over-counting costs a few glyphs; a
+    character missed would fall back to another font."""
+    sheets = [decode(read_input(path, template_dir), path)
+              for path in sorted(template_dir.rglob("*.css")) if not path.is_dir()]
+    texts = [html_module.unescape(html), *sheets]
+    return fonts.shown_characters([*texts, *(_CSS_ESCAPE.sub(_css_unescaped, text) for text in texts)])
+
+
+def pdf_characters(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> frozenset[int]:
+    """The code points the document's PDF may show (:func:`shown_characters` of its HTML)."""
+    return shown_characters(render_html(localized, template_dir), template_dir)
+
+
+def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> dict[fonts.FontFace, Path]:
+    """The file the document's PDF names for each face: a large face's subset to the
+    characters of the document (see :func:`fonts.document_fonts`)."""
+    return fonts.document_fonts(localized.lang, pdf_characters(localized, template_dir))
+
+
+def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> dict[str, Any]:
     note, lang, gettext = localized.note, localized.lang, localized.gettext
     meta = note.meta
-    faces = [Face(private_family(f.family), f.weight, f.style, f.path.as_uri()) for f in fonts.faces(lang)]
+    faces = [Face(private_family(f.family), f.weight, f.style, font_files.get(f, f.source).as_uri())
+             for f in fonts.faces(lang)]
     return {
         "lang": lang,
         "source_lang": meta.source_language,

@@ -1,7 +1,9 @@
 """Lay out a note's HTML as a tagged PDF with WeasyPrint.
 
 WeasyPrint may read only the note's ``assets/`` folder, the template folder and the
-font files of the pinned set: :class:`ConfinedFetcher` refuses everything else
+font files the document names (the pinned faces, or their subsets to the document's
+characters in the cache, which the build writes before it renders: see
+:func:`conceptnotes.render.html.pdf_font_files`): :class:`ConfinedFetcher` refuses everything else
 (other files, http, ftp, data URLs).  What WeasyPrint logs at WARNING or above
 (a missing image, an unknown CSS property) is captured and becomes a problem.
 """
@@ -22,12 +24,12 @@ from urllib.parse import unquote, urlsplit
 
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.localize import Localized
-from conceptnotes.model import Note, Rendered, Untranslated
+from conceptnotes.model import Rendered, Untranslated
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
 from conceptnotes.render.common import created
-from conceptnotes.render.html import TEMPLATE_DIR, render_html
+from conceptnotes.render.html import TEMPLATE_DIR, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf_languages import tag_languages
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
@@ -36,10 +38,6 @@ PDF_VARIANT = PDF_VARIANTS[0]
 
 class RefusedResource(Exception):
     pass
-
-
-def _allowed_roots(note: Note, template_dir: Path, lang: str) -> tuple[list[Path], set[Path]]:
-    return [note.assets, template_dir], {face.path for face in fonts.faces(lang)}
 
 
 def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
@@ -112,6 +110,34 @@ def font_folder() -> Iterator[None]:
             tempfile.tempdir = previous
 
 
+def _write(
+    document, localized: Localized, html: str, variant: str, attachments: tuple[tuple[str, bytes], ...]
+) -> bytes:
+    """The PDF of a rendered ``document``: attachments, identifier, languages of fallbacks."""
+    import weasyprint
+
+    note = localized.note
+    moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
+    files = [
+        weasyprint.Attachment(
+            file_obj=io.BytesIO(data),
+            name=name,
+            created=moment,
+            modified=moment,
+            relationship="Source",
+            description=name,
+        )
+        for name, data in attachments
+    ]
+    # the subsets' folder (the user's cache) is no part of what the document is
+    named = html.replace(fonts.cache_dir().as_uri(), "")
+    identifier = hashlib.sha256(named.encode() + variant.encode()).hexdigest()[:32].encode()
+    # only text in another language (a unit that fell back to the source) needs its own /Lang
+    other = any(isinstance(node, Untranslated) for node in walk(note.document))
+    return document.write_pdf(attachments=files or None, pdf_identifier=identifier,
+                              finisher=tag_languages if other else None, pdf_variant=variant, pdf_tags=True)
+
+
 def render_pdf(
     localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
@@ -128,33 +154,19 @@ def render_pdf(
     """
     import weasyprint
 
-    note, lang = localized.note, localized.lang
-    html = html if html is not None else render_html(localized, template_dir=template_dir)
+    note = localized.note
+    if html is None:
+        font_files = pdf_font_files(localized, template_dir)
+        html = render_html(localized, template_dir, font_files)
+    else:
+        font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
     refused: list[str] = []
-    folders, files = _allowed_roots(note, template_dir, lang)
-    fetcher = make_fetcher(folders, files, refused)
+    fetcher = make_fetcher([note.assets, template_dir], set(font_files.values()), refused)
     with capture_warnings(logging.getLogger("weasyprint")) as messages, font_folder():
         base = Path(os.path.abspath(template_dir)).as_uri() + "/"
         html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        options = {"pdf_variant": variant, "pdf_tags": True}
-        document = html_doc.render(**options)
-        moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
-        files = [
-            weasyprint.Attachment(
-                file_obj=io.BytesIO(data),
-                name=name,
-                created=moment,
-                modified=moment,
-                relationship="Source",
-                description=name,
-            )
-            for name, data in attachments
-        ]
-        identifier = hashlib.sha256(html.encode() + variant.encode()).hexdigest()[:32].encode()
-        # only text in another language (a unit that fell back to the source) needs its own /Lang
-        other = any(isinstance(node, Untranslated) for node in walk(note.document))
-        pdf = document.write_pdf(attachments=files or None, pdf_identifier=identifier,
-                                 finisher=tag_languages if other else None, **options)
+        document = html_doc.render(pdf_variant=variant, pdf_tags=True)
+        pdf = _write(document, localized, html, variant, attachments)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [
         Problem(str(note.source), 0, f"PDF renderer: {message}")
