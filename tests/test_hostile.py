@@ -172,7 +172,7 @@ def write(project: Path, text: str | bytes, note: str = NOTE) -> None:
         path.write_text(text, encoding="utf-8")
 
 
-BUILD = ["build", "content/t"]  # both formats: a PDF would be rendered if the note got that far
+BUILD = ["build", "content/t", "--jobs", "1"]  # both formats: a PDF would be rendered (in this process, watched) if the note got that far
 
 
 # 1. Security: nothing outside the note's assets, the templates and the pinned fonts ----------------------
@@ -317,7 +317,7 @@ def test_a_render_with_an_image_fetches_only_assets_templates_and_pinned_fonts(s
     folder = small / "content" / "t"
     save_picture(folder / "assets" / "map.png")
     write(small, FRONT + BODY + "\n![Map of the region](assets/map.png)\n")
-    status, _, err = run(["build", "content/t", "--format", "pdf"], capsys)
+    status, _, err = run(["build", "content/t", "--format", "pdf", "--jobs", "1"], capsys)  # watched in this process
     assert (status, err) == (0, "")
     allowed_files = {face.source.resolve() for face in fonts.faces("en")}
     roots = [(folder / "assets").resolve(), TEMPLATE_DIR.resolve()]
@@ -380,7 +380,7 @@ def _translate(project: Path, lang: str, msgid: str, msgstr: str, domain: str = 
     return f"locales/{lang}/LC_MESSAGES/{domain}.po", line
 
 
-FR = ["build", f"content/{SAMPLE_ID}", "--lang", "fr"]
+FR = ["build", f"content/{SAMPLE_ID}", "--lang", "fr", "--jobs", "1"]  # rendered in this process
 
 
 @pytest.mark.parametrize(("msgstr", "message"), [

@@ -171,7 +171,7 @@ def test_links_are_related_once_per_address_without_a_search_of_the_relationship
         write(small, _links_note(links))
         counted(Relationships, "_get_matching")  # a walk through every relationship of the part
         counted(Relationships, "_next_rId")  # another
-        assert run(["build", "content/t", "--format", "docx"], capsys)[0] == 0
+        assert run(["build", "content/t", "--format", "docx", "--jobs", "1"], capsys)[0] == 0
         counts.append(dict(counted.calls))
         with zipfile.ZipFile(small / "output" / "t" / "t.en.docx") as archive:
             rels = archive.read("word/_rels/document.xml.rels").decode()
@@ -195,7 +195,7 @@ def test_footnotes_and_lists_are_numbered_without_looking_at_every_one_before(sm
     blocks = [f"Paragraph {n}.[^n{n}]\n\n1. first item {n}\n2. second item {n}" for n in range(count)]
     notes = "\n".join(f"[^n{n}]: Note {n}.\n" for n in range(count))
     write(small, FRONT + BODY + "\n" + "\n\n".join(blocks) + "\n\n" + notes)
-    assert run(["build", "content/t", "--format", "docx"], capsys)[0] == 0
+    assert run(["build", "content/t", "--format", "docx", "--jobs", "1"], capsys)[0] == 0
     assert calls == {"next_footnote_id": 1, "next_num_id": 1}  # once per document, then counted
     with zipfile.ZipFile(small / "output" / "t" / "t.en.docx") as archive:
         body = archive.read("word/document.xml").decode()
@@ -246,7 +246,7 @@ def test_comments_on_untranslated_text_are_numbered_without_looking_at_every_one
         # no French catalog: every unit is shown in English, with a Word comment that says so
         write(small, front + BODY + "\n" + "\n\n".join(f"Paragraph {n}." for n in range(paragraphs)) + "\n")
         counted(CT_Comments, "_next_available_comment_id")  # python-docx's: a look at every comment
-        assert run(["build", "content/t", "--format", "docx", "--lang", "fr"], capsys)[0] == 0
+        assert run(["build", "content/t", "--format", "docx", "--lang", "fr", "--jobs", "1"], capsys)[0] == 0
         counts.append(dict(counted.calls))
         with zipfile.ZipFile(small / "output" / "t" / "t.fr.docx") as archive:
             comments = archive.read("word/comments.xml").decode()
@@ -281,7 +281,7 @@ def test_a_long_table_is_written_whole_with_no_search_of_the_document_per_row(sm
         write(small, _table_note(rows))
         counted(BaseOxmlElement, "xpath")  # python-docx's searches: the sections, a paragraph's runs...
         counted(Styles, "__getitem__")  # a style by name: a look through every style
-        status, out, err = run(["build", "content/t", "--format", "docx"], capsys)
+        status, out, err = run(["build", "content/t", "--format", "docx", "--jobs", "1"], capsys)
         assert status == 0, err
         counts.append(dict(counted.calls))
     assert counts[1] == counts[2]  # as many for 480 rows as for 240: none per row
