@@ -499,3 +499,16 @@ def test_unknown_source_language_is_one_problem(folder):
     assert problems_of(write(folder, text)) == [
         (5, f"'source_language' must be one of {', '.join(LANGUAGES)}, not 'xx'")
     ]
+
+
+def test_the_country_codes_are_babels():
+    """The territory codes a note may give are kept as data; they are Babel's (CLDR's)."""
+    import re
+
+    from babel import Locale
+
+    from conceptnotes import languages
+    from conceptnotes.project import read_data
+
+    names = Locale.parse(languages.get(languages.DEFAULT_SOURCE).babel_locale).territories
+    assert read_data("territories.json")["codes"] == sorted(c for c in names if re.fullmatch(r"[A-Z]{2}", c))

@@ -1198,6 +1198,8 @@ def test_an_interrupted_build_changes_nothing(sample, capsys):
 
 def test_an_early_interrupt_gives_the_message_too(small):
     before = hashes(small / "output")
+    note = small / "content" / "t" / "note.md"  # a change: the build has work to do (a no-op is over in 0.15 s)
+    note.write_text(note.read_text(encoding="utf-8") + "\nAnother paragraph.\n", encoding="utf-8")
     process = subprocess.Popen(
         [PYTHON, str(ROOT / "build.py"), "build", "content/t"],
         cwd=small,

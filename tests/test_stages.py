@@ -192,3 +192,13 @@ def test_a_localized_document_pickles_for_a_worker_and_renders_the_same():
         copy = pickle.loads(pickle.dumps(document))
         assert copy.gettext("Page {page} of {pages}") == document.gettext("Page {page} of {pages}")
         assert render_html(copy) == render_html(document)
+
+
+def test_package_versions_are_those_importlib_metadata_reads():
+    from importlib import metadata
+
+    from conceptnotes.build.manifest import PACKAGES
+    from conceptnotes.project import package_version
+
+    for name in (*PACKAGES, "PyYAML", "pypdf"):
+        assert package_version(name) == metadata.version(name), name

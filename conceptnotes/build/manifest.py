@@ -15,18 +15,20 @@ import datetime as dt
 import hashlib
 import json
 from functools import cache
-from importlib import metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes.build.cache import file_hash
 from conceptnotes.build.output import PENDING
 from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems, display_path
 from conceptnotes.i18n import catalogs
-from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version
 from conceptnotes.render import fonts
+
+if TYPE_CHECKING:
+    from conceptnotes.i18n.localize import Localized
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
@@ -37,7 +39,7 @@ _NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where", "raw"}
 @cache
 def tool_versions() -> dict[str, str]:
     """Versions of the libraries that shape the outputs (without importing WeasyPrint)."""
-    versions = {name: metadata.version(name) for name in PACKAGES}
+    versions = {name: package_version(name) for name in PACKAGES}
     versions["pango"] = _c_version("libpango-1.0.so.0", "pango_version_string")
     versions["harfbuzz"] = _c_version("libharfbuzz.so.0", "hb_version_string")
     return versions
@@ -55,8 +57,13 @@ def _c_version(library: str, function: str) -> str:
 def _relative(path: Path) -> str:
     """A stable name for an input: relative to the working folder, or to conceptnotes' own
     folder (templates, data), else absolute (system fonts)."""
+    return _relative_to(path, Path.cwd())
+
+
+@cache
+def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts, for every document
     resolved = path.resolve()
-    for base in (Path.cwd(), TOOL_ROOT):
+    for base in (cwd, TOOL_ROOT):
         if resolved.is_relative_to(base):
             return str(resolved.relative_to(base))
     return str(resolved)

@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes.build import manifest, output, shards, validate
@@ -22,7 +23,6 @@ from conceptnotes.build.output import PENDING, commit, finish, locked, remove_st
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers, render_all
 from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
-from conceptnotes.i18n.localize import Localized, localize
 from conceptnotes.model import Note
 from conceptnotes.placeholders import fill
 from conceptnotes.project import NOTE_FILE, TOOL_ROOT, Project
@@ -30,7 +30,9 @@ from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.common import created, source_date
-from conceptnotes.render.html import render_html
+
+if TYPE_CHECKING:  # localizing and the HTML templates: only when something is checked
+    from conceptnotes.i18n.localize import Localized
 
 PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 DEFAULT_OPTIONS = BuildOptions()
@@ -178,6 +180,9 @@ def check(
     ``remember`` (a build) keeps in the cache what only saves time next time; ``check``
     writes nothing.
     """
+    from conceptnotes.i18n.localize import localize
+    from conceptnotes.render.html import render_html
+
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)

@@ -16,18 +16,21 @@ from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes import model as m
 from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.i18n.localize import Localized
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
+
+if TYPE_CHECKING:
+    from conceptnotes.i18n.localize import Localized
 
 # Kinds a renderer never visits on their own: their parent's handler writes them.
 STRUCTURAL_KINDS = frozenset({"document", "list_item", "table_cell", "definition"})

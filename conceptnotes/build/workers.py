@@ -7,18 +7,20 @@ there may be), so a build with nothing to do never loads WeasyPrint or python-do
 
 from __future__ import annotations
 
-import multiprocessing
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
-from conceptnotes.i18n.localize import Localized
 from conceptnotes.model import Rendered
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import NOTE_FILE, Project
+
+if TYPE_CHECKING:
+    from conceptnotes.i18n.localize import Localized
 
 Progress = Callable[[int, int, Path], None]
 
@@ -87,6 +89,8 @@ class Renderers:
 
     def start(self, documents: int, formats: tuple[str, ...]) -> None:
         if self.pool is None and self.jobs > 1 and documents:
+            import multiprocessing
+
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(formats,))
 

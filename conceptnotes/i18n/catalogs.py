@@ -21,9 +21,7 @@ import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
-
-from babel.messages.catalog import Catalog, Message
-from babel.messages.pofile import PoFileError, normalize, read_po, write_po
+from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes import model as m
@@ -32,6 +30,9 @@ from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
 from conceptnotes.read.characters import check_characters, decode
 from conceptnotes.read.files import is_present, read_input
+
+if TYPE_CHECKING:  # Babel is imported where catalogs are read or written: not to plan a build
+    from babel.messages.catalog import Catalog, Message
 
 LABELS = "messages"
 MAX_CATALOG_BYTES = 5_000_000
@@ -67,6 +68,8 @@ def _fixed_date(note: m.Note) -> dt.datetime:
 
 def extract(note: m.Note) -> Catalog:
     """The note's template catalog: one message per distinct unit, with its note.md lines."""
+    from babel.messages.catalog import Catalog
+
     source = display_path(note.source)
     catalog = Catalog(
         project=f"conceptnotes {note.id}",
@@ -89,6 +92,8 @@ def extract(note: m.Note) -> Catalog:
 
 
 def new_catalog(template: Catalog, lang: str) -> Catalog:
+    from babel.messages.catalog import Catalog
+
     catalog = Catalog(
         locale=languages.get(lang).babel_locale,
         project=template.project,
@@ -126,6 +131,8 @@ def dump(catalog: Catalog) -> bytes:
     Babel 2.19 wraps a previous msgid (``#|``) as a comment, cutting its strings where
     msgfmt rejects them ("end-of-line within string"): those lines are written here as
     gettext writes them, one string a line."""
+    from babel.messages.pofile import write_po
+
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=WIDTH, sort_output=False, include_previous=False, ignore_obsolete=False)
     text = buffer.getvalue().decode("utf-8")
@@ -137,6 +144,8 @@ def dump(catalog: Catalog) -> bytes:
 
 def _with_previous(text: str, message: Message) -> str:
     """``#| msgid ...`` put before the entry of ``message`` (after its flags)."""
+    from babel.messages.pofile import normalize
+
     entry = f"msgid {normalize(message.id, width=WIDTH)}\n"
     previous = normalize(message.previous_id[0], prefix="#| ", width=WIDTH)
     lines = f"#| msgid {previous}\n"
@@ -157,6 +166,8 @@ def read(path: Path) -> bytes:
 def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Catalog:
     """Read a ``.po`` (or parse ``data``, its bytes as :func:`read` gave them); a syntax
     error or a wrong ``Language`` header is a NoteError at its line."""
+    from babel.messages.pofile import PoFileError, read_po
+
     text = decode(read(path) if data is None else data, path)
     bad = check_characters(text, path)
     bad += unterminated_strings(text, path) + plural_forms_problems(text, path)
@@ -297,6 +308,8 @@ def status(note_id: str, lang: str, template: Catalog | list[str], catalog: Cata
 
 
 def _msgids(template: Catalog | list[str]) -> list[str]:
+    from babel.messages.catalog import Catalog
+
     return [message.id for message in template if message.id] if isinstance(template, Catalog) else template
 
 

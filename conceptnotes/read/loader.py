@@ -13,7 +13,6 @@ from conceptnotes.read import captions
 from conceptnotes.read.characters import check_characters, decode, nesting_problems
 from conceptnotes.read.files import is_present, read_input
 from conceptnotes.read.frontmatter import read_meta, split_front_matter
-from conceptnotes.read.markdown_parse import parse_body
 
 MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -50,6 +49,8 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
     problems.extend(asset_link_problems(folder, source))
     document = m.Document(())
     if body:
+        from conceptnotes.read.markdown_parse import parse_body  # Python-Markdown: only for a body
+
         document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
         problems.extend(body_problems.items)
         document, caption_problems = captions.structure(document, source)

@@ -20,10 +20,9 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from importlib import metadata
 from pathlib import Path
 
-from conceptnotes.project import cache_root, read_data
+from conceptnotes.project import cache_root, package_version, read_data
 from conceptnotes.read.files import open_input
 
 STYLES = {
@@ -107,7 +106,7 @@ def _key(source: Path, index: int | None) -> str:
 @cache
 def subsetter() -> str:
     """What makes the subsets: a new version makes new ones (and new PDFs: see ``manifest.PACKAGES``)."""
-    return f"uharfbuzz {metadata.version('uharfbuzz')}, every layout feature"
+    return f"uharfbuzz {package_version('uharfbuzz')}, every layout feature"
 
 
 def subset_path(face: FontFace, chars: frozenset[int]) -> Path:
