@@ -444,3 +444,27 @@ def test_a_build_leaves_no_temporary_files(tmp_path, jobs):
     assert result.returncode == 0, result.stderr
     assert len(list((project / "output").rglob("*.pdf"))) == 2
     assert list(temp.iterdir()) == []
+
+
+def test_a_french_change_localizes_and_renders_only_the_french_documents(tmp_path, prebuilt, monkeypatch, capsys):
+    """The documents whose raw inputs are those of the last build are neither localized nor
+    checked again (that build checked the same inputs); the manifest still lists them all."""
+    from conceptnotes.cli import main
+    from conceptnotes.i18n import localize as localize_module
+
+    project, _ = prebuilt(tmp_path, "--format", "docx")
+    po = project / "locales" / "fr" / "LC_MESSAGES" / f"{NOTE}.po"
+    text = po.read_text(encoding="utf-8")
+    first = re.search(r'\nmsgstr "([^"]+)"', text)
+    po.write_text(text.replace(first.group(0), f'\nmsgstr "{first.group(1)} (révisé)"', 1), encoding="utf-8")
+    localized: list[str] = []
+    original = localize_module.localize
+    monkeypatch.setattr(localize_module, "localize", lambda note, lang: localized.append(lang) or original(note, lang))
+    monkeypatch.chdir(project)
+    assert main(["build", "--format", "docx", "--jobs", "1"]) == 0
+    assert localized == ["fr"]
+    shown = statuses(capsys.readouterr().out)
+    assert len(shown) == 6 and {name for name, status in shown.items() if status == "built"} == {f"{NOTE}.fr.docx"}
+    outputs = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
+    assert len(outputs) == 6
+    assert cli("verify", cwd=project).returncode == 0

@@ -167,6 +167,7 @@ def check(
     template_dir: Path | None = None,
     skipped: list[Problem] | None = None,
     remember: bool = False,
+    only: set[tuple[str, str]] | None = None,
 ) -> tuple[list[Localized], list[Problem]]:
     """Validate everything a build would read and the files it would write; write nothing.
     Raise NoteError with every problem.
@@ -178,7 +179,9 @@ def check(
     Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
     is left out, its problems put there, and the others are checked as ever.
     ``remember`` (a build) keeps in the cache what only saves time next time; ``check``
-    writes nothing.
+    writes nothing.  Given ``only`` (a build: the documents not up to date by their raw
+    inputs), the other language versions are not localized again: the build that made
+    their documents checked the same inputs.
     """
     from conceptnotes.i18n.localize import localize
     from conceptnotes.render.html import render_html
@@ -194,6 +197,8 @@ def check(
     for note in notes:
         problems.extend(validate.document_problems(note, template_dir or templates_of(note)))
         for lang in languages_of(note, langs):
+            if only is not None and (note.id, lang) not in only:
+                continue
             try:
                 localized = localize(note, lang)
             except NoteError as exc:
@@ -280,7 +285,7 @@ def build(
                     strict=strict, official=official, options=options, share=share, partial=partial)
             except (KeyboardInterrupt, OSError) as exc:
                 raise BuildStopped(exc, output.left_behind(out, before), out) from exc
-    order = {job.path: n for n, job in enumerate(planned)}
+    order = {out / t.name: n for n, t in enumerate(targets)}
     if skipped:
         raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))
     return sorted(built, key=lambda b: order[b.path]), warnings
@@ -293,8 +298,10 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     out, the warnings, and the plan."""
     stale = _obsolete(state, share, official)
     skipped: list[Problem] = []
-    documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded,
-                                skipped=None if official or strict else skipped, remember=True)
+    # a shard checks every document: a problem anywhere fails every shard
+    changed = {(t.note.id, t.lang) for t in share if not state.quick_match(out / t.name, quick[out / t.name])}
+    documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded, remember=True,
+                                skipped=None if official or strict else skipped, only=None if partial else changed)
     if skipped and not documents:
         raise NoteError([*warnings, *skipped])
     if skipped:  # a draft: the sound language versions are built, the others left as they were
@@ -308,6 +315,9 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     results = render_all(todo, renderers, progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)
+    planned_paths = {job.path for job in planned}
+    built += [state.built(out / t.name) for t in share
+              if (t.note.id, t.lang) not in changed and out / t.name not in planned_paths]
     return built, skipped, warnings, planned
 
 
