@@ -50,8 +50,24 @@ class Visitor:
         raise UnknownNode(node, self)
 
 
+# What is known of each type met in a document: walks are the check's largest cost
+_NODE_TYPES: dict[type, bool] = {}
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
 def is_node(value: Any) -> bool:
-    return dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "kind")
+    known = _NODE_TYPES.get(type(value))
+    if known is None:
+        known = _NODE_TYPES[type(value)] = (
+            dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "kind"))
+    return known
+
+
+def _field_names(node: Any) -> tuple[str, ...]:
+    names = _FIELD_NAMES.get(type(node))
+    if names is None:
+        names = _FIELD_NAMES[type(node)] = tuple(field.name for field in dataclasses.fields(node))
+    return names
 
 
 def child_nodes(node: Any) -> Iterator[Any]:
@@ -63,8 +79,8 @@ def child_nodes(node: Any) -> Iterator[Any]:
             elif isinstance(item, tuple):
                 yield from child_nodes(item)
         return
-    for field in dataclasses.fields(node):
-        value = getattr(node, field.name)
+    for name in _field_names(node):
+        value = getattr(node, name)
         if is_node(value):
             yield value
         elif isinstance(value, tuple):
