@@ -10,7 +10,7 @@ import datetime as dt
 from functools import cache
 
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, get_month_names
 
 from conceptnotes import languages
 from conceptnotes.project import read_data
@@ -35,7 +35,10 @@ def format_day(day: dt.date, lang: str) -> str:
 def month_names(lang: str) -> tuple[str, ...]:
     """The twelve month names as dates write them in ``lang`` (UN Arabic: two forms)."""
     months = _data("date_ranges.json").get(lang, {}).get("months")
-    return tuple(months or (format_date(dt.date(2000, n, 1), "MMMM", locale=locale(lang)) for n in range(1, 13)))
+    if months:
+        return tuple(months)
+    names = get_month_names("wide", "format", locale(lang))  # what "MMMM" formats, without a pattern to parse
+    return tuple(names[n] for n in range(1, 13))
 
 
 def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
