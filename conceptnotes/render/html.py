@@ -252,7 +252,10 @@ def pdf_characters(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> f
 
 def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> dict[fonts.FontFace, Path]:
     """The file the document's PDF names for each face: a large face's subset to the
-    characters of the document (see :func:`fonts.document_fonts`)."""
+    characters of the document (see :func:`fonts.document_fonts`); without a large face,
+    the faces' own files (the HTML is not rendered twice to learn its characters)."""
+    if not any(face.subsetted for face in fonts.faces(localized.lang)):
+        return fonts.document_fonts(localized.lang, frozenset())
     return fonts.document_fonts(localized.lang, pdf_characters(localized, template_dir))
 
 
