@@ -202,3 +202,18 @@ def test_package_versions_are_those_importlib_metadata_reads():
 
     for name in (*PACKAGES, "PyYAML", "pypdf"):
         assert package_version(name) == metadata.version(name), name
+
+
+def test_the_html_the_check_rendered_makes_the_same_pdf():
+    """A PDF whose fonts are the faces' own files is laid out from the HTML the check
+    rendered (the worker does not render it again): the same bytes either way."""
+    from conceptnotes.build.pipeline import check
+    from conceptnotes.render import fonts
+    from conceptnotes.render.pdf import render_pdf
+
+    htmls: dict = {}
+    documents, _ = check([SAMPLE], ("en", "ar"), htmls=htmls)
+    for document in documents:
+        assert not any(face.subsetted for face in fonts.faces(document.lang))
+        given = render_pdf(document, html=htmls[document.note.id, document.lang])
+        assert given.data == render_pdf(document).data, document.lang

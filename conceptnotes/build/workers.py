@@ -38,6 +38,7 @@ class Job:
     path: Path
     templates: Path  # the template folder of the note's project
     options: BuildOptions = BuildOptions()
+    html: str | None = None  # a PDF's HTML, when the check rendered it as the PDF names its fonts
 
 
 @dataclass(frozen=True)
@@ -70,7 +71,7 @@ def render(job: Job) -> Rendered:
         from conceptnotes.render.pdf import render_pdf
 
         extra = attachments(job) if job.options.variant.startswith("pdf/a-") else ()
-        return render_pdf(job.localized, job.templates, variant=job.options.variant, attachments=extra)
+        return render_pdf(job.localized, job.templates, job.html, variant=job.options.variant, attachments=extra)
     from conceptnotes.render.docx.renderer import render_docx
 
     return render_docx(job.localized, job.templates)

@@ -158,8 +158,10 @@ def render_pdf(
     if html is None:
         font_files = pdf_font_files(localized, template_dir)
         html = render_html(localized, template_dir, font_files)
-    else:
+    elif any(face.subsetted for face in fonts.faces(localized.lang)):
         font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
+    else:
+        font_files = fonts.document_fonts(localized.lang, frozenset())
     refused: list[str] = []
     fetcher = make_fetcher([note.assets, template_dir], set(font_files.values()), refused)
     with capture_warnings(logging.getLogger("weasyprint")) as messages, font_folder():
