@@ -468,3 +468,20 @@ def test_a_french_change_localizes_and_renders_only_the_french_documents(tmp_pat
     outputs = json.loads((project / "output" / "manifest.json").read_text(encoding="utf-8"))["outputs"]
     assert len(outputs) == 6
     assert cli("verify", cwd=project).returncode == 0
+
+
+def test_a_language_failing_its_check_with_workers_started_writes_and_leaves_nothing(tmp_path):
+    """The workers start before the check; when a language fails it (Chinese, checked
+    last), they are stopped, nothing is written, and they leave no temporary folder."""
+    project = copy_project(tmp_path / "p")
+    po = project / "locales" / "zh" / "LC_MESSAGES" / f"{NOTE}.po"
+    text = po.read_text(encoding="utf-8")
+    heading = re.search(r'\nmsgid "Background"\nmsgstr "([^"]+)"', text)  # a unit of the body
+    po.write_text(text.replace(heading.group(0), heading.group(0)[:-1] + '\u202e"', 1), encoding="utf-8")
+    temp = tmp_path / "tmp"
+    temp.mkdir()
+    result = cli("build", "--strict", "--jobs", "2", cwd=project, env={"TMPDIR": str(temp)})
+    assert result.returncode == 1
+    assert f"locales/zh/LC_MESSAGES/{NOTE}.po:" in result.stderr and "nothing was written" in result.stderr
+    assert not [p for p in (project / "output").rglob("*") if p.suffix in (".pdf", ".docx")]
+    assert list(temp.iterdir()) == []

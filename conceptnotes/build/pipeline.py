@@ -21,7 +21,7 @@ from conceptnotes import languages
 from conceptnotes.build import manifest, output, shards, validate
 from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
 from conceptnotes.build.validate import Target
-from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers, render_all
+from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
 from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
 from conceptnotes.model import Note
 from conceptnotes.placeholders import fill
@@ -301,6 +301,8 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     """Check every note; plan, render (in the ``renderers``) and commit the documents of the
     ``share`` (all, or a shard's); the built outputs, the language versions a draft left
     out, the warnings, and the plan."""
+    from conceptnotes.build.cache import prepare_fonts
+
     stale = _obsolete(state, share, official)
     skipped: list[Problem] = []
     # a shard checks every document: a problem anywhere fails every shard
@@ -316,10 +318,10 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
         stale = _obsolete(state, [t for t in share if (t.note.id, t.lang) in done], official)
     planned = [_with_html(job, htmls) for job in plan(documents, formats, out, options) if job.path in quick]
     entries, todo = _entries(planned, state, raw, quick)
-    from conceptnotes.build.cache import prepare_fonts
-
     prepare_fonts([(job.localized, job.templates) for job in todo if job.fmt == "pdf"])
-    results = render_all(todo, renderers, progress)
+    for job in todo:
+        renderers.submit(job)
+    results = renderers.collect(progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)
     planned_paths = {job.path for job in planned}

@@ -7,11 +7,12 @@ there may be), so a build with nothing to do never loads WeasyPrint or python-do
 
 from __future__ import annotations
 
+import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
@@ -87,6 +88,7 @@ class Renderers:
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool = None
+        self.sent: list[tuple[tuple[int, Job], Any]] = []  # ((index, job), its pending result)
 
     def start(self, documents: int, formats: tuple[str, ...]) -> None:
         if self.pool is None and self.jobs > 1 and documents:
@@ -95,23 +97,50 @@ class Renderers:
             context = multiprocessing.get_context("fork")
             self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(formats,))
 
+    def submit(self, job: Job) -> int:
+        """Render ``job`` as soon as a worker is free (without workers: when collected); its index."""
+        self.start(self.jobs, (job.fmt,))  # unless started already
+        item = (len(self.sent), job)
+        self.sent.append((item, None if self.pool is None else self.pool.apply_async(_render_one, (item,))))
+        return item[0]
+
+    def collect(self, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
+        """What the submitted jobs rendered, by index; raise every problem."""
+        problems = Problems()
+        results: dict[int, tuple[Rendered, float]] = {}
+        for done, (item, pending) in enumerate(self.sent, 1):
+            index, rendered, found, seconds = _render_one(item) if pending is None else pending.get()
+            problems.extend(found)
+            if rendered is not None:
+                results[index] = (rendered, seconds)
+            if progress:
+                progress(done, len(self.sent), item[1].path)
+        problems.raise_if_errors()
+        return results
+
     def __enter__(self) -> Renderers:
         return self
 
     def __exit__(self, kind: object, *exc: object) -> None:
         if self.pool is not None:
-            if kind is None:  # done: the workers finish as processes do (a terminated one leaves its files)
+            if kind is None:
                 self.pool.close()
-            else:
+            else:  # a rendering failed, or the build was interrupted: the others are dropped
                 self.pool.terminate()
             self.pool.join()
 
 
 def _warm_up(formats: tuple[str, ...]) -> None:
+    # stopped (Pool.terminate), a worker unwinds: its rendering's temporary folder is removed
+    signal.signal(signal.SIGTERM, _stop)
     if "pdf" in formats:
         import weasyprint  # noqa: F401
     if "docx" in formats:
         import docx  # noqa: F401
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(1)
 
 
 def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:
@@ -121,21 +150,3 @@ def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Probl
         return index, render(job), [], time.monotonic() - started
     except NoteError as exc:
         return index, None, exc.problems, time.monotonic() - started
-
-
-def render_all(todo: list[Job], renderers: Renderers, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
-    """Render the jobs, in the renderers' worker processes when there are; raise every problem."""
-    problems = Problems()
-    results: dict[int, tuple[Rendered, float]] = {}
-    items = list(enumerate(todo))
-    renderers.start(len(todo), tuple(sorted({job.fmt for job in todo})))  # unless started already
-    found = (map(_render_one, items) if renderers.pool is None
-             else renderers.pool.imap_unordered(_render_one, items))
-    for done, (index, rendered, job_problems, seconds) in enumerate(found, 1):
-        problems.extend(job_problems)
-        if rendered is not None:
-            results[index] = (rendered, seconds)
-        if progress:
-            progress(done, len(todo), todo[index].path)
-    problems.raise_if_errors()
-    return results
