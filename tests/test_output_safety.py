@@ -287,7 +287,7 @@ def test_a_build_interrupted_after_its_commit_does_not_call_its_outputs_unchange
         real(*args, **kwargs)
         raise KeyboardInterrupt
 
-    monkeypatch.setattr("conceptnotes.build.pipeline.commit", commit)
+    monkeypatch.setattr(output, "commit", commit)  # as the build commits, through output.commit_changes
     assert run(tmp_path, capsys, "build", "--format", "docx")[::2] == (
         130, "interrupted: the outputs and the manifest had been updated, and agree\n")
     monkeypatch.undo()

@@ -218,28 +218,3 @@ def test_the_html_the_check_rendered_makes_the_same_pdf():
         given = render_pdf(document, html=htmls[document.note.id, document.lang])
         assert given.data == render_pdf(document).data, document.lang
 
-
-def test_renderers_stopped_mid_rendering_leave_no_temporary_folder(tmp_path, monkeypatch):
-    """When a build stops (Ctrl-C, a failed rendering), its workers are stopped while they
-    render: each unwinds, and its rendering's temporary folder goes with it."""
-    import tempfile
-    import time
-
-    from conceptnotes.build.pipeline import check
-    from conceptnotes.build.workers import Job, Renderers
-    from conceptnotes.render.html import TEMPLATE_DIR
-
-    documents, _ = check([SAMPLE], ("en",))
-    job = Job(documents[0], "pdf", tmp_path / "x.pdf", TEMPLATE_DIR)
-    temp = tmp_path / "t"
-    temp.mkdir()
-    monkeypatch.setattr(tempfile, "tempdir", str(temp))  # the workers fork with it
-    with pytest.raises(RuntimeError), Renderers(2) as renderers:
-        for _ in range(6):
-            renderers.submit(job)
-        deadline = time.monotonic() + 120
-        while not list(temp.glob("conceptnotes-render-*")) and time.monotonic() < deadline:
-            time.sleep(0.005)
-        assert list(temp.glob("conceptnotes-render-*"))  # a rendering is under way
-        raise RuntimeError("the build stops")
-    assert list(temp.iterdir()) == []

@@ -42,7 +42,7 @@ def prepare_fonts(documents: Iterable[tuple[Localized, Path]]) -> list[Path]:
     written: list[Path] = []
     documents = list(documents)
     for localized, templates in documents:
-        if not any(face.subsetted for face in fonts.faces(localized.lang)):
+        if not fonts.has_subsets(localized.lang):
             continue
         chars = pdf_characters(localized, templates)
         for face, path in fonts.document_fonts(localized.lang, chars).items():

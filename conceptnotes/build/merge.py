@@ -18,7 +18,16 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from conceptnotes.build import manifest, output, shards
-from conceptnotes.build.output import PENDING, RESERVED, commit, finish, locked, remove_stale_temporaries, stage
+from conceptnotes.build.output import (
+    PENDING,
+    RESERVED,
+    commit_changes,
+    finish,
+    locked,
+    remove_stale_temporaries,
+    stage,
+    staging,
+)
 from conceptnotes.build.pipeline import FORMATS, removable, validate_options
 from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
 
@@ -322,8 +331,7 @@ def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Path], data: 
             finish(out)  # a build killed after it committed: complete it first
             remove_stale_temporaries(out)
             state = manifest.Previous(out, manifest.read(out))
-            staged: list[tuple[Path, Path]] = []
-            try:
+            with staging(out) as staged:
                 for name, entry in sorted(outputs.items()):
                     old = state.unchanged(out / name)
                     if old and old.get("sha256") == entry["sha256"] and not (out / name).is_symlink():
@@ -333,13 +341,6 @@ def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Path], data: 
                         raise NoteError(problem, _FAILED)
                     staged.append((stage(out / name, document), out / name))
                 stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
-                current = out / manifest.MANIFEST
-                if staged or stale or not current.is_file() or current.read_bytes() != data:
-                    commit(out, staged, data, stale)
-            except BaseException:
-                if not (out / PENDING).exists():
-                    for temp, _ in staged:
-                        temp.unlink(missing_ok=True)
-                raise
+                commit_changes(out, staged, data, stale)
         except (KeyboardInterrupt, OSError) as exc:
             raise BuildStopped(exc, output.left_behind(out, before), out) from exc

@@ -95,6 +95,28 @@ def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed:
     finish(out)
 
 
+def commit_changes(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed: list[str] = ()) -> None:
+    """:func:`commit`, unless there is nothing to move or remove and the manifest is already ``manifest``."""
+    current = out / MANIFEST
+    if staged or removed or not current.is_file() or current.read_bytes() != manifest:
+        commit(out, staged, manifest, removed)
+
+
+@contextmanager
+def staging(out: Path) -> Iterator[list[tuple[Path, Path]]]:
+    """The list of (staged, final) files of one commit into ``out``: when the block fails before
+    the commit's journal is written (a full disk, Ctrl-C), the staged files are removed and the
+    previous outputs stand."""
+    staged: list[tuple[Path, Path]] = []
+    try:
+        yield staged
+    except BaseException:
+        if not (out / PENDING).exists():
+            for temp, _ in staged:
+                temp.unlink(missing_ok=True)
+        raise
+
+
 def finish(out: Path) -> bool:
     """Complete a committed build from its journal; False when there is none."""
     pending = out / PENDING

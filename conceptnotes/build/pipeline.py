@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes.build import manifest, output, shards, validate
-from conceptnotes.build.output import PENDING, commit, finish, locked, remove_stale_temporaries, stage
+from conceptnotes.build.output import commit_changes, finish, locked, remove_stale_temporaries, stage, staging
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
 from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
@@ -334,7 +334,7 @@ def _with_html(job: Job, htmls: dict[tuple[str, str], str]) -> Job:
     """A PDF job with the HTML the check rendered, when it is the PDF's (its fonts are the
     faces' own files): the worker need not render it again (0.15 s for a long note)."""
     lang = job.localized.lang
-    if job.fmt != "pdf" or any(face.subsetted for face in fonts.faces(lang)):
+    if job.fmt != "pdf" or fonts.has_subsets(lang):
         return job
     return dataclasses.replace(job, html=htmls.get((job.localized.note.id, lang)))
 
@@ -419,8 +419,7 @@ def _commit(out: Path, planned, todo, results, entries, state, stale, *, officia
             partial: dict | None = None) -> list[Built]:
     """Stage the rendered outputs and commit them with the new manifest and the removal of the
     ``stale`` outputs, all or nothing; a shard's manifest says it is ``partial``."""
-    staged: list[tuple[Path, Path]] = []
-    try:
+    with staging(out) as staged:
         built = []
         for index, job in enumerate(todo):
             rendered, seconds = results[index]
@@ -434,14 +433,5 @@ def _commit(out: Path, planned, todo, results, entries, state, stale, *, officia
                 if name not in entries and name not in stale and (out / name).is_file()}
         removed = [name for name in stale if removable(out, name)]
         record = manifest.record({**kept, **entries}, official=official, strict=strict, partial=partial)
-        data = manifest.dump(record)
-        current = out / manifest.MANIFEST
-        if staged or removed or not current.is_file() or current.read_bytes() != data:
-            commit(out, staged, data, removed)
-    except BaseException:
-        # failed before the journal (a full disk, Ctrl-C): the previous outputs stand
-        if not (out / PENDING).exists():
-            for temp, _ in staged:
-                temp.unlink(missing_ok=True)
-        raise
+        commit_changes(out, staged, manifest.dump(record), removed)
     return built

@@ -7,7 +7,6 @@ there may be), so a build with nothing to do never loads WeasyPrint or python-do
 
 from __future__ import annotations
 
-import signal
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -131,16 +130,10 @@ class Renderers:
 
 
 def _warm_up(formats: tuple[str, ...]) -> None:
-    # stopped (Pool.terminate), a worker unwinds: its rendering's temporary folder is removed
-    signal.signal(signal.SIGTERM, _stop)
     if "pdf" in formats:
         import weasyprint  # noqa: F401
     if "docx" in formats:
         import docx  # noqa: F401
-
-
-def _stop(signum: int, frame: object) -> None:
-    raise SystemExit(1)
 
 
 def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:

@@ -118,6 +118,11 @@ def subset_path(face: FontFace, chars: frozenset[int]) -> Path:
     return cache_dir() / "subsets" / name
 
 
+def has_subsets(lang: str) -> bool:
+    """Whether a PDF in ``lang`` names subsets of its faces (to the document's characters)."""
+    return any(face.subsetted for face in faces(lang))
+
+
 def document_fonts(lang: str, chars: frozenset[int]) -> dict[FontFace, Path]:
     """The file a PDF in ``lang`` showing the code points ``chars`` names for each face:
     its subset (which the build writes before it renders: ``build.cache.prepare_fonts``)

@@ -254,7 +254,7 @@ def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> d
     """The file the document's PDF names for each face: a large face's subset to the
     characters of the document (see :func:`fonts.document_fonts`); without a large face,
     the faces' own files (the HTML is not rendered twice to learn its characters)."""
-    if not any(face.subsetted for face in fonts.faces(localized.lang)):
+    if not fonts.has_subsets(localized.lang):
         return fonts.document_fonts(localized.lang, frozenset())
     return fonts.document_fonts(localized.lang, pdf_characters(localized, template_dir))
 

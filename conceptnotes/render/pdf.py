@@ -158,7 +158,7 @@ def render_pdf(
     if html is None:
         font_files = pdf_font_files(localized, template_dir)
         html = render_html(localized, template_dir, font_files)
-    elif any(face.subsetted for face in fonts.faces(localized.lang)):
+    elif fonts.has_subsets(localized.lang):
         font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
     else:
         font_files = fonts.document_fonts(localized.lang, frozenset())
