@@ -2,6 +2,7 @@
 # make test  installs what is missing, then runs all tests
 # make check validates the notes and templates without writing anything
 # make official builds every note strictly, reproducibly, with output/manifest.json
+# make serve    previews the notes in a browser, live, with a translation workbench (docs/preview.md)
 # make bench    measures the build side by side with Pandoc and WeasyPrint (bench/bench.py)
 
 PYTHON ?= python3
@@ -11,12 +12,14 @@ PY     := $(VENV)/bin/python
 # Debian packages: Pango and HarfBuzz's subsetter for WeasyPrint, and the pinned fonts.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
 	fonts-liberation2=2.1.5-1 fonts-noto-core=20201225-1 fonts-noto-cjk=1:20220127+repack1-1
-# Real clients the tests read the outputs with.
-TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime
+# The preview server draws the pages with poppler's pdftoppm.
+SERVE_DEBS := poppler-utils
+# Real clients the tests read the outputs with, and the browser the preview's tests drive.
+TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime chromium
 # The peer the benchmark compares with.
 BENCH_DEBS := pandoc
 
-.PHONY: all build check official verify test bench system-deps test-system-deps bench-system-deps clean
+.PHONY: all build check official verify serve test bench system-deps serve-system-deps test-system-deps bench-system-deps clean
 
 all: build
 
@@ -28,6 +31,9 @@ check: system-deps $(VENV)/.runtime
 
 official: system-deps $(VENV)/.runtime
 	$(PY) build.py official
+
+serve: system-deps serve-system-deps $(VENV)/.runtime
+	$(PY) build.py serve
 
 verify: $(VENV)/.runtime
 	$(PY) build.py verify
@@ -41,6 +47,9 @@ bench: system-deps test-system-deps bench-system-deps $(VENV)/.dev
 
 system-deps:
 	@scripts/setup-system.sh $(RUNTIME_DEBS)
+
+serve-system-deps:
+	@scripts/setup-system.sh $(SERVE_DEBS)
 
 test-system-deps:
 	@scripts/setup-system.sh $(TEST_DEBS)

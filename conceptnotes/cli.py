@@ -1,4 +1,4 @@
-"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve] ...``.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
 (each printed as ``path:line: message``), 2 usage errors.
@@ -136,19 +136,7 @@ def _i18n(args: argparse.Namespace) -> int:
     if args.json:
         import json
 
-        rows = [
-            {
-                "note": s.note,
-                "language": s.lang,
-                "translated": s.translated,
-                "fuzzy": s.fuzzy,
-                "untranslated": s.untranslated,
-                "total": s.total,
-                "percent": round(s.percent, 1),
-            }
-            for s in found
-        ]
-        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        print(json.dumps([i18n.status_row(s) for s in found], indent=2, ensure_ascii=False))
         return 0
     header = f"{'catalog':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"
     print(header)
@@ -227,6 +215,49 @@ def _add_official_and_verify(commands) -> None:
     )
     merge.add_argument("shards", nargs="+", type=Path, metavar="DIR", help="the output folder of each shard")
     _out_option(merge)
+    sv = commands.add_parser(
+        "serve",
+        help="preview the notes in a browser, live, and translate them there",
+        description="Serve a live preview of every note in every language, and a translation workbench, on"
+        " http://127.0.0.1:8000/ (Ctrl-C stops it). Saving a note, catalog, asset or template updates the"
+        " open pages. See docs/preview.md.",
+    )
+    sv.add_argument("--host", default="127.0.0.1", help="address to listen on (default: 127.0.0.1, this machine only)")
+    sv.add_argument("--port", type=_port, default=8000, help="port (default: 8000)")
+    sv.add_argument(
+        "--allow-remote",
+        action="store_true",
+        help="allow a --host other than this machine's: anyone who can reach it can read the notes"
+        " and, with a page's token, write translations",
+    )
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 0 < int(value) < 65536:
+        raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not '{value}'")
+    return int(value)
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import shutil
+
+    from conceptnotes.serve.app import is_local, serve
+
+    if not is_local(args.host) and not args.allow_remote:
+        raise UsageError(f"serve: --host {args.host} lets other machines read the notes; add --allow-remote"
+                         " if that is meant")
+    if shutil.which("pdftoppm") is None:
+        raise UsageError("serve: pdftoppm is missing (it draws the pages): install poppler-utils, or run 'make serve'")
+    project = Project.working()
+    if not project.note_folders():
+        print("no notes found under content/", file=sys.stderr)
+        return 1
+    if not is_local(args.host):
+        print(f"warning: serving on {args.host}: other machines can reach this server", file=sys.stderr)
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    print(f"Serving the preview on http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    serve(project, args.host, args.port)
+    return 0
 
 
 def _shard(value: str):
@@ -323,6 +354,8 @@ def main(argv: list[str] | None = None) -> int:
             return _verify(args.out)
         if args.command == "manifest":
             return _merge(args.shards, args.out)
+        if args.command == "serve":
+            return _serve(args)
         folders = note_folders(getattr(args, "notes", None))
         if not folders:
             print("no notes found under content/", file=sys.stderr)

@@ -151,3 +151,16 @@ def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.St
         out.append(catalogs.status(domain, lang, units, catalog))
     problems.raise_if_errors()
     return out
+
+
+def status_row(found: catalogs.Status) -> dict[str, object]:
+    """One row of ``i18n status --json``, as the preview server's index shows it too."""
+    return {
+        "note": found.note,
+        "language": found.lang,
+        "translated": found.translated,
+        "fuzzy": found.fuzzy,
+        "untranslated": found.untranslated,
+        "total": found.total,
+        "percent": round(found.percent, 1),
+    }

@@ -34,6 +34,7 @@ from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
 BLOCKS = "blocks.html.j2"
+_FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][\w-]*)")  # where a block's element starts, for its data-line
 
 
 @dataclass(frozen=True)
@@ -119,8 +120,9 @@ def _load_template(template_dir: Path, name: str) -> tuple[str, str, Callable[[]
 class HtmlVisitor(Visitor):
     """Renders nodes with the macros of ``blocks.html.j2``, one per kind of node."""
 
-    def __init__(self, env: jinja2.Environment, localized: Localized) -> None:
+    def __init__(self, env: jinja2.Environment, localized: Localized, *, lines: bool = False) -> None:
         document = localized.note.document
+        self.lines = lines
         self.called: set[str] = set()
         self.env = env
         self.globals = (
@@ -148,6 +150,13 @@ class HtmlVisitor(Visitor):
         macro = getattr(self.macros, kind, None)
         return macro if isinstance(macro, jinja2.runtime.Macro) else None
 
+    def visit(self, node: Any, *args: Any, **kwargs: Any) -> Any:
+        rendered = super().visit(node, *args, **kwargs)
+        line = getattr(node, "line", 0) if self.lines else 0  # inline nodes have no line
+        if line:
+            rendered = Markup(_FIRST_TAG.sub(rf'\1 data-line="{int(line)}"', str(rendered), count=1))
+        return rendered
+
     def blocks(self, blocks: tuple[Any, ...]) -> Markup:
         return Markup("".join(f"{self.visit(block)}\n" for block in blocks))
 
@@ -162,13 +171,19 @@ class HtmlVisitor(Visitor):
 
 
 def render_html(
-    localized: Localized, template_dir: Path = TEMPLATE_DIR, font_files: Mapping[fonts.FontFace, Path] | None = None
+    localized: Localized,
+    template_dir: Path = TEMPLATE_DIR,
+    font_files: Mapping[fonts.FontFace, Path] | None = None,
+    *,
+    lines: bool = False,
 ) -> str:
     """The localized note as a complete HTML document for print, whose ``@font-face`` rules
-    name ``font_files`` (what :func:`pdf_font_files` gives), else the fonts' own files."""
+    name ``font_files`` (what :func:`pdf_font_files` gives), else the fonts' own files.
+    With ``lines`` (the preview), each block's element carries ``data-line``: its line in
+    note.md, so the preview can link what it shows back to the source."""
     env = environment(template_dir)
     try:
-        visitor = HtmlVisitor(env, localized)
+        visitor = HtmlVisitor(env, localized, lines=lines)
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
         return template.render(

@@ -18,8 +18,9 @@ import logging
 import mimetypes
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from conceptnotes.errors import NoteError, Problem
@@ -145,12 +146,14 @@ def render_pdf(
     *,
     variant: str = PDF_VARIANT,
     attachments: tuple[tuple[str, bytes], ...] = (),
+    inspect: Callable[[Any], None] | None = None,
 ) -> Rendered:
     """The localized note as a PDF, fonts embedded, and its page count.
 
     ``variant`` is ``pdf/ua-1`` (tagged, accessible: the default) or ``pdf/a-3b`` /
     ``pdf/a-3u`` (archival, tagged too), which may carry ``attachments`` ((name, bytes):
-    the note's source files).
+    the note's source files).  ``inspect`` (the preview) is given WeasyPrint's laid-out
+    document before it is written.
     """
     import weasyprint
 
@@ -168,6 +171,8 @@ def render_pdf(
         base = Path(os.path.abspath(template_dir)).as_uri() + "/"
         html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
         document = html_doc.render(pdf_variant=variant, pdf_tags=True)
+        if inspect is not None:
+            inspect(document)
         pdf = _write(document, localized, html, variant, attachments)
     problems = [Problem(str(note.source), 0, f"resource refused or missing: {url}") for url in refused]
     problems += [

@@ -1,0 +1,339 @@
+"""``build.py serve``: the preview server (Starlette, served by uvicorn).
+
+Pages: the index (every note in every language, its translation status and documents),
+a note's live preview beside its source, and the translation workbench.  The pages are
+Jinja templates (autoescaped) and a little JavaScript that never writes user text as
+HTML; the server's JSON carries text, and HTML only where this package escaped it.
+
+Safety: files are sent only from the output folder, the previews' own folder and the
+package's static folder (:func:`files.project_file`); the only writes are a unit's
+translation into ``locales/<lang>/LC_MESSAGES/<note-id>.po`` of an existing note and one
+of its languages, on a POST with the session's token and a same-origin ``Origin``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import secrets
+import tempfile
+from collections.abc import AsyncIterator
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
+from starlette.middleware import Middleware
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.routing import Route
+
+from conceptnotes import languages
+from conceptnotes.errors import NoteError, display_path
+from conceptnotes.project import Project
+from conceptnotes.serve import files, status
+from conceptnotes.serve.previews import Previews
+from conceptnotes.serve.watch import watch
+from conceptnotes.serve.worker import Worker
+
+HERE = Path(__file__).parent
+STATIC = HERE / "static"
+LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+MAX_BODY = 200_000  # bytes of a POST: one unit's translation is far less
+KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
+
+
+class Server:
+    """What one running server knows: its project, token, previews and pages."""
+
+    def __init__(self, project: Project, host: str) -> None:
+        self.project = project
+        self.host = host
+        self.token = secrets.token_urlsafe(32)
+        self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
+        self.previews = Previews(self.folder, Worker())
+        self.stopping = asyncio.Event()
+        self.pages = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
+        )
+
+    def note_folder(self, note: str) -> Path | None:
+        """The folder of the note ``note`` (an id as the index lists it), or None."""
+        for folder in self.project.note_folders():
+            if folder.name == note:
+                return folder.resolve()
+        return None
+
+    def page(self, name: str, **values: Any) -> HTMLResponse:
+        html = self.pages.get_template(name).render(token=self.token, **values)
+        return HTMLResponse(html, headers=_PAGE_HEADERS)
+
+
+_PAGE_HEADERS = {
+    # the pages load their own script and style only; no frame of another site holds them
+    "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'self';"
+    " object-src 'self'; base-uri 'none'; form-action 'self'",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+    "Cache-Control": "no-store",
+}
+
+
+def _server(request: Request) -> Server:
+    return request.app.state.server
+
+
+def _not_found() -> Response:
+    return Response("not found", status_code=404, media_type="text/plain")
+
+
+def _note_and_lang(request: Request) -> tuple[Server, str, Path, str] | None:
+    server = _server(request)
+    note, lang = request.path_params["note"], request.path_params["lang"]
+    folder = server.note_folder(note)
+    if folder is None or lang not in languages.CODES:
+        return None
+    return server, note, folder, lang
+
+
+# pages ---------------------------------------------------------------------------------------
+
+
+async def index(request: Request) -> Response:
+    server = _server(request)
+    rows = await run_in_threadpool(status.index_rows, server.project)
+    return server.page("index.html", rows=rows, title="Concept notes")
+
+
+async def note_page(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, note, folder, lang = found
+    langs = await run_in_threadpool(status.note_languages, folder)
+    return server.page("note.html", note=note, lang=lang, langs=langs, title=f"{note} ({lang})",
+                       direction=languages.get(lang).direction)
+
+
+async def translate_page(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, note, folder, lang = found
+    langs = await run_in_threadpool(status.note_languages, folder)
+    show = request.query_params.get("show", "untranslated")
+    return server.page("translate.html", note=note, lang=lang, langs=langs, show=show,
+                       title=f"Translate {note} ({lang})", direction=languages.get(lang).direction)
+
+
+# the preview ---------------------------------------------------------------------------------
+
+
+async def preview_state(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, note, folder, lang = found
+    preview = server.previews.get(note, lang, folder)
+    if preview.result is None:
+        await preview.done.wait()
+    return JSONResponse(preview.state(), headers={"Cache-Control": "no-store"})
+
+
+async def preview_file(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, note, _, lang = found
+    preview = server.previews.previews.get((note, lang))
+    version = request.path_params["version"]
+    if preview is None or not version.isdigit():
+        return _not_found()
+    path = files.project_file(server.previews.version_folder(preview, int(version)), request.path_params["name"])
+    if path is None or path.suffix not in (".png", ".pdf"):
+        return _not_found()
+    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+
+
+async def source(request: Request) -> Response:
+    """The lines of the file a preview's blocks point into: note.md, or the language's catalog."""
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, note, folder, lang = found
+    try:
+        path, lines = await run_in_threadpool(status.source_lines, folder, lang)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    return JSONResponse({"path": display_path(path), "lines": lines}, headers={"Cache-Control": "no-store"})
+
+
+async def output_file(request: Request) -> Response:
+    server = _server(request)
+    path = files.project_file(server.project.output.absolute(), request.path_params["path"])
+    if path is None or path.suffix not in (".pdf", ".docx"):
+        return _not_found()
+    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+async def static(request: Request) -> Response:
+    path = files.project_file(STATIC, request.path_params["name"])
+    if path is None:
+        return _not_found()
+    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+async def events(request: Request) -> Response:
+    """Server-sent events: a preview made again, files changed.  Ends when the server stops."""
+    server = _server(request)
+    queue = server.previews.subscribe()
+
+    async def stream() -> AsyncIterator[str]:
+        try:
+            yield "retry: 1000\n\n"
+            while not server.stopping.is_set():
+                try:
+                    event = await asyncio.wait_for(queue.get(), KEEP_ALIVE)
+                except TimeoutError:
+                    yield ": still here\n\n"
+                    continue
+                yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
+        finally:
+            server.previews.unsubscribe(queue)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+# the workbench -------------------------------------------------------------------------------
+
+
+async def units(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    _, _, folder, lang = found
+    show = request.query_params.get("show", "all")
+    try:
+        data = await run_in_threadpool(status.workbench_units, folder, lang, show)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    except ValueError as exc:
+        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+
+async def check_unit(request: Request) -> Response:
+    body = await _posted(request)
+    if isinstance(body, Response):
+        return body
+    from conceptnotes.serve import workbench
+
+    msgid, msgstr = body.get("msgid"), body.get("msgstr")
+    if not isinstance(msgid, str) or not isinstance(msgstr, str):
+        return JSONResponse({"problems": ["msgid and msgstr are texts"]}, status_code=400)
+    return JSONResponse({"problems": await run_in_threadpool(workbench.check, msgid, msgstr)})
+
+
+async def save_unit(request: Request) -> Response:
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    body = await _posted(request)
+    if isinstance(body, Response):
+        return body
+    from conceptnotes.serve import workbench
+
+    _, _, folder, lang = found
+    fields = [body.get(name) for name in ("key", "msgstr", "base_msgstr", "base_state")]
+    if not all(isinstance(value, str) for value in fields):
+        return JSONResponse({"problems": ["key, msgstr, base_msgstr and base_state are texts"]}, status_code=400)
+    try:
+        view = await run_in_threadpool(workbench.save, folder, lang, *fields)
+    except workbench.Conflict as exc:
+        return JSONResponse({"conflict": True, "unit": status.unit_json(exc.current)}, status_code=409)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    except (ValueError, KeyError) as exc:
+        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    return JSONResponse({"unit": status.unit_json(view)})
+
+
+async def _posted(request: Request) -> dict | Response:
+    """The JSON body of a POST from one of this server's own pages, or the refusal."""
+    server = _server(request)
+    if not secrets.compare_digest(request.headers.get("x-conceptnotes-token", ""), server.token):
+        return JSONResponse({"problems": ["this page is out of date: reload it"]}, status_code=403)
+    origin = request.headers.get("origin", "")
+    if origin != f"{request.url.scheme}://{request.headers.get('host', '')}":
+        return JSONResponse({"problems": ["a request from another site is refused"]}, status_code=403)
+    if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
+        return JSONResponse({"problems": ["a JSON body is expected"]}, status_code=415)
+    data = await request.body()
+    if len(data) > MAX_BODY:
+        return JSONResponse({"problems": ["the request is too large"]}, status_code=413)
+    try:
+        body = json.loads(data)
+    except ValueError:
+        return JSONResponse({"problems": ["the body is not JSON"]}, status_code=400)
+    return body if isinstance(body, dict) else JSONResponse({"problems": ["a JSON object is expected"]}, 400)
+
+
+# the application -----------------------------------------------------------------------------
+
+
+def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[str] | None = None) -> Starlette:
+    """The server's application for ``project``; ``allowed_hosts``: the Host headers it answers
+    (by default the local names: a page of another site cannot reach it through DNS rebinding)."""
+    server = Server(project, host)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.previews.worker.start()
+        watcher = asyncio.create_task(watch(project, server.previews, server.stopping))
+        try:
+            yield
+        finally:
+            server.stopping.set()
+            watcher.cancel()
+            server.previews.worker.stop()
+            import shutil
+
+            shutil.rmtree(server.folder, ignore_errors=True)
+
+    routes = [
+        Route("/", index),
+        Route("/note/{note}/{lang}", note_page),
+        Route("/translate/{note}/{lang}", translate_page),
+        Route("/api/preview/{note}/{lang}", preview_state),
+        Route("/api/source/{note}/{lang}", source),
+        Route("/api/units/{note}/{lang}", units),
+        Route("/api/units/{note}/{lang}", save_unit, methods=["POST"]),
+        Route("/api/check", check_unit, methods=["POST"]),
+        Route("/preview/{note}/{lang}/{version}/{name}", preview_file),
+        Route("/output/{path:path}", output_file),
+        Route("/static/{name:path}", static),
+        Route("/events", events),
+        Route("/favicon.ico", lambda request: Response(status_code=204)),
+    ]
+    hosts = allowed_hosts or ([host] if host not in LOCAL_HOSTS + ("0.0.0.0", "::") else []) + list(LOCAL_HOSTS)
+    app = Starlette(routes=routes, lifespan=lifespan,
+                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+    app.state.server = server
+    return app
+
+
+def is_local(host: str) -> bool:
+    return host in LOCAL_HOSTS
+
+
+def serve(project: Project, host: str, port: int) -> None:
+    """Run the server until Ctrl-C."""
+    import uvicorn
+
+    config = uvicorn.Config(create_app(project, host), host=host, port=port, log_level="warning",
+                            timeout_graceful_shutdown=2, lifespan="on")
+    uvicorn.Server(config).run()

@@ -1,0 +1,56 @@
+// Shared by every page: the session token, the event stream, the problems overlay.
+// User text is only ever set as textContent, never as HTML.
+"use strict";
+const conceptnotes = (() => {
+  const token = document.querySelector('meta[name="conceptnotes-token"]').content;
+  const listeners = [];
+  let source = null;
+
+  function connect() {
+    source = new EventSource("/events");
+    source.onmessage = (message) => {
+      const event = JSON.parse(message.data);
+      for (const listener of listeners) listener(event);
+    };
+  }
+
+  function on(listener) {
+    listeners.push(listener);
+    if (source === null) connect();
+  }
+
+  function activity(text) {
+    document.getElementById("activity").textContent = text;
+  }
+
+  function showProblems(problems) {
+    const overlay = document.getElementById("problems");
+    const list = document.getElementById("problem-list");
+    list.replaceChildren(...problems.map((text) => {
+      const item = document.createElement("li");
+      item.textContent = text;
+      return item;
+    }));
+    overlay.hidden = problems.length === 0;
+  }
+
+  async function post(url, body) {
+    const response = await fetch(url, {
+      method: "POST",
+      headers: {"Content-Type": "application/json", "X-Conceptnotes-Token": token},
+      body: JSON.stringify(body),
+    });
+    let data = {};
+    try { data = await response.json(); } catch (error) { data = {problems: [response.statusText]}; }
+    return {status: response.status, data};
+  }
+
+  function element(tag, text, className) {
+    const node = document.createElement(tag);
+    if (text !== undefined) node.textContent = text;
+    if (className) node.className = className;
+    return node;
+  }
+
+  return {token, on, activity, showProblems, post, element};
+})();
