@@ -179,3 +179,64 @@ def need(tool: str) -> str:
     if path is None:
         pytest.fail(f"{tool} is not installed: run 'make test', which installs it")
     return path
+
+
+# The preview server ------------------------------------------------------------------------------
+
+
+def sample_project(where: Path) -> Path:
+    """A copy of the sample project (the Málaga note and every catalog) as ``where/project``."""
+    project = where / "project"
+    shutil.copytree(SAMPLE, project / "content" / SAMPLE.name)
+    shutil.copytree(ROOT / "locales", project / "locales")
+    return project
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextlib.contextmanager
+def running_server(project: Path, *options: str):
+    """``build.py serve`` started in ``project`` as a user starts it; its URL once it answers."""
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *options],
+                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if process.poll() is not None:
+                raise AssertionError(f"the server stopped: {process.stderr.read()}")
+            try:
+                with urllib.request.urlopen(url, timeout=5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                time.sleep(0.1)
+        yield url
+    finally:
+        process.send_signal(2)  # Ctrl-C, as a user stops it
+        try:
+            process.wait(15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        process.stdout.close()
+        process.stderr.close()
+
+
+@pytest.fixture
+def served(tmp_path):
+    """A copy of the sample project with its server running: (project folder, URL)."""
+    project = sample_project(tmp_path)
+    with running_server(project) as url:
+        yield project, url

@@ -53,14 +53,15 @@ class Result:
 def render(folder: Path, lang: str, dest: Path) -> Result:
     """Check and lay out the note in ``lang``; write its PDF and page images into ``dest``
     (a new, empty folder).  Problems in the inputs are the result, never an exception."""
-    from conceptnotes.build.pipeline import check, templates_of
+    from conceptnotes.build.pipeline import check, load_notes, templates_of
     from conceptnotes.render.html import pdf_font_files, render_html
     from conceptnotes.render.pdf import render_pdf
 
     started = time.monotonic()
     timings: dict[str, float] = {}
     try:
-        documents, warnings = check([folder], (lang,), formats=("pdf",), remember=True)
+        loaded = load_notes([folder])
+        documents, warnings = check([folder], (lang,), formats=("pdf",), loaded=loaded, remember=True)
         timings["check"] = time.monotonic() - started
         (localized,) = documents
         templates = templates_of(localized.note)
@@ -76,7 +77,7 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
     mark = time.monotonic()
     pages = rasterize(pdf, dest)
     timings["images"] = time.monotonic() - mark
-    po_lines, source = _catalog_lines(localized)
+    po_lines, source = _catalog_lines(loaded[0][0], lang)
     blocks = tuple(_blocks(laid_out[0], po_lines))
     return Result(
         pages=pages,
@@ -125,19 +126,18 @@ def _blocks(document: Any, po_lines: dict[int, int]) -> list[Block]:
     return sorted(found, key=lambda b: (b.page, -(b.width * b.height)))
 
 
-def _catalog_lines(localized: Any) -> tuple[dict[int, int], str]:
-    """For a translation: each unit's note.md line -> its entry's line in the catalog; and
-    the file a reader edits for this language (note.md, or the catalog)."""
+def _catalog_lines(note: Any, lang: str) -> tuple[dict[int, int], str]:
+    """For a translation of the (source) note: each unit's note.md line -> its entry's line
+    in the catalog; and the file a reader edits for this language (note.md, or the catalog)."""
     from conceptnotes.i18n import catalogs
     from conceptnotes.i18n.units import units
     from conceptnotes.project import Project
 
-    note = localized.note
-    if localized.lang == note.meta.source_language:
+    if lang == note.meta.source_language:
         return {}, str(note.source)
-    path = catalogs.catalog_path(Project.of_note(note.folder).locales, localized.lang, note.id)
+    path = catalogs.catalog_path(Project.of_note(note.folder).locales, lang, note.id)
     try:
-        catalog = catalogs.load(path, localized.lang)
+        catalog = catalogs.load(path, lang)
     except (NoteError, OSError):
         return {}, str(path)
     lines: dict[int, int] = {}

@@ -1,0 +1,231 @@
+"""``build.py serve`` over plain HTTP: what it sends, what it refuses, what it writes.
+
+The server runs as a user runs it (``build.py serve`` in a copy of the sample project);
+the browser's side is in test_browser.py.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import run_cli
+
+
+def get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def raw_get(url: str, path: str) -> int:
+    """A request for ``path`` exactly as written: no client normalizes its dots away."""
+    parts = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30)
+    connection.putrequest("GET", path, skip_accept_encoding=True)
+    connection.endheaders()
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
+def post(url: str, body: object, *, token: str | None, origin: str | None) -> tuple[int, dict]:
+    headers = {"Content-Type": "application/json"}
+    if token is not None:
+        headers["X-Conceptnotes-Token"] = token
+    if origin is not None:
+        headers["Origin"] = origin
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read() or b"{}")
+
+
+def token_of(url: str) -> str:
+    status, page = get(url)
+    assert status == 200
+    return re.search(rb'name="conceptnotes-token" content="([^"]+)"', page).group(1).decode()
+
+
+def status_json(project: Path) -> list[dict]:
+    result = run_cli("i18n", "status", "--json", cwd=project)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_the_index_counts_as_i18n_status_does(served):
+    project, url = served
+    fr = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    fr.write_text(fr.read_text(encoding="utf-8").replace("#: content/malaga-2022/note.md:22\n",
+                                                         "#: content/malaga-2022/note.md:22\n#, fuzzy\n", 1),
+                  encoding="utf-8")
+    status, page = get(url)
+    assert status == 200
+    rows = {(row["note"], row["language"]): row for row in status_json(project) if row["note"] == "malaga-2022"}
+    assert rows[("malaga-2022", "fr")]["fuzzy"] == 1
+    shown = re.findall(rb'<tr data-lang="(\w+)">(?:(?!</tr>).)*?<td class="translated">(\d+)</td><td class="fuzzy">(\d+)</td>'
+                       rb'<td class="untranslated">(\d+)</td>', page, re.S)
+    assert len(shown) == 5  # every language but the source
+    for lang, translated, fuzzy, untranslated in shown:
+        row = rows[("malaga-2022", lang.decode())]
+        assert (int(translated), int(fuzzy), int(untranslated)) == (row["translated"], row["fuzzy"],
+                                                                    row["untranslated"])
+
+
+@pytest.mark.parametrize("path", [
+    "/output/../build.py",
+    "/output/%2e%2e/%2e%2e/build.py",
+    "/output/%2E%2E%2Fcontent/malaga-2022/note.md",
+    "/output//etc/passwd",
+    "/output/%2Fetc%2Fpasswd",
+    "/output/..%5c..%5cbuild.py",
+    "/static/../app.py",
+    "/static/%2e%2e/app.py",
+    "/static/..%2fapp.py",
+    "/preview/malaga-2022/en/1/..%2f..%2f..%2fnote.md",
+    "/preview/malaga-2022/en/1/%00.png",
+    "/note/..%2f..%2fetc/en",
+    "/api/source/..%2fcontent/en",
+    "/api/source/malaga-2022/xx",
+    "/output/malaga-2022/link.pdf",
+    "/output/.hidden.pdf",
+    "/content/malaga-2022/note.md",
+    "/locales/fr/LC_MESSAGES/malaga-2022.po",
+])
+def test_paths_out_of_the_served_folders_are_refused(served, path):
+    project, url = served
+    (project / "output" / "malaga-2022").mkdir(parents=True, exist_ok=True)
+    os.symlink("/etc/passwd", project / "output" / "malaga-2022" / "link.pdf")
+    (project / "output" / ".hidden.pdf").write_bytes(b"%PDF-")
+    assert raw_get(url, path) == 404
+
+
+def test_an_output_document_and_the_preview_files_are_served(served):
+    project, url = served
+    (project / "output" / "malaga-2022").mkdir(parents=True)
+    (project / "output" / "malaga-2022" / "malaga-2022.en.pdf").write_bytes(b"%PDF-1.7 test")
+    assert get(url + "output/malaga-2022/malaga-2022.en.pdf") == (200, b"%PDF-1.7 test")
+    status, body = get(url + "api/preview/malaga-2022/en")
+    state = json.loads(body)
+    assert status == 200 and state["problems"] == [] and len(state["pages"]) >= 2
+    status, png = get(f"{url}preview/malaga-2022/en/{state['version']}/{state['pages'][0]}")
+    assert status == 200 and png.startswith(b"\x89PNG")
+    status, pdf = get(f"{url}preview/malaga-2022/en/{state['version']}/{state['pdf']}")
+    assert status == 200 and pdf.startswith(b"%PDF")
+    # every block links to a line of note.md that holds text, and the first heading is among them
+    lines = (project / "content" / "malaga-2022" / "note.md").read_text(encoding="utf-8").splitlines()
+    linked = {block["line"] for block in state["blocks"]}
+    assert all(lines[line - 1].strip() for line in linked)
+    assert lines.index("# Introduction") + 1 in linked
+
+
+def test_a_translation_s_blocks_link_to_their_catalog_lines(served):
+    project, url = served
+    state = json.loads(get(url + "api/preview/malaga-2022/fr")[1])
+    catalog = (project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_text(encoding="utf-8").splitlines()
+    po_lines = [block["po_line"] for block in state["blocks"] if block["po_line"]]
+    assert len(po_lines) > 20
+    assert all(catalog[line - 1].startswith("msgid") for line in po_lines)
+    source = json.loads(get(url + "api/source/malaga-2022/fr")[1])
+    assert source["path"].endswith("fr/LC_MESSAGES/malaga-2022.po") and source["lines"] == catalog
+
+
+def test_a_post_needs_the_token_and_the_same_origin(served):
+    project, url = served
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    before = catalog.read_bytes()
+    token = token_of(url)
+    origin = url.rstrip("/")
+    save = url + "api/units/malaga-2022/fr"
+    body = {"key": "x", "msgstr": "y", "base_msgstr": "", "base_state": "untranslated"}
+    assert post(save, body, token=None, origin=origin)[0] == 403
+    assert post(save, body, token="forged", origin=origin)[0] == 403
+    assert post(save, body, token=token, origin=None)[0] == 403
+    assert post(save, body, token=token, origin="http://evil.example")[0] == 403
+    assert post(url + "api/check", {"msgid": "a", "msgstr": "b"}, token=None, origin=origin)[0] == 403
+    # a page of another site reaching the server through its own name (DNS rebinding) is refused too
+    assert get(url, headers={"Host": "evil.example"})[0] == 400
+    assert catalog.read_bytes() == before
+
+
+def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(served):
+    project, url = served
+    token, origin = token_of(url), url.rstrip("/")
+    body = {"key": "x", "msgstr": "y", "base_msgstr": "", "base_state": "untranslated"}
+    assert post(url + "api/units/no-such-note/fr", body, token=token, origin=origin)[0] == 404
+    assert post(url + "api/units/malaga-2022/de", body, token=token, origin=origin)[0] == 404
+    assert post(url + "api/units/..%2f..%2fetc/fr", body, token=token, origin=origin)[0] == 404
+    status, answer = post(url + "api/units/malaga-2022/en", body, token=token, origin=origin)
+    assert status in (400, 422) and answer["problems"]  # English is the source: nothing to translate
+    status, answer = post(url + "api/units/malaga-2022/fr", body, token=token, origin=origin)
+    assert status in (400, 422) and answer["problems"]  # no such unit
+
+
+def test_two_saves_of_one_unit_from_the_same_start_conflict(served):
+    project, url = served
+    token, origin = token_of(url), url.rstrip("/")
+    status, body = get(url + "api/units/malaga-2022/fr?show=all")
+    unit = json.loads(body)["units"][3]
+    save = url + "api/units/malaga-2022/fr"
+    first = {"key": unit["key"], "msgstr": "Première version.", "base_msgstr": unit["msgstr"],
+             "base_state": unit["state"]}
+    second = dict(first, msgstr="Seconde version.")
+    status, answer = post(save, first, token=token, origin=origin)
+    assert status == 200 and answer["unit"]["msgstr"] == "Première version."
+    status, answer = post(save, second, token=token, origin=origin)
+    assert status == 409 and answer["unit"]["msgstr"] == "Première version."
+    catalog = (project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_text(encoding="utf-8")
+    assert 'msgstr "Première version."' in catalog and "Seconde version." not in catalog
+
+
+def wait_for(predicate, seconds: float = 60.0):
+    deadline = time.monotonic() + seconds
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out")
+        time.sleep(0.1)
+
+
+def test_a_broken_note_is_told_with_its_line_and_the_server_lives_on(served):
+    project, url = served
+    note = project / "content" / "malaga-2022" / "note.md"
+    good = note.read_text(encoding="utf-8")
+    assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["problems"] == []
+    note.write_text(good.replace("  end: 2022-05-11", "  end: 2022-05-01"), encoding="utf-8")
+    line = good.splitlines().index("  end: 2022-05-11") + 1
+
+    def state():
+        return json.loads(get(url + "api/preview/malaga-2022/en")[1])
+
+    broken = wait_for(lambda: (s := state())["problems"] and s)
+    assert any(f"note.md:{line}:" in problem for problem in broken["problems"]), broken["problems"]
+    assert get(url)[0] == 200  # the server answers on
+    note.write_bytes(b"\xff\xfe not UTF-8")
+    wait_for(lambda: any("note.md" in p and "UTF-8" in p for p in state()["problems"]))
+    note.write_text(good, encoding="utf-8")
+    fixed = wait_for(lambda: (s := state())["problems"] == [] and s["version"] > broken["version"] and s)
+    assert fixed["pages"]
+
+
+def test_a_host_other_than_this_machine_needs_a_flag(tmp_path):
+    result = run_cli("serve", "--host", "0.0.0.0", cwd=tmp_path)
+    assert result.returncode == 2 and "--allow-remote" in result.stderr
+    result = run_cli("serve", "--port", "70000", cwd=tmp_path)
+    assert result.returncode == 2 and "port" in result.stderr
