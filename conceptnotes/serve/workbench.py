@@ -104,9 +104,11 @@ def _open(note_folder: Path, lang: str) -> _Opened:
     targets = target_languages(note)
     if lang not in targets:
         said = ", ".join(targets) or "none"
-        raise NoteError.at(note.source, note.meta.lines.get("languages", 0),
-                           f"'{excerpt(lang, 20)}' is not a language this note is translated into"
-                           f" (its target languages: {said})")
+        raise NoteError.at(
+            note.source,
+            note.meta.lines.get("languages", 0),
+            f"'{excerpt(lang, 20)}' is not a language this note is translated into (its target languages: {said})",
+        )
     path = catalogs.catalog_path(Project.of_note(note.folder).locales, lang, note.id)
     catalog = catalogs.load(path, lang) if is_present(path) else None
     return _Opened(note, lang, path, catalog, tuple(_distinct(units(note))))
@@ -178,7 +180,7 @@ def _previous(message: Message) -> tuple[str, list[int]]:
         piece = comments[index]
         if _open_quote(text):
             text += " " + piece
-        elif piece.startswith('|') and piece[1:].lstrip().startswith('"'):
+        elif piece.startswith("|") and piece[1:].lstrip().startswith('"'):
             text += piece[1:].strip()
         else:
             break
@@ -324,19 +326,37 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
         _refuse(opened.path, current.po_line, msgstr)
         if (current.msgstr, current.state) != (base_msgstr, base_state):
             raise Conflict(current)
-        catalog = catalogs.merge(catalogs.extract(opened.note), opened.catalog, lang)
+        catalog = catalogs.merge(_template(opened.note), opened.catalog, lang)
         _translate(catalog, unit.msgid, msgstr)
         written = _write(opened.path, catalogs.dump(catalog))
         log.info("%s %s", "saved" if written.changed else "unchanged", opened.path)
         return _view(_open(note_folder, lang), unit)
 
 
+def _template(note: m.Note) -> Catalog:
+    """The note's template as ``i18n extract`` makes it run in the project folder, as a
+    translator runs it: its locations (``#:``) relative to the project, not to the
+    server's working folder (which ``catalogs.extract`` would use, and which a threaded
+    server must not change)."""
+    template = catalogs.extract(note)
+    source = note.source.resolve().relative_to(Project.of_note(note.folder).root.resolve()).as_posix()
+    for message in template:
+        if message.id:
+            message.locations = [(source, line) for _, line in message.locations]
+    return template
+
+
 def _unit(opened: _Opened, key: str) -> Unit:
     found = next((unit for unit in opened.units if unit_key(unit.msgid) == key), None)
     if found is None:
-        raise UnknownUnit(Problem(str(opened.note.source), 0,
-                                  f"no unit of this note has the key '{excerpt(key, 20)}':"
-                                  " the note may have changed since the page was loaded; reload it"))
+        raise UnknownUnit(
+            Problem(
+                str(opened.note.source),
+                0,
+                f"no unit of this note has the key '{excerpt(key, 20)}':"
+                " the note may have changed since the page was loaded; reload it",
+            )
+        )
     return found
 
 
@@ -344,8 +364,12 @@ def _refuse(path: Path, line: int, msgstr: str) -> None:
     """A translation no catalog of the project may hold: too long, or with a character the
     project refuses; NoteError at the catalog entry."""
     if len(msgstr) > MAX_MSGSTR_CHARS:
-        raise NoteError.at(path, line, f"the translation has {len(msgstr):,} characters;"
-                                       f" a unit may have at most {MAX_MSGSTR_CHARS:,}: nothing was saved")
+        raise NoteError.at(
+            path,
+            line,
+            f"the translation has {len(msgstr):,} characters;"
+            f" a unit may have at most {MAX_MSGSTR_CHARS:,}: nothing was saved",
+        )
     bad = check_characters(msgstr, path, line or 1)
     if bad:
         raise NoteError(bad, "the translation was not saved")
