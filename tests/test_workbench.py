@@ -310,3 +310,12 @@ def test_two_saves_at_once_from_the_same_base_one_conflicts(project):
         results = sorted(pool.map(save, ["Buts", "Finalités"]))
     assert results in (["Buts", "conflict: Buts"], ["Finalités", "conflict: Finalités"])
     assert view_of(project, "Objectives").msgstr == results[0]
+
+
+def test_check_without_the_note_leaves_its_assets_alone():
+    """Without the note there is no assets folder: its image is not the translation's
+    problem (nor can a dropped image be seen: pass the note for that)."""
+    assert wb.check("See ![a map](map.png) here.", "Voir ![une carte](map.png) ici.") == []
+    assert wb.check("A *b* c", "A b c") == [
+        "the translation has no emphasis (*...*) where the source has 1: a '*' or '_' is missing or extra"
+    ]

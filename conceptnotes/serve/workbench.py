@@ -257,15 +257,16 @@ def check(msgid: str, msgstr: str, note: m.Note | None = None, lang: str = "") -
     With the ``note`` (and ``lang``) the unit is checked by the build's own translator
     (``localize._Translator``): its footnotes, assets and fonts, front-matter texts as
     plain text.  Without, ``msgid`` is taken as inline Markdown and checked with the
-    same functions (``signature``, ``compare``), its own footnote calls allowed."""
+    same functions (``signature``, ``compare``), its own footnote calls allowed (an
+    image, not found without the note's assets folder, is not checked then)."""
     if not msgstr.strip():
         return []
     if note is not None:
         unit = next((u for u in units(note) if u.msgid == msgid), None)
+        lang = lang or next(iter(target_languages(note)), note.meta.source_language)
         if unit is not None:
-            targets = target_languages(note)
-            where = catalogs.catalog_path(Project.of_note(note.folder).locales, lang or targets[0], note.id)
-            return _translator_problems(note, lang or targets[0], where, unit, msgstr, 0)
+            where = catalogs.catalog_path(Project.of_note(note.folder).locales, lang, note.id)
+            return _translator_problems(note, lang, where, unit, msgstr, 0)
     return _markdown_problems(msgid, msgstr)
 
 
@@ -290,15 +291,18 @@ def _translator_problems(note: m.Note, lang: str, path: Path, unit: Unit, msgstr
 
 
 def _markdown_problems(msgid: str, msgstr: str) -> list[str]:
-    """The steps of ``_Translator.inlines`` for a msgid without its note."""
+    """The steps of ``_Translator.inlines`` for a msgid without its note: what the source
+    itself is told (an image not found: there is no assets folder here) is not the
+    translation's problem."""
     where, assets = Path("<translation>"), Path("assets")
     keys = frozenset(re.findall(FOOTNOTE_CALL, msgid))
     deep = nesting_problems(msgstr, where)
     if deep:
         return [problem.message for problem in deep]
-    source, _ = parse_inline(msgid, Path("<source>"), 0, assets, keys)
+    source, source_problems = parse_inline(msgid, where, 0, assets, keys)
+    context = {problem.message for problem in source_problems.items}
     parsed, problems = parse_inline(msgstr, where, 0, assets, keys)
-    found = [problem.message for problem in problems.items if not problem.warning]
+    found = [p.message for p in problems.items if not p.warning and p.message not in context]
     return found + compare(signature(source, markdown=True), signature(parsed, markdown=True))
 
 
