@@ -21,7 +21,7 @@ from tests.conftest import need, run_cli
 
 SCREENSHOTS = os.environ.get("CONCEPTNOTES_SCREENSHOTS")
 TIMEOUT = 60_000  # ms: a cold first layout on a loaded CI machine, not a target
-EDITED = "United Nations Global Counter-Terrorism Strategy, in June 2023.[^strategy]"
+EDITED = "Strategy, in June 2023.[^strategy]"  # in place of "Strategy, in 2023.[^strategy]"
 FRENCH = ("La Conférence est organisée par le Bureau de lutte contre le terrorisme et le Gouvernement du Royaume"
           " d'Espagne. Il s'agit de la **première conférence internationale thématique consacrée à la société"
           " civile et aux droits de l'homme dans la lutte contre le terrorisme**, qui se tient en amont du"
@@ -70,10 +70,21 @@ def shown_version(page) -> int:
     return int(page.locator("#pages").get_attribute("data-version") or 0)
 
 
+def until(page, condition, what: str) -> None:
+    """Wait, polling from here: the pages' Content-Security-Policy forbids the string
+    evaluation of Playwright's own ``wait_for_function``, and it stays on in these tests."""
+    for _ in range(TIMEOUT // 100):
+        if condition():
+            return
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
 def wait_for_pages(page, after: int = 0) -> int:
     """The version of the pages shown once a rendering newer than ``after`` is on screen."""
-    page.wait_for_function(f"Number(document.getElementById('pages').dataset.version || 0) > {after}")
-    page.wait_for_function("[...document.querySelectorAll('#pages img')].every(i => i.complete && i.naturalWidth)")
+    until(page, lambda: shown_version(page) > after, f"pages newer than version {after}")
+    until(page, lambda: page.evaluate(
+        "[...document.querySelectorAll('#pages img')].every(i => i.complete && i.naturalWidth > 0)"), "page images")
     return shown_version(page)
 
 
@@ -113,7 +124,7 @@ def test_the_note_page_follows_the_saved_note_without_a_reload(served, page, tmp
     assert page.evaluate("window.notReloaded") is True
     page.locator("#source li", has_text="in June 2023").wait_for()
     pdf = url.rstrip("/") + page.locator("#pdf-link").get_attribute("href")
-    assert "Counter-Terrorism Strategy, in June 2023." in pdf_text(pdf)
+    assert "Strategy, in June 2023." in pdf_text(pdf)
 
 
 def test_a_broken_note_shows_its_line_until_it_is_fixed(served, page, tmp_path):
@@ -148,7 +159,8 @@ def test_a_translator_translates_a_fuzzy_unit_and_sees_the_french_page(served, p
     assert page.locator("#count-fuzzy").inner_text() == "1"
     unit = page.locator("#units .unit")
     assert unit.count() == 1 and unit.get_attribute("data-state") == "fuzzy"
-    assert "June" in unit.locator(".diff ins").inner_text()  # what changed in the source
+    inserted = [text.strip() for text in unit.locator(".diff ins").all_inner_texts()]
+    assert inserted == ["June"], unit.locator(".diff").inner_html()  # what changed in the source
     first = wait_for_pages(page)
 
     box = unit.locator("textarea")
@@ -160,7 +172,7 @@ def test_a_translator_translates_a_fuzzy_unit_and_sees_the_french_page(served, p
     unit.locator("button.save").click()
     unit.locator(".saved", has_text="saved").wait_for()
     assert unit.get_attribute("data-state") == "translated"
-    page.wait_for_function("document.getElementById('count-fuzzy').textContent === '0'")
+    until(page, lambda: page.locator("#count-fuzzy").inner_text() == "0", "the fuzzy count to go down")
 
     entry = polib.pofile(str(catalog)).find(FRENCH, by="msgstr")
     assert entry is not None and "fuzzy" not in entry.flags and entry.previous_msgid is None

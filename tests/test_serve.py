@@ -52,7 +52,8 @@ def post(url: str, body: object, *, token: str | None, origin: str | None) -> tu
         with urllib.request.urlopen(request, timeout=60) as response:
             return response.status, json.loads(response.read())
     except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read() or b"{}")
+        data = exc.read()
+        return exc.code, json.loads(data) if exc.headers.get_content_type() == "application/json" else {}
 
 
 def token_of(url: str) -> str:
@@ -156,7 +157,7 @@ def test_a_post_needs_the_token_and_the_same_origin(served):
     assert post(save, body, token="forged", origin=origin)[0] == 403
     assert post(save, body, token=token, origin=None)[0] == 403
     assert post(save, body, token=token, origin="http://evil.example")[0] == 403
-    assert post(url + "api/check", {"msgid": "a", "msgstr": "b"}, token=None, origin=origin)[0] == 403
+    assert post(url + "api/check/malaga-2022/fr", {"msgid": "a", "msgstr": "b"}, token=None, origin=origin)[0] == 403
     # a page of another site reaching the server through its own name (DNS rebinding) is refused too
     assert get(url, headers={"Host": "evil.example"})[0] == 400
     assert catalog.read_bytes() == before

@@ -227,15 +227,22 @@ async def units(request: Request) -> Response:
 
 
 async def check_unit(request: Request) -> Response:
+    """The checks of a translation as the translator types it: the build's own, for this note."""
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
     body = await _posted(request)
     if isinstance(body, Response):
         return body
-    from conceptnotes.serve import workbench
-
+    _, _, folder, lang = found
     msgid, msgstr = body.get("msgid"), body.get("msgstr")
     if not isinstance(msgid, str) or not isinstance(msgstr, str):
         return JSONResponse({"problems": ["msgid and msgstr are texts"]}, status_code=400)
-    return JSONResponse({"problems": await run_in_threadpool(workbench.check, msgid, msgstr)})
+    try:
+        problems = await run_in_threadpool(status.check_unit, folder, lang, msgid, msgstr)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    return JSONResponse({"problems": problems})
 
 
 async def save_unit(request: Request) -> Response:
@@ -312,7 +319,7 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
         Route("/api/source/{note}/{lang}", source),
         Route("/api/units/{note}/{lang}", units),
         Route("/api/units/{note}/{lang}", save_unit, methods=["POST"]),
-        Route("/api/check", check_unit, methods=["POST"]),
+        Route("/api/check/{note}/{lang}", check_unit, methods=["POST"]),
         Route("/preview/{note}/{lang}/{version}/{name}", preview_file),
         Route("/output/{path:path}", output_file),
         Route("/static/{name:path}", static),

@@ -98,3 +98,10 @@ def workbench_units(folder: Path, lang: str, show: str) -> dict[str, Any]:
         raise ValueError(f"show: all, fuzzy or untranslated, not '{show}'")
     catalog = Project.of_note(folder).locales / lang / "LC_MESSAGES" / f"{folder.name}.po"
     return {"units": [unit_json(v) for v in shown], "counts": counts, "catalog": display_path(catalog)}
+
+
+def check_unit(folder: Path, lang: str, msgid: str, msgstr: str) -> list[str]:
+    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note."""
+    from conceptnotes.serve import workbench
+
+    return workbench.check(msgid, msgstr, _load(folder), lang)

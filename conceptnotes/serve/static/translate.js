@@ -37,7 +37,7 @@
     box.addEventListener("input", () => {
       window.clearTimeout(timer);
       timer = window.setTimeout(async () => {
-        const {status, data} = await conceptnotes.post("/api/check", {msgid: card.unit.msgid, msgstr: box.value});
+        const {status, data} = await conceptnotes.post(`/api/check/${encodeURIComponent(body.note)}/${body.lang}`, {msgid: card.unit.msgid, msgstr: box.value});
         if (status === 200) setChecks(card, data.problems);
       }, 250);
     });
