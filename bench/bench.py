@@ -19,6 +19,7 @@ import json
 import os
 import platform
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -213,6 +214,67 @@ class Peers:
 
 
 @dataclass(frozen=True)
+def case_preview(bench: Bench, edits: int = 5) -> None:
+    """The preview server: one paragraph of the sample edited and saved, until the English
+    preview has its new pages (the event, then the first page image fetched), as the
+    browser sees it; the server started once, its worker warm, as a user has it."""
+    import http.client
+    import queue
+    import threading
+    import urllib.request
+
+    project = fresh(bench, cases.sample_project, "preview")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, BUILD, "serve", "--port", str(port)], cwd=project, env=bench.env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(600):
+            try:
+                urllib.request.urlopen(base + "/", timeout=5).close()
+                break
+            except OSError:
+                time.sleep(0.1)
+        state = json.load(urllib.request.urlopen(f"{base}/api/preview/{cases.SAMPLE}/en", timeout=120))
+        events: queue.Queue = queue.Queue()
+
+        def listen() -> None:
+            stream = http.client.HTTPConnection("127.0.0.1", port, timeout=300)
+            stream.request("GET", "/events")
+            response = stream.getresponse()
+            while True:
+                line = response.readline()
+                if not line:
+                    return
+                if line.startswith(b"data: "):
+                    events.put(json.loads(line[6:]))
+
+        threading.Thread(target=listen, daemon=True).start()
+        time.sleep(0.5)
+        note = cases.note_of(project)
+        text = note.read_text(encoding="utf-8")
+        for edit in range(edits):
+            changed = text.replace("Strategy, in 2023.", f"Strategy, in 2023 (edit {edit + 1}).", 1)
+            started = time.perf_counter()
+            note.write_text(changed, encoding="utf-8")
+            while True:
+                event = events.get(timeout=120)
+                if event.get("type") == "preview" and event["lang"] == "en" and event["version"] > state["version"]:
+                    state = event
+                    break
+            if state["problems"]:
+                raise SystemExit(f"preview: {state['problems']}")
+            urllib.request.urlopen(f"{base}/preview/{cases.SAMPLE}/en/{state['version']}/{state['pages'][0]}",
+                                   timeout=60).read()
+            bench.samples.setdefault(PREVIEW, Sample()).seconds.append(time.perf_counter() - started)
+            time.sleep(0.3)
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
 class Target:
     what: str
     measure: Callable[[Bench], float | None]  # None: not measured (a peer missing)
@@ -232,6 +294,10 @@ def ratio(a: str, b: str, what: str = "median") -> Callable[[Bench], float | Non
     return measure
 
 
+def median(name: str) -> Callable[[Bench], float | None]:
+    return lambda bench: bench.samples[name].median if name in bench.samples else None
+
+
 def peak(name: str) -> Callable[[Bench], float | None]:
     return lambda bench: bench.samples[name].peak_mb if name in bench.samples else None
 
@@ -243,6 +309,7 @@ def only_french(bench: Bench) -> float:
 
 
 COLD = "sample, 12 documents, cold, 2 jobs"
+PREVIEW = "preview: one paragraph saved -> new English page"
 EN, ZH = "one English PDF, fresh process", "one Chinese PDF, fresh process"
 TARGETS = [
     Target("cold build of the sample's 12 documents / Pandoc's 12",
@@ -263,6 +330,7 @@ TARGETS = [
     Target("Chinese PDF time / English", ratio(ZH, EN), 2.0),
     Target("Chinese PDF peak memory / Pandoc+WeasyPrint's", ratio(ZH, "Pandoc+WeasyPrint, Chinese PDF", "peak"), 0.75),
     Target("peak memory per process, cold build of the sample", peak(COLD), 250, "MB"),
+    Target("preview: one edited paragraph shown in the English preview", median(PREVIEW), 1.5, "s"),
 ]
 
 
@@ -317,7 +385,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, default=cases.ROOT / "bench" / "results.json")
+    parser.add_argument("--preview-only", action="store_true", help="measure the preview server alone")
     args = parser.parse_args()
+    if args.preview_only:
+        with tempfile.TemporaryDirectory(prefix="conceptnotes-bench-") as tmp:
+            bench = Bench(Path(tmp))
+            case_preview(bench, edits=5 * args.runs)
+            sample = bench.samples[PREVIEW]
+            print(f"{PREVIEW}: median {sample.median:.2f} s, slowest {max(sample.seconds):.2f} s,"
+                  f" {len(sample.seconds)} edits (target: 1.5 s)")
+            return 0 if sample.median <= 1.5 else 1
     with tempfile.TemporaryDirectory(prefix="conceptnotes-bench-") as tmp:
         bench = Bench(Path(tmp))
         peers, warm, longs, tables, html = prepare(bench)
@@ -329,6 +406,7 @@ def main() -> int:
             case_single(bench, peers, warm)
             case_tables(bench, peers, tables)
             case_long(bench, peers, longs, html)
+            case_preview(bench)
         rows, missed = report(bench)
     record = {"versions": versions(), "runs": args.runs, "targets": rows,
               "cases": {name: {"median_s": s.median, "seconds": s.seconds, "peak_mb": s.peak_mb, "size": s.size,
