@@ -213,7 +213,6 @@ class Peers:
 # ---- targets: ratios in the same run ------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
 def case_preview(bench: Bench, edits: int = 5) -> None:
     """The preview server: one paragraph of the sample edited and saved, until the English
     preview has its new pages (the event, then the first page image fetched), as the
@@ -275,6 +274,7 @@ def case_preview(bench: Bench, edits: int = 5) -> None:
         server.wait(30)
 
 
+@dataclass(frozen=True)
 class Target:
     what: str
     measure: Callable[[Bench], float | None]  # None: not measured (a peer missing)

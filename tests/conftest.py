@@ -202,13 +202,16 @@ def free_port() -> int:
 
 @contextlib.contextmanager
 def running_server(project: Path, *options: str):
-    """``build.py serve`` started in ``project`` as a user starts it; its URL once it answers."""
+    """``build.py serve`` started in ``project`` as a user starts it, with a cache of its own
+    (empty: the fonts' subsets are made as on a new machine); its URL once it answers."""
+    import os
     import time
     import urllib.request
 
     port = free_port()
+    env = dict(os.environ, XDG_CACHE_HOME=str(project.parent / "server-cache"))
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *options],
-                               cwd=project, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/"
     try:
         deadline = time.monotonic() + 60

@@ -7,6 +7,7 @@ the browser's side is in test_browser.py.
 from __future__ import annotations
 
 import http.client
+import io
 import json
 import os
 import re
@@ -132,6 +133,20 @@ def test_an_output_document_and_the_preview_files_are_served(served):
     linked = {block["line"] for block in state["blocks"]}
     assert all(lines[line - 1].strip() for line in linked)
     assert lines.index("# Introduction") + 1 in linked
+
+
+@pytest.mark.parametrize("lang", ["ar", "zh"])
+def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(served, lang):
+    """Chinese takes subsets of its faces, made for the characters the document shows."""
+    _, url = served
+    state = json.loads(get(f"{url}api/preview/malaga-2022/{lang}")[1])
+    assert state["problems"] == [] and len(state["pages"]) >= 2 and len(state["blocks"]) > 20
+    status, pdf = get(f"{url}preview/malaga-2022/{lang}/{state['version']}/{state['pdf']}")
+    assert status == 200
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages)
+    assert {"ar": "مكافحة الإرهاب", "zh": "反恐"}[lang] in text
 
 
 def test_a_translation_s_blocks_link_to_their_catalog_lines(served):

@@ -147,20 +147,22 @@ def render_pdf(
     variant: str = PDF_VARIANT,
     attachments: tuple[tuple[str, bytes], ...] = (),
     inspect: Callable[[Any], None] | None = None,
+    lines: bool = False,
 ) -> Rendered:
     """The localized note as a PDF, fonts embedded, and its page count.
 
     ``variant`` is ``pdf/ua-1`` (tagged, accessible: the default) or ``pdf/a-3b`` /
     ``pdf/a-3u`` (archival, tagged too), which may carry ``attachments`` ((name, bytes):
     the note's source files).  ``inspect`` (the preview) is given WeasyPrint's laid-out
-    document before it is written.
+    document before it is written, and with ``lines`` the HTML it renders marks each
+    block's line (``render_html``).
     """
     import weasyprint
 
     note = localized.note
     if html is None:
         font_files = pdf_font_files(localized, template_dir)
-        html = render_html(localized, template_dir, font_files)
+        html = render_html(localized, template_dir, font_files, lines=lines)
     elif fonts.has_subsets(localized.lang):
         font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
     else:

@@ -53,8 +53,8 @@ class Result:
 def render(folder: Path, lang: str, dest: Path) -> Result:
     """Check and lay out the note in ``lang``; write its PDF and page images into ``dest``
     (a new, empty folder).  Problems in the inputs are the result, never an exception."""
+    from conceptnotes.build.cache import prepare_fonts
     from conceptnotes.build.pipeline import check, load_notes, templates_of
-    from conceptnotes.render.html import pdf_font_files, render_html
     from conceptnotes.render.pdf import render_pdf
 
     started = time.monotonic()
@@ -65,9 +65,10 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
         timings["check"] = time.monotonic() - started
         (localized,) = documents
         templates = templates_of(localized.note)
-        html = render_html(localized, templates, pdf_font_files(localized, templates), lines=True)
+        prepare_fonts([(localized, templates)])  # the CJK subsets for this text, as a build writes them
         laid_out: list[Any] = []
-        rendered = render_pdf(localized, templates, html, inspect=laid_out.append)
+        # the HTML made here, with its subsets of the CJK faces as the build chooses them
+        rendered = render_pdf(localized, templates, inspect=laid_out.append, lines=True)
         timings["layout"] = time.monotonic() - started - timings["check"]
     except NoteError as exc:
         return Result(problems=tuple(str(p) for p in sorted(exc.problems)), seconds=time.monotonic() - started)
