@@ -136,6 +136,35 @@ def test_extract_and_update_leave_the_committed_catalogs_unchanged(tmp_path):
     assert _files(project / "locales") == _files(ROOT / "locales")
 
 
+def test_a_changed_unit_keeps_its_previous_source_through_later_updates(tmp_path):
+    """``#| msgid`` (what the unit said when it was translated) survives another update, as
+    msgmerge keeps it; Babel alone reads it as a comment and writes ``# | msgid``."""
+    import polib
+
+    project = _sample_project(tmp_path)
+    note = project / "content" / "malaga-2022" / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("Strategy, in 2023.", "Strategy, in June 2023."),
+                    encoding="utf-8")
+    for action in ("extract", "update"):
+        assert cli(project, "i18n", action).returncode == 0
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
+    first = catalog.read_bytes()
+    (entry,) = [e for e in polib.pofile(str(catalog)) if e.fuzzy]
+    assert "Strategy, in 2023." in entry.previous_msgid.replace("\n", "") and "June" in entry.msgid
+    assert b"# |" not in first
+    result = cli(project, "i18n", "update")
+    assert "updated locales/fr" not in result.stdout and catalog.read_bytes() == first
+    assert cli(project, "i18n", "update", "--check").returncode == 0
+    # a catalog whose '#|' an earlier version turned into '# |' comments gets its '#|' back
+    with catalog.open("rb") as file:
+        babel_alone = read_po(file)
+    with catalog.open("wb") as file:
+        write_po(file, babel_alone, width=76, sort_output=False, ignore_obsolete=False)
+    assert b"# | msgid" in catalog.read_bytes()
+    assert "updated locales/fr" in cli(project, "i18n", "update").stdout
+    assert catalog.read_bytes() == first
+
+
 def test_pybabel_update_leaves_the_project_catalogs_unchanged(tmp_path):
     import subprocess
     import sys

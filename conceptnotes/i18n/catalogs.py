@@ -114,6 +114,7 @@ def new_catalog(template: Catalog, lang: str) -> Catalog:
 def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
     """``existing`` updated to ``template``: new units added, changed ones fuzzy, removed ones obsolete."""
     catalog = existing if existing is not None else new_catalog(template, lang)
+    previous = {m.id: m.previous_id for m in catalog if m.id and m.fuzzy and m.previous_id}
     catalog.update(
         template,
         no_fuzzy_matching=False,
@@ -121,6 +122,9 @@ def merge(template: Catalog, existing: Catalog | None, lang: str) -> Catalog:
         keep_user_comments=True,
         update_creation_date=True,
     )
+    for message in catalog:  # still fuzzy, the same source: what it was translated from stays shown
+        if message.id in previous and message.fuzzy and not message.previous_id:
+            message.previous_id = previous[message.id]
     return catalog
 
 
@@ -153,6 +157,44 @@ def _with_previous(text: str, message: Message) -> str:
     return text if at < 0 else text[: at + 1] + lines + text[at + 1 :]
 
 
+# A previous msgid (``#| msgid``), which Babel 2.19 reads as a translator's comment -------------
+
+_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
+
+
+def _read_previous(message: Message) -> None:
+    """The previous msgid of a fuzzy entry (``#| msgid "..."``) put back where it belongs.
+
+    Babel 2.19 keeps ``#|`` lines as user comments ('| msgid "..."') and would write them
+    back as ``# | msgid``, wrapped where a string may be cut: Poedit and ``msgmerge`` no
+    longer see a previous source there, and ``i18n update`` would rewrite every catalog
+    that has one.  A comment already written so by an earlier version is read the same way
+    (a wrapped piece starts without '|'; the space at the cut, lost, is taken to be one)."""
+    from babel.messages.pofile import unescape
+
+    comments = list(message.user_comments)
+    start = next((i for i, text in enumerate(comments) if re.match(r"\|\s*msgid\s", text)), None)
+    if start is None:
+        return
+    text = re.sub(r"^\|\s*msgid\s*", "", comments[start])
+    used = [start]
+    for index in range(start + 1, len(comments)):
+        piece = comments[index]
+        if _open_quote(text):
+            text += " " + piece
+        elif piece.startswith("|") and piece[1:].lstrip().startswith('"'):
+            text += piece[1:].strip()
+        else:
+            break
+        used.append(index)
+    message.previous_id = ["".join(unescape(f'"{found}"') for found in _PO_STRING.findall(text))]
+    message.user_comments = [text for index, text in enumerate(comments) if index not in used]
+
+
+def _open_quote(text: str) -> bool:
+    return '"' in _PO_STRING.sub("", text)
+
+
 def read(path: Path) -> bytes:
     """The bytes of a catalog (or template) under its ``locales/`` folder: never a link, FIFO or huge file."""
     return read_input(
@@ -179,6 +221,9 @@ def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Cata
         raise NoteError.at(path, exc.lineno + 1, f"invalid catalog: {_po_message(str(exc))}") from None
     except (ValueError, UnicodeError) as exc:
         raise NoteError.at(path, 1, f"invalid catalog: {exc}") from None
+    for message in catalog:
+        if message.id and not message.previous_id:
+            _read_previous(message)
     if lang is not None:
         declared = str(catalog.locale or "") or _header(text, "Language")
         if declared.split("_")[0].split("-")[0] != lang:

@@ -138,7 +138,7 @@ def _view(opened: _Opened, unit: Unit) -> UnitView:
     state, message = catalogs.state(opened.catalog, unit.msgid)
     msgstr = message.string if message is not None and isinstance(message.string, str) else ""
     po_line = (message.lineno or 0) if message is not None else 0
-    previous = _previous(message)[0] if message is not None and message.fuzzy else ""
+    previous = message.previous_id[0] if message is not None and message.fuzzy and message.previous_id else ""
     return UnitView(
         msgid=unit.msgid,
         msgstr=msgstr,
@@ -152,46 +152,6 @@ def _view(opened: _Opened, unit: Unit) -> UnitView:
         problems=tuple(_unit_problems(opened, unit, msgstr, po_line)),
         key=unit_key(unit.msgid),
     )
-
-
-# A previous msgid, as Babel reads it back ---------------------------------------------------------
-
-_PO_STRING = re.compile(r'"((?:[^"\\]|\\.)*)"')
-
-
-def _previous(message: Message) -> tuple[str, list[int]]:
-    """The previous msgid of an entry, and which of its user comments hold it.
-
-    Babel 2.19 does not read ``#| msgid`` lines: it keeps them as user comments
-    ('| msgid "..."'), and writes them back as ``# | msgid``, wrapping a long one at 76
-    columns where a string may be cut (a wrapped piece starts without '|'; the space at
-    the cut is lost, and taken here to be one).  So the previous msgid is read from those
-    comments, whichever way they were written."""
-    if message.previous_id:
-        previous = message.previous_id
-        return (previous if isinstance(previous, str) else previous[0]), []
-    comments = list(message.user_comments)
-    start = next((i for i, text in enumerate(comments) if re.match(r"\|\s*msgid\s", text)), None)
-    if start is None:
-        return "", []
-    text = re.sub(r"^\|\s*msgid\s*", "", comments[start])
-    used = [start]
-    for index in range(start + 1, len(comments)):
-        piece = comments[index]
-        if _open_quote(text):
-            text += " " + piece
-        elif piece.startswith("|") and piece[1:].lstrip().startswith('"'):
-            text += piece[1:].strip()
-        else:
-            break
-        used.append(index)
-    from babel.messages.pofile import unescape
-
-    return "".join(unescape(f'"{found}"') for found in _PO_STRING.findall(text)), used
-
-
-def _open_quote(text: str) -> bool:
-    return '"' in _PO_STRING.sub("", text)
 
 
 # HTML -----------------------------------------------------------------------------------------------
@@ -380,12 +340,9 @@ def _refuse(path: Path, line: int, msgstr: str) -> None:
 
 
 def _translate(catalog: Catalog, msgid: str, msgstr: str) -> None:
-    """Set the entry's translation, no longer fuzzy, its previous msgid dropped (also the
-    comments Babel made of a ``#|`` line)."""
+    """Set the entry's translation, no longer fuzzy, its previous msgid dropped."""
     message = catalog.get(msgid)
     assert message is not None, msgid  # merged from the note's own units
-    _, used = _previous(message)
-    message.user_comments = [text for index, text in enumerate(message.user_comments) if index not in used]
     message.previous_id = []
     message.flags.discard("fuzzy")
     message.string = msgstr
