@@ -201,9 +201,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_server(project: Path, *options: str):
+def running_server(project: Path, *options: str, started: list | None = None):
     """``build.py serve`` started in ``project`` as a user starts it, with a cache of its own
-    (empty: the fonts' subsets are made as on a new machine); its URL once it answers."""
+    (empty: the fonts' subsets are made as on a new machine); its URL once it answers (its
+    process appended to ``started``)."""
     import os
     import time
     import urllib.request
@@ -213,6 +214,8 @@ def running_server(project: Path, *options: str):
     process = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port), *options],
                                cwd=project, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     url = f"http://127.0.0.1:{port}/"
+    if started is not None:
+        started.append(process)
     try:
         deadline = time.monotonic() + 60
         while True:

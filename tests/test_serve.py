@@ -245,3 +245,41 @@ def test_a_host_other_than_this_machine_needs_a_flag(tmp_path):
     assert result.returncode == 2 and "--allow-remote" in result.stderr
     result = run_cli("serve", "--port", "70000", cwd=tmp_path)
     assert result.returncode == 2 and "port" in result.stderr
+
+
+def _renderer_of(server_pid: int) -> int:
+    """The pid of the server's warm worker (a spawned child that is no resource tracker)."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        if parent == server_pid and b"multiprocessing" in command and b"resource_tracker" not in command:
+            return int(entry.name)
+    raise AssertionError("no renderer found")
+
+
+def test_a_renderer_that_dies_is_started_again(tmp_path):
+    import signal
+
+    from tests.conftest import running_server, sample_project
+
+    project, started = sample_project(tmp_path), []
+    with running_server(project, started=started) as url:
+        assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["problems"] == []
+        os.kill(_renderer_of(started[0].pid), signal.SIGKILL)
+        note = project / "content" / "malaga-2022" / "note.md"
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("in 2023.[^strategy]", "in June 2023.[^strategy]"), encoding="utf-8")
+
+        def state():
+            return json.loads(get(url + "api/preview/malaga-2022/en")[1])
+
+        wait_for(lambda: any("renderer stopped" in p for p in state()["problems"]))
+        assert get(url)[0] == 200
+        note.write_text(text, encoding="utf-8")  # the next save renders again, in a new worker
+        wait_for(lambda: (s := state())["problems"] == [] and s["pages"])

@@ -228,16 +228,10 @@ async def units(request: Request) -> Response:
 
 async def check_unit(request: Request) -> Response:
     """The checks of a translation as the translator types it: the build's own, for this note."""
-    found = _note_and_lang(request)
-    if found is None:
-        return _not_found()
-    body = await _posted(request)
-    if isinstance(body, Response):
-        return body
-    _, _, folder, lang = found
-    msgid, msgstr = body.get("msgid"), body.get("msgstr")
-    if not isinstance(msgid, str) or not isinstance(msgstr, str):
-        return JSONResponse({"problems": ["msgid and msgstr are texts"]}, status_code=400)
+    posted = await _posted_texts(request, ("msgid", "msgstr"))
+    if isinstance(posted, Response):
+        return posted
+    folder, lang, (msgid, msgstr) = posted
     try:
         problems = await run_in_threadpool(status.check_unit, folder, lang, msgid, msgstr)
     except NoteError as exc:
@@ -246,18 +240,12 @@ async def check_unit(request: Request) -> Response:
 
 
 async def save_unit(request: Request) -> Response:
-    found = _note_and_lang(request)
-    if found is None:
-        return _not_found()
-    body = await _posted(request)
-    if isinstance(body, Response):
-        return body
+    posted = await _posted_texts(request, ("key", "msgstr", "base_msgstr", "base_state"))
+    if isinstance(posted, Response):
+        return posted
     from conceptnotes.serve import workbench
 
-    _, _, folder, lang = found
-    fields = [body.get(name) for name in ("key", "msgstr", "base_msgstr", "base_state")]
-    if not all(isinstance(value, str) for value in fields):
-        return JSONResponse({"problems": ["key, msgstr, base_msgstr and base_state are texts"]}, status_code=400)
+    folder, lang, fields = posted
     try:
         view = await run_in_threadpool(workbench.save, folder, lang, *fields)
     except workbench.Conflict as exc:
@@ -267,6 +255,22 @@ async def save_unit(request: Request) -> Response:
     except (ValueError, KeyError) as exc:
         return JSONResponse({"problems": [str(exc)]}, status_code=400)
     return JSONResponse({"unit": status.unit_json(view)})
+
+
+async def _posted_texts(request: Request, names: tuple[str, ...]) -> tuple[Path, str, list[str]] | Response:
+    """A POST about one note and language: its folder, the language and the texts ``names``
+    of its body; or the refusal (404 for no such note or language, see :func:`_posted`)."""
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    body = await _posted(request)
+    if isinstance(body, Response):
+        return body
+    _, _, folder, lang = found
+    texts = [body.get(name) for name in names]
+    if not all(isinstance(text, str) for text in texts):
+        return JSONResponse({"problems": [f"{', '.join(names)}: texts expected"]}, status_code=400)
+    return folder, lang, texts
 
 
 async def _posted(request: Request) -> dict | Response:

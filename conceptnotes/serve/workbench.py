@@ -35,7 +35,7 @@ from conceptnotes.read.loader import load_note
 from conceptnotes.read.markdown_parse import FOOTNOTE_CALL, parse_inline
 
 if TYPE_CHECKING:
-    from babel.messages.catalog import Catalog, Message
+    from babel.messages.catalog import Catalog
 
 log = logging.getLogger(__name__)
 

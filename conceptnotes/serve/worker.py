@@ -42,7 +42,8 @@ class Worker:
             return await loop.run_in_executor(self._pool, preview.render, folder, lang, dest)
         except BrokenProcessPool:
             self.stop()  # started again on the next rendering
-            return _failed(folder, "the preview's renderer stopped (out of memory?); it is started again on the next save")
+            return _failed(folder, "the preview's renderer stopped (out of memory?);"
+                                   " it is started again on the next save")
         except Exception as exc:  # a bug in a library must not take the server down
             return _failed(folder, f"the preview could not be made: {type(exc).__name__}: {exc}")
 
