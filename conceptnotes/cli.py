@@ -256,7 +256,11 @@ def _serve(args: argparse.Namespace) -> int:
         print(f"warning: serving on {args.host}: other machines can reach this server", file=sys.stderr)
     host = f"[{args.host}]" if ":" in args.host else args.host
     print(f"Serving the preview on http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
-    serve(project, args.host, args.port)
+    try:
+        serve(project, args.host, args.port)
+    except KeyboardInterrupt:  # Ctrl-C is how a server stops: the server has shut down
+        pass
+    print("stopped", flush=True)
     return 0
 
 

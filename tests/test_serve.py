@@ -283,3 +283,45 @@ def test_a_renderer_that_dies_is_started_again(tmp_path):
         assert get(url)[0] == 200
         note.write_text(text, encoding="utf-8")  # the next save renders again, in a new worker
         wait_for(lambda: (s := state())["problems"] == [] and s["pages"])
+
+
+def test_ctrl_c_stops_the_server_at_once_with_pages_open(tmp_path):
+    """An open event stream (a page) does not hold the server: Ctrl-C ends it in a moment,
+    silently, with its previews' folder removed."""
+    import signal
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, free_port, sample_project
+
+    project = sample_project(tmp_path)
+    env = dict(os.environ, TMPDIR=str(tmp_path))  # where the server makes its previews' folder
+    port = free_port()
+    server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=project,
+                              env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    url = f"http://127.0.0.1:{port}/"
+    try:
+        wait_for(lambda: raw_get_or_none(url, "/") == 200)
+        assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["pages"]
+        assert list(tmp_path.glob("conceptnotes-preview-*"))
+        stream = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        stream.request("GET", "/events")
+        assert stream.getresponse().status == 200
+        started = time.monotonic()
+        server.send_signal(signal.SIGINT)
+        out, err = server.communicate(timeout=30)
+        assert time.monotonic() - started < 4
+        stream.close()
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.communicate()
+    assert server.returncode == 0 and err == "", err
+    assert not list(tmp_path.glob("conceptnotes-preview-*"))
+
+
+def raw_get_or_none(url: str, path: str) -> int | None:
+    try:
+        return raw_get(url, path)
+    except OSError:
+        return None

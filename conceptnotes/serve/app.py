@@ -56,9 +56,20 @@ class Server:
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
         self.previews = Previews(self.folder, Worker())
         self.stopping = asyncio.Event()
+        self.loop: asyncio.AbstractEventLoop | None = None
         self.pages = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True, undefined=jinja2.StrictUndefined
         )
+
+    def stop_streams(self) -> None:
+        """End the event streams (from the signal handler of Ctrl-C): uvicorn waits for open
+        connections before it shuts the application down, and a stream never ends by itself."""
+        if self.loop is not None:
+            self.loop.call_soon_threadsafe(self._end_streams)
+
+    def _end_streams(self) -> None:
+        self.stopping.set()
+        self.previews.publish(None)
 
     def note_folder(self, note: str) -> Path | None:
         """The folder of the note ``note`` (an id as the index lists it), or None."""
@@ -200,6 +211,8 @@ async def events(request: Request) -> Response:
                 except TimeoutError:
                     yield ": still here\n\n"
                     continue
+                if event is None:  # the server stops: the stream ends, the page reconnects later
+                    break
                 yield f"data: {json.dumps(event, ensure_ascii=False)}\n\n"
         finally:
             server.previews.unsubscribe(queue)
@@ -303,6 +316,7 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        server.loop = asyncio.get_running_loop()
         server.previews.worker.start()
         watcher = asyncio.create_task(watch(project, server.previews, server.stopping))
         try:
@@ -345,6 +359,13 @@ def serve(project: Project, host: str, port: int) -> None:
     """Run the server until Ctrl-C."""
     import uvicorn
 
-    config = uvicorn.Config(create_app(project, host), host=host, port=port, log_level="warning",
-                            timeout_graceful_shutdown=2, lifespan="on")
-    uvicorn.Server(config).run()
+    app = create_app(project, host)
+
+    class Server(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: Any) -> None:
+            app.state.server.stop_streams()
+            super().handle_exit(sig, frame)
+
+    config = uvicorn.Config(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5,
+                            lifespan="on")
+    Server(config).run()

@@ -114,7 +114,8 @@ class Previews:
     def unsubscribe(self, queue: asyncio.Queue) -> None:
         self.listeners.discard(queue)
 
-    def publish(self, event: dict[str, Any]) -> None:
+    def publish(self, event: dict[str, Any] | None) -> None:
+        """Tell every open page ``event`` (None: the server stops, the streams end)."""
         for queue in list(self.listeners):
             if queue.full():  # a page that reads nothing is not waited for
                 self.listeners.discard(queue)
