@@ -138,6 +138,8 @@ def test_a_broken_note_shows_its_line_until_it_is_fixed(served, page, tmp_path):
     note.write_text(good.replace("  end: 2022-05-11", "  end: 2022-05-01"), encoding="utf-8")
     page.locator("#problems").wait_for(state="visible")
     assert f"content/malaga-2022/note.md:{line}:" in page.locator("#problem-list").inner_text()
+    page.locator("#problem-list li", has_text=f"note.md:{line}:").click()  # shows the line in the source
+    assert "current" in page.locator(f"#L{line}").get_attribute("class")
     photograph(page, tmp_path, "serve-error")
     note.write_text(good, encoding="utf-8")
     page.locator("#problems").wait_for(state="hidden")

@@ -29,6 +29,8 @@ const conceptnotes = (() => {
     list.replaceChildren(...problems.map((text) => {
       const item = document.createElement("li");
       item.textContent = text;
+      const place = /^(.+?):(\d+):/.exec(text);  // path:line: message
+      if (place) { item.dataset.path = place[1]; item.dataset.line = place[2]; }
       return item;
     }));
     overlay.hidden = problems.length === 0;

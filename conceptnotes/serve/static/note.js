@@ -25,6 +25,11 @@
   conceptnotes.on((event) => {
     if (event.type === "files") loadSource();
   });
+  // a problem in the file shown on the left: a click shows its line
+  document.getElementById("problem-list").addEventListener("click", (click) => {
+    const item = click.target.closest("li[data-line]");
+    if (item && item.dataset.path === path) preview.highlight(Number(item.dataset.line));
+  });
   loadSource();
   preview.start(pathOf);
 })();
