@@ -1,0 +1,144 @@
+"""The guides' commands, run as a reader would run them, in the order they are written.
+
+Every ``$ `` line of a ```console block in ``docs/guide-*.md`` is run, in one fresh copy
+of the sample project per guide (the files a guide says to have — a Word document — are
+put there first). The lines below a command are what it prints: each must appear in
+its output, in that order (``...`` stands for lines left out); ``[exit N]`` is its exit
+status, 0 when not written. A guide whose command or output has gone stale fails here.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, sample_project
+
+GUIDES = sorted((ROOT / "docs").glob("guide-*.md"))
+PYTHON = ".venv/bin/python"
+TOOLS = {"msgfmt", "pdftotext", "ls", "cat", "cmp"}  # besides build.py, what a guide may run
+
+
+@dataclass
+class Command:
+    line: int
+    words: list[str]
+    expected: list[str] = field(default_factory=list)
+    status: int = 0
+
+
+def commands(guide: Path) -> list[Command]:
+    found: list[Command] = []
+    inside = False
+    for number, text in enumerate(guide.read_text(encoding="utf-8").splitlines(), 1):
+        if text.startswith("```"):
+            inside = text.strip() == "```console"
+            continue
+        if not inside:
+            continue
+        if text.startswith("$ "):
+            found.append(Command(number, shlex.split(text[2:])))
+        elif found and (status := re.fullmatch(r"\[exit (\d+)\]", text.strip())):
+            found[-1].status = int(status.group(1))
+        elif found and text.strip():
+            found[-1].expected.append(text.strip())
+    return found
+
+
+def argv(command: Command) -> tuple[list[str], dict[str, str]]:
+    """The command's words as run, and the variables set before it (``NAME=value cmd``)."""
+    words, variables = list(command.words), {}
+    while words and re.fullmatch(r"[A-Z_]+=\S*", words[0]):
+        name, value = words.pop(0).split("=", 1)
+        variables[name] = value
+    return _program(command, words), variables
+
+
+def _program(command: Command, words: list[str]) -> list[str]:
+    if words[:2] == [PYTHON, "build.py"]:
+        return [sys.executable, str(ROOT / "build.py"), *words[2:]]
+    assert words[0] in TOOLS, f"line {command.line}: a guide runs build.py or {sorted(TOOLS)}, not {words[0]}"
+    return words
+
+
+def shown(output: str, expected: list[str]) -> str | None:
+    """None if every expected line is in ``output`` in order (whitespace aside), else the first missing."""
+    lines = [" ".join(line.split()) for line in output.splitlines()]
+    at = 0
+    for want in expected:
+        if want == "...":
+            continue
+        want = " ".join(want.split())
+        while at < len(lines) and want not in lines[at]:
+            at += 1
+        if at == len(lines):
+            return want
+        at += 1
+    return None
+
+
+def prepare(guide: Path, project: Path) -> None:
+    """What a guide's reader has before the first command: for the drafting guide, a Word
+    concept note (the sample's English DOCX as this project builds it)."""
+    if "import concept-note.docx" in guide.read_text(encoding="utf-8"):
+        built = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--lang", "en", "--format", "docx",
+                                "--out", str(project.parent / "word")], cwd=project, capture_output=True, text=True)
+        assert built.returncode == 0, built.stderr
+        (project.parent / "word" / "malaga-2022" / "malaga-2022.en.docx").rename(project / "concept-note.docx")
+
+
+def test_there_are_three_guides_with_commands():
+    assert [g.name for g in GUIDES] == ["guide-drafting.md", "guide-official.md", "guide-translating.md"]
+    for guide in GUIDES:
+        assert len(commands(guide)) >= 3, guide
+
+
+@pytest.mark.parametrize("guide", GUIDES, ids=[g.stem for g in GUIDES])
+def test_every_command_of_the_guide_does_what_it_says(guide, tmp_path):
+    project = sample_project(tmp_path)
+    prepare(guide, project)
+    env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
+    for command in commands(guide):
+        words, variables = argv(command)
+        result = subprocess.run(words, cwd=project, capture_output=True, text=True, env={**env, **variables},
+                                timeout=300)
+        output = result.stdout + result.stderr
+        where = f"{guide.name}:{command.line}: {' '.join(command.words)}"
+        assert result.returncode == command.status, f"{where}: exit {result.returncode}\n{output}"
+        missing = shown(output, command.expected)
+        assert missing is None, f"{where}: does not print {missing!r}; it printed:\n{output}"
+
+
+def blocks(guide: Path, kind: str) -> list[str]:
+    return re.findall(rf"^```{kind}\n(.*?)^```", guide.read_text(encoding="utf-8"), re.M | re.S)
+
+
+def test_the_drafting_guide_s_example_note_is_a_note_the_build_accepts(tmp_path):
+    """The guide's front matter and body, put together as a note (its picture made), check
+    without a problem in note.md and build to a PDF that shows the example's text."""
+    from tests.conftest import run_cli
+
+    guide = ROOT / "docs" / "guide-drafting.md"
+    (front,) = blocks(guide, "yaml")
+    (body,) = blocks(guide, "markdown")
+    folder = tmp_path / "content" / "example"
+    (folder / "assets").mkdir(parents=True)
+    from PIL import Image
+
+    Image.new("RGB", (120, 60), "white").save(folder / "assets" / "venue-map.png")
+    (folder / "note.md").write_text(front + body, encoding="utf-8")
+    result = run_cli("check", str(folder), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "note.md" not in result.stderr, result.stderr  # no warning of the note's own
+    built = run_cli("build", str(folder), "--lang", "en", "--format", "pdf", cwd=tmp_path)
+    assert built.returncode == 0, built.stderr
+    text = subprocess.run(["pdftotext", str(tmp_path / "output" / "example" / "example.en.pdf"), "-"],
+                          capture_output=True, text=True, check=True).stdout
+    assert "a numbered sub-item" in text and "Venue" in text and "10:00–10:30" in text
