@@ -1,4 +1,4 @@
-"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve|new|doctor] ...``.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
 (each printed as ``path:line: message``), 2 usage errors.
@@ -242,7 +242,7 @@ def _add_new_and_doctor(commands) -> None:
         " or build, an error in a strict one); then its catalogs, as 'i18n extract' and 'i18n update' do.",
     )
     n.add_argument("id", metavar="ID", help="the note's id: lower-case letters, digits and hyphens (malaga-2022)")
-    n.add_argument("--lang", type=_csv, default=("en",), metavar="LANGS",
+    n.add_argument("--lang", type=_csv, default=None, metavar="LANGS",
                    help="comma-separated languages of the note (default: en), e.g. ar,en,es,fr,ru,zh")
     commands.add_parser(
         "doctor",

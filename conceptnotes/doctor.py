@@ -20,6 +20,7 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from conceptnotes import languages
 from conceptnotes.project import TOOL_ROOT, Project, cache_root, package_version
 from conceptnotes.render import fonts
 
@@ -96,16 +97,15 @@ def _library_version(name: str, fallback: str) -> str | None:
 
 # Fonts -------------------------------------------------------------------------------------------
 
-# A few characters of each script: a face "covers" a script when it has them all.
+# A few characters of each script (ISO 15924, as languages.py names them): a face
+# "covers" a script when it has them all.
 SCRIPTS = {
-    "Latin": "AaÉéŁß",
-    "Cyrillic": "АЖжЯя",
-    "Greek": "ΑΩαω",
-    "Arabic": "ابجءة",
-    "Han": "中文国際",
+    "Latn": ("Latin", "AaÉéŁß"),
+    "Cyrl": ("Cyrillic", "АЖжЯя"),
+    "Grek": ("Greek", "ΑΩαω"),
+    "Arab": ("Arabic", "ابجءة"),
+    "Hans": ("Han", "中文国际"),
 }
-# The script each language's documents are written in.
-LANGUAGE_SCRIPTS = {"ar": "Arabic", "en": "Latin", "es": "Latin", "fr": "Latin", "ru": "Cyrillic", "zh": "Han"}
 # The Debian package of each family (versions: fonts.json's "packages", the Makefile's pins).
 FONT_PACKAGES = {
     "Liberation Serif": "fonts-liberation2",
@@ -151,9 +151,9 @@ def font_findings() -> list[Finding]:
         except Exception as exc:  # a damaged file: HarfBuzz's own error, whatever it is
             found.append(Finding(f"font {family}", False, f"cannot read {faces[0].source}: {exc}", install))
             continue
-        scripts = [name for name, sample in SCRIPTS.items() if all(ord(c) in points for c in sample)]
+        scripts = [name for name, sample in SCRIPTS.values() if all(ord(c) in points for c in sample)]
         # the script of each language whose body text this family shows (its first family)
-        needed = {LANGUAGE_SCRIPTS[lang] for lang in used_by.get(family, [])
+        needed = {SCRIPTS[languages.get(lang).script][0] for lang in used_by.get(family, [])
                   if config["languages"][lang]["pdf"][0] == family}
         lacking = sorted(needed - set(scripts))
         version = debian_version(package) if package else ""

@@ -102,10 +102,13 @@ def refusal(project: Project, note_id: str) -> str:
     return ""
 
 
-def create(project: Project, note_id: str, langs: tuple[str, ...]) -> Created:
-    """Write ``content/<note_id>/note.md`` and its catalogs.  UsageError (nothing written)
-    for an id that is taken or is not a note id, or an unknown language."""
+def create(project: Project, note_id: str, langs: tuple[str, ...] | None = None) -> Created:
+    """Write ``content/<note_id>/note.md`` in ``langs`` (default: the default source language
+    alone) and its catalogs.  UsageError (nothing written) for an id that is taken or is not
+    a note id, or an unknown language."""
     from conceptnotes.build.output import write_atomic
+
+    langs = langs if langs is not None else (languages.DEFAULT_SOURCE,)
 
     wrong = [lang for lang in langs if lang not in languages.CODES]
     if wrong or not langs:

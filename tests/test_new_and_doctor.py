@@ -292,3 +292,16 @@ def test_doctor_says_when_the_output_folder_is_read_only(project, capsys):
     finally:
         (project / "output").chmod(0o700)
     assert "MISSING  output folder           output: cannot write in output (Permission denied)" in capsys.readouterr().out
+
+
+def test_doctor_says_when_a_font_lacks_its_languages_script(project, capsys, monkeypatch):
+    config = fonts.font_set()
+    latin = config["families"]["Liberation Serif"]["regular"]
+    families = dict(config["families"]) | {"Noto Naskh Arabic": {"regular": latin}}
+    monkeypatch.setattr(fonts, "font_set", lambda: config | {"families": families})
+    assert build_in(project, "doctor") == 1
+    (line,) = [line for line in capsys.readouterr().out.splitlines() if "font Noto Naskh Arabic" in line]
+    assert line.startswith("MISSING  font Noto Naskh Arabic ")
+    assert "1 font file, covers Latin, Cyrillic, Greek; for ar (Debian package fonts-noto-core); lacks Arabic;" \
+           " fix: " in line
+    assert "apt-get install fonts-noto-core=20201225-1 (or make)" in line
