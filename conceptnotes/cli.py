@@ -1,4 +1,4 @@
-"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve|new|doctor] ...``.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
 (each printed as ``path:line: message``), 2 usage errors.
@@ -81,6 +81,7 @@ def parser() -> argparse.ArgumentParser:
     c.add_argument("--strict", action="store_true", help="treat every warning as an error")
     _add_i18n(commands)
     _add_official_and_verify(commands)
+    _add_new_and_doctor(commands)
     return top
 
 
@@ -232,6 +233,54 @@ def _add_official_and_verify(commands) -> None:
     )
 
 
+def _add_new_and_doctor(commands) -> None:
+    n = commands.add_parser(
+        "new",
+        help="start a note: content/<ID>/note.md, every field explained, and its catalogs",
+        description="Write content/ID/note.md with every front-matter field, each explained, and the usual"
+        " sections of a concept note, each with a line saying what it holds (TODO: a warning in a draft check"
+        " or build, an error in a strict one); then its catalogs, as 'i18n extract' and 'i18n update' do.",
+    )
+    n.add_argument("id", metavar="ID", help="the note's id: lower-case letters, digits and hyphens (malaga-2022)")
+    n.add_argument("--lang", type=_csv, default=None, metavar="LANGS",
+                   help="comma-separated languages of the note (default: en), e.g. ar,en,es,fr,ru,zh")
+    commands.add_parser(
+        "doctor",
+        help="check this machine: Pango, HarfBuzz, fonts, programs, Python packages, folders",
+        description="Check what a build needs on this machine, and say how to fix what is missing:"
+        " exit 1 if the build lacks something, 0 when only what the tests or the preview use is missing.",
+    )
+
+
+def _new(args: argparse.Namespace) -> int:
+    from conceptnotes.new_note import NEXT, create
+
+    created = create(Project.working(), args.id, args.lang)
+    print(f"wrote {display_path(created.note)}")
+    for written in created.catalogs:
+        print(f"{'wrote' if written.changed else 'unchanged'} {display_path(written.path)}")
+    print(f"next: {NEXT}")
+    return 0
+
+
+def _doctor() -> int:
+    from conceptnotes.doctor import diagnose
+
+    findings = diagnose(Project.working())
+    width = max(len(f.name) for f in findings)
+    for f in findings:
+        status = "ok" if f.ok else "MISSING" if f.required else "note"
+        fix = f"; fix: {f.fix}" if f.fix and not f.ok else ""
+        print(f"{status:<8} {f.name:<{width}}  {f.detail}{fix}")
+    wrong = [f for f in findings if f.required and not f.ok]
+    if wrong:
+        print(f"doctor: {len(wrong)} thing{'s' if len(wrong) != 1 else ''} a build needs"
+              f" {'are' if len(wrong) != 1 else 'is'} missing or wrong: run the fix above")
+        return 1
+    print("doctor: everything a build needs is here")
+    return 0
+
+
 def _port(value: str) -> int:
     if not value.isdigit() or not 0 < int(value) < 65536:
         raise argparse.ArgumentTypeError(f"a port is a number from 1 to 65535, not '{value}'")
@@ -360,6 +409,10 @@ def main(argv: list[str] | None = None) -> int:
             return _merge(args.shards, args.out)
         if args.command == "serve":
             return _serve(args)
+        if args.command == "new":
+            return _new(args)
+        if args.command == "doctor":
+            return _doctor()
         folders = note_folders(getattr(args, "notes", None))
         if not folders:
             print("no notes found under content/", file=sys.stderr)

@@ -21,7 +21,7 @@ from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from conceptnotes import languages, placeholders
-from conceptnotes.errors import NoteError, Problems, excerpt
+from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.model import Contact, Event, Meta
 from conceptnotes.project import read_data
 from conceptnotes.read.characters import forbidden_character
@@ -32,6 +32,29 @@ FILE_NAME_FIELDS = ("id", "lang", "letter", "symbol", "job")
 FENCE = "---"
 FIRST_YEAR, LAST_YEAR = 1945, 2100  # the dates a concept note can have (the United Nations' own)
 MAX_NESTING = 50  # levels of YAML lists and mappings inside each other
+# A value left to fill in ('title: TODO', as 'build.py new' writes it): a warning in a draft
+# build, which shows it as it is, and so an error in a strict one.  A date left so is
+# shown as the other date of the event, or as PLACEHOLDER_DAY.
+PLACEHOLDER = "TODO"
+PLACEHOLDER_DAY = dt.date(LAST_YEAR, 1, 1)
+# What to write instead of a placeholder, by key; others are told "a value".
+TO_FILL = {
+    "title": "the title of the event",
+    "subtitle": "the kind of document, such as Concept note",
+    "symbol": "the document symbol",
+    "date": "the date of issue, YYYY-MM-DD",
+    "event.start": "the first day of the event, YYYY-MM-DD",
+    "event.end": "the last day of the event, YYYY-MM-DD",
+    "event.city": "the city where the event takes place",
+    "event.country": "the ISO 3166-1 alpha-2 code of the host country, such as ES",
+    "event.venue": "the building or conference centre",
+    "organizers": "an organizer (an office or a Government)",
+    "contacts.name": "the name of the contact point (an office or a post)",
+    "contacts.email": "the contact's e-mail address",
+    "contacts.url": "the contact's web address",
+    "contacts.phone": "the contact's telephone number",
+    "keywords": "a keyword",
+}
 
 
 @dataclass(frozen=True)
@@ -142,6 +165,7 @@ class _Reader:
         self.first_line = first_line
         self.problems = Problems()
         self.text_lines: dict[str, list[int]] = {}  # the line of each text value, by its name
+        self.placeholders: set[str] = set()  # the names of the values left as PLACEHOLDER
 
     def line(self, node: Node) -> int:
         return self.first_line + node.start_mark.line
@@ -178,10 +202,23 @@ class _Reader:
                 self.error(node, f"missing required key '{label}'")
         return values
 
-    def text(self, node: Node, name: str) -> str | None:
+    def placeholder(self, node: Node, name: str) -> bool:
+        """Whether ``node`` is the value left to fill in, PLACEHOLDER; if so, a warning
+        saying what to write there."""
+        if not (isinstance(node, ScalarNode) and node.value.strip() == PLACEHOLDER):
+            return False
+        what = TO_FILL.get(name, "a value")
+        self.problems.add(self.path, self.line(node), f"still {PLACEHOLDER} ('{name}'): write {what}", warning=True)
+        self.placeholders.add(name)
+        return True
+
+    def text(self, node: Node, name: str, *, placeholder: bool = True) -> str | None:
         if not isinstance(node, ScalarNode):
             self.error(node, f"'{name}' must be text, not {_describe(node)}")
             return None
+        if placeholder and self.placeholder(node, name):
+            self.text_lines.setdefault(name, []).append(self.line(node))
+            return PLACEHOLDER
         value = node.value.strip()
         if not value:
             self.error(node, f"'{name}' is empty")
@@ -197,6 +234,8 @@ class _Reader:
         if not isinstance(node, ScalarNode):
             self.error(node, f"'{name}' must be a date (YYYY-MM-DD), not {_describe(node)}")
             return None
+        if self.placeholder(node, name):
+            return PLACEHOLDER_DAY
         value = node.value.strip()
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
             self.error(node, f"'{name}' must be a date written YYYY-MM-DD, not '{excerpt(value)}'")
@@ -214,7 +253,7 @@ class _Reader:
 
     def boolean(self, node: Node, name: str) -> bool | None:
         """``true`` or ``false``, as YAML 1.2 writes them; nothing else ("yes" is text)."""
-        value = self.text(node, name)
+        value = self.text(node, name, placeholder=False)
         if value is not None and value not in ("true", "false"):
             self.error(node, f"'{name}' must be true or false, not '{excerpt(value)}'")
             return None
@@ -222,7 +261,7 @@ class _Reader:
 
     def choice(self, choices: tuple[str, ...]) -> Callable[[Node, str], str | None]:
         def convert(node: Node, name: str) -> str | None:
-            value = self.text(node, name)
+            value = self.text(node, name, placeholder=False)
             if value is not None and value not in choices:
                 self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{excerpt(value)}'")
                 return None
@@ -232,8 +271,8 @@ class _Reader:
 
     def country(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
-        if value is None:
-            return None
+        if value is None or name in self.placeholders:
+            return value
         if not re.fullmatch(r"[A-Z]{2}", value) or not _known_country(value):
             self.error(node, f"'{name}' must be an ISO 3166-1 alpha-2 country code such as ES, not '{excerpt(value)}'")
             return None
@@ -241,14 +280,14 @@ class _Reader:
 
     def url(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
-        if value is not None and not re.match(r"https?://[^\s/]+", value):
+        if value is not None and value != PLACEHOLDER and not re.match(r"https?://[^\s/]+", value):
             self.error(node, f"'{name}' must be a web address starting with https:// or http://")
             return None
         return value
 
     def email(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
-        if value is not None and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+        if value is not None and value != PLACEHOLDER and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
             self.error(node, f"'{name}' is not an email address: '{excerpt(value)}'")
             return None
         return value
@@ -296,6 +335,11 @@ def _known_country(code: str) -> bool:
 
 def read_meta(front: str, path: Path, first_line: int) -> Meta:
     """Validate front matter text into :class:`Meta`; raise NoteError with every problem."""
+    return read_meta_and_warnings(front, path, first_line)[0]
+
+
+def read_meta_and_warnings(front: str, path: Path, first_line: int) -> tuple[Meta, list[Problem]]:
+    """:func:`read_meta`, with the warnings: the values still :data:`PLACEHOLDER`."""
     node = compose_yaml(front, path, first_line)
     if node is None:
         raise NoteError.at(
@@ -312,7 +356,9 @@ def read_meta(front: str, path: Path, first_line: int) -> Meta:
     lines = {k[len("__line__") :]: v for k, v in values.items() if k.startswith("__line__")}
     lines = _value_lines(r.text_lines) | lines  # a key's own line first
     plain = {k: v for k, v in values.items() if not k.startswith("__line__") and v is not None}
-    return Meta(lines=lines, **plain)
+    if "date" in r.placeholders:
+        del plain["date"]  # the first day of the event, as when there is no date
+    return Meta(lines=lines, **plain), r.problems.warnings
 
 
 def _value_lines(text_lines: dict[str, list[int]]) -> dict[str, int]:
@@ -382,6 +428,11 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         )
         if v is None or any(v.get(k) is None for k in ("start", "end", "city", "country")):
             return None
+        # a day left to fill in is shown as the other one, until both are written
+        if "event.start" in r.placeholders and "event.end" not in r.placeholders:
+            v["start"] = v["end"]
+        if "event.end" in r.placeholders and "event.start" not in r.placeholders:
+            v["end"] = v["start"]
         if v["end"] < v["start"]:
             r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']})")
             return None
@@ -394,7 +445,7 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         return Contact(v["name"], v.get("email", ""), v.get("url", ""), v.get("phone", ""))
 
     def file_name(node: Node, name: str) -> str | None:
-        value = r.text(node, name)
+        value = r.text(node, name, placeholder=False)
         if value is None:
             return None
         wrong = placeholders.problems(value, FILE_NAME_FIELDS)

@@ -7,12 +7,12 @@ import re
 from pathlib import Path
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.project import NOTE_FILE
 from conceptnotes.read import captions
 from conceptnotes.read.characters import check_characters, decode, nesting_problems
 from conceptnotes.read.files import is_present, read_input
-from conceptnotes.read.frontmatter import read_meta, split_front_matter
+from conceptnotes.read.frontmatter import PLACEHOLDER, read_meta_and_warnings, split_front_matter
 
 MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
@@ -43,7 +43,8 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
     problems = Problems()
     meta = None
     try:
-        meta = read_meta(split.front, source, split.front_line)
+        meta, front_warnings = read_meta_and_warnings(split.front, source, split.front_line)
+        problems.extend(front_warnings)
     except NoteError as exc:
         problems.extend(exc.problems)
     problems.extend(asset_link_problems(folder, source))
@@ -55,9 +56,30 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
         problems.extend(body_problems.items)
         document, caption_problems = captions.structure(document, source)
         problems.extend(caption_problems.items)
+        problems.extend(body_placeholders(split.body, source, split.body_line))
     problems.raise_if_errors()
     assert meta is not None
     return m.Note(note_id, folder, source, meta, document, data), problems.warnings
+
+
+# A line of the body left to write: 'TODO: ...', as 'build.py new' writes its guidance,
+# alone or after a list marker, heading marks or '>'.
+_PLACEHOLDER_LINE = re.compile(rf"\s{{0,3}}(?:[-*+]\s+|\d+\.\s+|#{{1,6}}\s+|>\s*)?{PLACEHOLDER}\b")
+_FENCE = re.compile(r"\s{0,3}(```|~~~)")
+
+
+def body_placeholders(body: str, source: Path, first_line: int) -> list[Problem]:
+    """A warning at each line of the body that starts with PLACEHOLDER (outside fenced
+    code): in a draft it is shown as it is, a strict build refuses it."""
+    found, fenced = [], False
+    for number, line in enumerate(body.split("\n"), start=first_line):
+        if _FENCE.match(line):
+            fenced = not fenced
+        elif not fenced and _PLACEHOLDER_LINE.match(line):
+            said = excerpt(line.strip().split(PLACEHOLDER, 1)[1].lstrip(": ") or line.strip(), 50)
+            found.append(Problem(str(source), number, f"still {PLACEHOLDER} ('{said}'): write the text it asks for",
+                                 warning=True))
+    return found
 
 
 def _too_large(size: int) -> str:
