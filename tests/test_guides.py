@@ -107,9 +107,10 @@ def test_every_command_of_the_guide_does_what_it_says(guide, tmp_path):
     env = dict(os.environ, XDG_CACHE_HOME=str(tmp_path / "cache"))
     for command in commands(guide):
         words, variables = argv(command)
-        result = subprocess.run(words, cwd=project, capture_output=True, text=True, env={**env, **variables},
-                                timeout=300)
-        output = result.stdout + result.stderr
+        # one stream, as a terminal shows it: the problems (stderr) before the summary (stdout)
+        result = subprocess.run(words, cwd=project, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                env={**env, **variables}, timeout=300)
+        output = result.stdout
         where = f"{guide.name}:{command.line}: {' '.join(command.words)}"
         assert result.returncode == command.status, f"{where}: exit {result.returncode}\n{output}"
         missing = shown(output, command.expected)
