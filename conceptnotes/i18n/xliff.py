@@ -172,9 +172,10 @@ def read_xliff(path: Path) -> etree._Element:
         limit=MAX_XLIFF_BYTES,
         too_large=lambda size: f"the XLIFF file is larger than {MAX_XLIFF_BYTES // 1_000_000} MB",
     )
-    head = data[:4096].lstrip(b"\xef\xbb\xbf").lower()
-    if b"<!doctype" in head or b"<!entity" in data.lower():
-        line = data[: data.lower().find(b"<!")].count(b"\n") + 1
+    lowered = data.lower()  # in a text, '<!' is escaped: this is markup
+    found = min((at for at in (lowered.find(b"<!doctype"), lowered.find(b"<!entity")) if at >= 0), default=-1)
+    if found >= 0:
+        line = data[:found].count(b"\n") + 1
         raise NoteError.at(path, line, "a DOCTYPE or entity declaration is refused in an XLIFF file")
     try:
         root = etree.fromstring(data, _parser())
