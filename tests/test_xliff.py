@@ -436,3 +436,22 @@ def test_a_huge_file_is_refused(project, capsys):
 def test_sample_is_untouched():
     """The tests work on copies: the checkout's sample and catalogs stay as committed."""
     assert (SAMPLE / "note.md").is_file() and not (ROOT / FR_XLF).exists()
+
+
+def test_segment_marks_and_ph_tags_as_other_tools_write_them(project, capsys):
+    """Trados and memoQ wrap a target's text in segment marks (``<mrk mtype="seg">``); a
+    tool may give a standalone tag back as ``<ph>``; ``final`` is a finished state."""
+    path = export(project)
+    cat_tool_edit(path, {
+        "Introduction": ('<mrk mtype="seg" mid="1">Introduction générale</mrk>', "final"),
+        DIALOGUE.replace("*", ""): ('<mrk mtype="seg" mid="2">La Conférence fait suite au <g id="1" ctype="italic">'
+                                    'Dialogue virtuel</g><ph id="2" ctype="x-footnote">[^dialogue]</ph>.</mrk>',
+                                    "signed-off"),
+    })
+    capsys.readouterr()
+    assert import_(project, FR_XLF) == 0
+    assert capsys.readouterr().out.startswith(f"updated {FR_PO} (2 translated, 0 fuzzy, ")
+    po = polib.pofile(str(project / FR_PO))
+    assert po.find("Introduction").msgstr == "Introduction générale"
+    (dialogue,) = [e for e in po if e.msgid.startswith(DIALOGUE)]
+    assert dialogue.msgstr == "La Conférence fait suite au *Dialogue virtuel*[^dialogue]." and not dialogue.fuzzy

@@ -28,6 +28,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path, exce
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n import inline_tags as tags
 from conceptnotes.i18n.commands import _write, target_languages
+from conceptnotes.i18n.units import Unit
 from conceptnotes.model import Note
 from conceptnotes.project import Project
 from conceptnotes.read.characters import check_characters
@@ -126,8 +127,8 @@ def export(notes: list[Note], lang: str, out: Path | None = None) -> list[Export
     written = []
     for path, data in made:
         path.parent.mkdir(parents=True, exist_ok=True)
-        result = _write_file(path, data)
-        written.append(Exported(path, result, data.count(b"<trans-unit ")))
+        count = len(etree.fromstring(data, _parser()).findall(f".//{_q('trans-unit')}"))
+        written.append(Exported(path, _write_file(path, data), count))
     return written
 
 
@@ -273,9 +274,17 @@ def import_file(path: Path, project: Project | None = None) -> Imported:
     return result
 
 
-def _change(opened, unit, element, target, path: Path, line: int, problems: Problems):
-    """What a trans-unit asks of the catalog: None (an error, told), ``_KEEP``, or
-    ``(msgid, msgstr, state)``."""
+def _change(
+    opened: wb._Opened,
+    unit: Unit,
+    element: etree._Element,
+    target: etree._Element,
+    path: Path,
+    line: int,
+    problems: Problems,
+) -> tuple[str, str, str] | str | None:
+    """What a trans-unit asks of the catalog: None (an error, told in ``problems``),
+    ``_KEEP``, or ``(msgid, msgstr, 'translated' | 'fuzzy')``."""
     note = opened.note
     table = tags.tag_table(unit.inlines or tags.parse(unit.msgid))
     try:
