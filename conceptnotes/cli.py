@@ -87,7 +87,7 @@ def parser() -> argparse.ArgumentParser:
 def _add_i18n(commands) -> None:
     i = commands.add_parser(
         "i18n",
-        help="translation catalogs: extract, update, status",
+        help="translation catalogs: extract, update, status; XLIFF export and import",
         description="Keep the translation catalogs in step with the notes.",
     )
     actions = i.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
