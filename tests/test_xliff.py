@@ -450,11 +450,6 @@ def test_a_huge_file_is_refused(project, capsys):
     assert "the XLIFF file is larger than 20 MB" in capsys.readouterr().err
 
 
-def test_sample_is_untouched():
-    """The tests work on copies: the checkout's sample and catalogs stay as committed."""
-    assert (SAMPLE / "note.md").is_file() and not (ROOT / FR_XLF).exists()
-
-
 def test_segment_marks_and_ph_tags_as_other_tools_write_them(project, capsys):
     """Trados and memoQ wrap a target's text in segment marks (``<mrk mtype="seg">``); a
     tool may give a standalone tag back as ``<ph>``; ``final`` is a finished state."""
