@@ -88,7 +88,7 @@ def parser() -> argparse.ArgumentParser:
 def _add_i18n(commands) -> None:
     i = commands.add_parser(
         "i18n",
-        help="translation catalogs: extract, update, status",
+        help="translation catalogs: extract, update, status; XLIFF export and import",
         description="Keep the translation catalogs in step with the notes.",
     )
     actions = i.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -111,7 +111,24 @@ def _add_i18n(commands) -> None:
         description="Print, per note and language, the translated, fuzzy and untranslated units.",
     )
     st.add_argument("--json", action="store_true", help="print JSON for machines")
-    for sub in (e, u, st):
+    # XLIFF 1.2 for CAT tools (conceptnotes/i18n/xliff.py)
+    x = actions.add_parser(
+        "export",
+        help="write a note's units in one language as XLIFF 1.2 for a CAT tool",
+        description="Write each note's units in LANG, with their translations and states, as XLIFF 1.2"
+        " (Trados, memoQ, OmegaT): locales/<lang>/xliff/<note-id>.<lang>.xlf, or --out.",
+    )
+    x.add_argument("--xliff", required=True, metavar="LANG", help="the target language, e.g. fr")
+    x.add_argument("--out", type=Path, default=None, metavar="FILE|DIR",
+                   help="a .xlf file (one note) or a folder (default: locales/<lang>/xliff/)")
+    im = actions.add_parser(
+        "import",
+        help="merge an XLIFF file from a CAT tool into its note's catalog",
+        description="Merge the targets of an XLIFF 1.2 file made by 'i18n export' into the catalog of its note"
+        " and language, checked as the build checks a translation; nothing is written if anything is wrong.",
+    )
+    im.add_argument("file", type=Path, metavar="FILE.xlf", help="the XLIFF file")
+    for sub in (e, u, st, x):
         sub.add_argument(
             "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
         )
@@ -121,7 +138,11 @@ def _i18n(args: argparse.Namespace) -> int:
     from conceptnotes.build.pipeline import load_notes
     from conceptnotes.i18n import commands as i18n
 
+    if args.action == "import":
+        return _xliff_import(args.file)
     notes, _ = load_notes(note_folders(args.notes))
+    if args.action == "export":
+        return _xliff_export(notes, args.xliff, args.out, explicit=bool(args.notes))
     if args.action == "extract":
         for written in i18n.extract(notes):
             print(f"{'wrote' if written.changed else 'unchanged'} {display_path(written.path)}")
@@ -144,6 +165,30 @@ def _i18n(args: argparse.Namespace) -> int:
     print("-" * len(header))
     for s in found:
         print(f"{s.note:<24} {s.lang:<4} {s.translated:>10} {s.fuzzy:>6} {s.untranslated:>12} {s.percent:>6.1f}%")
+    return 0
+
+
+def _xliff_export(notes: list, lang: str, out: Path | None, *, explicit: bool) -> int:
+    from conceptnotes.i18n import xliff
+    from conceptnotes.i18n.commands import target_languages
+
+    if not explicit:  # every note: those translated into LANG
+        notes = [note for note in notes if lang in target_languages(note)]
+        if not notes:
+            print(f"no note is translated into '{lang}'", file=sys.stderr)
+            return 1
+    for item in xliff.export(notes, lang, out):
+        print(f"{'wrote' if item.changed else 'unchanged'} {display_path(item.path)} ({item.units} units)")
+    return 0
+
+
+def _xliff_import(path: Path) -> int:
+    from conceptnotes.i18n import xliff
+
+    done = xliff.import_file(path)
+    _report(done.warnings)
+    said = f"{done.translated} translated, {done.fuzzy} fuzzy, {done.unchanged} unchanged"
+    print(f"{'updated' if done.changed else 'unchanged'} {display_path(done.catalog)} ({said})")
     return 0
 
 
@@ -401,7 +446,7 @@ def main(argv: list[str] | None = None) -> int:
         args = parser().parse_args(argv)
         done.command = args.command
         if args.command == "i18n":
-            done.writes_catalogs = args.action == "extract" or (args.action == "update" and not args.check)
+            done.writes_catalogs = args.action in ("extract", "import") or (args.action == "update" and not args.check)
             return _i18n(args)
         if args.command == "verify":
             return _verify(args.out)
