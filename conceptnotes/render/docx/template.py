@@ -48,9 +48,12 @@ def check_template(path: Path) -> list[Problem]:
     return problem(refusal) if refusal else []
 
 
-def unsafe_docx(data: bytes) -> str | None:
+def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
     """Why a Word file (its bytes) is unsafe to open, or None: not a zip, a zip bomb, macros,
     a relationship to an external resource, or an XML part with a DTD (entities).
+
+    With ``hyperlinks``, a hyperlink to an https:, http: or mailto: address is allowed (a
+    note's text links out; a template has no reason to).
 
     The one check of a DOCX from outside the code: the template, and a note brought in by
     ``build.py import``."""
@@ -84,13 +87,15 @@ def unsafe_docx(data: bytes) -> str | None:
             return "it is a macro-enabled document"
         for name in sorted(n for n in names if n.endswith(".rels")):
             rels = archive.read(name).decode("utf-8", "replace")
-            if re.search(r'TargetMode\s*=\s*"External"', rels):
-                target = re.search(
-                    r'Target\s*=\s*"([^"]*)"[^>]*TargetMode\s*=\s*"External"|'
-                    r'TargetMode\s*=\s*"External"[^>]*Target\s*=\s*"([^"]*)"',
-                    rels,
-                )
-                shown = (target.group(1) or target.group(2)) if target else "?"
+            for relationship in re.findall(r"<Relationship\b[^>]*>", rels) or [rels]:
+                if not re.search(r'TargetMode\s*=\s*"External"', relationship):
+                    continue
+                target = re.search(r'\sTarget\s*=\s*"([^"]*)"', relationship)
+                shown = target.group(1) if target else "?"
+                if hyperlinks and re.search(r'Type\s*=\s*"[^"]*/hyperlink"', relationship) and re.match(
+                    r"(?i)(https?|mailto):", shown
+                ):
+                    continue  # a link the reader may follow, never fetched to show the document
                 return f"'{name}' links to an external resource ({shown})"
         for name in sorted(n for n in names if n.endswith((".xml", ".rels"))):
             if _declares_dtd(archive.read(name)):

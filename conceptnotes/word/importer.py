@@ -1,0 +1,173 @@
+"""``build.py import NOTE.docx``: a Word concept note brought in as ``content/<id>/``.
+
+Read everything, then write: the Word file is read once (through :func:`read_input`),
+refused if unsafe (:func:`unsafe_docx`, the template's check), converted by mammoth to
+HTML (headings by a style map, lists, tables, footnotes, images through a handler that
+keeps their bytes and alt text), that HTML to Markdown (:mod:`.html_to_markdown`), its
+first lines to front matter (:mod:`.frontmatter_guess`); what mammoth does not report is
+read from the package (:mod:`.warnings`).  Only then is the note written, into a
+temporary folder beside its place, renamed at the end: a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from conceptnotes.errors import NoteError, Problem, UsageError
+from conceptnotes.project import NOTE_FILE
+from conceptnotes.read.files import is_present, read_input
+from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
+from conceptnotes.word import frontmatter_guess, html_to_markdown
+from conceptnotes.word.warnings import package_warnings
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID = 64
+IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
+
+# Word's styles to the HTML mammoth writes (its defaults do Heading 1-6, lists, tables)
+STYLE_MAP = f"""
+p[style-name='Title'] => p.{frontmatter_guess.TITLE}:fresh
+p[style-name='Subtitle'] => p.{frontmatter_guess.SUBTITLE}:fresh
+p[style-name='Masthead Organizer'] => p.{frontmatter_guess.MASTHEAD}:fresh
+p[style-name='Masthead Details'] => p.{frontmatter_guess.DETAILS}:fresh
+p[style-name='Event'] => p.{frontmatter_guess.EVENT}:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='Block Text'] => blockquote > p:fresh
+p[style-name='Body Text'] => p:fresh
+p[style-name='First Paragraph'] => p:fresh
+p[style-name='Compact'] => p:fresh
+p[style-name='Table Text'] => p:fresh
+p[style-name='Table Heading'] => p:fresh
+p[style-name='footnote text'] => p:fresh
+p[style-name='Footnote Text'] => p:fresh
+"""
+
+
+@dataclass(frozen=True)
+class Imported:
+    folder: Path
+    images: int
+    warnings: list[Problem]
+    placeholders: list[str]  # the required fields left to fill in
+
+
+def slug(name: str) -> str:
+    """A note id made of a file name: ``Concept Note Málaga 2022`` -> ``concept-note-malaga-2022``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))[:MAX_ID].strip("-")
+
+
+def note_folder(source: Path, content: Path, note_id: str | None) -> Path:
+    """Where the note goes; UsageError for an id that is not a slug or is taken."""
+    chosen = note_id if note_id is not None else slug(source.stem)
+    if not chosen or not SLUG.fullmatch(chosen) or len(chosen) > MAX_ID:
+        given = f"'{chosen}'" if note_id is not None else f"the file name gives '{chosen}', which"
+        raise UsageError(f"import: {given} is not a note id: use lower-case letters, digits and hyphens"
+                         f" (at most {MAX_ID}), e.g. --id malaga-2022")
+    folder = content / chosen
+    if is_present(folder):
+        raise UsageError(f"import: a note '{chosen}' exists already ({folder}): choose another with --id")
+    return folder
+
+
+def import_docx(source: Path, content: Path, note_id: str | None = None) -> Imported:
+    """Convert the Word file ``source`` into ``content/<id>/``; NoteError when it is refused."""
+    import mammoth
+    from lxml import html as lxml_html
+
+    folder = note_folder(source, content, note_id)
+    if not source.name.lower().endswith((".docx", ".docm", ".dotx")):
+        raise UsageError(f"import: {source} is not a Word file (.docx)")
+    data = read_input(source, source.parent, limit=MAX_TEMPLATE_BYTES,
+                      too_large=lambda size: f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+    refusal = unsafe_docx(data, hyperlinks=True)
+    if refusal:
+        raise NoteError.at(source, 0, f"refused: {refusal}")
+    warnings = package_warnings(data, source)
+    images: dict[str, bytes] = {}
+    notes: list[str] = []
+
+    def keep(image) -> dict[str, str]:
+        from conceptnotes.read.markdown_parse import image_problem
+
+        with image.open() as stream:
+            blob = stream.read()
+        number = len(images) + len(notes) + 1
+        extension = IMAGE_TYPES.get(image.content_type or "")
+        problem = image_problem(blob) if extension else f"is a {image.content_type} picture: use PNG, JPEG or GIF"
+        if problem:
+            notes.append(f"picture {number} ({excerpt_alt(image.alt_text)}) {problem}: left out")
+            return {"src": ""}
+        name = f"image{number}.{extension}"
+        images[name] = blob
+        if not (image.alt_text or "").strip():
+            notes.append(f"picture {number} (assets/{name}) has no alt text: write one in the note")
+        return {"src": f"assets/{name}"}
+
+    try:
+        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, id_prefix=html_to_markdown.PREFIX,
+                                         convert_image=mammoth.images.img_element(keep), include_default_style_map=True)
+    except Exception as exc:  # mammoth raises many kinds for a broken package
+        raise NoteError.at(source, 0, f"cannot be read as a Word document: {exc}") from exc
+    root = lxml_html.fromstring(f"<div>{result.value}</div>")
+    front, used = frontmatter_guess.guess(_head(root))
+    for index, element in enumerate(_head_elements(root)):
+        if index in used:
+            root.remove(element)
+    body = html_to_markdown.to_markdown(root)
+    warnings += [Problem(str(source), 0, message, warning=True) for message in notes + body.warnings]
+    text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
+    _write(folder, text, images)
+    return Imported(folder, len(images), warnings, front.missing())
+
+
+def excerpt_alt(alt: str | None) -> str:
+    text = " ".join((alt or "").split())
+    return f'"{text[:40]}"' if text else "no alt text"
+
+
+def _head_elements(root) -> list:
+    """The paragraphs before the first heading, list or table: the masthead, title, event."""
+    head = []
+    for element in root:
+        if element.tag != "p":
+            break
+        head.append(element)
+    return head
+
+
+def _head(root) -> list[tuple[str, str]]:
+    out = []
+    for element in _head_elements(root):
+        for br in element.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        text = "\n".join(line.strip() for line in element.text_content().split("\n"))
+        out.append(((element.get("class") or "").strip(), text.strip()))
+    return out
+
+
+def _write(folder: Path, text: str, images: dict[str, bytes]) -> None:
+    """The note's folder written whole in a temporary folder beside it, then renamed."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        (temporary / NOTE_FILE).write_text(text, encoding="utf-8", newline="\n")
+        if images:
+            (temporary / "assets").mkdir()
+            for name, blob in images.items():
+                (temporary / "assets" / name).write_bytes(blob)
+        os.chmod(temporary, 0o755)
+        if is_present(folder):  # made meanwhile
+            raise UsageError(f"import: a note '{folder.name}' exists already ({folder}): choose another with --id")
+        os.rename(temporary, folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
