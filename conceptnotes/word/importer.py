@@ -41,13 +41,9 @@ p[style-name='Event'] => p.{frontmatter_guess.EVENT}:fresh
 p[style-name='Quote'] => blockquote > p:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Block Text'] => blockquote > p:fresh
-p[style-name='Body Text'] => p:fresh
-p[style-name='First Paragraph'] => p:fresh
-p[style-name='Compact'] => p:fresh
-p[style-name='Table Text'] => p:fresh
-p[style-name='Table Heading'] => p:fresh
-p[style-name='footnote text'] => p:fresh
-p[style-name='Footnote Text'] => p:fresh
+r[style-name='Emphasis'] => em
+r[style-name='Strong'] => strong
+r[style-name='Strong Emphasis'] => strong
 """
 
 
