@@ -21,6 +21,7 @@ from conceptnotes.i18n.formatting import country_name
 from conceptnotes.project import read_data
 
 TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT = "cn-title", "cn-subtitle", "cn-masthead", "cn-details", "cn-event"
+BOLD = "bold"  # a paragraph all in bold: the title, when no paragraph has the style Title
 HEAD_CLASSES = (TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT)
 # masthead lines that are not organizers: distribution, original language, a symbol, a date
 NOT_ORGANIZER = re.compile(r"^(Distr\.|Original:|Date:|\d|[A-Z]{1,6}(/[\w.-]+)+$)")
@@ -141,12 +142,20 @@ def event_line(text: str) -> tuple[dt.date, dt.date, str, str] | None:
     return start, end, city, country
 
 
-def guess(head: list[tuple[str, str]]) -> tuple[Guess, set[int]]:
-    """What the first paragraphs say (``(class, text)`` each: the style map's class, or
-    ``""``), and the indexes of those used (taken out of the body)."""
+def guess(head: list[tuple[str, str]], *, bold_title: bool = True) -> tuple[Guess, set[int]]:
+    """What the first paragraphs say (``(class, text)`` each: the style map's class,
+    :data:`BOLD` or ``""``), and the indexes of those used (taken out of the body).
+
+    ``bold_title``: whether a bold paragraph may be the title when none has the style
+    Title (not when bold lines are the document's headings)."""
     found = Guess()
     used: set[int] = set()
     title_at = next((i for i, (kind, _) in enumerate(head) if kind == TITLE), None)
+    if title_at is None and bold_title:  # else the first bold paragraph
+        title_at = next((i for i, (kind, text) in enumerate(head[:HEAD_LINES]) if kind == BOLD
+                         and len(text) <= MAX_ORGANIZER * 2), None)
+        if title_at is not None:
+            head = [(TITLE if i == title_at else kind, text) for i, (kind, text) in enumerate(head)]
     for index, (kind, text) in enumerate(head):
         if kind == TITLE and not found.title:
             found.title = " ".join(text.split())

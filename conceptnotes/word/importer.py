@@ -114,11 +114,12 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
     except Exception as exc:  # mammoth raises many kinds for a broken package
         raise NoteError.at(source, 0, f"cannot be read as a Word document: {exc}") from exc
     root = lxml_html.fromstring(f"<div>{result.value}</div>")
-    front, used = frontmatter_guess.guess(_head(root))
+    headings = any(element.tag in html_to_markdown.HEADINGS for element in root.iter())
+    front, used = frontmatter_guess.guess(_head(root), bold_title=headings)
     for index, element in enumerate(_head_elements(root)):
         if index in used:
             root.remove(element)
-    body = html_to_markdown.to_markdown(root)
+    body = html_to_markdown.to_markdown(root, headings=headings)
     warnings += [Problem(str(source), 0, message, warning=True) for message in notes + body.warnings]
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
@@ -146,7 +147,12 @@ def _head(root) -> list[tuple[str, str]]:
         for br in element.iter("br"):
             br.tail = "\n" + (br.tail or "")
         text = "\n".join(line.strip() for line in element.text_content().split("\n"))
-        out.append(((element.get("class") or "").strip(), text.strip()))
+        kind = (element.get("class") or "").strip()
+        children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
+        if not kind and len(children) == 1 and children[0].tag == "strong" and not (element.text or "").strip() \
+                and not (children[0].tail or "").strip():
+            kind = frontmatter_guess.BOLD
+        out.append((kind, text.strip()))
     return out
 
 
