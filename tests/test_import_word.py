@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import SAMPLE, build_in, need, write_note
+from .conftest import FRONT, SAMPLE, build_in, need, write_note
 from .readback import W, docx_body_paragraphs, docx_part_xml
 
 NESTED = """\
@@ -299,6 +299,46 @@ def test_bold_lines_merged_cells_and_images(tmp_path, capsys):
         "![Bar chart of participants](assets/image1.png)\n\n![](assets/image2.png)\n"
     )
     assert sorted(p.name for p in (folder / "assets").iterdir()) == ["image1.png", "image2.png"]
+    note = folder / "note.md"  # the placeholders filled in
+    note.write_text("---\n" + FRONT + "---\n" + note.read_text(encoding="utf-8").split("---\n", 2)[2], encoding="utf-8")
+    assert build_in(project, "check") == 0  # the picture without alt text, as check tells it
+    assert capsys.readouterr().err.splitlines() == [
+        "content/bold/note.md:27: warning: image 'assets/image2.png' has no alt text"
+    ]
+
+
+def test_quotes_fields_and_text_boxes(tmp_path, capsys):
+    """Quote styles are block quotes; a field other than a page number and a text box are told."""
+    import docx
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    document = docx.Document()
+    document.add_heading("Background", level=1)
+    document.add_paragraph("The Strategy calls for cooperation.", style="Quote")
+    document.add_paragraph("A second quoted paragraph.", style="Intense Quote")
+    dated = document.add_paragraph("Updated on ")
+    dated._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" DATE \\@ &quot;d MMMM yyyy&quot; ">'
+                              "<w:r><w:t>1 March 2024</w:t></w:r></w:fldSimple>"))
+    numbered = document.add_paragraph("Page ")
+    numbered._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr=" PAGE "><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
+    boxed = document.add_paragraph("Beside a box.")
+    boxed._p.append(parse_xml(
+        f'<w:r {nsdecls("w")} xmlns:v="urn:schemas-microsoft-com:vml"><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>Boxed text</w:t>'
+        "</w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></w:r>"
+    ))
+    path = tmp_path / "quotes.docx"
+    document.save(str(path))
+    project = _project(tmp_path)
+    assert _import(project, path) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f'{path}: warning: paragraph 4 ("Updated on 1 March 2024"): a field (DATE) was kept as its last shown text',
+        f'{path}: warning: paragraph 6 ("Beside a box.Boxed text"): a text box: its text may be out of place,'
+        " or missing; check it",
+    ]
+    body = (project / "content" / "quotes" / "note.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert body.startswith("\n# Background\n\n> The Strategy calls for cooperation.\n>\n"
+                           "> A second quoted paragraph.\n\nUpdated on 1 March 2024\n\nPage 1\n\n")
 
 
 # Refusals: nothing written ------------------------------------------------------------------------

@@ -109,8 +109,12 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
         return {"src": f"assets/{name}"}
 
     try:
-        result = mammoth.convert_to_html(io.BytesIO(data), style_map=STYLE_MAP, id_prefix=html_to_markdown.PREFIX,
-                                         convert_image=mammoth.images.img_element(keep), include_default_style_map=True)
+        result = mammoth.convert_to_html(
+            io.BytesIO(_simple_fields_unwrapped(data)),
+            style_map=STYLE_MAP,
+            id_prefix=html_to_markdown.PREFIX,
+            convert_image=mammoth.images.img_element(keep),
+        )
     except Exception as exc:  # mammoth raises many kinds for a broken package
         raise NoteError.at(source, 0, f"cannot be read as a Word document: {exc}") from exc
     root = lxml_html.fromstring(f"<div>{result.value}</div>")
@@ -124,6 +128,35 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
     return Imported(folder, len(images), warnings, front.missing())
+
+
+def _simple_fields_unwrapped(data: bytes) -> bytes:
+    """The package with each simple field (``w:fldSimple``) of its body replaced by its
+    shown text: mammoth 1.13 drops a simple field whole, while it keeps the shown text of
+    a complex one (``w:fldChar``). The warnings name each field."""
+    import zipfile
+
+    from lxml import etree
+
+    from conceptnotes.word.warnings import W
+
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml")
+        if b"fldSimple" not in xml:
+            return data
+        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        for field in list(root.iter(W + "fldSimple")):
+            parent = field.getparent()
+            index = parent.index(field)
+            for offset, child in enumerate(list(field)):
+                parent.insert(index + offset, child)
+            parent.remove(field)
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
+            for entry in archive.infolist():
+                rewritten.writestr(entry, body if entry.filename == "word/document.xml" else archive.read(entry))
+    return out.getvalue()
 
 
 def excerpt_alt(alt: str | None) -> str:
