@@ -110,6 +110,27 @@ def test_the_sample_built_imported_and_built_again_is_the_same(tmp_path, capsys)
     assert sum(1 for _, _, level in first if level == 1) == 4  # the nested bullets
 
 
+def test_figures_captions_and_numbered_paragraphs_come_back(tmp_path, root, capsys):
+    """The test root 'figures' (numbered paragraphs, a quote, two figures and a table with
+    captions) built, imported and built again."""
+    source = root("figures")
+    folder = source / "content" / "figures"
+    original = _build_docx(folder, tmp_path / "out1")
+    capsys.readouterr()
+    project = _project(tmp_path)
+    assert _import(project, original) == 0
+    assert capsys.readouterr().err == ""
+    imported = project / "content" / "figures-en"
+    note = (imported / "note.md").read_text(encoding="utf-8")
+    assert "\nnumbered_paragraphs: true\n" in note
+    assert '\n![Plan of the moot court](assets/image2.png "Moot court room")\n' in note
+    assert "\nTable: Programme of the course\n\n| Date | Programme |\n" in note
+    plan = (folder / "assets" / "floor-plan.png").read_bytes()
+    assert [p.read_bytes() == plan for p in sorted((imported / "assets").iterdir())] == [True, True]
+    again = _build_docx(imported, tmp_path / "out2")
+    assert _outline(again) == _outline(original)
+
+
 def test_nested_lists_and_a_table_come_back(tmp_path, capsys):
     source = _project(tmp_path, "a")
     folder = write_note(source / "content" / "lists", NESTED)

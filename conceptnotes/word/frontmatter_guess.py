@@ -41,6 +41,7 @@ class Guess:
     end: dt.date | None = None
     city: str = ""
     country: str = ""
+    numbered_paragraphs: bool = False
 
     def missing(self) -> list[str]:
         """The required fields left as placeholders."""
@@ -210,6 +211,8 @@ def front_matter(found: Guess) -> str:
         lines.append(f"  {key}: {day.isoformat()}" if day else f"  {key}: TODO-YYYY-MM-DD  {TODO}")
     lines.append(f"  city: {_scalar(found.city)}" if found.city else f'  city: ""  {TODO}')
     lines.append(f"  country: {found.country}" if found.country else f"  country: TODO  {TODO} (ISO code, e.g. ES)")
+    if found.numbered_paragraphs:
+        lines.append("numbered_paragraphs: true")
     if found.organizers:
         lines.append("organizers:")
         lines.extend(f"  - {_scalar(name)}" for name in found.organizers)

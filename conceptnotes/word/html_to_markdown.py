@@ -106,9 +106,28 @@ class _Converter:
         """Each block child of ``parent`` as Markdown (no blank lines inside a block but a
         list's or a quote's own)."""
         out: list[str] = []
-        for el in parent:
-            if not isinstance(el.tag, str):
+        elements = [el for el in parent if isinstance(el.tag, str)]
+        captions: dict[int, str] = {}  # a figure's index -> its caption's title
+        for index, el in enumerate(elements):
+            if index in captions:
+                out.append(image(_only_image(el), captions[index]))
                 continue
+            caption = _caption(el)
+            if caption is not None:
+                kind, title = caption
+                before = elements[index - 1] if index else None
+                after = elements[index + 1] if index + 1 < len(elements) else None
+                if kind == "table" and after is not None and after.tag == "table":
+                    out.append("Table: " + title)
+                    continue
+                if kind == "figure" and after is not None and _only_image(after) is not None \
+                        and el.get("class") != IMAGE_CAPTION:
+                    captions[index + 1] = title
+                    continue
+                if kind == "figure" and before is not None and _only_image(before) is not None and out \
+                        and el.get("class") == IMAGE_CAPTION:
+                    out[-1] = image(_only_image(before), title)
+                    continue
             block = self.block(el, headings=headings)
             if block:
                 out.append(block)
@@ -294,13 +313,45 @@ def _looks_like_heading(p) -> bool:
     return 0 < len(text.split()) <= MAX_HEADING_WORDS and not text.endswith((".", ":", ";", ","))
 
 
-def image(el) -> str:
+def image(el, title: str = "") -> str:
     src = el.get("src") or ""
     if not src:
         return ""
     alt = re.sub(r"\s+", " ", el.get("alt") or "").strip()
     alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
-    return f"![{alt}]({src})"
+    shown = ' "' + title.replace('"', "'") + '"' if title else ""
+    return f"![{alt}]({src}{shown})"
+
+
+CAPTION, TABLE_CAPTION, IMAGE_CAPTION = "cn-caption", "cn-table-caption", "cn-image-caption"
+LABEL = re.compile(r"^(Figure|Table)\s+[\w.-]+[.:]?\s*", re.IGNORECASE)
+
+
+def _caption(el) -> tuple[str, str] | None:
+    """("figure" or "table", the title) of a caption paragraph: ours ("Figure I", a line
+    break, the title), Word's ("Table 1: title") or Pandoc's (Table Caption, Image Caption)."""
+    kind = el.get("class") if el.tag == "p" else None
+    if kind not in (CAPTION, TABLE_CAPTION, IMAGE_CAPTION):
+        return None
+    text = " ".join(" ".join(el.itertext()).split())
+    label = LABEL.match(text)
+    if kind == TABLE_CAPTION:
+        return "table", text[label.end():] if label else text
+    if kind == IMAGE_CAPTION:
+        return "figure", text[label.end():] if label else text
+    if not label:
+        return None
+    title = text[label.end():].strip()
+    return (label.group(1).lower(), title) if title else None
+
+
+def _only_image(el):
+    """The one picture of a paragraph that holds nothing else, or None."""
+    if el.tag == "img":
+        return el
+    if el.tag != "p" or (el.text or "").strip() or len(el) != 1 or el[0].tag != "img" or (el[0].tail or "").strip():
+        return None
+    return el[0]
 
 
 def escape(text: str) -> str:

@@ -39,6 +39,9 @@ p[style-name='Masthead Organizer'] => p.{frontmatter_guess.MASTHEAD}:fresh
 p[style-name='Masthead Details'] => p.{frontmatter_guess.DETAILS}:fresh
 p[style-name='Event'] => p.{frontmatter_guess.EVENT}:fresh
 p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Caption'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Table Caption'] => p.{html_to_markdown.TABLE_CAPTION}:fresh
+p[style-name='Image Caption'] => p.{html_to_markdown.IMAGE_CAPTION}:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
 p[style-name='Block Text'] => blockquote > p:fresh
 r[style-name='Emphasis'] => em
@@ -108,9 +111,10 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
             notes.append(f"picture {number} (assets/{name}) has no alt text: write one in the note")
         return {"src": f"assets/{name}"}
 
+    prepared, numbered = _prepared(data)
     try:
         result = mammoth.convert_to_html(
-            io.BytesIO(_simple_fields_unwrapped(data)),
+            io.BytesIO(prepared),
             style_map=STYLE_MAP,
             id_prefix=html_to_markdown.PREFIX,
             convert_image=mammoth.images.img_element(keep),
@@ -125,38 +129,61 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
             root.remove(element)
     body = html_to_markdown.to_markdown(root, headings=headings)
     warnings += [Problem(str(source), 0, message, warning=True) for message in notes + body.warnings]
+    front.numbered_paragraphs = numbered
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
     return Imported(folder, len(images), warnings, front.missing())
 
 
-def _simple_fields_unwrapped(data: bytes) -> bytes:
-    """The package with each simple field (``w:fldSimple``) of its body replaced by its
-    shown text: mammoth 1.13 drops a simple field whole, while it keeps the shown text of
-    a complex one (``w:fldChar``). The warnings name each field."""
+NUMBERED_PARAGRAPHS = "UN Numbered Paragraphs"  # the numbering our DOCX gives numbered paragraphs
+
+
+def _prepared(data: bytes) -> tuple[bytes, bool]:
+    """The package as mammoth should read it, and whether it has numbered paragraphs.
+
+    Each simple field (``w:fldSimple``) is replaced by its shown text: mammoth 1.13 drops a
+    simple field whole, while it keeps the shown text of a complex one (``w:fldChar``); the
+    warnings name each field.  Paragraphs numbered by the numbering "UN Numbered
+    Paragraphs" (``numbered_paragraphs: true``, as this project writes them) lose that
+    numbering, which mammoth would read as a list."""
     import zipfile
 
     from lxml import etree
 
     from conceptnotes.word.warnings import W
 
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         xml = archive.read("word/document.xml")
-        if b"fldSimple" not in xml:
-            return data
-        root = etree.fromstring(xml, etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False))
+        paragraph_numbers: set[str] = set()
+        if "word/numbering.xml" in archive.namelist():
+            numbering = etree.fromstring(archive.read("word/numbering.xml"), parser)
+            abstract = {a.get(W + "abstractNumId") for a in numbering.iter(W + "abstractNum")
+                        if a.find(f"{W}name") is not None and a.find(f"{W}name").get(W + "val") == NUMBERED_PARAGRAPHS}
+            paragraph_numbers = {n.get(W + "numId") for n in numbering.iter(W + "num")
+                                 if n.find(f"{W}abstractNumId") is not None
+                                 and n.find(f"{W}abstractNumId").get(W + "val") in abstract}
+        if b"fldSimple" not in xml and not paragraph_numbers:
+            return data, False
+        root = etree.fromstring(xml, parser)
         for field in list(root.iter(W + "fldSimple")):
             parent = field.getparent()
             index = parent.index(field)
             for offset, child in enumerate(list(field)):
                 parent.insert(index + offset, child)
             parent.remove(field)
+        numbered = False
+        for number in list(root.iter(W + "numPr")):
+            used = number.find(f"{W}numId")
+            if used is not None and used.get(W + "val") in paragraph_numbers:
+                number.getparent().remove(number)
+                numbered = True
         body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
             for entry in archive.infolist():
                 rewritten.writestr(entry, body if entry.filename == "word/document.xml" else archive.read(entry))
-    return out.getvalue()
+    return out.getvalue(), numbered
 
 
 def excerpt_alt(alt: str | None) -> str:
