@@ -409,6 +409,34 @@ def test_a_docx_with_a_dtd_entity_is_refused(tmp_path, capsys):
     _nothing_written(project)
 
 
+def test_a_zip_bomb_is_refused(tmp_path, capsys):
+    plain = _tracked_docx(tmp_path / "plain.docx")
+    bomb = tmp_path / "bomb.docx"
+    shutil.copyfile(plain, bomb)
+    with zipfile.ZipFile(bomb, "a", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/zeros.bin", b"\0" * 5_000_000)
+    project = _project(tmp_path)
+    assert _import(project, bomb) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert re.fullmatch(rf"{re.escape(str(bomb))}: refused: 'word/media/zeros.bin' is compressed \d+ to 1"
+                        r" \(at most 100\): a zip bomb\?", err[0]), err
+    _nothing_written(project)
+
+
+def test_the_template_with_a_dtd_is_refused_by_the_same_check(tmp_path):
+    from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
+
+    from .conftest import ROOT
+
+    template = ROOT / "templates" / "concept-note" / DOCX_TEMPLATE
+    hostile = _rewritten(template, tmp_path / DOCX_TEMPLATE, "word/styles.xml",
+                         lambda data: data.replace(b"?>", b'?><!DOCTYPE w:styles [<!ENTITY a "a">]>', 1))
+    assert [str(p) for p in check_template(hostile)] == [
+        f"{hostile}: DOCX template refused: 'word/styles.xml' declares a DTD (<!DOCTYPE> or <!ENTITY>),"
+        " which Word never writes"
+    ]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
