@@ -460,3 +460,29 @@ def test_the_slug_of_a_file_name():
 
     assert slug("Concept Note – Málaga 2022 (final)") == "concept-note-malaga-2022-final"
     assert re.fullmatch(r"[a-z0-9-]+", slug("ÉTÉ__été"))
+
+
+@pytest.mark.parametrize(
+    ("html", "markdown"),
+    [
+        ("<p>1. Not a list</p>", "1\\. Not a list"),
+        ("<p>Table: the caption</p><table><tr><td>a</td></tr></table>", "Table: the caption\n\n| a |\n| --- |"),
+        ("<p>- not a bullet</p>", "\\- not a bullet"),
+        ("<p>---</p>", "\\---"),
+        ("<p># not a heading</p>", "\\# not a heading"),
+        ("<p>: not a definition</p>", "&#58; not a definition"),
+        ("<p>a_b _c_ {#x} &amp;amp; 2*3 `x` [y]</p>", "a_b \\_c\\_ \\{#x\\} &amp;amp; 2\\*3 \\`x\\` \\[y\\]"),
+        ("<h1>Learning C#</h1>", "# Learning C\\#"),
+        ("<h4>Deep</h4>", "### Deep"),
+        ("<p><strong>bold </strong>text <em> spaced</em>.</p>", "**bold** text *spaced*."),
+        ("<p>one<br />two</p>", "one  \ntwo"),
+        ("<p><a href='javascript:alert(1)'>x</a> <a href='#_Toc1'>y</a> <a id='b'></a>z</p>", "x y z"),
+    ],
+)
+def test_html_to_markdown(html, markdown):
+    """What reads back as the same text: marks escaped at a paragraph's start and in it."""
+    from lxml import html as lxml_html
+
+    from conceptnotes.word.html_to_markdown import to_markdown
+
+    assert to_markdown(lxml_html.fromstring(f"<div>{html}</div>"), headings=True).text == markdown + "\n"

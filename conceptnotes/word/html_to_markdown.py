@@ -129,6 +129,11 @@ class _Converter:
                     out[-1] = image(_only_image(before), title)
                     continue
             block = self.block(el, headings=headings)
+            if block and re.match(r"[Tt]able:", block) and el.tag == "p":
+                after = elements[index + 1] if index + 1 < len(elements) else None
+                if after is None or after.tag != "table":
+                    self.warnings.append(f"the paragraph '{excerpt(block)}' starts with 'Table:', which a note reads"
+                                         " as the caption of a table after it: reword it")
             if block:
                 out.append(block)
         return out
@@ -143,7 +148,7 @@ class _Converter:
             if level > 3:
                 self.warnings.append(f"heading '{excerpt(text)}' (level {level}) made a level 3 heading (###):"
                                      " a note has three levels")
-            return "#" * min(level, 3) + " " + _no_breaks(text)
+            return "#" * min(level, 3) + " " + re.sub(r"#$", r"\\#", _no_breaks(text))
         if tag == "p":
             text = self.inline(el)
             if not text:
@@ -369,11 +374,12 @@ def escape(text: str) -> str:
 def _line_start(text: str) -> str:
     """A paragraph that would read as another block at its start (``# ``, ``- ``, ``1. ``,
     ``> ``, ``Table:``) escaped there."""
-    if re.match(r"(#{1,6}|[-+>]|\d{1,9}[.)])(\s|$)", text):
+    if re.match(r"(#{1,6}|[-+>]|\d{1,9}[.)])(\s|$)|-{3,}\s*$|={3,}\s*$", text):
         index = re.match(r"\d*", text).end()  # type: ignore[union-attr]
         return text[:index] + "\\" + text[index:]
-    if text.startswith("Table:"):
-        return "Table\\:" + text[6:]
+    # ':' has no backslash escape in Python-Markdown: a character reference it decodes
+    if re.match(r":\s", text):
+        return "&#58;" + text[1:]
     return text
 
 
