@@ -300,6 +300,12 @@ def test_bold_lines_merged_cells_and_images(tmp_path, capsys):
     document.inline_shapes[0]._inline.docPr.set("descr", "Bar chart of participants")
     document.add_picture(str(image))
     document.inline_shapes[1]._inline.docPr.set("descr", "")
+    from PIL import Image
+
+    bitmap = tmp_path / "map.bmp"
+    Image.new("RGB", (4, 4), "green").save(bitmap, "BMP")
+    document.add_picture(str(bitmap))
+    document.inline_shapes[2]._inline.docPr.set("descr", "Map of the region")
     path = tmp_path / "bold.docx"
     document.save(str(path))
     project = _project(tmp_path)
@@ -310,16 +316,17 @@ def test_bold_lines_merged_cells_and_images(tmp_path, capsys):
         f'{path}: warning: table 1 ("r0c0"): merged cells were split; the text is in the first of them,'
         " the others are empty",
     ]
-    assert said.out.splitlines()[0] == f"imported {path} as content/bold/note.md and 2 image(s) in assets/"
+    assert said.out.splitlines()[0] == f"imported {path} as content/bold/note.md and 3 image(s) in assets/"
     folder = project / "content" / "bold"
     body = (folder / "note.md").read_text(encoding="utf-8").split("---\n", 2)[2]
     assert body == (
         "\n# Background\n\nText of the background, with a \\* and a \\[bracket\\] and &lt;angle>.\n\n"
         "**This whole sentence is bold but it is a sentence.**\n\n"
         "| r0c0 | r0c1 | r0c2 |\n| --- | --- | --- |\n| r1c0 r1c1 |  | r1c2 |\n| r2c0 | r2c1 | r2c2 |\n\n"
-        "![Bar chart of participants](assets/image1.png)\n\n![](assets/image2.png)\n"
+        "![Bar chart of participants](assets/image1.png)\n\n![](assets/image2.png)\n\n"
+        "![Map of the region](assets/image3.png)\n"
     )
-    assert sorted(p.name for p in (folder / "assets").iterdir()) == ["image1.png", "image2.png"]
+    assert sorted(p.name for p in (folder / "assets").iterdir()) == ["image1.png", "image2.png", "image3.png"]
     note = folder / "note.md"  # the placeholders filled in
     note.write_text("---\n" + FRONT + "---\n" + note.read_text(encoding="utf-8").split("---\n", 2)[2], encoding="utf-8")
     assert build_in(project, "check") == 0  # the picture without alt text, as check tells it

@@ -30,6 +30,7 @@ from conceptnotes.word.warnings import package_warnings
 SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 MAX_ID = 64
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
+CONVERTED_TYPES = ("image/bmp", "image/tiff")  # written as PNG
 
 # Word's styles to the HTML mammoth writes (its defaults do Heading 1-6, lists, tables)
 STYLE_MAP = f"""
@@ -94,21 +95,27 @@ def import_docx(source: Path, content: Path, note_id: str | None = None) -> Impo
     images: dict[str, bytes] = {}
     notes: list[str] = []
 
+    pictures = 0
+
     def keep(image) -> dict[str, str]:
         from conceptnotes.read.markdown_parse import image_problem
 
+        nonlocal pictures
+        pictures += 1
         with image.open() as stream:
             blob = stream.read()
-        number = len(images) + len(notes) + 1
-        extension = IMAGE_TYPES.get(image.content_type or "")
-        problem = image_problem(blob) if extension else f"is a {image.content_type} picture: use PNG, JPEG or GIF"
+        kind = image.content_type or ""
+        if kind in CONVERTED_TYPES:
+            blob, kind = _as_png(blob), "image/png"
+        extension = IMAGE_TYPES.get(kind)
+        problem = image_problem(blob) if extension else f"is of type {kind or 'unknown'}: use PNG, JPEG or GIF"
         if problem:
-            notes.append(f"picture {number} ({excerpt_alt(image.alt_text)}) {problem}: left out")
+            notes.append(f"picture {pictures} ({excerpt_alt(image.alt_text)}) {problem}: left out")
             return {"src": ""}
-        name = f"image{number}.{extension}"
+        name = f"image{pictures}.{extension}"
         images[name] = blob
         if not (image.alt_text or "").strip():
-            notes.append(f"picture {number} (assets/{name}) has no alt text: write one in the note")
+            notes.append(f"picture {pictures} (assets/{name}) has no alt text: write one in the note")
         return {"src": f"assets/{name}"}
 
     prepared, numbered = _prepared(data)
@@ -184,6 +191,20 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
             for entry in archive.infolist():
                 rewritten.writestr(entry, body if entry.filename == "word/document.xml" else archive.read(entry))
     return out.getvalue(), numbered
+
+
+def _as_png(blob: bytes) -> bytes:
+    """A BMP or TIFF picture as PNG (the bytes unchanged when Pillow cannot read them: the
+    check of the picture then says why)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(blob)) as picture:
+            out = io.BytesIO()
+            picture.save(out, "PNG")
+            return out.getvalue()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return blob
 
 
 def excerpt_alt(alt: str | None) -> str:
