@@ -40,7 +40,6 @@ class _Converter:
         self.footnote_numbers: dict[str, int] = {}  # Word's id -> number of its call
         self.warnings: list[str] = []
         self.tables = 0
-        self.in_table = False
 
     # Inline ---------------------------------------------------------------------------
 
