@@ -14,8 +14,9 @@ RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
 	fonts-liberation2=2.1.5-1 fonts-noto-core=20201225-1 fonts-noto-cjk=1:20220127+repack1-1
 # The preview server draws the pages with poppler's pdftoppm.
 SERVE_DEBS := poppler-utils
-# Real clients the tests read the outputs with, and the browser the preview's tests drive.
-TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime chromium
+# Real clients the tests read the outputs with, and the browser the preview's tests drive;
+# pandoc makes Word files for the import's tests.
+TEST_DEBS := libreoffice-writer-nogui poppler-utils qpdf faketime chromium pandoc
 # The peer the benchmark compares with.
 BENCH_DEBS := pandoc
 

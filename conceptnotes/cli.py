@@ -15,7 +15,7 @@ from pathlib import Path
 from conceptnotes import __version__
 from conceptnotes.build.pipeline import FORMATS, PDF_VARIANTS, build, check, note_folders
 from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
-from conceptnotes.project import Project
+from conceptnotes.project import Project, command
 
 
 class _Parser(argparse.ArgumentParser):
@@ -82,7 +82,33 @@ def parser() -> argparse.ArgumentParser:
     _add_i18n(commands)
     _add_official_and_verify(commands)
     _add_new_and_doctor(commands)
+    _add_import(commands)
     return top
+
+
+def _add_import(commands) -> None:
+    im = commands.add_parser(
+        "import",
+        help="bring a Word concept note in as content/<id>/note.md",
+        description="Convert a Word concept note (.docx) into content/<id>/note.md and its assets/;"
+        " what it could not keep is listed as warnings, and the front matter it could not find is"
+        " left as placeholders that 'check' reports.",
+    )
+    im.add_argument("docx", type=Path, metavar="NOTE.docx", help="the Word file")
+    im.add_argument("--id", default=None, help="the note's id (default: a slug of the file name)")
+
+
+def _import(args: argparse.Namespace) -> int:
+    from conceptnotes.word.importer import import_docx
+
+    done = import_docx(args.docx, Project.working().content, args.id)
+    _report(done.warnings)
+    images = f" and {done.images} image(s) in assets/" if done.images else ""
+    print(f"imported {display_path(args.docx)} as {display_path(done.folder / 'note.md')}{images}")
+    if done.placeholders:
+        check_it = command(f"check {display_path(done.folder)}")
+        print(f"to fill in (placeholders in the front matter): {', '.join(done.placeholders)}; then run {check_it}")
+    return 0
 
 
 def _add_i18n(commands) -> None:
@@ -458,6 +484,8 @@ def main(argv: list[str] | None = None) -> int:
             return _new(args)
         if args.command == "doctor":
             return _doctor()
+        if args.command == "import":
+            return _import(args)
         folders = note_folders(getattr(args, "notes", None))
         if not folders:
             print("no notes found under content/", file=sys.stderr)

@@ -34,7 +34,6 @@ def read_template(path: Path) -> bytes:
 
 def check_template(path: Path) -> list[Problem]:
     """What makes a DOCX template unsafe to open: a zip bomb, macros, links out of the file."""
-    import zipfile
 
     def problem(message: str) -> list[Problem]:
         return [Problem(str(path), 0, f"DOCX template refused: {message}")]
@@ -45,43 +44,72 @@ def check_template(path: Path) -> list[Problem]:
         data = read_template(path)
     except NoteError as exc:
         return problem(exc.problems[0].message)
+    refusal = unsafe_docx(data)
+    return problem(refusal) if refusal else []
+
+
+def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
+    """Why a Word file (its bytes) is unsafe to open, or None: not a zip, a zip bomb, macros,
+    a relationship to an external resource, or an XML part with a DTD (entities).
+
+    With ``hyperlinks``, a hyperlink to an https:, http: or mailto: address is allowed (a
+    note's text links out; a template has no reason to).
+
+    The one check of a DOCX from outside the code: the template, and a note brought in by
+    ``build.py import``."""
+    import zipfile
+
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, OSError) as exc:
-        return problem(f"not a DOCX (zip) file: {exc}")
+        return f"not a DOCX (zip) file: {exc}"
     with archive:
         entries = archive.infolist()
         if len(entries) > MAX_TEMPLATE_ENTRIES:
-            return problem(f"{len(entries)} entries (at most {MAX_TEMPLATE_ENTRIES})")
+            return f"{len(entries)} entries (at most {MAX_TEMPLATE_ENTRIES})"
         unpacked = sum(e.file_size for e in entries)
         if unpacked > MAX_TEMPLATE_UNPACKED:
-            return problem(f"unpacks to {unpacked // 1_000_000} MB (at most {MAX_TEMPLATE_UNPACKED // 1_000_000})")
+            return f"unpacks to {unpacked // 1_000_000} MB (at most {MAX_TEMPLATE_UNPACKED // 1_000_000})"
         for entry in entries:
             if entry.compress_size and entry.file_size / entry.compress_size > MAX_COMPRESSION_RATIO:
-                return problem(
+                return (
                     f"'{entry.filename}' is compressed {entry.file_size // entry.compress_size} to 1"
                     f" (at most {MAX_COMPRESSION_RATIO}): a zip bomb?"
                 )
         names = {e.filename for e in entries}
         if any(name.lower().endswith("vbaproject.bin") or "vbadata" in name.lower() for name in names):
-            return problem("it contains macros (vbaProject.bin)")
+            return "it contains macros (vbaProject.bin)"
         try:
             types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
         except KeyError:
-            return problem("no [Content_Types].xml")
+            return "no [Content_Types].xml"
         if "macroEnabled" in types or "vbaProject" in types:
-            return problem("it is a macro-enabled document")
+            return "it is a macro-enabled document"
         for name in sorted(n for n in names if n.endswith(".rels")):
             rels = archive.read(name).decode("utf-8", "replace")
-            if re.search(r'TargetMode\s*=\s*"External"', rels):
-                target = re.search(
-                    r'Target\s*=\s*"([^"]*)"[^>]*TargetMode\s*=\s*"External"|'
-                    r'TargetMode\s*=\s*"External"[^>]*Target\s*=\s*"([^"]*)"',
-                    rels,
-                )
-                shown = (target.group(1) or target.group(2)) if target else "?"
-                return problem(f"'{name}' links to an external resource ({shown})")
-    return []
+            for relationship in re.findall(r"<Relationship\b[^>]*>", rels) or [rels]:
+                if not re.search(r'TargetMode\s*=\s*"External"', relationship):
+                    continue
+                target = re.search(r'\sTarget\s*=\s*"([^"]*)"', relationship)
+                shown = target.group(1) if target else "?"
+                if hyperlinks and re.search(r'Type\s*=\s*"[^"]*/hyperlink"', relationship) and re.match(
+                    r"(?i)(https?|mailto):", shown
+                ):
+                    continue  # a link the reader may follow, never fetched to show the document
+                return f"'{name}' links to an external resource ({shown})"
+        for name in sorted(n for n in names if n.endswith((".xml", ".rels"))):
+            if _declares_dtd(archive.read(name)):
+                return f"'{name}' declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes"
+    return None
+
+
+def _declares_dtd(xml: bytes) -> bool:
+    """Whether an XML part has a document type declaration or entities (an entity
+    expansion bomb, or an external entity that reads a file). Outside CDATA, which Word
+    does not write, '<' in text is always escaped, so the bytes tell."""
+    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
+        xml = xml.decode("utf-16", "replace").encode("utf-8")
+    return b"<!DOCTYPE" in xml or b"<!ENTITY" in xml
 
 
 # What the renderer needs of the template, checked before anything renders ---------------

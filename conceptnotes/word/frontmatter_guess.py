@@ -1,0 +1,221 @@
+"""The front matter of an imported note, read from the first lines of the Word file.
+
+A concept note in Word opens with its masthead (the organizers, one per line), the kind
+of document ("Concept note", style Subtitle), the title (style Title) and a line with the
+place and dates ("Málaga, Spain, 10 and 11 May 2022").  What is found is written as the
+note's front matter; every required field that is not is written ``TODO``, the placeholder
+``build.py new`` writes too (:data:`conceptnotes.read.frontmatter.PLACEHOLDER`): a draft
+``check`` reports it as a warning at its line, saying what to write, and the official build
+refuses it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+
+import yaml
+
+from conceptnotes.i18n.formatting import country_name
+from conceptnotes.project import read_data
+
+TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT = "cn-title", "cn-subtitle", "cn-masthead", "cn-details", "cn-event"
+BOLD = "bold"  # a paragraph all in bold: the title, when no paragraph has the style Title
+HEAD_CLASSES = (TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT)
+# masthead lines that are not organizers: distribution, original language, a symbol, a date
+NOT_ORGANIZER = re.compile(r"^(Distr\.|Original:|Date:|\d|[A-Z]{1,6}(/[\w.-]+)+$)")
+MAX_ORGANIZER = 120  # characters: a longer line is text, not a masthead's line
+HEAD_LINES = 8  # the first paragraphs looked at for the masthead and the event line
+TODO = "# TODO: fill in"
+PLACEHOLDER = "TODO"
+
+
+@dataclass
+class Guess:
+    """What the first lines said; empty or None where they did not say it."""
+
+    title: str = ""
+    subtitle: str = ""
+    organizers: list[str] = field(default_factory=list)
+    start: dt.date | None = None
+    end: dt.date | None = None
+    city: str = ""
+    country: str = ""
+    numbered_paragraphs: bool = False
+
+    def missing(self) -> list[str]:
+        """The required fields left as placeholders."""
+        names = [("title", self.title), ("event.start", self.start), ("event.end", self.end),
+                 ("event.city", self.city), ("event.country", self.country)]
+        return [name for name, value in names if not value]
+
+
+def _months() -> dict[str, int]:
+    from babel.dates import get_month_names
+
+    months: dict[str, int] = {}
+    for width in ("wide", "abbreviated"):
+        for number, name in get_month_names(width, locale="en").items():
+            months[name.lower().rstrip(".")] = number
+    months["sept"] = 9
+    return months
+
+
+def _month_pattern(months: dict[str, int]) -> str:
+    return "|".join(sorted((re.escape(m) for m in months), key=len, reverse=True))
+
+
+def parse_dates(text: str) -> tuple[dt.date, dt.date, tuple[int, int]] | None:
+    """The first and last day an English line names, and where they are in it:
+    "10 and 11 May 2022", "10-11 May 2022", "30 May to 2 June 2022", "10 May 2022",
+    "May 10-11, 2022", "10 May - 2 June 2022"."""
+    months = _months()
+    month = f"(?:{_month_pattern(months)})\\.?"
+    to = r"\s*(?:-|–|—|to|and|until)\s*"
+    forms = [
+        # 30 May to 2 June 2022
+        rf"(?P<d1>\d{{1,2}})\s+(?P<m1>{month}){to}(?P<d2>\d{{1,2}})\s+(?P<m2>{month}),?\s+(?P<y>\d{{4}})",
+        # 10 and 11 May 2022, 10-11 May 2022, 10 May 2022
+        rf"(?P<d1>\d{{1,2}})(?:{to}(?P<d2>\d{{1,2}}))?\s+(?P<m1>{month}),?\s+(?P<y>\d{{4}})",
+        # May 30 - June 2, 2022
+        rf"(?P<m1>{month})\s+(?P<d1>\d{{1,2}}){to}(?P<m2>{month})\s+(?P<d2>\d{{1,2}}),?\s+(?P<y>\d{{4}})",
+        # May 10-11, 2022, May 10, 2022
+        rf"(?P<m1>{month})\s+(?P<d1>\d{{1,2}})(?:{to}(?P<d2>\d{{1,2}}))?,?\s+(?P<y>\d{{4}})",
+    ]
+    for form in forms:
+        found = re.search(rf"(?<!\w){form}(?!\w)", text, re.IGNORECASE)
+        if not found:
+            continue
+        parts = found.groupdict()
+        year = int(parts["y"])
+        first_month = months[parts["m1"].lower().rstrip(".")]
+        last_month = months[parts["m2"].lower().rstrip(".")] if parts.get("m2") else first_month
+        try:
+            start = dt.date(year, first_month, int(parts["d1"]))
+            end = dt.date(year, last_month, int(parts["d2"] or parts["d1"]))
+        except ValueError:
+            return None
+        if end < start:
+            return None
+        return start, end, found.span()
+    return None
+
+
+def _countries() -> dict[str, str]:
+    """Country names in English (the UN's and CLDR's, and the UN's long forms' short
+    ones) to their codes, lower-cased."""
+    from conceptnotes.i18n.formatting import locale
+
+    names: dict[str, str] = {}
+    territories = locale("en").territories
+    for code in read_data("territories.json")["codes"]:
+        for name in (territories.get(code), country_name(code, "en")):
+            if name:
+                names[name.lower()] = code
+    return names
+
+
+def parse_place(text: str) -> tuple[str, str]:
+    """City and country code of "Málaga, Spain" (either may be empty)."""
+    parts = [p.strip(" ,.;:–-") for p in text.split(",")]
+    parts = [p for p in parts if p]
+    if not parts:
+        return "", ""
+    countries = _countries()
+    code = countries.get(parts[-1].lower().removeprefix("the "), "")
+    if code:
+        parts = parts[:-1]
+    city = parts[0] if parts and len(parts[0]) <= 60 else ""
+    return city, code
+
+
+def event_line(text: str) -> tuple[dt.date, dt.date, str, str] | None:
+    """Dates, city and country of a line "Málaga, Spain, 10 and 11 May 2022" (or with the
+    dates first), or None when it does not read like one."""
+    dates = parse_dates(text)
+    if not dates:
+        return None
+    start, end, (begin, finish) = dates
+    rest = (text[:begin] + " , " + text[finish:]).strip()
+    if len(rest) > 100:  # a sentence that names a date, not a heading line
+        return None
+    city, country = parse_place(rest)
+    return start, end, city, country
+
+
+def guess(head: list[tuple[str, str]], *, bold_title: bool = True) -> tuple[Guess, set[int]]:
+    """What the first paragraphs say (``(class, text)`` each: the style map's class,
+    :data:`BOLD` or ``""``), and the indexes of those used (taken out of the body).
+
+    ``bold_title``: whether a bold paragraph may be the title when none has the style
+    Title (not when bold lines are the document's headings)."""
+    found = Guess()
+    used: set[int] = set()
+    title_at = next((i for i, (kind, _) in enumerate(head) if kind == TITLE), None)
+    if title_at is None and bold_title:  # else the first bold paragraph
+        title_at = next((i for i, (kind, text) in enumerate(head[:HEAD_LINES]) if kind == BOLD
+                         and len(text) <= MAX_ORGANIZER * 2), None)
+        if title_at is not None:
+            head = [(TITLE if i == title_at else kind, text) for i, (kind, text) in enumerate(head)]
+    for index, (kind, text) in enumerate(head):
+        if kind == TITLE and not found.title:
+            found.title = " ".join(text.split())
+        elif kind == SUBTITLE and not found.subtitle:
+            found.subtitle = " ".join(text.split())
+        elif kind != DETAILS:
+            continue
+        used.add(index)
+    for index, (_, text) in enumerate(head[:HEAD_LINES]):
+        if index in used or found.start:
+            continue
+        event = event_line(text)
+        if event:
+            found.start, found.end, found.city, found.country = event
+            used.add(index)
+    if title_at is not None:
+        for index, (kind, text) in enumerate(head[:title_at]):
+            if index in used:
+                continue
+            lines = [line.strip() for line in text.split("\n") if line.strip()]
+            if all(NOT_ORGANIZER.match(line) for line in lines):
+                used.add(index)  # the masthead's details
+                continue
+            if kind in (MASTHEAD, "") and len(text) <= MAX_ORGANIZER and not text.endswith("."):
+                found.organizers.extend(line for line in lines if not NOT_ORGANIZER.match(line))
+                used.add(index)
+    return found, used
+
+
+def _scalar(value: str) -> str:
+    """``value`` as YAML that the note's reader reads back as that text: plain when it can
+    be, else in double quotes (a JSON string is a YAML double-quoted scalar)."""
+    plain = re.fullmatch(r"[^\s\-?:,\[\]{}#&*!|>'\"%@`][^#\n]*", value) and ": " not in value
+    if plain and not value.endswith((":", " ")):
+        try:
+            if yaml.safe_load(f"x: {value}") == {"x": value}:
+                return value
+        except yaml.YAMLError:
+            pass
+    return json.dumps(value, ensure_ascii=False)
+
+
+def front_matter(found: Guess) -> str:
+    """The front matter (between the ``---`` lines, without them), placeholders included."""
+    lines = []
+    lines.append(f"title: {_scalar(found.title)}" if found.title else f"title: {PLACEHOLDER}  {TODO} (the event's title)")
+    if found.subtitle:
+        lines.append(f"subtitle: {_scalar(found.subtitle)}")
+    lines.append("languages: [en]")
+    lines.append("event:")
+    for key, day in (("start", found.start), ("end", found.end)):
+        lines.append(f"  {key}: {day.isoformat()}" if day else f"  {key}: {PLACEHOLDER}  {TODO} (YYYY-MM-DD)")
+    lines.append(f"  city: {_scalar(found.city)}" if found.city else f"  city: {PLACEHOLDER}  {TODO}")
+    lines.append(f"  country: {found.country}" if found.country else f"  country: {PLACEHOLDER}  {TODO} (ISO code, e.g. ES)")
+    if found.numbered_paragraphs:
+        lines.append("numbered_paragraphs: true")
+    if found.organizers:
+        lines.append("organizers:")
+        lines.extend(f"  - {_scalar(name)}" for name in found.organizers)
+    return "\n".join(lines) + "\n"

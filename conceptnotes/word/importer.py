@@ -1,0 +1,256 @@
+"""``build.py import NOTE.docx``: a Word concept note brought in as ``content/<id>/``.
+
+Read everything, then write: the Word file is read once (through :func:`read_input`),
+refused if unsafe (:func:`unsafe_docx`, the template's check), converted by mammoth to
+HTML (headings by a style map, lists, tables, footnotes, images through a handler that
+keeps their bytes and alt text), that HTML to Markdown (:mod:`.html_to_markdown`), its
+first lines to front matter (:mod:`.frontmatter_guess`); what mammoth does not report is
+read from the package (:mod:`.warnings`).  Only then is the note written, into a
+temporary folder beside its place, renamed at the end: a failure writes nothing.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import tempfile
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+from conceptnotes.errors import NoteError, Problem, UsageError
+from conceptnotes.project import NOTE_FILE
+from conceptnotes.read.files import is_present, read_input
+from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
+from conceptnotes.word import frontmatter_guess, html_to_markdown
+from conceptnotes.word.warnings import package_warnings
+
+SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+MAX_ID = 64
+IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
+CONVERTED_TYPES = ("image/bmp", "image/tiff")  # written as PNG
+
+# Word's styles to the HTML mammoth writes (its defaults do Heading 1-6, lists, tables)
+STYLE_MAP = f"""
+p[style-name='Title'] => p.{frontmatter_guess.TITLE}:fresh
+p[style-name='Subtitle'] => p.{frontmatter_guess.SUBTITLE}:fresh
+p[style-name='Masthead Organizer'] => p.{frontmatter_guess.MASTHEAD}:fresh
+p[style-name='Masthead Details'] => p.{frontmatter_guess.DETAILS}:fresh
+p[style-name='Event'] => p.{frontmatter_guess.EVENT}:fresh
+p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Caption'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Table Caption'] => p.{html_to_markdown.TABLE_CAPTION}:fresh
+p[style-name='Image Caption'] => p.{html_to_markdown.IMAGE_CAPTION}:fresh
+p[style-name='Intense Quote'] => blockquote > p:fresh
+p[style-name='Block Text'] => blockquote > p:fresh
+r[style-name='Emphasis'] => em
+r[style-name='Strong'] => strong
+r[style-name='Strong Emphasis'] => strong
+"""
+
+
+@dataclass(frozen=True)
+class Imported:
+    folder: Path
+    images: int
+    warnings: list[Problem]
+    placeholders: list[str]  # the required fields left to fill in
+
+
+def slug(name: str) -> str:
+    """A note id made of a file name: ``Concept Note Málaga 2022`` -> ``concept-note-malaga-2022``."""
+    plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+    return "-".join(re.findall(r"[a-z0-9]+", plain))[:MAX_ID].strip("-")
+
+
+def note_folder(source: Path, content: Path, note_id: str | None) -> Path:
+    """Where the note goes; UsageError for an id that is not a slug or is taken."""
+    chosen = note_id if note_id is not None else slug(source.stem)
+    if not chosen or not SLUG.fullmatch(chosen) or len(chosen) > MAX_ID:
+        given = f"'{chosen}'" if note_id is not None else f"the file name gives '{chosen}', which"
+        raise UsageError(f"import: {given} is not a note id: use lower-case letters, digits and hyphens"
+                         f" (at most {MAX_ID}), e.g. --id malaga-2022")
+    folder = content / chosen
+    if is_present(folder):
+        raise UsageError(f"import: a note '{chosen}' exists already ({folder}): choose another with --id")
+    return folder
+
+
+def import_docx(source: Path, content: Path, note_id: str | None = None) -> Imported:
+    """Convert the Word file ``source`` into ``content/<id>/``; NoteError when it is refused."""
+    import mammoth
+    from lxml import html as lxml_html
+
+    folder = note_folder(source, content, note_id)
+    if not source.name.lower().endswith((".docx", ".docm", ".dotx")):
+        raise UsageError(f"import: {source} is not a Word file (.docx)")
+    data = read_input(source, source.parent, limit=MAX_TEMPLATE_BYTES,
+                      too_large=lambda size: f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+    refusal = unsafe_docx(data, hyperlinks=True)
+    if refusal:
+        raise NoteError.at(source, 0, f"refused: {refusal}")
+    warnings = package_warnings(data, source)
+    images: dict[str, bytes] = {}
+    notes: list[str] = []
+
+    pictures = 0
+
+    def keep(image) -> dict[str, str]:
+        from conceptnotes.read.markdown_parse import image_problem
+
+        nonlocal pictures
+        pictures += 1
+        with image.open() as stream:
+            blob = stream.read()
+        kind = image.content_type or ""
+        if kind in CONVERTED_TYPES:
+            blob, kind = _as_png(blob), "image/png"
+        extension = IMAGE_TYPES.get(kind)
+        problem = image_problem(blob) if extension else f"is of type {kind or 'unknown'}: use PNG, JPEG or GIF"
+        if problem:
+            notes.append(f"picture {pictures} ({excerpt_alt(image.alt_text)}) {problem}: left out")
+            return {"src": ""}
+        name = f"image{pictures}.{extension}"
+        images[name] = blob
+        if not (image.alt_text or "").strip():
+            notes.append(f"picture {pictures} (assets/{name}) has no alt text: write one in the note")
+        return {"src": f"assets/{name}"}
+
+    prepared, numbered = _prepared(data)
+    try:
+        result = mammoth.convert_to_html(
+            io.BytesIO(prepared),
+            style_map=STYLE_MAP,
+            id_prefix=html_to_markdown.PREFIX,
+            convert_image=mammoth.images.img_element(keep),
+        )
+    except Exception as exc:  # mammoth raises many kinds for a broken package
+        raise NoteError.at(source, 0, f"cannot be read as a Word document: {exc}") from exc
+    root = lxml_html.fromstring(f"<div>{result.value}</div>")
+    headings = any(element.tag in html_to_markdown.HEADINGS for element in root.iter())
+    front, used = frontmatter_guess.guess(_head(root), bold_title=headings)
+    for index, element in enumerate(_head_elements(root)):
+        if index in used:
+            root.remove(element)
+    body = html_to_markdown.to_markdown(root, headings=headings)
+    warnings += [Problem(str(source), 0, message, warning=True) for message in notes + body.warnings]
+    front.numbered_paragraphs = numbered
+    text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
+    _write(folder, text, images)
+    return Imported(folder, len(images), warnings, front.missing())
+
+
+NUMBERED_PARAGRAPHS = "UN Numbered Paragraphs"  # the numbering our DOCX gives numbered paragraphs
+
+
+def _prepared(data: bytes) -> tuple[bytes, bool]:
+    """The package as mammoth should read it, and whether it has numbered paragraphs.
+
+    Each simple field (``w:fldSimple``) is replaced by its shown text: mammoth 1.13 drops a
+    simple field whole, while it keeps the shown text of a complex one (``w:fldChar``); the
+    warnings name each field.  Paragraphs numbered by the numbering "UN Numbered
+    Paragraphs" (``numbered_paragraphs: true``, as this project writes them) lose that
+    numbering, which mammoth would read as a list."""
+    import zipfile
+
+    from lxml import etree
+
+    from conceptnotes.word.warnings import W
+
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        xml = archive.read("word/document.xml")
+        paragraph_numbers: set[str] = set()
+        if "word/numbering.xml" in archive.namelist():
+            numbering = etree.fromstring(archive.read("word/numbering.xml"), parser)
+            abstract = {a.get(W + "abstractNumId") for a in numbering.iter(W + "abstractNum")
+                        if a.find(f"{W}name") is not None and a.find(f"{W}name").get(W + "val") == NUMBERED_PARAGRAPHS}
+            paragraph_numbers = {n.get(W + "numId") for n in numbering.iter(W + "num")
+                                 if n.find(f"{W}abstractNumId") is not None
+                                 and n.find(f"{W}abstractNumId").get(W + "val") in abstract}
+        if b"fldSimple" not in xml and not paragraph_numbers:
+            return data, False
+        root = etree.fromstring(xml, parser)
+        for field in list(root.iter(W + "fldSimple")):
+            parent = field.getparent()
+            index = parent.index(field)
+            for offset, child in enumerate(list(field)):
+                parent.insert(index + offset, child)
+            parent.remove(field)
+        numbered = False
+        for number in list(root.iter(W + "numPr")):
+            used = number.find(f"{W}numId")
+            if used is not None and used.get(W + "val") in paragraph_numbers:
+                number.getparent().remove(number)
+                numbered = True
+        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
+            for entry in archive.infolist():
+                rewritten.writestr(entry, body if entry.filename == "word/document.xml" else archive.read(entry))
+    return out.getvalue(), numbered
+
+
+def _as_png(blob: bytes) -> bytes:
+    """A BMP or TIFF picture as PNG (the bytes unchanged when Pillow cannot read them: the
+    check of the picture then says why)."""
+    from PIL import Image
+
+    try:
+        with Image.open(io.BytesIO(blob)) as picture:
+            out = io.BytesIO()
+            picture.save(out, "PNG")
+            return out.getvalue()
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return blob
+
+
+def excerpt_alt(alt: str | None) -> str:
+    text = " ".join((alt or "").split())
+    return f'"{text[:40]}"' if text else "no alt text"
+
+
+def _head_elements(root) -> list:
+    """The paragraphs before the first heading, list or table: the masthead, title, event."""
+    head = []
+    for element in root:
+        if element.tag != "p":
+            break
+        head.append(element)
+    return head
+
+
+def _head(root) -> list[tuple[str, str]]:
+    out = []
+    for element in _head_elements(root):
+        for br in element.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        text = "\n".join(line.strip() for line in element.text_content().split("\n"))
+        kind = (element.get("class") or "").strip()
+        children = [c for c in element if isinstance(c.tag, str) and c.tag != "br"]
+        if not kind and len(children) == 1 and children[0].tag == "strong" and not (element.text or "").strip() \
+                and not (children[0].tail or "").strip():
+            kind = frontmatter_guess.BOLD
+        out.append((kind, text.strip()))
+    return out
+
+
+def _write(folder: Path, text: str, images: dict[str, bytes]) -> None:
+    """The note's folder written whole in a temporary folder beside it, then renamed."""
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        (temporary / NOTE_FILE).write_text(text, encoding="utf-8", newline="\n")
+        if images:
+            (temporary / "assets").mkdir()
+            for name, blob in images.items():
+                (temporary / "assets" / name).write_bytes(blob)
+        os.chmod(temporary, 0o755)
+        if is_present(folder):  # made meanwhile
+            raise UsageError(f"import: a note '{folder.name}' exists already ({folder}): choose another with --id")
+        os.rename(temporary, folder)
+    except BaseException:
+        shutil.rmtree(temporary, ignore_errors=True)
+        raise
