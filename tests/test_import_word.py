@@ -205,14 +205,7 @@ def test_a_libreoffice_docx(tmp_path, capsys):
         "<h2>Sessions</h2><p>Two sessions.</p></body></html>",
         encoding="utf-8",
     )
-    profile = tmp_path / "profile"
-    result = subprocess.run(
-        [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--infilter=HTML (StarWriter)",
-         "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(tmp_path), str(page)],
-        capture_output=True, text=True, timeout=240,
-    )
-    docx = tmp_path / "workshop.docx"
-    assert result.returncode == 0 and docx.is_file(), result.stderr
+    docx = _libreoffice_docx(soffice, page)
     project = _project(tmp_path)
     assert _import(project, docx) == 0
     capsys.readouterr()
@@ -229,6 +222,52 @@ def test_a_libreoffice_docx(tmp_path, capsys):
         "| Country | Participants |\n| --- | --- |\n| Kenya | 12 |\n| Uganda \\| East |  |\n\n"
         "## Sessions\n\nTwo sessions.\n"
     )
+
+
+def _libreoffice_docx(soffice: str, page: Path) -> Path:
+    """The HTML page saved as a Word file by LibreOffice (headless, a profile of its own)."""
+    result = subprocess.run(
+        [soffice, f"-env:UserInstallation={(page.parent / 'profile').as_uri()}", "--headless",
+         "--infilter=HTML (StarWriter)", "--convert-to", "docx:MS Word 2007 XML", "--outdir", str(page.parent),
+         str(page)],
+        capture_output=True, text=True, timeout=240,
+    )
+    docx = page.with_suffix(".docx")
+    assert result.returncode == 0 and docx.is_file(), result.stderr
+    return docx
+
+
+def test_a_libreoffice_note_builds_once_its_placeholders_are_filled_in(tmp_path, capsys):
+    """As an officer does it: a Word note without its place and dates, imported; the check
+    names each field to fill in; filled in, the note passes the strict check and builds."""
+    page = tmp_path / "civic-space.html"
+    page.write_text(
+        "<!DOCTYPE html><html><head><meta charset='utf-8'><title>x</title></head><body>"
+        "<p style='font-size:20pt'><b>Regional Expert Meeting on Protecting Civic Space</b></p>"
+        "<h1>Background</h1><p>Civil society organizations are essential partners in preventing violent"
+        " extremism.</p><h1>Objectives</h1><ol><li>To take stock of national legal frameworks.</li>"
+        "<li>To identify good practices.</li></ol></body></html>",
+        encoding="utf-8",
+    )
+    docx = _libreoffice_docx(need("soffice"), page)
+    project = _project(tmp_path)
+    assert _import(project, docx) == 0
+    capsys.readouterr()
+    assert build_in(project, "check", "--strict") == 1
+    told = capsys.readouterr().err
+    assert [re.search(r"'(event\.\w+)'", line).group(1) for line in told.splitlines()[:-1]] == [
+        "event.start", "event.end", "event.city", "event.country"]
+    note = project / "content" / "civic-space" / "note.md"
+    filled = {"start": "2024-06-12", "end": "2024-06-13", "city": "Vienna", "country": "AT"}
+    lines = [re.sub(r"^  (start|end|city|country): TODO\b.*$", lambda m: f"  {m[1]}: {filled[m[1]]}", line)
+             for line in note.read_text(encoding="utf-8").splitlines()]
+    note.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert build_in(project, "check", "--strict") == 0, capsys.readouterr().err
+    assert build_in(project, "build", "--jobs", "1") == 0, capsys.readouterr().err
+    pdf = project / "output" / "civic-space" / "civic-space.en.pdf"
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Vienna, Austria, 12 and 13 June 2024" in " ".join(text.split())
+    assert "To identify good practices." in text
 
 
 # Word files made here with python-docx ------------------------------------------------------------
