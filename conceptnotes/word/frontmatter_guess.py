@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
+from conceptnotes import languages
 from conceptnotes.i18n.formatting import country_name
 from conceptnotes.project import read_data
 
@@ -30,6 +31,8 @@ MAX_ORGANIZER = 120  # characters: a longer line is text, not a masthead's line
 HEAD_LINES = 8  # the first paragraphs looked at for the masthead and the event line
 TODO = "# TODO: fill in"
 PLACEHOLDER = "TODO"
+# the language an imported note is taken to be written in (its month and country names are read)
+LANGUAGE = languages.DEFAULT_SOURCE
 
 
 @dataclass
@@ -57,7 +60,7 @@ def _months() -> dict[str, int]:
 
     months: dict[str, int] = {}
     for width in ("wide", "abbreviated"):
-        for number, name in get_month_names(width, locale="en").items():
+        for number, name in get_month_names(width, locale=languages.get(LANGUAGE).babel_locale).items():
             months[name.lower().rstrip(".")] = number
     months["sept"] = 9
     return months
@@ -109,9 +112,9 @@ def _countries() -> dict[str, str]:
     from conceptnotes.i18n.formatting import locale
 
     names: dict[str, str] = {}
-    territories = locale("en").territories
+    territories = locale(LANGUAGE).territories
     for code in read_data("territories.json")["codes"]:
-        for name in (territories.get(code), country_name(code, "en")):
+        for name in (territories.get(code), country_name(code, LANGUAGE)):
             if name:
                 names[name.lower()] = code
     return names
@@ -201,18 +204,22 @@ def _scalar(value: str) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+def _placeholder(key: str, hint: str = "") -> str:
+    return f"{key}: {PLACEHOLDER}  {TODO}" + (f" {hint}" if hint else "")
+
+
 def front_matter(found: Guess) -> str:
     """The front matter (between the ``---`` lines, without them), placeholders included."""
     lines = []
-    lines.append(f"title: {_scalar(found.title)}" if found.title else f"title: {PLACEHOLDER}  {TODO} (the event's title)")
+    lines.append(f"title: {_scalar(found.title)}" if found.title else _placeholder("title", "(the event's title)"))
     if found.subtitle:
         lines.append(f"subtitle: {_scalar(found.subtitle)}")
-    lines.append("languages: [en]")
+    lines.append(f"languages: [{LANGUAGE}]")
     lines.append("event:")
     for key, day in (("start", found.start), ("end", found.end)):
-        lines.append(f"  {key}: {day.isoformat()}" if day else f"  {key}: {PLACEHOLDER}  {TODO} (YYYY-MM-DD)")
-    lines.append(f"  city: {_scalar(found.city)}" if found.city else f"  city: {PLACEHOLDER}  {TODO}")
-    lines.append(f"  country: {found.country}" if found.country else f"  country: {PLACEHOLDER}  {TODO} (ISO code, e.g. ES)")
+        lines.append(f"  {key}: {day.isoformat()}" if day else _placeholder(f"  {key}", "(YYYY-MM-DD)"))
+    lines.append(f"  city: {_scalar(found.city)}" if found.city else _placeholder("  city"))
+    lines.append(f"  country: {found.country}" if found.country else _placeholder("  country", "(ISO code, e.g. ES)"))
     if found.numbered_paragraphs:
         lines.append("numbered_paragraphs: true")
     if found.organizers:
