@@ -101,7 +101,7 @@ def _add_import(commands) -> None:
 def _import(args: argparse.Namespace) -> int:
     from conceptnotes.word.importer import import_docx
 
-    done = import_docx(args.docx, Project.working().content, args.id)
+    done = import_docx(args.docx, Project.working(), args.id)
     _report(done.warnings)
     images = f" and {done.images} image(s) in assets/" if done.images else ""
     print(f"imported {display_path(args.docx)} as {display_path(done.folder / 'note.md')}{images}")

@@ -106,6 +106,12 @@ class Project:
         """The project a note folder (``<root>/content/<note-id>``) belongs to."""
         return cls.at(folder.resolve().parent.parent)
 
+    def relative(self, path: Path) -> str:
+        """``path`` as the project's own files name it: from its root (``content/x/note.md``),
+        whatever folder a command runs in; a path outside the project as it is."""
+        resolved, root = path.resolve(), self.root.resolve()
+        return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.as_posix()
+
     def note_folders(self) -> list[Path]:
         """Every note folder directly under ``content/``, sorted by id."""
         if not self.content.is_dir():

@@ -496,8 +496,8 @@ def test_the_template_with_a_dtd_is_refused_by_the_same_check(tmp_path):
     ("args", "message"),
     [
         (("--id", "Malaga_2022"), "error: import: 'Malaga_2022' is not a note id: use lower-case letters, digits"
-                                  " and hyphens (at most 64), e.g. --id malaga-2022"),
-        (("--id", "taken"), "error: import: a note 'taken' exists already (content/taken): choose another with --id"),
+                                  " and single hyphens (such as malaga-2022), at most 100 characters"),
+        (("--id", "taken"), "error: import: content/taken already exists: choose another id, or edit that note"),
     ],
 )
 def test_an_id_that_is_not_a_slug_or_is_taken_is_a_usage_error(tmp_path, capsys, args, message):

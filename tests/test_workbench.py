@@ -17,6 +17,7 @@ import pytest
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.commands import statuses
+from conceptnotes.i18n.editing import MAX_MSGSTR_CHARS, unit_key
 from conceptnotes.read.loader import load_note
 from conceptnotes.serve import workbench as wb
 
@@ -98,7 +99,7 @@ def test_views_follow_the_note_and_the_catalog(project):
     for view in views:
         assert view.po_line == catalog.get(view.msgid).lineno
         assert lines[view.po_line - 1].startswith("msgid "), view.msgid
-        assert view.key == wb.unit_key(view.msgid) and len(view.key) == 16
+        assert view.key == unit_key(view.msgid) and len(view.key) == 16
     note_lines = (project / NOTE / "note.md").read_text(encoding="utf-8").splitlines()
     assert note_lines[view_of(project, OLD).note_line - 1] == OLD
     organizer = view_of(project, "United Nations Office of Counter-Terrorism")
@@ -252,7 +253,7 @@ def test_unknown_key_is_a_clear_error(project):
     "msgstr, message",
     [
         ("Buts\u202e", "bidirectional control character U\\+202E is not allowed"),
-        ("x" * (wb.MAX_MSGSTR_CHARS + 1), "the translation has 20,001 characters"),
+        ("x" * (MAX_MSGSTR_CHARS + 1), "the translation has 20,001 characters"),
     ],
 )
 def test_a_translation_the_project_refuses_is_not_saved(project, msgstr, message):

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, display_path, excerpt
+from conceptnotes.errors import NoteError, Problem, excerpt
 from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
 from conceptnotes.read.characters import check_characters, decode
@@ -67,10 +67,11 @@ def _fixed_date(note: m.Note) -> dt.datetime:
 
 
 def extract(note: m.Note) -> Catalog:
-    """The note's template catalog: one message per distinct unit, with its note.md lines."""
+    """The note's template catalog: one message per distinct unit, with its note.md lines
+    (``#: content/<id>/note.md:12``, from the project's root wherever the command runs)."""
     from babel.messages.catalog import Catalog
 
-    source = display_path(note.source)
+    source = Project.of_note(note.folder).relative(note.source)
     catalog = Catalog(
         project=f"conceptnotes {note.id}",
         version="1",

@@ -55,7 +55,8 @@ class Written:
     changed: bool
 
 
-def _write(path: Path, data: bytes) -> Written:
+def write(path: Path, data: bytes) -> Written:
+    """Write ``data`` to ``path`` (a catalog, a template, an XLIFF file) unless it holds them already."""
     changed = _current(path) != data
     if changed:
         write_atomic(path, data)  # a link or FIFO in its place is replaced, never written through
@@ -78,9 +79,9 @@ def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
     written = []
     for note in notes:
         where = locales or Project.of_note(note.folder).locales
-        written.append(_write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note))))
+        written.append(write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note))))
     where = locales or (Project.of_note(notes[0].folder) if notes else Project.working()).locales
-    written.append(_write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels())))
+    written.append(write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels())))
     return written
 
 
@@ -110,7 +111,7 @@ def update(notes: list[Note], locales: Path | None = None, *, check: bool = Fals
                 problems.add(path, 0, f"out of date ({stale}): run {command('i18n update')}")
             continue
         merged = catalogs.merge(template, existing, lang)
-        written.append(_write(path, catalogs.dump(merged)))
+        written.append(write(path, catalogs.dump(merged)))
     problems.raise_if_errors()
     return written
 

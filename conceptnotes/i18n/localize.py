@@ -150,7 +150,7 @@ def load_catalog(path: Path, lang: str, read: list[tuple[Path, bytes]]) -> tuple
     return catalog, problems
 
 
-class _Translator:
+class Translator:
     def __init__(self, note: m.Note, lang: str, path: Path, catalog: Catalog | None, project: Path) -> None:
         self.note, self.lang, self.path, self.catalog = note, lang, path, catalog
         self.project = project  # the catalog is named from here in a DOCX comment
@@ -295,7 +295,7 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang, read)
-        translator = _Translator(note, lang, path, catalog, locales.parent)
+        translator = Translator(note, lang, path, catalog, locales.parent)
         translator.problems.extend(problems)
         if catalog is None:
             translator.fallbacks.append(

@@ -23,17 +23,14 @@ from pathlib import Path
 
 from lxml import etree
 
-from conceptnotes.build.output import write_atomic
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
-from conceptnotes.i18n import catalogs
+from conceptnotes.i18n import editing
 from conceptnotes.i18n import inline_tags as tags
-from conceptnotes.i18n.commands import _write, target_languages
+from conceptnotes.i18n.commands import target_languages, write
 from conceptnotes.i18n.units import Unit
 from conceptnotes.model import Note
 from conceptnotes.project import Project
-from conceptnotes.read.characters import check_characters
 from conceptnotes.read.files import read_input
-from conceptnotes.serve import workbench as wb
 
 log = logging.getLogger(__name__)
 
@@ -52,11 +49,6 @@ def default_path(locales: Path, lang: str, note_id: str) -> Path:
     return locales / lang / "xliff" / f"{note_id}.{lang}.xlf"
 
 
-def _relative(path: Path, project: Path) -> str:
-    resolved, root = path.resolve(), project.resolve()
-    return resolved.relative_to(root).as_posix() if resolved.is_relative_to(root) else path.as_posix()
-
-
 # Export ------------------------------------------------------------------------------------------------
 
 
@@ -64,11 +56,11 @@ def export_note(note_folder: Path, lang: str) -> bytes:
     """The note's units in ``lang`` as an XLIFF 1.2 document (bytes, UTF-8)."""
     from translate.storage import xliff
 
-    opened = wb._open(note_folder, lang)
+    opened = editing.open_note(note_folder, lang)
     note = opened.note
-    root = Project.of_note(note.folder).root
-    original = _relative(note.source, root)
-    po = _relative(opened.path, root)
+    project = Project.of_note(note.folder)
+    original = project.relative(note.source)
+    po = project.relative(opened.path)
     skeleton = etree.Element(_q("xliff"), version="1.2", nsmap={None: tags.NS})
     file_node = etree.SubElement(skeleton, _q("file"), original=original, datatype=DATATYPE)
     file_node.set("source-language", note.meta.source_language)
@@ -76,9 +68,9 @@ def export_note(note_folder: Path, lang: str) -> bytes:
     etree.SubElement(file_node, _q("body"))
     store = xliff.xlifffile.parsestring(etree.tostring(skeleton, xml_declaration=True, encoding="UTF-8"))
     for unit in opened.units:
-        view = wb._view(opened, unit)
+        view = editing.entry(opened, unit.msgid)
         entry = store.addsourceunit(unit.msgid, filename=original)
-        entry.setid(view.key)
+        entry.setid(editing.unit_key(unit.msgid))
         element = entry.xmlelement
         element.set("resname", f"{original}:{unit.line}")
         source = element.find(_q("source"))
@@ -91,7 +83,7 @@ def export_note(note_folder: Path, lang: str) -> bytes:
             target.set("state", "translated" if view.state == "translated" else "needs-review-translation")
             if view.state == "translated":
                 element.set("approved", "yes")
-        entry.addnote(view.kind, origin="conceptnotes")
+        entry.addnote(unit.kind, origin="conceptnotes")
         where = f"{original}:{unit.line}" + (f"; {po}:{view.po_line}" if view.po_line else "")
         entry.addnote(where, origin="location")
         if view.previous:
@@ -128,18 +120,8 @@ def export(notes: list[Note], lang: str, out: Path | None = None) -> list[Export
     for path, data in made:
         path.parent.mkdir(parents=True, exist_ok=True)
         count = len(etree.fromstring(data, _parser()).findall(f".//{_q('trans-unit')}"))
-        written.append(Exported(path, _write_file(path, data), count))
+        written.append(Exported(path, write(path, data).changed, count))
     return written
-
-
-def _write_file(path: Path, data: bytes) -> bool:
-    try:
-        if path.is_file() and not path.is_symlink() and path.read_bytes() == data:
-            return False
-    except OSError:
-        pass
-    write_atomic(path, data)  # a link in its place is replaced, never written through
-    return True
 
 
 # Import ------------------------------------------------------------------------------------------------
@@ -232,11 +214,11 @@ def import_file(path: Path, project: Project | None = None) -> Imported:
     if len(files) != 1:
         raise NoteError.at(path, root.sourceline or 0, f"an XLIFF file of one note has one <file>, not {len(files)}")
     folder, lang = _note_of(path, files[0], project)
-    opened = wb._open(folder, lang)
-    by_key = {wb.unit_key(unit.msgid): unit for unit in opened.units}
+    opened = editing.open_note(folder, lang)
+    by_key = {editing.unit_key(unit.msgid): unit for unit in opened.units}
     problems = Problems()
     result = Imported(path, opened.path)
-    changes: list[tuple[str, str, str]] = []  # (msgid, msgstr, 'translated' | 'fuzzy')
+    changes: list[tuple[str, str, bool]] = []  # (msgid, msgstr, fuzzy)
     for element in files[0].iter(_q("trans-unit"), "{urn:oasis:names:tc:xliff:document:1.1}trans-unit"):
         line = element.sourceline or 0
         unit = by_key.get(element.get("id", ""))
@@ -260,31 +242,23 @@ def import_file(path: Path, project: Project | None = None) -> Imported:
     result.warnings = problems.warnings
     if not changes:
         return result
-    catalog = catalogs.merge(wb._template(opened.note), opened.catalog, lang)
-    for msgid, msgstr, state in changes:
-        if state == "translated":
-            wb._translate(catalog, msgid, msgstr)
-            result.translated += 1
-        else:
-            message = catalog.get(msgid)
-            message.string = msgstr
-            message.flags.add("fuzzy")
-            result.fuzzy += 1
-    result.changed = _write(opened.path, catalogs.dump(catalog)).changed
+    result.translated = sum(1 for _, _, fuzzy in changes if not fuzzy)
+    result.fuzzy = len(changes) - result.translated
+    result.changed = editing.write_translations(opened, changes)
     return result
 
 
 def _change(
-    opened: wb._Opened,
+    opened: editing.Opened,
     unit: Unit,
     element: etree._Element,
     target: etree._Element,
     path: Path,
     line: int,
     problems: Problems,
-) -> tuple[str, str, str] | str | None:
+) -> tuple[str, str, bool] | str | None:
     """What a trans-unit asks of the catalog: None (an error, told in ``problems``),
-    ``_KEEP``, or ``(msgid, msgstr, 'translated' | 'fuzzy')``."""
+    ``_KEEP``, or ``(msgid, msgstr, fuzzy)``."""
     note = opened.note
     table = tags.tag_table(unit.inlines or tags.parse(unit.msgid))
     try:
@@ -293,8 +267,8 @@ def _change(
         problems.add(path, line, f"{exc}")
         return None
     state = _state(element, target)
-    current_state, message = catalogs.state(opened.catalog, unit.msgid)
-    current = message.string if message is not None and isinstance(message.string, str) else ""
+    current_entry = editing.entry(opened, unit.msgid)
+    current_state, current = current_entry.state, current_entry.msgstr
     if current_state != "untranslated":
         # the catalog's text as the export wrote it: if the target says the same, keep its bytes
         exported, _ = tags.to_xliff(current, table, "target", note.assets)
@@ -302,17 +276,14 @@ def _change(
             msgstr = current
     if msgstr == current and state == current_state:
         return _KEEP
-    bad = check_characters(msgstr, path, line)
-    if len(msgstr) > wb.MAX_MSGSTR_CHARS:
-        bad.append(Problem(str(path), line, f"the translation has {len(msgstr):,} characters; a unit may have at most"
-                                            f" {wb.MAX_MSGSTR_CHARS:,}"))
+    bad = editing.translation_problems(path, line, msgstr)
     for problem in bad:
         problems.add(path, problem.line, problem.message)
     if bad:
         return None
-    found = wb.check(unit.msgid, msgstr, note, opened.lang)
+    found = editing.check(unit.msgid, msgstr, note, opened.lang)
     for message_text in found:
         problems.add(path, line, message_text)
     if found:
         return None
-    return unit.msgid, msgstr, state
+    return unit.msgid, msgstr, state == "fuzzy"

@@ -42,6 +42,7 @@ from conceptnotes.serve.worker import Worker
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
+ANY_ADDRESS = ("0.0.0.0", "::")
 MAX_BODY = 200_000  # bytes of a POST: one unit's translation is far less
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
 
@@ -49,9 +50,8 @@ KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
 class Server:
     """What one running server knows: its project, token, previews and pages."""
 
-    def __init__(self, project: Project, host: str) -> None:
+    def __init__(self, project: Project) -> None:
         self.project = project
-        self.host = host
         self.token = secrets.token_urlsafe(32)
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
         self.previews = Previews(self.folder, Worker())
@@ -120,24 +120,23 @@ async def index(request: Request) -> Response:
 
 
 async def note_page(request: Request) -> Response:
-    found = _note_and_lang(request)
-    if found is None:
-        return _not_found()
-    server, note, folder, lang = found
-    langs = await run_in_threadpool(status.note_languages, folder)
-    return server.page("note.html", note=note, lang=lang, langs=langs, title=f"{note} ({lang})",
-                       direction=languages.get(lang).direction)
+    return await _language_page(request, "note.html", "{note} ({lang})")
 
 
 async def translate_page(request: Request) -> Response:
+    show = request.query_params.get("show", "untranslated")
+    return await _language_page(request, "translate.html", "Translate {note} ({lang})", show=show)
+
+
+async def _language_page(request: Request, template: str, title: str, **values: Any) -> Response:
+    """A page about one note in one language, with the switch to its other languages."""
     found = _note_and_lang(request)
     if found is None:
         return _not_found()
     server, note, folder, lang = found
     langs = await run_in_threadpool(status.note_languages, folder)
-    show = request.query_params.get("show", "untranslated")
-    return server.page("translate.html", note=note, lang=lang, langs=langs, show=show,
-                       title=f"Translate {note} ({lang})", direction=languages.get(lang).direction)
+    return server.page(template, note=note, lang=lang, langs=langs, title=title.format(note=note, lang=lang),
+                       direction=languages.get(lang).direction, **values)
 
 
 # the preview ---------------------------------------------------------------------------------
@@ -312,7 +311,7 @@ async def _posted(request: Request) -> dict | Response:
 def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[str] | None = None) -> Starlette:
     """The server's application for ``project``; ``allowed_hosts``: the Host headers it answers
     (by default the local names: a page of another site cannot reach it through DNS rebinding)."""
-    server = Server(project, host)
+    server = Server(project)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -344,11 +343,20 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
         Route("/events", events),
         Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
-    hosts = allowed_hosts or ([host] if host not in LOCAL_HOSTS + ("0.0.0.0", "::") else []) + list(LOCAL_HOSTS)
+    hosts = allowed_hosts or _hosts(host)
     app = Starlette(routes=routes, lifespan=lifespan,
                     middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
     app.state.server = server
     return app
+
+
+def _hosts(host: str) -> list[str]:
+    """The Host headers a server listening on ``host`` answers: this machine's names, and
+    the address it was told to listen on; any, for every address (``--allow-remote``
+    with 0.0.0.0: the names other machines reach it by are not known here)."""
+    if host in ANY_ADDRESS:
+        return ["*"]
+    return list(dict.fromkeys([host, *LOCAL_HOSTS]))
 
 
 def is_local(host: str) -> bool:

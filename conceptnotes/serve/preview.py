@@ -78,7 +78,7 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
     mark = time.monotonic()
     pages = rasterize(pdf, dest)
     timings["images"] = time.monotonic() - mark
-    po_lines, source = _catalog_lines(loaded[0][0], lang)
+    po_lines, source = _catalog_lines(loaded[0][0], localized)
     blocks = tuple(_blocks(laid_out[0], po_lines))
     return Result(
         pages=pages,
@@ -127,20 +127,22 @@ def _blocks(document: Any, po_lines: dict[int, int]) -> list[Block]:
     return sorted(found, key=lambda b: (b.page, -(b.width * b.height)))
 
 
-def _catalog_lines(note: Any, lang: str) -> tuple[dict[int, int], str]:
+def _catalog_lines(note: Any, localized: Any) -> tuple[dict[int, int], str]:
     """For a translation of the (source) note: each unit's note.md line -> its entry's line
-    in the catalog; and the file a reader edits for this language (note.md, or the catalog)."""
+    in the catalog (parsed from the bytes the check read); and the file a reader edits for
+    this language (note.md, or the catalog)."""
     from conceptnotes.i18n import catalogs
     from conceptnotes.i18n.units import units
     from conceptnotes.project import Project
 
+    lang = localized.lang
     if lang == note.meta.source_language:
         return {}, str(note.source)
     path = catalogs.catalog_path(Project.of_note(note.folder).locales, lang, note.id)
-    try:
-        catalog = catalogs.load(path, lang)
-    except (NoteError, OSError):
+    data = next((data for read, data in localized.catalogs if read.resolve() == path.resolve()), None)
+    if data is None:  # no catalog yet: every unit fell back to the source
         return {}, str(path)
+    catalog = catalogs.load(path, lang, data)
     lines: dict[int, int] = {}
     for unit in units(note):
         message = catalog.get(unit.msgid)

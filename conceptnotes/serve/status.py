@@ -89,14 +89,15 @@ def unit_json(view: Any) -> dict[str, Any]:
 
 def workbench_units(folder: Path, lang: str, show: str) -> dict[str, Any]:
     """The units of the workbench, those ``show`` asks for, and the counts of all."""
+    from conceptnotes.i18n import catalogs
     from conceptnotes.serve import workbench
 
-    views = workbench.unit_views(folder, lang, "all")
-    counts = {state: sum(1 for v in views if v.state == state) for state in ("translated", "fuzzy", "untranslated")}
+    if show not in workbench.SHOWS:
+        raise ValueError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
+    views = workbench.unit_views(folder, lang)
+    counts = {state: sum(1 for v in views if v.state == state) for state in workbench.STATES}
     shown = [v for v in views if show == "all" or v.state == show]
-    if show not in ("all", "fuzzy", "untranslated"):
-        raise ValueError(f"show: all, fuzzy or untranslated, not '{show}'")
-    catalog = Project.of_note(folder).locales / lang / "LC_MESSAGES" / f"{folder.name}.po"
+    catalog = catalogs.catalog_path(Project.of_note(folder).locales, lang, folder.name)
     return {"units": [unit_json(v) for v in shown], "counts": counts, "catalog": display_path(catalog)}
 
 

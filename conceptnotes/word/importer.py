@@ -20,15 +20,14 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from conceptnotes import new_note
 from conceptnotes.errors import NoteError, Problem, UsageError
-from conceptnotes.project import NOTE_FILE
+from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import is_present, read_input
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
 from conceptnotes.word import frontmatter_guess, html_to_markdown
 from conceptnotes.word.warnings import package_warnings
 
-SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-MAX_ID = 64
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 CONVERTED_TYPES = ("image/bmp", "image/tiff")  # written as PNG
 
@@ -62,28 +61,25 @@ class Imported:
 def slug(name: str) -> str:
     """A note id made of a file name: ``Concept Note Málaga 2022`` -> ``concept-note-malaga-2022``."""
     plain = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    return "-".join(re.findall(r"[a-z0-9]+", plain))[:MAX_ID].strip("-")
+    return "-".join(re.findall(r"[a-z0-9]+", plain))[:new_note.MAX_ID].strip("-")
 
 
-def note_folder(source: Path, content: Path, note_id: str | None) -> Path:
-    """Where the note goes; UsageError for an id that is not a slug or is taken."""
+def note_folder(source: Path, project: Project, note_id: str | None) -> Path:
+    """Where the note goes; UsageError for an id ``new`` would refuse (not a note id, or taken)."""
     chosen = note_id if note_id is not None else slug(source.stem)
-    if not chosen or not SLUG.fullmatch(chosen) or len(chosen) > MAX_ID:
-        given = f"'{chosen}'" if note_id is not None else f"the file name gives '{chosen}', which"
-        raise UsageError(f"import: {given} is not a note id: use lower-case letters, digits and hyphens"
-                         f" (at most {MAX_ID}), e.g. --id malaga-2022")
-    folder = content / chosen
-    if is_present(folder):
-        raise UsageError(f"import: a note '{chosen}' exists already ({folder}): choose another with --id")
-    return folder
+    refused = new_note.refusal(project, chosen)
+    if refused:
+        made, hint = ("", "") if note_id is not None else ("the id made of the file's name: ", "; give one with --id")
+        raise UsageError(f"import: {made}{refused}{hint}")
+    return project.content / chosen
 
 
-def import_docx(source: Path, content: Path, note_id: str | None = None) -> Imported:
+def import_docx(source: Path, project: Project, note_id: str | None = None) -> Imported:
     """Convert the Word file ``source`` into ``content/<id>/``; NoteError when it is refused."""
     import mammoth
     from lxml import html as lxml_html
 
-    folder = note_folder(source, content, note_id)
+    folder = note_folder(source, project, note_id)
     if not source.name.lower().endswith((".docx", ".docm", ".dotx")):
         raise UsageError(f"import: {source} is not a Word file (.docx)")
     data = read_input(source, source.parent, limit=MAX_TEMPLATE_BYTES,
