@@ -325,3 +325,13 @@ def raw_get_or_none(url: str, path: str) -> int | None:
         return raw_get(url, path)
     except OSError:
         return None
+
+
+def test_the_host_names_a_server_answers():
+    """This machine's names, and the address it listens on; any name only when it listens on
+    every address (--allow-remote with 0.0.0.0), where the names others use are unknown."""
+    from conceptnotes.serve.app import _hosts
+
+    assert _hosts("127.0.0.1") == ["127.0.0.1", "localhost", "::1", "[::1]"]
+    assert _hosts("192.0.2.7") == ["192.0.2.7", "127.0.0.1", "localhost", "::1", "[::1]"]
+    assert _hosts("0.0.0.0") == ["*"] and _hosts("::") == ["*"]
