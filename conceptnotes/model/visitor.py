@@ -9,8 +9,9 @@ never meets a node it cannot render.
 
 :func:`walk` goes through every node below a node (or a tuple of nodes) in reading
 order; :func:`map_inlines` rebuilds a tree with some runs of inlines replaced.  Both
-find children generically, from the dataclass fields, so a new node class needs no
-new walker.
+find children generically, from the dataclass fields, and what is a translation unit
+and what it is called from the facts each node class declares (``model.nodes.Node``),
+so a new node class needs no new walker and no new table here.
 """
 
 from __future__ import annotations
