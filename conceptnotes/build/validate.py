@@ -13,9 +13,10 @@ from __future__ import annotations
 import os
 import re
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 from conceptnotes import languages
@@ -23,7 +24,7 @@ from conceptnotes import model as m
 from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.i18n.units import value_line
-from conceptnotes.model.visitor import INLINE_KINDS, walk, walk_with_lines
+from conceptnotes.model.visitor import walk, walk_with_lines
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
@@ -33,16 +34,11 @@ if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized
 
 # Kinds a renderer never visits on their own: their parent's handler writes them.
-STRUCTURAL_KINDS = frozenset({"document", "list_item", "table_cell", "definition"})
-BLOCK_NAMES = {
-    "list": "a list",
-    "table": "a table",
-    "heading": "a heading",
-    "quote": "a block quote",
-    "definition_list": "a definition list",
-    "code_block": "a code block",
-    "thematic_break": "a horizontal rule",
-}
+STRUCTURAL_KINDS = frozenset(kind for kind, cls in m.KINDS.items() if not cls.visited)
+# How a message names a block ("a table"), by kind (Node.described).
+BLOCK_NAMES: Mapping[str, str] = MappingProxyType(
+    {kind: cls.described for kind, cls in m.KINDS.items() if cls.described}
+)
 
 
 def template_problems(template_dir: Path, *, remember: bool = False) -> list[Problem]:
@@ -145,10 +141,8 @@ def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
 
 
 # What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
-# (a list item is its paragraphs; a definition, its terms).
-COUNTED_BLOCKS = frozenset(
-    {"paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break", "figure"}
-)
+# (a list item is its paragraphs; a definition, its terms): Node.counted.
+COUNTED_BLOCKS = frozenset(kind for kind, cls in m.KINDS.items() if cls.counted)
 
 
 def block_problems(note: m.Note) -> list[Problem]:
@@ -170,20 +164,14 @@ def block_problems(note: m.Note) -> list[Problem]:
 
 def counted(node) -> bool:
     """Whether a node is a box of its own: a block of COUNTED_BLOCKS, or a captioned table (its caption)."""
-    return node.kind in COUNTED_BLOCKS or bool(getattr(node, "caption", ()))
+    return node.counted or bool(getattr(node, "caption", ()))
 
 
 def _unit_texts(node) -> list[str]:
     """The texts of a block's translation units (its terms, for a definition; its caption, for
-    a figure or table), or of a code block."""
-    if getattr(node, "caption", ()):
-        return [m.plain_text(node.caption)] + ([m.plain_text(node.children)] if node.kind == "figure" else [])
-    if node.kind == "definition":
-        return [m.plain_text(term) for term in node.terms]
-    if node.kind == "code_block":
-        return [node.text]
-    children = getattr(node, "children", None)
-    return [m.plain_text(children)] if children is not None else []
+    a figure or table), or of a code block (its own text)."""
+    texts = [m.plain_text(run) for _, run in node.unit_runs()]
+    return texts + ([node.plain()] if node.text_field else [])
 
 
 def size_problems(localized: Localized) -> list[Problem]:
@@ -282,15 +270,7 @@ def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
     yield value_line(meta, "event.venue"), meta.event.venue
     yield from ((value_line(meta, f"contacts.{n}.name"), c.name) for n, c in enumerate(meta.contacts))
     for node, line in walk_with_lines(localized.note.document):
-        if node.kind in INLINE_KINDS:
-            if isinstance(node, m.Text | m.Code):
-                yield line, node.text
-            elif isinstance(node, m.Image):
-                yield line, node.alt
-            elif isinstance(node, m.Link):
-                yield line, node.title
-        elif isinstance(node, m.CodeBlock):
-            yield line, node.text
+        yield from ((line, getattr(node, name)) for name in node.shown)  # its fields of text (Node.shown)
     from conceptnotes.i18n import labels
 
     yield from ((0, localized.gettext(message)) for message in labels.ALL)

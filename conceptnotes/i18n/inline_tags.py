@@ -33,7 +33,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,6 +41,7 @@ from lxml import etree
 
 from conceptnotes import model as m
 from conceptnotes.i18n.units import to_markdown
+from conceptnotes.model.visitor import Visitor
 from conceptnotes.read.markdown_parse import FOOTNOTE_CALL, parse_inline
 
 NS = "urn:oasis:names:tc:xliff:document:1.2"
@@ -95,20 +96,23 @@ def parse(markdown: str, assets: Path = Path("assets")) -> tuple[m.Inline, ...]:
     return nodes
 
 
+# What two tags of one kind must share to be the same tag (a link's target, a footnote's key,
+# a code's text); the kinds not here (emphases, line breaks) are told apart by order alone.
+IDENTITY = {
+    "link": ("href", "title"),
+    "image": ("src", "title"),
+    "footnote_ref": ("key",),
+    "code": ("text",),
+    "placeholder": ("text",),
+}
+# What is translated inside a paired tag (<g>, the kinds of PAIRED): the field, and its value
+# in the tag table, where the content is left out.
+CONTENT = {"emphasis": ("children", ()), "strong": ("children", ()), "link": ("children", ()), "image": ("alt", "")}
+
+
 def _identity(node: Tagged) -> tuple:
-    """What makes two tags the same tag: a link's target, a footnote's key, a code's text;
-    emphases and line breaks are told apart by their order alone."""
-    if isinstance(node, m.Link):
-        return ("link", node.href, node.title)
-    if isinstance(node, m.Image):
-        return ("image", node.src, node.title)
-    if isinstance(node, m.FootnoteRef):
-        return ("footnote_ref", node.key)
-    if isinstance(node, m.Code):
-        return ("code", node.text)
-    if isinstance(node, Placeholder):
-        return ("placeholder", node.text)
-    return (node.kind,)
+    """What makes two tags the same tag: their kind and the fields of IDENTITY."""
+    return (node.kind, *(getattr(node, name) for name in IDENTITY.get(node.kind, ())))
 
 
 def _split_placeholders(nodes: Iterable[m.Inline]) -> Iterable[Tagged]:
@@ -132,16 +136,15 @@ def _tagged(nodes: tuple[m.Inline, ...]) -> Iterable[Tagged]:
         if isinstance(node, m.Text):
             continue
         yield node
-        if isinstance(node, m.Emphasis | m.Strong | m.Link):
-            yield from _tagged(node.children)
+        yield from _tagged(getattr(node, "children", ()))
 
 
 def _bare(node: Tagged) -> Tagged:
-    if isinstance(node, m.Emphasis | m.Strong | m.Link):
-        return dataclasses.replace(node, children=())
-    if isinstance(node, m.Image):
-        return dataclasses.replace(node, alt="")
-    return node
+    """A tag as the tag table keeps it: without its translated content (CONTENT)."""
+    if node.kind not in CONTENT:
+        return node
+    name, empty = CONTENT[node.kind]
+    return dataclasses.replace(node, **{name: empty})
 
 
 def tag_table(source: tuple[m.Inline, ...]) -> Tags:
@@ -182,23 +185,42 @@ def fill(element: etree._Element, nodes: tuple[m.Inline, ...], tags: Tags | None
 
 
 def _append(element: etree._Element, nodes: tuple[m.Inline, ...], ids) -> None:
-    for node in _split_placeholders(nodes):
-        if isinstance(node, m.Text):
-            _text(element, node.text)
-            continue
-        tag_id = next(ids)
-        kind = node.kind
-        child = etree.SubElement(element, f"{{{NS}}}{'g' if kind in PAIRED else 'x'}", id=tag_id, ctype=CTYPES[kind])
-        if isinstance(node, m.Emphasis | m.Strong | m.Link):
-            _append(child, node.children, ids)
-        elif isinstance(node, m.Image):
-            child.text = node.alt
-        elif isinstance(node, m.FootnoteRef | m.Code | m.LineBreak):
-            child.set("equiv-text", to_markdown((node,)).lstrip(" "))
-        elif isinstance(node, Placeholder):
-            child.set("equiv-text", node.text)
-        else:
-            raise TypeError(f"no XLIFF tag for inline node {kind!r}")
+    _TagWriter(ids).append(element, nodes)
+
+
+class _TagWriter(Visitor):
+    """Inline nodes appended to an XLIFF element: a text as text, every other node as its tag,
+    numbered from ``ids``; a kind without a handler is an error (:class:`UnknownNode`)."""
+
+    def __init__(self, ids: Iterator[str]) -> None:
+        self.ids = ids
+
+    def append(self, element: etree._Element, nodes: tuple[m.Inline, ...]) -> None:
+        for node in _split_placeholders(nodes):
+            self.visit(node, element)
+
+    def tag(self, node: Tagged, element: etree._Element) -> etree._Element:
+        name = "g" if node.kind in PAIRED else "x"
+        return etree.SubElement(element, f"{{{NS}}}{name}", id=next(self.ids), ctype=CTYPES[node.kind])
+
+    def visit_text(self, node: m.Text, element: etree._Element) -> None:
+        _text(element, node.text)
+
+    def visit_emphasis(self, node: m.Emphasis | m.Strong | m.Link, element: etree._Element) -> None:
+        self.append(self.tag(node, element), node.children)
+
+    visit_strong = visit_link = visit_emphasis
+
+    def visit_image(self, node: m.Image, element: etree._Element) -> None:
+        self.tag(node, element).text = node.alt
+
+    def visit_code(self, node: m.Code | m.FootnoteRef | m.LineBreak, element: etree._Element) -> None:
+        self.tag(node, element).set("equiv-text", to_markdown((node,)).lstrip(" "))
+
+    visit_footnote_ref = visit_line_break = visit_code
+
+    def visit_placeholder(self, node: Placeholder, element: etree._Element) -> None:
+        self.tag(node, element).set("equiv-text", node.text)
 
 
 def _text(element: etree._Element, text: str) -> None:
@@ -224,7 +246,7 @@ def from_xliff(element: etree._Element, tags: Tags) -> str:
 
     TagError for a tag that is not in the source, or not of its kind, or an element
     XLIFF 1.2 inline content does not have here (``<bpt>``, ``<it>``...)."""
-    return to_markdown(_merge(_nodes(element, tags)))
+    return to_markdown(m.merge_text(_nodes(element, tags)))
 
 
 def _local(element: etree._Element) -> str:
@@ -262,7 +284,7 @@ def _node(child: etree._Element, tags: Tags) -> list[m.Inline]:
     if name != expected and {name, expected} != {"x", "ph"}:
         raise TagError(f"the tag id=\"{tag_id}\" is a <{expected}> in the source, not a <{name}>")
     if isinstance(source, m.Emphasis | m.Strong | m.Link):
-        return [dataclasses.replace(source, children=tuple(_merge(_nodes(child, tags))))]
+        return [dataclasses.replace(source, children=m.merge_text(_nodes(child, tags)))]
     if isinstance(source, m.Image):
         if len(child):
             raise TagError(f"the image tag id=\"{tag_id}\" holds tags: its alt text is plain text")
@@ -270,16 +292,6 @@ def _node(child: etree._Element, tags: Tags) -> list[m.Inline]:
     if isinstance(source, Placeholder):
         return [m.Text(source.text)]
     return [source]  # footnote call, code, line break: as in the source, whatever the XML holds
-
-
-def _merge(nodes: list[m.Inline]) -> tuple[m.Inline, ...]:
-    out: list[m.Inline] = []
-    for node in nodes:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        elif not (isinstance(node, m.Text) and not node.text):
-            out.append(node)
-    return tuple(out)
 
 
 def canonical(element: etree._Element) -> tuple:

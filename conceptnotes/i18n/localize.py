@@ -33,7 +33,7 @@ from conceptnotes.i18n.units import (
     translate_meta,
 )
 from conceptnotes.languages import LABEL_LANGUAGE, get
-from conceptnotes.model.visitor import walk
+from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.project import Project, command
 from conceptnotes.read.characters import nesting_problems
 from conceptnotes.read.files import is_present
@@ -61,22 +61,43 @@ def signature(nodes: tuple[m.Inline, ...], *, markdown: bool = False) -> dict[st
     found: dict[str, Counter] = {k: Counter() for k in ("footnote", "link", "code", "image", "placeholder")}
     if markdown:
         found |= {k: Counter() for k in STRUCTURE}
+    counter = _Signature(found, markdown)
     for node in walk(nodes):
-        if isinstance(node, m.FootnoteRef):
-            found["footnote"][f"[^{node.key}]"] += 1
-        elif isinstance(node, m.Link):
-            found["link"][node.href] += 1
-        elif isinstance(node, m.Code):
-            found["code"][f"`{node.text}`"] += 1
-        elif isinstance(node, m.Image):
-            found["image"][node.src] += 1
-        elif isinstance(node, m.Emphasis | m.Strong) and markdown:
-            found[node.kind][node.kind] += 1
-        elif isinstance(node, m.Text):
-            found["placeholder"].update(re.findall(r"\{\w+\}", node.text))
-            if markdown:
-                found["marker"].update(re.findall(r"[*_`]", node.text))
+        counter.visit(node)
     return found
+
+
+class _Signature(Visitor):
+    """Counts into ``found`` what :func:`signature` keeps of each node; other kinds keep nothing."""
+
+    def __init__(self, found: dict[str, Counter], markdown: bool) -> None:
+        self.found, self.markdown = found, markdown
+
+    def unknown_visit(self, node: m.Inline) -> None:
+        return None  # a line break, an untranslated run: its children are walked
+
+    def visit_footnote_ref(self, node: m.FootnoteRef) -> None:
+        self.found["footnote"][f"[^{node.key}]"] += 1
+
+    def visit_link(self, node: m.Link) -> None:
+        self.found["link"][node.href] += 1
+
+    def visit_code(self, node: m.Code) -> None:
+        self.found["code"][f"`{node.text}`"] += 1
+
+    def visit_image(self, node: m.Image) -> None:
+        self.found["image"][node.src] += 1
+
+    def visit_emphasis(self, node: m.Emphasis | m.Strong) -> None:
+        if self.markdown:
+            self.found[node.kind][node.kind] += 1
+
+    visit_strong = visit_emphasis
+
+    def visit_text(self, node: m.Text) -> None:
+        self.found["placeholder"].update(re.findall(r"\{\w+\}", node.text))
+        if self.markdown:
+            self.found["marker"].update(re.findall(r"[*_`]", node.text))
 
 
 # Inline structure: counted, not listed (the emphasized words are translated).

@@ -9,15 +9,19 @@ never meets a node it cannot render.
 
 :func:`walk` goes through every node below a node (or a tuple of nodes) in reading
 order; :func:`map_inlines` rebuilds a tree with some runs of inlines replaced.  Both
-find children generically, from the dataclass fields, so a new node class needs no
-new walker.
+find children generically, from the dataclass fields, and what is a translation unit
+and what it is called from the facts each node class declares (``model.nodes.Node``),
+so a new node class needs no new walker and no new table here.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
+
+from conceptnotes.model.nodes import KINDS
 
 
 class UnknownNode(Exception):
@@ -50,24 +54,19 @@ class Visitor:
         raise UnknownNode(node, self)
 
 
-# What is known of each type met in a document: walks are the check's largest cost
-_NODE_TYPES: dict[type, bool] = {}
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+# The fields of each node class: walks are the check's largest cost
+_FIELD_NAMES: Mapping[type, tuple[str, ...]] = MappingProxyType(
+    {cls: tuple(field.name for field in dataclasses.fields(cls)) for cls in KINDS.values()}
+)
+_NODE_TYPES = frozenset(_FIELD_NAMES)
 
 
 def is_node(value: Any) -> bool:
-    known = _NODE_TYPES.get(type(value))
-    if known is None:
-        known = _NODE_TYPES[type(value)] = (
-            dataclasses.is_dataclass(value) and not isinstance(value, type) and hasattr(value, "kind"))
-    return known
+    return type(value) in _NODE_TYPES
 
 
 def _field_names(node: Any) -> tuple[str, ...]:
-    names = _FIELD_NAMES.get(type(node))
-    if names is None:
-        names = _FIELD_NAMES[type(node)] = tuple(field.name for field in dataclasses.fields(node))
-    return names
+    return _FIELD_NAMES[type(node)]
 
 
 def child_nodes(node: Any) -> Iterator[Any]:
@@ -106,57 +105,48 @@ def walk_with_lines(node: Any, line: int = 0) -> Iterator[tuple[Any, int]]:
 
 InlineMap = Callable[[tuple[Any, ...], int, str], tuple[Any, ...]]
 
-# Where a run of inlines is one translation unit, and what the unit is called (the
-# catalogs' comment): the run's field, by the kind of the node holding it.
-UNIT_FIELDS = {
-    "paragraph": "children", "heading": "children", "table_cell": "children", "definition": "terms",
-    "figure": "children",
-}
+# Derived from the node classes' facts (model.nodes.Node), for who asks by kind.
+INLINE_KINDS = frozenset(kind for kind, cls in KINDS.items() if cls.inline)
 # What the units inside a container are called ("list item", "footnote"...).
-CONTAINER_NAMES = {
-    "list_item": "list item",
-    "quote": "quotation",
-    "footnote": "footnote",
-    "table": "table cell",
-    "definition": "definition",
-    "figure": "figure",
-}
+CONTAINER_NAMES: Mapping[str, str] = MappingProxyType(
+    {kind: cls.container for kind, cls in KINDS.items() if cls.container}
+)
 
 
 def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0) -> Any:
     """``node`` rebuilt with each unit's inlines replaced by ``fn(inlines, line, name)``.
 
-    A unit is the inline run of a paragraph, heading, table cell, definition term, figure
-    (its image) or caption (of a figure or table, before what it captions); ``name`` says
-    where it stands ("paragraph", "list item", "footnote", "heading", "caption"...).
+    A unit is a run of inlines in a field its node class declares (``Node.units``): that
+    of a paragraph, heading, table cell, definition term, figure (its image) or caption
+    (of a figure or table, before what it captions); an empty run is no unit, left as it
+    is.  ``name`` says where it stands: the field's own name ("heading", "term",
+    "caption"), else that of the nearest container ("list item", "footnote", "quotation",
+    "table cell"...), else "paragraph".  Every other field that holds blocks is walked.
     """
     if isinstance(node, tuple):
         return tuple(map_inlines(item, fn, name, line) if _holds_units(item) else item for item in node)
     line = getattr(node, "line", 0) or line
+    inner = node.container or name
     changes: dict[str, Any] = {}
-    inner = CONTAINER_NAMES.get(node.kind, name)
-    unit = UNIT_FIELDS.get(node.kind)
-    if getattr(node, "caption", ()):
-        changes["caption"] = fn(node.caption, line, "caption")
-    if node.kind == "heading":
-        changes["children"] = fn(node.children, line, "heading")
-    elif node.kind == "definition":
-        changes["terms"] = tuple(fn(term, line, "term") for term in node.terms)
-        changes["definitions"] = tuple(map_inlines(d, fn, "definition", line) for d in node.definitions)
-    elif unit is not None:
-        changes[unit] = fn(getattr(node, unit), line, inner)
-    else:
-        for field in dataclasses.fields(node):
-            value = getattr(node, field.name)
-            if _holds_units(value):
-                changes[field.name] = map_inlines(value, fn, inner, line)
+    for unit in node.units:
+        value = getattr(node, unit.field)
+        named = unit.name or inner
+        if unit.runs:
+            changes[unit.field] = tuple(fn(run, line, named) if run else run for run in value)
+        elif value:
+            changes[unit.field] = fn(value, line, named)
+    declared = {unit.field for unit in node.units}
+    for field_name in _field_names(node):
+        value = getattr(node, field_name)
+        if field_name not in declared and _holds_units(value):
+            changes[field_name] = map_inlines(value, fn, inner, line)
     return dataclasses.replace(node, **changes) if changes else node
 
 
 def _holds_units(value: Any) -> bool:
     """Whether ``value`` is a block-level node, or a tuple that may hold some (not inlines)."""
     if is_node(value):
-        return value.kind not in INLINE_KINDS
+        return not value.inline
     return isinstance(value, tuple) and any(_holds_units(item) for item in value)
 
 
@@ -174,7 +164,3 @@ def map_inline_nodes(
 
     return tuple(rebuild(node) for node in nodes)
 
-
-INLINE_KINDS = frozenset(
-    {"text", "emphasis", "strong", "code", "link", "footnote_ref", "line_break", "image", "untranslated"}
-)

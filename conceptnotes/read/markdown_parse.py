@@ -197,7 +197,7 @@ class _InlineConverter:
         for child in el:
             out.extend(self.inline(child))
             out.extend(self.text(child.tail))
-        return _strip(_merge(out), edges)
+        return _strip(m.merge_text(out), edges)
 
     def inline(self, el: ET.Element) -> list[m.Inline]:
         tag = el.tag
@@ -585,20 +585,10 @@ def _slug(text: str) -> str:
     return re.sub(r"[^\w]+", "-", text).strip("-")
 
 
-def _merge(nodes: list[m.Inline]) -> list[m.Inline]:
-    out: list[m.Inline] = []
-    for node in nodes:
-        if isinstance(node, m.Text) and out and isinstance(out[-1], m.Text):
-            out[-1] = m.Text(out[-1].text + node.text)
-        else:
-            out.append(node)
-    return out
-
-
 def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...], edges: bool = True) -> tuple[m.Inline, ...]:
     """Fold inner new lines; trim white space around line breaks and, for a block's whole
     run (``edges``), at its ends.  Space inside emphasis or a link is text: kept."""
-    out = [m.Text(re.sub(r"[ \t]*\n[ \t]*", " ", n.text)) if isinstance(n, m.Text) else n for n in _merge(list(nodes))]
+    out = [m.Text(re.sub(r"[ \t]*\n[ \t]*", " ", n.text)) if isinstance(n, m.Text) else n for n in m.merge_text(nodes)]
     for index, node in enumerate(out):
         if not isinstance(node, m.Text):
             continue

@@ -32,6 +32,7 @@ from conceptnotes.i18n.editing import (
     write_translations,
 )
 from conceptnotes.i18n.units import Unit
+from conceptnotes.model.visitor import Visitor
 
 __all__ = ["Conflict", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
 
@@ -110,34 +111,44 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
 def source_html(unit: Unit) -> Markup:
     """A unit's source as HTML a browser shows safely: the model's inline nodes (as the
     note was parsed) rendered with every text escaped; a front-matter unit is its text."""
-    return _html(unit.inlines or (m.Text(unit.msgid),))
+    return SourceHtml().inlines(unit.inlines or (m.Text(unit.msgid),))
 
 
-def _html(nodes: tuple[m.Inline, ...]) -> Markup:
-    return Markup("").join(_node_html(node) for node in nodes)
+class SourceHtml(Visitor):
+    """Inline nodes as the workbench shows a source: escaped, a link not live (the translator
+    reads, never follows), a footnote call as its Markdown ``[^key]``.  Not the PDF's HTML
+    (``render.html``): that needs a localized note and shows footnotes as numbers.  A kind
+    without a handler here is an error (:class:`UnknownNode`), never dropped."""
 
+    def inlines(self, nodes: tuple[m.Inline, ...]) -> Markup:
+        return Markup("").join(self.visit(node) for node in nodes)
 
-def _node_html(node: m.Inline) -> Markup:
-    """One inline node; a kind not handled here is an error, never dropped."""
-    if isinstance(node, m.Text):
+    def visit_text(self, node: m.Text) -> Markup:
         return Markup("{}").format(node.text)
-    if isinstance(node, m.Emphasis):
-        return Markup("<em>{}</em>").format(_html(node.children))
-    if isinstance(node, m.Strong):
-        return Markup("<strong>{}</strong>").format(_html(node.children))
-    if isinstance(node, m.Code):
+
+    def visit_emphasis(self, node: m.Emphasis) -> Markup:
+        return Markup("<em>{}</em>").format(self.inlines(node.children))
+
+    def visit_strong(self, node: m.Strong) -> Markup:
+        return Markup("<strong>{}</strong>").format(self.inlines(node.children))
+
+    def visit_code(self, node: m.Code) -> Markup:
         return Markup("<code>{}</code>").format(node.text)
-    if isinstance(node, m.Link):  # not a live link: the translator reads, never follows
-        return Markup('<span class="link" title="{}">{}</span>').format(node.href, _html(node.children))
-    if isinstance(node, m.FootnoteRef):
+
+    def visit_link(self, node: m.Link) -> Markup:
+        return Markup('<span class="link" title="{}">{}</span>').format(node.href, self.inlines(node.children))
+
+    def visit_footnote_ref(self, node: m.FootnoteRef) -> Markup:
         return Markup("<sup>[^{}]</sup>").format(node.key)
-    if isinstance(node, m.Image):
+
+    def visit_image(self, node: m.Image) -> Markup:
         return Markup('<span class="image" title="{}">{}</span>').format(node.src, node.alt)
-    if isinstance(node, m.LineBreak):
+
+    def visit_line_break(self, node: m.LineBreak) -> Markup:
         return Markup("<br>")
-    if isinstance(node, m.Untranslated):
-        return _html(node.children)
-    raise TypeError(f"no HTML for inline node {node.kind!r}")
+
+    def visit_untranslated(self, node: m.Untranslated) -> Markup:
+        return self.inlines(node.children)
 
 
 _TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
