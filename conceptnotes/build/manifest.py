@@ -142,10 +142,10 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-# the types of what a build writes; a key that is absent is not checked, except an output's
+# the types of what a build writes (pages: null for a DOCX); a key that is absent is not checked, except an output's
 # SHA-256 and size (what verify and merge compare)
 _TOP = {"format_version": int, "official": bool, "strict": bool, "tools": dict}
-_ENTRY = {"sha256": str, "size": int, "pages": int, "note": str, "lang": str, "format": str, "key": str,
+_ENTRY = {"sha256": str, "size": int, "pages": int | None, "note": str, "lang": str, "format": str, "key": str,
           "quick": str, "variant": str, "inputs": dict}
 _REQUIRED = ("sha256", "size")
 
@@ -317,10 +317,13 @@ def _type_problem(record: object, text: str) -> tuple[int, str] | None:
     return None
 
 
-_NAMES = {int: "a whole number", bool: "true or false", str: "a string", dict: "an object"}
+_NAMES = {int: "a whole number", int | None: "a whole number or null", bool: "true or false", str: "a string",
+          dict: "an object"}
 
 
-def _is(value: object, kind: type) -> bool:
+def _is(value: object, kind: object) -> bool:
+    if kind == int | None:  # a DOCX has no page count
+        return value is None or type(value) is int
     return type(value) is kind if kind in (int, bool) else isinstance(value, kind)
 
 
