@@ -6,8 +6,9 @@ shards make one complete set (each of ``1..N`` once, all of the same ``N``), wer
 by the same code, tools and options from the same inputs, each lists its whole share
 and nothing else, and each document is what its manifest says (SHA-256 and size).  The
 documents are then copied into the output folder and the whole build's manifest written
-(the same bytes as one ``official`` build's), staged and committed under the lock like
-a build's (:mod:`output`): a merge that fails or is stopped leaves the folder as it was.
+(the same bytes as one ``official`` build's), staged and committed in the output
+transaction a build writes in (:func:`output.transaction`): a merge that fails or is
+stopped leaves the folder as it was.
 """
 
 from __future__ import annotations
