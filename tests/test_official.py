@@ -144,7 +144,11 @@ def test_official_pdfs_are_tagged_pdf_ua(official, lang):
     reader = PdfReader(path)
     root = reader.trailer["/Root"]
     assert "/StructTreeRoot" in root
-    assert len(root["/StructTreeRoot"]["/K"]) >= 1 if isinstance(root["/StructTreeRoot"]["/K"], list) else True
+    kids = root["/StructTreeRoot"]["/K"]
+    kids = kids if isinstance(kids, list) else [kids]  # one kid may be written without an array
+    top = [kid.get_object() for kid in kids]
+    assert [kid["/S"] for kid in top] == ["/Document"]  # the whole content under one Document element
+    assert len(top[0]["/K"]) >= 1
     assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == lang
     assert bool(root["/ViewerPreferences"]["/DisplayDocTitle"])

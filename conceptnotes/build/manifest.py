@@ -142,21 +142,135 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
 
 
-class Previous:
-    """The last build's manifest, as the next build compares its outputs with it."""
+# the types of what a build writes (pages: null for a DOCX); a key that is absent is not checked, except an output's
+# SHA-256 and size (what verify and merge compare)
+_TOP = {"format_version": int, "official": bool, "strict": bool, "tools": dict}
+_ENTRY = {"sha256": str, "size": int, "pages": int | None, "note": str, "lang": str, "format": str, "key": str,
+          "quick": str, "variant": str, "inputs": dict}
+_REQUIRED = ("sha256", "size")
 
-    def __init__(self, out: Path, record: dict) -> None:
-        self.out = out
+
+class Manifest:
+    """One output folder's manifest (``record``, the JSON object), as read from ``folder``
+    (with its ``text``, for the lines of problems) or made by a build.
+
+    :meth:`load` refuses a manifest that is not what a build writes, naming the file and
+    line; :meth:`previous` is what the next build compares with (none, when unreadable);
+    :meth:`verify` checks the files against it; :meth:`dump` writes it, the same bytes for
+    the same outputs (no timestamp)."""
+
+    def __init__(self, record: dict, folder: Path | None = None, text: str = "") -> None:
         self.record = record
+        self.folder = folder
+        self.text = text
         self.outputs: dict[str, dict] = record["outputs"]
 
+    @classmethod
+    def of(cls, outputs: dict[str, dict], *, official: bool, strict: bool, partial: dict | None = None,
+           tools: dict[str, str] | None = None) -> Manifest:
+        """The manifest of a build (the one shape: a merge of shards writes the same bytes as one
+        build); a shard's says it is ``partial`` (see :mod:`shards`)."""
+        record = {
+            "format_version": FORMAT_VERSION,
+            "official": official,
+            "strict": strict,
+            "tools": tool_versions() if tools is None else tools,
+            "outputs": outputs,
+        }
+        if partial is not None:
+            record["shard"] = partial
+        return cls(record)
+
+    @classmethod
+    def load(cls, folder: Path, missing: str = "no manifest: build first") -> Manifest:
+        """The manifest of ``folder``; NoteError naming ``manifest.json`` when there is none
+        (the problem says ``missing``), or it is unreadable or not what a build writes."""
+        path = folder / MANIFEST
+        if path.is_symlink() or not path.is_file():
+            raise NoteError(Problem(str(path), 0, missing), "no manifest")
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc.strerror or exc}"),
+                            "unreadable manifest") from None
+        return cls.from_bytes(data, folder)
+
+    @classmethod
+    def from_bytes(cls, data: bytes, folder: Path) -> Manifest:
+        """The manifest ``data`` of ``folder``'s ``manifest.json``; NoteError naming it when it is
+        not JSON, or a value has another type than a build writes."""
+        path = folder / MANIFEST
+        try:
+            text = data.decode("utf-8")
+            record = json.loads(text)
+        except ValueError as exc:
+            raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc}"), "unreadable manifest") from None
+        problem = _type_problem(record, text)
+        if problem:
+            raise NoteError(Problem(str(path), problem[0], f"unreadable manifest: {problem[1]}"),
+                            "unreadable manifest")
+        return cls(record, folder, text)
+
+    @classmethod
+    def previous(cls, out: Path) -> Manifest:
+        """The last build's manifest in ``out``, as the next build compares its outputs with it:
+        an empty one when there is none or it cannot be read (the build then writes a new one)."""
+        try:
+            return cls.load(out)
+        except NoteError:
+            return cls({"outputs": {}}, out)
+
+    @property
+    def path(self) -> Path:
+        return (self.folder or Path()) / MANIFEST
+
+    @property
+    def shard(self) -> object:
+        """The ``shard`` block of a partial manifest (see :mod:`shards`); None in a whole build's."""
+        return self.record.get("shard")
+
+    def dump(self) -> bytes:
+        return canonical(self.record, indent=2)
+
+    def line(self, key: str, depth: int = 1) -> int:
+        return line_of(self.text, key, depth)
+
+    def problem(self, message: str, key: str = "shard", depth: int = 1) -> Problem:
+        """A problem in the manifest, at the line of ``key`` (at nesting ``depth``)."""
+        return Problem(str(self.path), self.line(key, depth), message)
+
+    def document(self, name: str, listed: str = "") -> tuple[bytes | None, Problem | None]:
+        """The bytes of the output ``name`` when its file is what the manifest says (SHA-256 and
+        size); else the problem, which says the file is ``listed`` in (by default the manifest's path)."""
+        assert self.folder is not None
+        listed = listed or display_path(self.path)
+        target, entry = self.folder / name, self.outputs[name]
+        if target.is_symlink() or not target.is_file():
+            return None, Problem(str(target), 0, f"missing (listed in {listed})")
+        try:
+            data = target.read_bytes()
+        except OSError as exc:
+            return None, Problem(str(target), 0, f"unreadable: {exc.strerror or exc}")
+        actual = hashlib.sha256(data).hexdigest()
+        if actual != entry["sha256"]:
+            return None, Problem(str(target), 0, f"differs from {listed}: SHA-256 {actual}, expected {entry['sha256']}")
+        if len(data) != entry["size"]:
+            return None, Problem(str(target), 0, f"differs from {listed} in size")
+        return data, None
+
+    def verify(self) -> list[Problem]:
+        """Every output the manifest lists that is missing or differs from it, by name."""
+        return [problem for name in sorted(self.outputs) if (problem := self.document(name, "the manifest")[1])]
+
+    # the next build's comparisons -----------------------------------------------------------
+
     def name(self, path: Path) -> str:
-        return str(path.relative_to(self.out))
+        return str(path.relative_to(self.folder))
 
     def unchanged(self, path: Path) -> dict | None:
         """The output's entry when the file is still what the manifest says it is."""
         old = self.outputs.get(self.name(path))
-        if old and path.is_file() and file_hash(path, self.out) == old.get("sha256"):
+        if old and path.is_file() and file_hash(path, self.folder) == old.get("sha256"):
             return old
         return None
 
@@ -178,35 +292,39 @@ class Previous:
         return Built(path, entry["size"], 0.0, entry["pages"], False)
 
 
-def record(outputs: dict[str, dict], *, official: bool, strict: bool, partial: dict | None = None,
-           tools: dict[str, str] | None = None) -> dict:
-    """The manifest of a build (the one shape: a merge of shards writes the same bytes as one
-    build); a shard's says it is ``partial`` (see :mod:`shards`)."""
-    written = {
-        "format_version": FORMAT_VERSION,
-        "official": official,
-        "strict": strict,
-        "tools": tool_versions() if tools is None else tools,
-        "outputs": outputs,
-    }
-    if partial is not None:
-        written["shard"] = partial
-    return written
+def canonical(value: object, indent: int | None = None) -> bytes:
+    """``value`` as the manifest writes it: sorted keys, UTF-8; equal values, equal bytes."""
+    return (json.dumps(value, indent=indent, sort_keys=True, ensure_ascii=False) + "\n").encode()
 
 
-def read(out: Path) -> dict:
-    path = out / MANIFEST
-    if not path.is_file():
-        return {"outputs": {}}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {"outputs": {}}
-    return data if isinstance(data.get("outputs"), dict) else {"outputs": {}}
+def _type_problem(record: object, text: str) -> tuple[int, str] | None:
+    """The line and description of the first value that has another type than a build writes."""
+    if not isinstance(record, dict):
+        return 1, "not a JSON object"
+    if "outputs" not in record:
+        return 1, "no 'outputs'"
+    if not isinstance(record["outputs"], dict):
+        return line_of(text, "outputs", 1), "'outputs' is not an object"
+    for key, kind in _TOP.items():
+        if key in record and not _is(record[key], kind):
+            return line_of(text, key, 1), f"'{key}' is not {_NAMES[kind]}"
+    for name, entry in record["outputs"].items():
+        if not isinstance(entry, dict):
+            return line_of(text, name, 2), f"the output {name} has no entry (an object)"
+        for key, kind in _ENTRY.items():
+            if (key in entry or key in _REQUIRED) and not _is(entry.get(key), kind):
+                return line_of(text, name, 2), f"the output {name}: '{key}' is not {_NAMES[kind]}"
+    return None
 
 
-def dump(manifest: dict) -> bytes:
-    return (json.dumps(manifest, indent=2, sort_keys=True, ensure_ascii=False) + "\n").encode()
+_NAMES = {int: "a whole number", int | None: "a whole number or null", bool: "true or false", str: "a string",
+          dict: "an object"}
+
+
+def _is(value: object, kind: object) -> bool:
+    if kind == int | None:  # a DOCX has no page count
+        return value is None or type(value) is int
+    return type(value) is kind if kind in (int, bool) else isinstance(value, kind)
 
 
 def verify(out: Path) -> int:
@@ -220,48 +338,37 @@ def verify(out: Path) -> int:
             f"verify: the outputs are between two builds; the next build into {display_path(out)} completes"
             " the interrupted one, then verify again",
         )
-    path = out / MANIFEST
-    if not path.is_file():
-        raise NoteError(Problem(str(path), 0, "no manifest: build first"), "verify: nothing to verify")
     try:
-        text = path.read_text(encoding="utf-8")
-        manifest = json.loads(text)
-        outputs = manifest["outputs"]
-    except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc}"), "verify: nothing to verify") from None
+        manifest = Manifest.load(out)
+    except NoteError as exc:
+        raise NoteError(exc.problems, "verify: nothing to verify") from None
     problems = Problems()
-    for name, entry in sorted(outputs.items()):
-        target = out / name
-        if not target.is_file():
-            problems.add(target, 0, "missing (listed in the manifest)")
-            continue
-        actual = hashlib.sha256(target.read_bytes()).hexdigest()
-        if actual != entry.get("sha256"):
-            problems.add(target, 0, f"differs from the manifest: SHA-256 {actual}, expected {entry.get('sha256')}")
-        elif target.stat().st_size != entry.get("size"):
-            problems.add(target, 0, "differs from the manifest in size")
-    if "shard" in manifest:
-        problems.extend([partial_problem(path, text, manifest["shard"], len(outputs))])
+    problems.extend(manifest.verify())
+    listed = len(manifest.outputs)
+    if manifest.shard is not None:
+        problems.extend([partial_problem(manifest)])
         differ = len(problems.errors) - 1
         problems.raise_if_errors(f"verify: {display_path(out)} holds one shard's share of an official build, not the"
                                  " whole build" + (f"; {differ} of its output(s) do not match" if differ else ""))
-    problems.raise_if_errors(f"verify: {len(problems.errors)} of {len(outputs)} output(s) do not match the manifest")
-    return len(outputs)
+    problems.raise_if_errors(f"verify: {len(problems.errors)} of {listed} output(s) do not match the manifest")
+    return listed
 
 
-def partial_problem(path: Path, text: str, shard: object, listed: int) -> Problem:
+def partial_problem(manifest: Manifest) -> Problem:
     """What a partial manifest (one shard's) is, and what it needs to become the whole build."""
-    where = line_of(text, "shard", 1)
+    shard = manifest.shard
     if not isinstance(shard, dict):
-        return Problem(str(path), where, "a partial manifest with an unreadable 'shard' block")
+        return manifest.problem("a partial manifest with an unreadable 'shard' block")
     index, count, documents = shard.get("index"), shard.get("count"), shard.get("documents")
-    return Problem(str(path), where, f"a partial manifest: shard {index} of {count} of an official build, with"
-                   f" {listed} of its {documents} documents; merge the output folders of all {count} shards"
-                   " (build.py manifest merge DIR... --out DIR), then verify the merged folder")
+    return manifest.problem(f"a partial manifest: shard {index} of {count} of an official build, with"
+                            f" {len(manifest.outputs)} of its {documents} documents; merge the output folders of"
+                            f" all {count} shards (build.py manifest merge DIR... --out DIR), then verify the merged"
+                            " folder")
 
 
 def line_of(text: str, key: str, depth: int) -> int:
-    """The line (1-based) of ``key`` at nesting ``depth`` in a manifest as :func:`dump` writes it; 0 if absent."""
+    """The line (1-based) of ``key`` at nesting ``depth`` in a manifest as :meth:`Manifest.dump`
+    writes it; 0 if absent."""
     start = " " * (2 * depth) + json.dumps(key, ensure_ascii=False) + ":"
     for number, line in enumerate(text.splitlines(), 1):
         if line.startswith(start):

@@ -6,30 +6,21 @@ shards make one complete set (each of ``1..N`` once, all of the same ``N``), wer
 by the same code, tools and options from the same inputs, each lists its whole share
 and nothing else, and each document is what its manifest says (SHA-256 and size).  The
 documents are then copied into the output folder and the whole build's manifest written
-(the same bytes as one ``official`` build's), staged and committed under the lock like
-a build's (:mod:`output`): a merge that fails or is stopped leaves the folder as it was.
+(the same bytes as one ``official`` build's), staged and committed in the output
+transaction a build writes in (:func:`output.transaction`): a merge that fails or is
+stopped leaves the folder as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from conceptnotes.build import manifest, output, shards
-from conceptnotes.build.output import (
-    PENDING,
-    RESERVED,
-    commit_changes,
-    finish,
-    locked,
-    remove_stale_temporaries,
-    stage,
-    staging,
-)
+from conceptnotes.build import output, shards
+from conceptnotes.build.manifest import Manifest, canonical
+from conceptnotes.build.output import PENDING, RESERVED, commit_changes, stage, staging
 from conceptnotes.build.pipeline import FORMATS, removable, validate_options
-from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
+from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path
 
 # what the shards of one build agree on: the key in the manifest (or its shard block) and what differs
 _SAME = (
@@ -49,13 +40,19 @@ _SAME = (
 class Part:
     """One shard's output folder and its partial manifest."""
 
-    folder: Path
-    text: str
-    record: dict
+    manifest: Manifest
+
+    @property
+    def folder(self) -> Path:
+        return self.manifest.folder
+
+    @property
+    def record(self) -> dict:
+        return self.manifest.record
 
     @property
     def path(self) -> Path:
-        return self.folder / manifest.MANIFEST
+        return self.manifest.path
 
     @property
     def shard(self) -> dict:
@@ -63,10 +60,10 @@ class Part:
 
     @property
     def outputs(self) -> dict[str, dict]:
-        return self.record["outputs"]
+        return self.manifest.outputs
 
     def problem(self, message: str, key: str = "shard", depth: int = 1) -> Problem:
-        return Problem(str(self.path), manifest.line_of(self.text, key, depth), message)
+        return self.manifest.problem(message, key, depth)
 
     def at(self, name: str, message: str) -> Problem:
         """A problem with the document ``name``, at its entry."""
@@ -93,16 +90,16 @@ def merge(folders: list[Path], out: Path) -> int:
     outputs, sources = _join(parts, problems)
     problems.raise_if_errors(_FAILED)
     for name in sorted(outputs):
-        _, problem = _document(sources[name], name, outputs[name])
+        _, problem = sources[name].document(name)
         problems.extend([problem] if problem else [])
     problems.raise_if_errors(
         f"merge failed: {len(problems.errors)} document(s) differ from their shard's manifest; nothing was written"
     )
     first = parts[0].record
-    record = manifest.record(
+    merged = Manifest.of(
         dict(sorted(outputs.items())), official=first["official"], strict=first["strict"], tools=first["tools"]
     )
-    _write(out.resolve(), outputs, sources, manifest.dump(record))
+    _write(out.resolve(), outputs, sources, merged.dump())
     return len(outputs)
 
 
@@ -122,7 +119,6 @@ def _refuse_among_shards(folders: list[Path], out: Path) -> None:
 
 def _read(folder: Path) -> Part | Problem:
     """The shard's manifest, or the problem that it is not one."""
-    path = folder / manifest.MANIFEST
     if (folder / PENDING).exists():
         return Problem(
             str(folder / PENDING),
@@ -130,16 +126,11 @@ def _read(folder: Path) -> Part | Problem:
             "an interrupted build is pending in this shard's folder:"
             " its outputs are part-way replaced; build the shard again",
         )
-    if not path.is_file() or path.is_symlink():
-        return Problem(str(path), 0, "no manifest: not a shard's output folder (build.py official --shard K/N)")
     try:
-        text = path.read_text(encoding="utf-8")
-        record = json.loads(text)
-    except (OSError, ValueError) as exc:
-        return Problem(str(path), 0, f"unreadable manifest: {exc}")
-    if not isinstance(record, dict) or not isinstance(record.get("outputs"), dict):
-        return Problem(str(path), 0, "unreadable manifest: no 'outputs'")
-    part = Part(folder, text, record)
+        part = Part(Manifest.load(folder, "no manifest: not a shard's output folder (build.py official --shard K/N)"))
+    except NoteError as exc:
+        return exc.problems[0]
+    record = part.record
     if "shard" not in record or not record.get("official"):
         return part.problem(
             "not a shard's manifest (no 'shard' block): the output of a whole build needs no merge", "outputs"
@@ -152,8 +143,6 @@ def _read(folder: Path) -> Part | Problem:
         or not (1 <= shard["index"] <= shard["count"])
     ):
         return part.problem("unreadable 'shard' block: it needs index, count, documents, plan, variant and code")
-    if not all(isinstance(entry, dict) for entry in part.outputs.values()):
-        return part.problem("unreadable manifest: an output without its entry", "outputs")
     return part
 
 
@@ -201,15 +190,15 @@ def _difference(key: str, mine: object, theirs: object) -> str:
     return ""
 
 
-def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[str, Path]]:
+def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[str, Manifest]]:
     """Every document of the shards, each listed by its own shard (and, if by another too,
-    with the same entry); the folder it is copied from."""
+    with the same entry); the shard's manifest (and folder) it is copied from."""
     listed: dict[str, tuple[Part, dict]] = {}
     for part in parts:
         for name, entry in part.outputs.items():
             if not _document_name(name):
                 problems.extend([part.at(name, "not the name of a document in an output folder")])
-            elif name in listed and manifest.dump(listed[name][1]) != manifest.dump(entry):
+            elif name in listed and canonical(listed[name][1]) != canonical(entry):
                 problems.extend([part.at(name, f"listed by {listed[name][0]} too, with different content")])
             listed.setdefault(name, (part, entry))
     if not problems.errors:
@@ -226,7 +215,7 @@ def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[
         index = part.shard["index"]
         for name in part.outputs:
             if owner[name] == index:
-                sources[name] = part.folder
+                sources[name] = part.manifest
             elif not any(name in other.outputs for other in parts if other.shard["index"] == owner[name]):
                 problems.extend(
                     [
@@ -305,42 +294,16 @@ def _input_problems(parts: list[Part]) -> list[Problem]:
     return found
 
 
-def _document(folder: Path, name: str, entry: dict) -> tuple[bytes | None, Problem | None]:
-    """The document's bytes when the file is what its manifest entry says; else the problem."""
-    path = folder / name
-    if path.is_symlink() or not path.is_file():
-        return None, Problem(str(path), 0, f"missing (listed in {display_path(folder / manifest.MANIFEST)})")
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        return None, Problem(str(path), 0, f"unreadable: {exc.strerror or exc}")
-    actual = hashlib.sha256(data).hexdigest()
-    listed = display_path(folder / manifest.MANIFEST)
-    if actual != entry.get("sha256"):
-        return None, Problem(str(path), 0, f"differs from {listed}: SHA-256 {actual}, expected {entry.get('sha256')}")
-    if len(data) != entry.get("size"):
-        return None, Problem(str(path), 0, f"differs from {listed} in size")
-    return data, None
-
-
-def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Path], data: bytes) -> None:
+def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Manifest], data: bytes) -> None:
     """Copy the documents into ``out`` and write the manifest, as a build commits: all or nothing."""
-    with locked(out):
-        before = output.snapshot(out)
-        try:
-            finish(out)  # a build killed after it committed: complete it first
-            remove_stale_temporaries(out)
-            state = manifest.Previous(out, manifest.read(out))
-            with staging(out) as staged:
-                for name, entry in sorted(outputs.items()):
-                    old = state.unchanged(out / name)
-                    if old and old.get("sha256") == entry["sha256"] and not (out / name).is_symlink():
-                        continue
-                    document, problem = _document(sources[name], name, entry)
-                    if problem:  # changed since it was checked
-                        raise NoteError(problem, _FAILED)
-                    staged.append((stage(out / name, document), out / name))
-                stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
-                commit_changes(out, staged, data, stale)
-        except (KeyboardInterrupt, OSError) as exc:
-            raise BuildStopped(exc, output.left_behind(out, before), out) from exc
+    with output.transaction(out) as state, staging(out) as staged:
+        for name, entry in sorted(outputs.items()):
+            old = state.unchanged(out / name)
+            if old and old.get("sha256") == entry["sha256"] and not (out / name).is_symlink():
+                continue
+            document, problem = sources[name].document(name)
+            if problem:  # changed since it was checked
+                raise NoteError(problem, _FAILED)
+            staged.append((stage(out / name, document), out / name))
+        stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
+        commit_changes(out, staged, data, stale)

@@ -8,6 +8,9 @@ journal exists leaves the previous outputs and manifest as they were, plus tempo
 files that the next run removes; killed after, the next run finishes the renames and
 removals from the journal.  Either way the outputs and the manifest agree once a build
 has run to its end.
+
+A command that writes into an output folder (a build, a merge) does it inside one
+:func:`transaction`, which holds the lock and first completes what a killed build left.
 """
 
 from __future__ import annotations
@@ -19,8 +22,12 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from conceptnotes.errors import BuildLocked
+from conceptnotes.errors import BuildLocked, BuildStopped
+
+if TYPE_CHECKING:
+    from conceptnotes.build.manifest import Manifest
 
 TEMP_PREFIX = ".conceptnotes-"
 TEMP_SUFFIX = ".tmp"
@@ -191,3 +198,24 @@ def locked(out: Path) -> Iterator[None]:
         yield
     finally:
         os.close(fd)  # closing releases the lock
+
+
+@contextmanager
+def transaction(out: Path) -> Iterator[Manifest]:
+    """One command's writing into ``out``, under its lock; yields the previous manifest.
+
+    A build killed after it committed is completed from its journal first and the
+    temporary files a killed build left are removed.  Stopped inside (Ctrl-C, a full disk:
+    KeyboardInterrupt or OSError), it raises :class:`BuildStopped` saying what it left in
+    ``out``, checked on disk: the previous outputs (nothing committed), a journal to
+    finish, or the new outputs.  Commit with :func:`staging` and :func:`commit_changes`."""
+    from conceptnotes.build.manifest import Manifest  # which reads this module's names
+
+    with locked(out):
+        before = snapshot(out)
+        try:
+            finish(out)
+            remove_stale_temporaries(out)
+            yield Manifest.previous(out)
+        except (KeyboardInterrupt, OSError) as exc:
+            raise BuildStopped(exc, left_behind(out, before), out) from exc

@@ -19,10 +19,10 @@ from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes.build import manifest, output, shards, validate
-from conceptnotes.build.output import commit_changes, finish, locked, remove_stale_temporaries, stage, staging
+from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
-from conceptnotes.errors import BuildStopped, NoteError, Problem, Problems, UsageError, display_path
+from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path
 from conceptnotes.model import Note
 from conceptnotes.placeholders import fill
 from conceptnotes.project import NOTE_FILE, TOOL_ROOT, Project
@@ -268,28 +268,21 @@ def build(
     partial = None if shard is None else shards.block(shard, targets, variant)
     quick, raw = _quick_keys(out, share, options)
     # a hint, read without the lock: the documents that are likely to be rendered
-    hint = manifest.Previous(out, manifest.read(out))
+    hint = manifest.Manifest.previous(out)
     unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
     with Renderers(jobs or os.cpu_count() or 1) as renderers:
         renderers.start(len(unsure), tuple(sorted({t.fmt for t in unsure})))
         loaded = load_notes(folders) if unsure or partial else heads  # the bodies, while the renderers start
-        with locked(out):
-            before = output.snapshot(out)
-            try:
-                finish(out)  # a build killed after it committed: complete it first
-                remove_stale_temporaries(out)
-                state = manifest.Previous(out, manifest.read(out))
-                stale = _obsolete(state, share, official)
-                # the shortcut only for a plan that check would pass, with nothing to remove
-                if (not partial and not validate.plan_problems(targets) and not stale
-                        and state.all_quick_match(quick, official)):
-                    return [state.built(out / t.name) for t in targets], []
-                loaded = load_notes(folders) if loaded is heads else loaded
-                built, skipped, warnings, planned = _check_and_render(
-                    folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
-                    strict=strict, official=official, options=options, share=share, partial=partial)
-            except (KeyboardInterrupt, OSError) as exc:
-                raise BuildStopped(exc, output.left_behind(out, before), out) from exc
+        with output.transaction(out) as state:
+            stale = _obsolete(state, share, official)
+            # the shortcut only for a plan that check would pass, with nothing to remove
+            if (not partial and not validate.plan_problems(targets) and not stale
+                    and state.all_quick_match(quick, official)):
+                return [state.built(out / t.name) for t in targets], []
+            loaded = load_notes(folders) if loaded is heads else loaded
+            built, skipped, warnings, planned = _check_and_render(
+                folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
+                strict=strict, official=official, options=options, share=share, partial=partial)
     order = {out / t.name: n for n, t in enumerate(targets)}
     if skipped:
         raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))
@@ -356,7 +349,7 @@ def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tupl
     return quick, raw
 
 
-def _obsolete(state: manifest.Previous, targets: list[Target], official: bool) -> list[str]:
+def _obsolete(state: manifest.Manifest, targets: list[Target], official: bool) -> list[str]:
     """The outputs of the last manifest that this build makes stale: no longer listed, and
     removed when it commits (see :func:`removable`).
 
@@ -432,6 +425,6 @@ def _commit(out: Path, planned, todo, results, entries, state, stale, *, officia
         kept = {name: e for name, e in state.outputs.items()
                 if name not in entries and name not in stale and (out / name).is_file()}
         removed = [name for name in stale if removable(out, name)]
-        record = manifest.record({**kept, **entries}, official=official, strict=strict, partial=partial)
-        commit_changes(out, staged, manifest.dump(record), removed)
+        written = manifest.Manifest.of({**kept, **entries}, official=official, strict=strict, partial=partial)
+        commit_changes(out, staged, written.dump(), removed)
     return built

@@ -10,6 +10,7 @@ changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import re
 from dataclasses import dataclass
@@ -28,6 +29,7 @@ from conceptnotes.read.files import is_present
 from conceptnotes.read.limits import MAX_UNIT_CHARS
 from conceptnotes.read.loader import load_note
 from conceptnotes.read.markdown_parse import FOOTNOTE_CALL, parse_inline
+from conceptnotes.read.parsed import Notes
 
 if TYPE_CHECKING:
     from babel.messages.catalog import Catalog
@@ -51,10 +53,10 @@ class Opened:
     units: tuple[Unit, ...]
 
 
-def open_note(note_folder: Path, lang: str) -> Opened:
-    """Load the note and its catalog as the build does; NoteError if ``lang`` is not one the
-    note is translated into (a source language has no catalog to edit)."""
-    note, _ = load_note(note_folder)
+def open_note(note_folder: Path, lang: str, notes: Notes | None = None) -> Opened:
+    """Load the note (from ``notes`` when given) and its catalog as the build does; NoteError if
+    ``lang`` is not one the note is translated into (a source language has no catalog to edit)."""
+    note = notes.note(note_folder) if notes is not None else load_note(note_folder)[0]
     targets = target_languages(note)
     if lang not in targets:
         said = ", ".join(targets) or "none"
@@ -66,6 +68,13 @@ def open_note(note_folder: Path, lang: str) -> Opened:
     path = catalogs.catalog_path(Project.of_note(note.folder).locales, lang, note.id)
     catalog = catalogs.load(path, lang) if is_present(path) else None
     return Opened(note, lang, path, catalog, tuple(_distinct(units(note))))
+
+
+def reopen(opened: Opened) -> Opened:
+    """``opened`` with its catalog read again (after :func:`write_translations`): the note is
+    not parsed again."""
+    catalog = catalogs.load(opened.path, opened.lang) if is_present(opened.path) else None
+    return dataclasses.replace(opened, catalog=catalog)
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import Project
+from conceptnotes.read.parsed import Notes
 from conceptnotes.serve import files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
@@ -55,6 +56,7 @@ class Server:
         self.token = secrets.token_urlsafe(32)
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
         self.previews = Previews(self.folder, Worker())
+        self.notes = Notes()  # the workbench's parsed notes: a save parses only the catalog
         self.stopping = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.pages = jinja2.Environment(
@@ -227,10 +229,10 @@ async def units(request: Request) -> Response:
     found = _note_and_lang(request)
     if found is None:
         return _not_found()
-    _, _, folder, lang = found
+    server, _, folder, lang = found
     show = request.query_params.get("show", "all")
     try:
-        data = await run_in_threadpool(status.workbench_units, folder, lang, show)
+        data = await run_in_threadpool(status.workbench_units, folder, lang, show, server.notes)
     except NoteError as exc:
         return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
     except ValueError as exc:
@@ -245,7 +247,7 @@ async def check_unit(request: Request) -> Response:
         return posted
     folder, lang, (msgid, msgstr) = posted
     try:
-        problems = await run_in_threadpool(status.check_unit, folder, lang, msgid, msgstr)
+        problems = await run_in_threadpool(status.check_unit, folder, lang, msgid, msgstr, _server(request).notes)
     except NoteError as exc:
         return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
     return JSONResponse({"problems": problems})
@@ -259,7 +261,7 @@ async def save_unit(request: Request) -> Response:
 
     folder, lang, fields = posted
     try:
-        view = await run_in_threadpool(workbench.save, folder, lang, *fields)
+        view = await run_in_threadpool(workbench.save, folder, lang, *fields, _server(request).notes)
     except workbench.Conflict as exc:
         return JSONResponse({"conflict": True, "unit": status.unit_json(exc.current)}, status_code=409)
     except NoteError as exc:

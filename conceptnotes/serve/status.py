@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import NOTE_FILE, Project
+
+if TYPE_CHECKING:
+    from conceptnotes.read.parsed import Notes
 
 FORMATS = ("pdf", "docx")
 
@@ -87,22 +90,24 @@ def unit_json(view: Any) -> dict[str, Any]:
     return asdict(view)
 
 
-def workbench_units(folder: Path, lang: str, show: str) -> dict[str, Any]:
-    """The units of the workbench, those ``show`` asks for, and the counts of all."""
+def workbench_units(folder: Path, lang: str, show: str, notes: Notes | None = None) -> dict[str, Any]:
+    """The units of the workbench, those ``show`` asks for, and the counts of all (the note from
+    ``notes``, the server's, when given)."""
     from conceptnotes.i18n import catalogs
     from conceptnotes.serve import workbench
 
     if show not in workbench.SHOWS:
         raise ValueError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
-    views = workbench.unit_views(folder, lang)
+    views = workbench.unit_views(folder, lang, notes=notes)
     counts = {state: sum(1 for v in views if v.state == state) for state in workbench.STATES}
     shown = [v for v in views if show == "all" or v.state == show]
     catalog = catalogs.catalog_path(Project.of_note(folder).locales, lang, folder.name)
     return {"units": [unit_json(v) for v in shown], "counts": counts, "catalog": display_path(catalog)}
 
 
-def check_unit(folder: Path, lang: str, msgid: str, msgstr: str) -> list[str]:
-    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note."""
+def check_unit(folder: Path, lang: str, msgid: str, msgstr: str, notes: Notes | None = None) -> list[str]:
+    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note (the
+    note from ``notes``, the server's, when given)."""
     from conceptnotes.serve import workbench
 
-    return workbench.check(msgid, msgstr, _load(folder), lang)
+    return workbench.check(msgid, msgstr, notes.note(folder) if notes is not None else _load(folder), lang)

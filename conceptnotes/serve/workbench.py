@@ -22,10 +22,12 @@ from markupsafe import Markup
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, excerpt
 from conceptnotes.i18n.editing import (
+    Notes,
     Opened,
     check,
     entry,
     open_note,
+    reopen,
     translation_problems,
     unit_key,
     unit_problems,
@@ -34,7 +36,7 @@ from conceptnotes.i18n.editing import (
 from conceptnotes.i18n.units import Unit
 from conceptnotes.model.visitor import Visitor
 
-__all__ = ["Conflict", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
+__all__ = ["Conflict", "Notes", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
 
 log = logging.getLogger(__name__)
 
@@ -79,11 +81,12 @@ class UnknownUnit(NoteError):
 # Views ------------------------------------------------------------------------------------------
 
 
-def unit_views(note_folder: Path, lang: str, show: str = "all") -> list[UnitView]:
-    """The note's units in ``lang`` in note order; ``show`` keeps 'all', 'untranslated' or 'fuzzy' ones."""
+def unit_views(note_folder: Path, lang: str, show: str = "all", notes: Notes | None = None) -> list[UnitView]:
+    """The note's units in ``lang`` in note order; ``show`` keeps 'all', 'untranslated' or 'fuzzy'
+    ones.  The note is taken from ``notes`` (the server's) when given."""
     if show not in SHOWS:
         raise ValueError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
-    opened = open_note(note_folder, lang)
+    opened = open_note(note_folder, lang, notes)
     views = [_view(opened, unit) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
 
@@ -172,7 +175,8 @@ def word_diff(old: str, new: str) -> Markup:
 # Saving -----------------------------------------------------------------------------------------------
 
 
-def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, base_state: str) -> UnitView:
+def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, base_state: str,
+         notes: Notes | None = None) -> UnitView:
     """Write one unit's translation to the note's catalog in ``lang``; the unit as saved.
 
     ``base_msgstr``/``base_state`` are what the translator's page showed: if the catalog
@@ -182,12 +186,15 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
     unit is translated, no longer fuzzy and without a previous msgid, and the file is
     written whole, atomically, as ``i18n update`` writes it: running it afterwards
     changes nothing.  A translation with problems is saved (work in progress); the view
-    lists them.  A browser's CRLF line ends are made LF, as a catalog has them."""
+    lists them.  A browser's CRLF line ends are made LF, as a catalog has them.
+
+    The note is parsed once (or taken from ``notes``, the server's, while its note.md has
+    the bytes it was parsed from); after the write only the catalog is read again."""
     if base_state not in STATES:
         raise ValueError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
     msgstr = msgstr.replace("\r\n", "\n")
     with _LOCK:
-        opened = open_note(note_folder, lang)
+        opened = open_note(note_folder, lang, notes)
         unit = _unit(opened, key)
         current = _view(opened, unit)
         refused = translation_problems(opened.path, current.po_line, msgstr)
@@ -197,7 +204,7 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
             raise Conflict(current)
         changed = write_translations(opened, [(unit.msgid, msgstr, False)])
         log.info("%s %s", "saved" if changed else "unchanged", opened.path)
-        return _view(open_note(note_folder, lang), unit)
+        return _view(reopen(opened), unit)
 
 
 def _unit(opened: Opened, key: str) -> Unit:
