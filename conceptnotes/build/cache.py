@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes.build.output import write_atomic
+from conceptnotes.writing import write_atomic
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
 from conceptnotes.read.files import hash_input

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from conceptnotes.build.output import write_atomic
+from conceptnotes.writing import write_atomic
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.languages import LABEL_LANGUAGE
