@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def N_(message: str) -> str:
+    """Mark a label for extraction (``i18n extract``); it is translated in the label catalogs."""
+    return message
+
+
 @dataclass(frozen=True)
 class Language:
     code: str  # ISO 639-1, as in front matter and locales/<code>/
@@ -36,6 +41,9 @@ class Language:
     # numerals of figures ("Figure I"): "roman", "chinese" (图一) or "ordinal" (الشكل الأول)
     paragraph_number: str = "%1."
     figure_numerals: str = "roman"
+    # the masthead's "Original: <name>" of a note written in this language (a label: its
+    # translations are in the label catalogs, locales/<lang>/LC_MESSAGES/messages.po)
+    original: str = ""
 
     @property
     def rtl(self) -> bool:
@@ -49,15 +57,17 @@ LANGUAGES: dict[str, Language] = {
     for lang in (
         Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False, english_masthead=True,
                  letter_spacing=False, subparagraphs={1: ("arabicAbjad", "(%2)")}, paragraph_number="%1 -",
-                 figure_numerals="ordinal"),
-        Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
-        Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
+                 figure_numerals="ordinal", original=N_("Original: Arabic")),
+        Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”", original=N_("Original: English")),
+        Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED,
+                 original=N_("Original: Spanish")),
         Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
-                 spaced_punctuation=True),
+                 spaced_punctuation=True, original=N_("Original: French")),
         Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED,
-                 english_masthead=True),
+                 english_masthead=True, original=N_("Original: Russian")),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
-                 english_masthead=True, letter_spacing=False, figure_numerals="chinese"),
+                 english_masthead=True, letter_spacing=False, figure_numerals="chinese",
+                 original=N_("Original: Chinese")),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh

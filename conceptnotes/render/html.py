@@ -20,16 +20,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from conceptnotes import languages, placeholders
+from conceptnotes import fonts, languages, placeholders
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.i18n import labels
-from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Localized
+from conceptnotes.model.localized import PAGE_NAMES
 from conceptnotes.model import plain_text
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.characters import decode
 from conceptnotes.read.files import is_present, read_input
-from conceptnotes.render import fonts
 from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
@@ -54,7 +53,7 @@ def css_string(value: str) -> Markup:
 def css_counters(label: str) -> Markup:
     """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
     out = []
-    for part in placeholders.parts(str(label), placeholders.names(labels.PAGE_OF_PAGES)):
+    for part in placeholders.parts(str(label), PAGE_NAMES):
         out.append(f"counter({part})" if isinstance(part, placeholders.Name) else css_string(part))
     return Markup(" ".join(out))
 
@@ -133,7 +132,7 @@ class HtmlVisitor(Visitor):
                 "first_call": self.first_call,
                 "footnote_of": lambda ref: document.footnote(ref.key),
                 "image_url": lambda image: image.path.as_uri(),
-                "caption_label": lambda node: labels.caption_label(localized.gettext, node, localized.lang),
+                "caption_label": localized.shown.caption_label,
                 "source_direction": languages.get(localized.note.meta.source_language).direction,
             }
         )
@@ -275,7 +274,7 @@ def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> d
 
 
 def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> dict[str, Any]:
-    note, lang, gettext = localized.note, localized.lang, localized.gettext
+    note, lang, shown = localized.note, localized.lang, localized.shown
     meta = note.meta
     faces = [Face(private_family(f.family), f.weight, f.style, font_files.get(f, f.source).as_uri())
              for f in fonts.faces(lang)]
@@ -288,10 +287,10 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "document": note.document,
         "author": author(note),
         "created": created(note).isoformat(),
-        "masthead_details": labels.masthead_details(gettext, meta, lang),
-        "masthead_lang": languages.LABEL_LANGUAGE if languages.get(lang).english_masthead else lang,
-        "event_line": labels.event_line(gettext, meta, lang),
-        "page_label": gettext(labels.PAGE_OF_PAGES),
+        "masthead_details": shown.masthead_details,
+        "masthead_lang": shown.masthead_lang,
+        "event_line": shown.event_line,
+        "page_label": shown.page_label,
         "paragraph_number": paragraph_number(lang),
         "font_faces": faces,
         "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
