@@ -65,6 +65,46 @@ def paragraph_number(lang: str) -> Markup:
     return Markup(" ".join([*parts, *([css_string(after)] if after else [])]))
 
 
+# Word's numbering of sub-paragraphs (languages.Language.subparagraphs) as the counter
+# styles of note.css: "(%2)" is "paren-", "%2)" "close-"; "lowerLetter" is "-alpha"...
+COUNTER_SYSTEMS = {"lowerLetter": "alpha", "lowerRoman": "roman", "arabicAbjad": "abjad"}
+
+
+def counter_style(num_fmt: str, lvl_text: str) -> str:
+    """The counter style of note.css that numbers as Word's ``w:numFmt`` and ``w:lvlText`` do."""
+    return f"{'paren' if lvl_text.startswith('(') else 'close'}-{COUNTER_SYSTEMS[num_fmt]}"
+
+
+def language_properties(lang: languages.Language) -> dict[str, str]:
+    """The custom properties note.css reads for text in ``lang``, from the registry: italics
+    (or upright, with bold emphasis where no other face shows it), sub-paragraph numbering,
+    spaced capitals, justified list items.  What is not set takes note.css's own default."""
+    values = {"--italic": "italic" if lang.italics else "normal"}
+    if not lang.italics and not fonts.emphasis_families(lang.code):
+        values["--emphasis-weight"] = "bold"  # as the DOCX renderer does
+    for level, (num_fmt, lvl_text) in sorted(lang.subparagraphs.items()):
+        values[f"--subparagraph-{level}"] = counter_style(num_fmt, lvl_text)
+    if not lang.letter_spacing:
+        values |= {"--letter-spacing": "0", "--uppercase": "none"}
+    if lang.justified_lists:
+        values["--list-align"] = "justify"
+    return values
+
+
+@cache
+def language_styles() -> Markup:
+    """A ``<style>`` block's rules, before note.css: each registry language's custom
+    properties (:func:`language_properties`), and its line height where it has its own.
+    note.css uses them with ``var()``; a project's note.css may override them."""
+    rules = []
+    for lang in languages.LANGUAGES.values():
+        declarations = [f"{name}: {value};" for name, value in language_properties(lang).items()]
+        if lang.line_height:
+            declarations.append(f"line-height: {lang.line_height};")
+        rules.append(f":lang({lang.code}) {{ {' '.join(declarations)} }}")
+    return Markup("\n".join(rules))
+
+
 # Full-width punctuation: each mark is drawn in the middle or at one side of a full em, so
 # two in a row ("：（", "）。") leave a double gap.  The first of such a pair is set at half
 # width (the font's 'halt' feature, in the class "halt" of the stylesheet), as Chinese
@@ -292,6 +332,7 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "event_line": shown.event_line,
         "page_label": shown.page_label,
         "paragraph_number": paragraph_number(lang),
+        "language_styles": language_styles(),
         "font_faces": faces,
         "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),
