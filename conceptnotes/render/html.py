@@ -91,7 +91,6 @@ def language_properties(lang: languages.Language) -> dict[str, str]:
     return values
 
 
-@cache
 def language_styles() -> Markup:
     """A ``<style>`` block's rules, before note.css: each registry language's custom
     properties (:func:`language_properties`), and its line height where it has its own.
