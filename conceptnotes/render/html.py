@@ -76,10 +76,12 @@ def counter_style(num_fmt: str, lvl_text: str) -> str:
 
 
 def language_properties(lang: languages.Language) -> dict[str, str]:
-    """The custom properties note.css reads for text in ``lang``, from the registry: italics
-    (or upright), sub-paragraph numbering, spaced capitals, justified list items.  What is
-    not set takes note.css's own default."""
-    values = {"--italic": "italic" if lang.italics else "normal"}
+    """The custom properties note.css reads for text in ``lang``, from the registry: upright
+    text where the script has no italics, sub-paragraph numbering, unspaced capitals,
+    justified list items.  Only what differs from note.css's own default is set, so that
+    an element inside text in such a language takes it whatever its own language (English
+    source text in an Arabic draft is upright, as the document is)."""
+    values = {} if lang.italics else {"--italic": "normal"}
     for level, (num_fmt, lvl_text) in sorted(lang.subparagraphs.items()):
         values[f"--subparagraph-{level}"] = counter_style(num_fmt, lvl_text)
     if not lang.letter_spacing:
@@ -94,14 +96,15 @@ def language_styles() -> Markup:
     properties (:func:`language_properties`), its line height where it has its own, and
     bold emphasis where the script has no italics and no other face shows emphasis (as the
     DOCX renderer does: Arabic).  note.css uses the properties with ``var()``; a project's
-    note.css may override any of them.  (Bold emphasis is a rule, not a property: a custom
-    property inherits, so emphasis in English text inside an Arabic document would be bold.)"""
+    note.css may override any of them.  (Bold emphasis is a rule, not a property: no value
+    of a property would leave the weight of other languages' emphasis as it inherits it.)"""
     rules = []
     for lang in languages.LANGUAGES.values():
         declarations = [f"{name}: {value};" for name, value in language_properties(lang).items()]
         if lang.line_height:
             declarations.append(f"line-height: {lang.line_height};")
-        rules.append(f":lang({lang.code}) {{ {' '.join(declarations)} }}")
+        if declarations:
+            rules.append(f":lang({lang.code}) {{ {' '.join(declarations)} }}")
         if not lang.italics and not fonts.emphasis_families(lang.code):
             rules.append(f":lang({lang.code}) em {{ font-weight: bold; }}")
     return Markup("\n".join(rules))
