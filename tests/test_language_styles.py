@@ -24,8 +24,8 @@ BODY = """<body><p class="doc-type">Concept note</p><p class="event">Geneva</p>
 def computed(lang: str, extra_css: str = "") -> dict[str, dict[str, object]]:
     """Some computed styles of the page in ``lang``, by what the element is."""
     weasyprint = pytest.importorskip("weasyprint")
-    html = (f'<html lang="{lang}"><head><style>{language_styles()}</style><style>:root {{ --body-font: serif; }} {NOTE_CSS}{extra_css}</style>'
-            f"</head>{BODY}</html>")
+    html = (f'<html lang="{lang}"><head><style>{language_styles()}</style>'
+            f"<style>:root {{ --body-font: serif; }} {NOTE_CSS}{extra_css}</style></head>{BODY}</html>")
     document = weasyprint.HTML(string=html).render()
     found: dict[str, dict[str, object]] = {}
 

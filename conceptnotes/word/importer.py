@@ -237,4 +237,5 @@ def _write(folder: Path, text: str, images: dict[str, bytes]) -> None:
     try:
         write_folder(folder, files)
     except FileExistsError:  # made meanwhile
-        raise UsageError(f"import: a note '{folder.name}' exists already ({folder}): choose another with --id") from None
+        raise UsageError(f"import: a note '{folder.name}' exists already ({folder}):"
+                         " choose another with --id") from None
