@@ -1,7 +1,8 @@
-"""The fixed words of the documents (masthead, footer), marked for translation.
+"""The fixed words of the documents (masthead, footer, captions), marked for translation.
 
-Both renderers take them from here through the label catalogs
-(``locales/<lang>/LC_MESSAGES/messages.po``), so a PDF and a DOCX say the same.
+Translated through the label catalogs (``locales/<lang>/LC_MESSAGES/messages.po``) and
+made into the strings a document shows (:func:`shown`) before anything renders: both
+renderers read them from ``model.Localized``, so a PDF and a DOCX say the same.
 """
 
 from __future__ import annotations
