@@ -20,9 +20,8 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
-from conceptnotes import languages
+from conceptnotes import fonts, languages
 from conceptnotes.project import TOOL_ROOT, Project, cache_root, package_version
-from conceptnotes.render import fonts
 
 REQUIREMENTS = TOOL_ROOT / "requirements.txt"
 

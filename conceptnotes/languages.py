@@ -11,6 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 
+def N_(message: str) -> str:
+    """Mark a label for extraction (``i18n extract``); it is translated in the label catalogs."""
+    return message
+
+
 @dataclass(frozen=True)
 class Language:
     code: str  # ISO 639-1, as in front matter and locales/<code>/
@@ -36,6 +41,14 @@ class Language:
     # numerals of figures ("Figure I"): "roman", "chinese" (图一) or "ordinal" (الشكل الأول)
     paragraph_number: str = "%1."
     figure_numerals: str = "roman"
+    # typography of the PDF that differs by language (note.css reads it as custom properties:
+    # see render/html.language_styles): a taller line (Arabic's marks above and below the
+    # letters), list items justified as paragraphs are (Chinese: a full em per character)
+    line_height: float | None = None
+    justified_lists: bool = False
+    # the masthead's "Original: <name>" of a note written in this language (a label: its
+    # translations are in the label catalogs, locales/<lang>/LC_MESSAGES/messages.po)
+    original: str = ""
 
     @property
     def rtl(self) -> bool:
@@ -49,15 +62,17 @@ LANGUAGES: dict[str, Language] = {
     for lang in (
         Language("ar", "Arabic", "rtl", "Arab", "ar", "ar-SA", "A", "«»", italics=False, english_masthead=True,
                  letter_spacing=False, subparagraphs={1: ("arabicAbjad", "(%2)")}, paragraph_number="%1 -",
-                 figure_numerals="ordinal"),
-        Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”"),
-        Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED),
+                 figure_numerals="ordinal", line_height=1.6, original=N_("Original: Arabic")),
+        Language("en", "English", "ltr", "Latn", "en_GB", "en-GB", "E", "“”", original=N_("Original: English")),
+        Language("es", "Spanish", "ltr", "Latn", "es", "es-ES", "S", "“”", subparagraphs=_LETTERED,
+                 original=N_("Original: Spanish")),
         Language("fr", "French", "ltr", "Latn", "fr", "fr-FR", "F", "«»", subparagraphs=_LETTERED,
-                 spaced_punctuation=True),
+                 spaced_punctuation=True, original=N_("Original: French")),
         Language("ru", "Russian", "ltr", "Cyrl", "ru", "ru-RU", "R", "«»", subparagraphs=_LETTERED,
-                 english_masthead=True),
+                 english_masthead=True, original=N_("Original: Russian")),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
-                 english_masthead=True, letter_spacing=False, figure_numerals="chinese"),
+                 english_masthead=True, letter_spacing=False, figure_numerals="chinese", justified_lists=True,
+                 original=N_("Original: Chinese")),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
@@ -77,13 +92,24 @@ def is_rtl(code: str) -> bool:
     return LANGUAGES[code].rtl
 
 
+# Scripts Word sets apart: East Asian text (w:eastAsia) and cased alphabets (w:val)
+EAST_ASIAN_SCRIPTS = ("Hans", "Hant", "Jpan", "Kore")
+CASED_SCRIPTS = ("Latn", "Cyrl", "Grek")
+
+
 def word_tags(code: str) -> dict[str, str]:
     """The w:lang of a document in ``code``: its Latin-script text (English inside Arabic
-    or Chinese documents), East Asian text and complex-script (right-to-left) text."""
+    or Chinese documents), East Asian text and complex-script (right-to-left) text, each
+    the document's own language where it is of that kind, else the registry's first that is."""
     lang = LANGUAGES[code]
-    latin = lang if lang.script in ("Latn", "Cyrl") else LANGUAGES[LABEL_LANGUAGE]
-    east_asian, complex_script = LANGUAGES["zh"].word_language, LANGUAGES["ar"].word_language
-    return {"val": latin.word_language, "eastAsia": east_asian, "bidi": complex_script}
+    latin = lang if lang.script in CASED_SCRIPTS else LANGUAGES[LABEL_LANGUAGE]
+    east_asian = _own_or_first(lang, lambda other: other.script in EAST_ASIAN_SCRIPTS)
+    complex_script = _own_or_first(lang, lambda other: other.rtl)
+    return {"val": latin.word_language, "eastAsia": east_asian.word_language, "bidi": complex_script.word_language}
+
+
+def _own_or_first(lang: Language, test) -> Language:
+    return lang if test(lang) else next(other for other in LANGUAGES.values() if test(other))
 
 
 _ROMAN = ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),

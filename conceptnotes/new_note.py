@@ -106,7 +106,7 @@ def create(project: Project, note_id: str, langs: tuple[str, ...] | None = None)
     """Write ``content/<note_id>/note.md`` in ``langs`` (default: the default source language
     alone) and its catalogs.  UsageError (nothing written) for an id that is taken or is not
     a note id, or an unknown language."""
-    from conceptnotes.build.output import write_atomic
+    from conceptnotes.writing import write_atomic
 
     langs = langs if langs is not None else (languages.DEFAULT_SOURCE,)
 

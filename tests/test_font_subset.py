@@ -19,12 +19,12 @@ import pytest
 import uharfbuzz as hb
 from pypdf import PdfReader
 
+from conceptnotes import fonts
 from conceptnotes.build import cache, manifest
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
-from conceptnotes.render import fonts
 from conceptnotes.render.html import TEMPLATE_DIR, pdf_characters, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf import render_pdf
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from conceptnotes import fonts
 from conceptnotes.build.validate import text_problems
 from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
-from conceptnotes.render import fonts
 
 
 def test_pinned_fonts_are_installed():

@@ -28,12 +28,12 @@ from pathlib import Path
 
 import pytest
 
+from conceptnotes import fonts
 from conceptnotes.build import output, pipeline
 from conceptnotes.cli import main
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
-from conceptnotes.render import fonts
 from conceptnotes.render import pdf as render_pdf_module
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
 from conceptnotes.render.html import TEMPLATE_DIR, render_html

@@ -23,7 +23,7 @@ GOLDEN = Path(__file__).parent / "golden"
 @pytest.mark.parametrize("lang", ["ar", "en", "es", "fr", "ru", "zh"])
 def test_sample_html_matches_golden(sample_note, lang):
     """Regenerate after an intended change with UPDATE_GOLDEN=1 and review the diff."""
-    from conceptnotes.render.fonts import cache_dir
+    from conceptnotes.fonts import cache_dir
 
     html = render_html(localize(sample_note, lang)).replace(cache_dir().as_uri(), "file:///CACHE")
     golden = GOLDEN / f"malaga-2022.{lang}.html"

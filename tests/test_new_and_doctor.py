@@ -10,9 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from conceptnotes import doctor
+from conceptnotes import doctor, fonts
 from conceptnotes.read.frontmatter import PLACEHOLDER_DAY, read_meta
-from conceptnotes.render import fonts
 from tests.conftest import ROOT, build_in, need
 
 NOTE = "content/un-meeting-2027/note.md"

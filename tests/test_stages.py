@@ -208,7 +208,7 @@ def test_the_html_the_check_rendered_makes_the_same_pdf():
     """A PDF whose fonts are the faces' own files is laid out from the HTML the check
     rendered (the worker does not render it again): the same bytes either way."""
     from conceptnotes.build.pipeline import check
-    from conceptnotes.render import fonts
+    from conceptnotes import fonts
     from conceptnotes.render.pdf import render_pdf
 
     htmls: dict = {}

@@ -20,11 +20,11 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes.build.output import write_atomic
+from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
 from conceptnotes.read.files import hash_input
-from conceptnotes.render import fonts
+from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized

@@ -18,6 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from conceptnotes import fonts
 from conceptnotes.build.cache import file_hash
 from conceptnotes.build.output import PENDING
 from conceptnotes.build.workers import Built
@@ -25,7 +26,6 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
 from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version
-from conceptnotes.render import fonts
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized

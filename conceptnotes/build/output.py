@@ -18,20 +18,18 @@ from __future__ import annotations
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes.errors import BuildLocked, BuildStopped
+from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, staged_name_bytes, stage, write_atomic  # noqa: F401
+from conceptnotes.writing import fsync_dir as _fsync_dir
 
 if TYPE_CHECKING:
     from conceptnotes.build.manifest import Manifest
 
-TEMP_PREFIX = ".conceptnotes-"
-TEMP_SUFFIX = ".tmp"
-RANDOM_PART = 8  # the characters tempfile.mkstemp puts between prefix and suffix
 LOCK = ".conceptnotes.lock"
 PENDING = "manifest.json.pending"
 MANIFEST = "manifest.json"
@@ -42,52 +40,6 @@ NAME_MAX = 255  # bytes in a file name (UTF-8), on Linux file systems
 UNCHANGED = "unchanged"  # the outputs and manifest are those of before the build
 PENDING_STATE = "pending"  # a journal is there: the outputs are part-way between two builds
 UPDATED = "updated"  # the build had committed: the outputs and manifest are the new ones
-
-
-def staged_name_bytes(name: str) -> int:
-    """The length in bytes of the temporary file :func:`stage` writes for an output named ``name``."""
-    return len(f"{TEMP_PREFIX}{name}.".encode()) + RANDOM_PART + len(TEMP_SUFFIX)
-
-
-def _fsync_dir(folder: Path) -> None:
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def stage(path: Path, data: bytes) -> Path:
-    """Write ``data`` to a temporary file beside ``path``; return the temporary file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp, 0o644)
-    except OSError as exc:
-        Path(temp).unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the output, not the temporary
-    except BaseException:
-        Path(temp).unlink(missing_ok=True)
-        raise
-    return Path(temp)
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder and a rename."""
-    temp = stage(path, data)
-    try:
-        os.replace(temp, path)
-    except OSError as exc:
-        temp.unlink(missing_ok=True)
-        raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file, not the temporary
-    except BaseException:
-        temp.unlink(missing_ok=True)
-        raise
-    _fsync_dir(path.parent)
 
 
 def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed: list[str] = ()) -> None:

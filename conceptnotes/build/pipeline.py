@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes import languages
+from conceptnotes import fonts, languages
 from conceptnotes.build import manifest, output, shards, validate
 from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target
@@ -29,7 +29,6 @@ from conceptnotes.project import NOTE_FILE, TOOL_ROOT, Project
 from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
-from conceptnotes.render import fonts
 from conceptnotes.render.common import created, source_date
 
 if TYPE_CHECKING:  # localizing and the HTML templates: only when something is checked

@@ -19,7 +19,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
-from conceptnotes import languages
+from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem
@@ -28,7 +28,6 @@ from conceptnotes.model.visitor import walk, walk_with_lines
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
-from conceptnotes.render import fonts
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized

@@ -8,13 +8,13 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from conceptnotes.build.output import write_atomic
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
 from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project, command
 from conceptnotes.read.files import is_present
+from conceptnotes.writing import write_atomic
 
 
 def target_languages(note: Note) -> list[str]:

@@ -1,12 +1,14 @@
-"""The fixed words of the documents (masthead, footer), marked for translation.
+"""The fixed words of the documents (masthead, footer, captions), marked for translation.
 
-Both renderers take them from here through the label catalogs
-(``locales/<lang>/LC_MESSAGES/messages.po``), so a PDF and a DOCX say the same.
+Translated through the label catalogs (``locales/<lang>/LC_MESSAGES/messages.po``) and
+made into the strings a document shows (:func:`shown`) before anything renders: both
+renderers read them from ``model.Localized``, so a PDF and a DOCX say the same.
 """
 
 from __future__ import annotations
 
 from conceptnotes import languages
+from conceptnotes.model.localized import Shown
 
 
 def N_(message: str) -> str:
@@ -20,15 +22,8 @@ DISTRIBUTION = {
     "Restricted": N_("Distr.: Restricted"),
 }
 
-# by the language's English name (languages.Language.name)
-ORIGINAL = {
-    "Arabic": N_("Original: Arabic"),
-    "English": N_("Original: English"),
-    "Spanish": N_("Original: Spanish"),
-    "French": N_("Original: French"),
-    "Russian": N_("Original: Russian"),
-    "Chinese": N_("Original: Chinese"),
-}
+# "Original: Arabic": each language's own label is in its registry entry (languages.Language.original)
+ORIGINAL = {lang.name: lang.original for lang in languages.LANGUAGES.values()}
 
 # TRANSLATORS: the footer of every page. {page} becomes the number
 # of this page and {pages} the number of pages: "Page 2 of 5".
@@ -91,7 +86,7 @@ def masthead_details(gettext, meta, lang: str) -> list[str]:
     details = [gettext(DISTRIBUTION[meta.distribution])]
     if meta.date:
         details.append(no_break_dates(format_day(meta.date, lang), lang))
-    details.append(gettext(ORIGINAL[languages.get(meta.source_language).name]))
+    details.append(gettext(languages.get(meta.source_language).original))
     return details
 
 
@@ -102,3 +97,33 @@ def caption_label(gettext, node, lang: str) -> str:
     if node.kind == "figure":
         return fill(gettext(FIGURE), {"number": languages.figure_number(node.number, lang)})
     return fill(gettext(TABLE), {"number": str(node.number)})
+
+
+def fallback_mark(node) -> str:
+    """The remark on source text that stands in for a missing or fuzzy translation (a Word
+    comment), in English: it is for the reviewer of a draft."""
+    source, where = languages.get(node.lang).name, node.where
+    if node.fuzzy:
+        text = f"Fuzzy translation: the {source} text is shown until a translator checks it."
+        return text + (f" Review it and clear its fuzzy flag in {where}." if where else "")
+    return f"Untranslated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
+
+
+def shown(note, lang: str, gettext) -> Shown:
+    """Every string a document of ``note`` (localized) in ``lang`` shows besides its text."""
+    from conceptnotes.i18n.formatting import format_day
+    from conceptnotes.model.visitor import walk
+
+    meta, nodes = note.meta, list(walk(note.document))
+    english = languages.get(lang).english_masthead
+    return Shown(
+        masthead_details=tuple(masthead_details(gettext, meta, lang)),
+        masthead_lang=languages.LABEL_LANGUAGE if english else lang,
+        event_line=event_line(gettext, meta, lang),
+        date=format_day(meta.date, lang) if meta.date else "",
+        page_label=gettext(PAGE_OF_PAGES),
+        captions={(node.kind, node.number): caption_label(gettext, node, lang) for node in nodes
+                  if node.kind in ("figure", "table") and node.number},
+        fallback_marks={(node.lang, node.where, node.fuzzy): fallback_mark(node) for node in nodes
+                        if node.kind == "untranslated"},
+    )

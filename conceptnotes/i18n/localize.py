@@ -13,14 +13,12 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
 from conceptnotes import model as m
-from conceptnotes import placeholders
+from conceptnotes import fonts, placeholders
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note
@@ -33,25 +31,12 @@ from conceptnotes.i18n.units import (
     translate_meta,
 )
 from conceptnotes.languages import LABEL_LANGUAGE, get
+from conceptnotes.model.localized import Labels, Localized
 from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.project import Project, command
 from conceptnotes.read.characters import nesting_problems
 from conceptnotes.read.files import is_present
 from conceptnotes.read.markdown_parse import parse_inline
-from conceptnotes.render import fonts
-
-
-@dataclass(frozen=True)
-class Localized:
-    """A note ready to render in ``lang``: translated text, labels, and what fell back.
-    It pickles (``gettext`` is a :class:`Labels`), so a worker process can render it."""
-
-    note: m.Note
-    lang: str
-    gettext: Callable[[str], str]
-    fallbacks: tuple[Problem, ...] = ()
-    # the catalogs read and validated for it, as read: what a PDF/A-3 may carry
-    catalogs: tuple[tuple[Path, bytes], ...] = ()
 
 
 def signature(nodes: tuple[m.Inline, ...], *, markdown: bool = False) -> dict[str, Counter]:
@@ -241,30 +226,15 @@ class Translator:
         return translation
 
 
-@dataclass(frozen=True, eq=False)
-class Labels:
-    """gettext for the templates' labels in a language: the translated entries, typeset as
-    the language writes them; a label without one is its English.  Plain data, so that a
-    document can be sent to a worker process."""
-
-    table: dict[str, str]
-    lang: str | None = None  # None: the labels' own language, shown as written
-
-    def __call__(self, message: str) -> str:
-        if self.lang is None:
-            return message
-        return typeset((m.Text(self.table.get(message, message)),), self.lang)[0].text
-
-
 def label_translations(
     locales: Path, lang: str, read: list[tuple[Path, bytes]] | None = None
-) -> tuple[Callable[[str], str], list[Problem]]:
+) -> tuple[Labels, list[Problem]]:
     """gettext for the templates' labels in ``lang``, with the labels that fall back.
 
     A label that is missing, blank or fuzzy falls back to its English; a translated label
     whose English has placeholders is a pattern, checked like one (:mod:`placeholders`)."""
     if lang == LABEL_LANGUAGE:
-        return Labels({}), []
+        return Labels(), []  # the labels' own language: shown as written
     path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
     catalog, checks = load_catalog(path, lang, [] if read is None else read)
     problems: list[Problem] = []
@@ -287,7 +257,15 @@ def label_translations(
     problems += checks
     if problems:
         raise NoteError(problems)
-    return Labels(table, lang), fallbacks
+    return shown_labels(table, catalog, lang), fallbacks
+
+
+def shown_labels(table: dict[str, str], catalog: Catalog | None, lang: str) -> Labels:
+    """Each label of the documents and of the catalog as ``lang`` shows it: its translation
+    (``table``) or else its English, typeset as the language writes (a label that is in
+    neither is shown as written)."""
+    msgids = {*labels.ALL, *(msg.id for msg in catalog or () if isinstance(msg.id, str) and msg.id)}
+    return Labels({msgid: typeset((m.Text(table.get(msgid, msgid)),), lang)[0].text for msgid in msgids})
 
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:
@@ -336,4 +314,5 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
         fallbacks = translator.fallbacks
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read))
+    shown = labels.shown(localized, lang, gettext_)
+    return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown)

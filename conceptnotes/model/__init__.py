@@ -2,3 +2,4 @@
 
 from conceptnotes.model.nodes import *  # noqa: F403
 from conceptnotes.model.nodes import Block, Inline, plain_text  # noqa: F401
+from conceptnotes.model.localized import Labels, Localized, Shown  # noqa: F401

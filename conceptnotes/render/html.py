@@ -20,16 +20,15 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from conceptnotes import languages, placeholders
+from conceptnotes import fonts, languages, placeholders
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.i18n import labels
-from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Localized
+from conceptnotes.model.localized import PAGE_NAMES
 from conceptnotes.model import plain_text
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.characters import decode
 from conceptnotes.read.files import is_present, read_input
-from conceptnotes.render import fonts
 from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
@@ -54,7 +53,7 @@ def css_string(value: str) -> Markup:
 def css_counters(label: str) -> Markup:
     """'Page {page} of {pages}' as CSS content: "Page " counter(page) " of " counter(pages)."""
     out = []
-    for part in placeholders.parts(str(label), placeholders.names(labels.PAGE_OF_PAGES)):
+    for part in placeholders.parts(str(label), PAGE_NAMES):
         out.append(f"counter({part})" if isinstance(part, placeholders.Name) else css_string(part))
     return Markup(" ".join(out))
 
@@ -64,6 +63,51 @@ def paragraph_number(lang: str) -> Markup:
     before, _, after = languages.get(lang).paragraph_number.partition("%1")
     parts = ([css_string(before)] if before else []) + [Markup("counter(paragraph)")]
     return Markup(" ".join([*parts, *([css_string(after)] if after else [])]))
+
+
+# Word's numbering of sub-paragraphs (languages.Language.subparagraphs) as the counter
+# styles of note.css: "(%2)" is "paren-", "%2)" "close-"; "lowerLetter" is "-alpha"...
+COUNTER_SYSTEMS = {"lowerLetter": "alpha", "lowerRoman": "roman", "arabicAbjad": "abjad"}
+
+
+def counter_style(num_fmt: str, lvl_text: str) -> str:
+    """The counter style of note.css that numbers as Word's ``w:numFmt`` and ``w:lvlText`` do."""
+    return f"{'paren' if lvl_text.startswith('(') else 'close'}-{COUNTER_SYSTEMS[num_fmt]}"
+
+
+def language_properties(lang: languages.Language) -> dict[str, str]:
+    """The custom properties note.css reads for text in ``lang``, from the registry: upright
+    text where the script has no italics, sub-paragraph numbering, unspaced capitals,
+    justified list items.  Only what differs from note.css's own default is set, so that
+    an element inside text in such a language takes it whatever its own language (English
+    source text in an Arabic draft is upright, as the document is)."""
+    values = {} if lang.italics else {"--italic": "normal"}
+    for level, (num_fmt, lvl_text) in sorted(lang.subparagraphs.items()):
+        values[f"--subparagraph-{level}"] = counter_style(num_fmt, lvl_text)
+    if not lang.letter_spacing:
+        values |= {"--letter-spacing": "0", "--uppercase": "none"}
+    if lang.justified_lists:
+        values["--list-align"] = "justify"
+    return values
+
+
+def language_styles() -> Markup:
+    """A ``<style>`` block's rules, before note.css: each registry language's custom
+    properties (:func:`language_properties`), its line height where it has its own, and
+    bold emphasis where the script has no italics and no other face shows emphasis (as the
+    DOCX renderer does: Arabic).  note.css uses the properties with ``var()``; a project's
+    note.css may override any of them.  (Bold emphasis is a rule, not a property: no value
+    of a property would leave the weight of other languages' emphasis as it inherits it.)"""
+    rules = []
+    for lang in languages.LANGUAGES.values():
+        declarations = [f"{name}: {value};" for name, value in language_properties(lang).items()]
+        if lang.line_height:
+            declarations.append(f"line-height: {lang.line_height};")
+        if declarations:
+            rules.append(f":lang({lang.code}) {{ {' '.join(declarations)} }}")
+        if not lang.italics and not fonts.emphasis_families(lang.code):
+            rules.append(f":lang({lang.code}) em {{ font-weight: bold; }}")
+    return Markup("\n".join(rules))
 
 
 # Full-width punctuation: each mark is drawn in the middle or at one side of a full em, so
@@ -133,7 +177,7 @@ class HtmlVisitor(Visitor):
                 "first_call": self.first_call,
                 "footnote_of": lambda ref: document.footnote(ref.key),
                 "image_url": lambda image: image.path.as_uri(),
-                "caption_label": lambda node: labels.caption_label(localized.gettext, node, localized.lang),
+                "caption_label": localized.shown.caption_label,
                 "source_direction": languages.get(localized.note.meta.source_language).direction,
             }
         )
@@ -275,7 +319,7 @@ def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> d
 
 
 def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> dict[str, Any]:
-    note, lang, gettext = localized.note, localized.lang, localized.gettext
+    note, lang, shown = localized.note, localized.lang, localized.shown
     meta = note.meta
     faces = [Face(private_family(f.family), f.weight, f.style, font_files.get(f, f.source).as_uri())
              for f in fonts.faces(lang)]
@@ -288,11 +332,12 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "document": note.document,
         "author": author(note),
         "created": created(note).isoformat(),
-        "masthead_details": labels.masthead_details(gettext, meta, lang),
-        "masthead_lang": languages.LABEL_LANGUAGE if languages.get(lang).english_masthead else lang,
-        "event_line": labels.event_line(gettext, meta, lang),
-        "page_label": gettext(labels.PAGE_OF_PAGES),
+        "masthead_details": shown.masthead_details,
+        "masthead_lang": shown.masthead_lang,
+        "event_line": shown.event_line,
+        "page_label": shown.page_label,
         "paragraph_number": paragraph_number(lang),
+        "language_styles": language_styles(),
         "font_faces": faces,
         "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),

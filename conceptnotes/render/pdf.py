@@ -23,12 +23,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from conceptnotes import fonts
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Localized
 from conceptnotes.model import Rendered, Untranslated
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
-from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.html import TEMPLATE_DIR, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf_languages import tag_languages

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from conceptnotes.errors import NoteError
+from conceptnotes.writing import write_atomic
 
 DPI = 96  # one CSS pixel, one image pixel
 PAGE_PREFIX = "page"
@@ -72,9 +73,8 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
         timings["layout"] = time.monotonic() - started - timings["check"]
     except NoteError as exc:
         return Result(problems=tuple(str(p) for p in sorted(exc.problems)), seconds=time.monotonic() - started)
-    dest.mkdir(parents=True, exist_ok=True)
     pdf = dest / f"{localized.note.id}.{lang}.pdf"
-    pdf.write_bytes(rendered.data)
+    write_atomic(pdf, rendered.data)  # makes dest
     mark = time.monotonic()
     pages = rasterize(pdf, dest)
     timings["images"] = time.monotonic() - mark

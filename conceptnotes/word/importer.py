@@ -12,10 +12,7 @@ temporary folder beside its place, renamed at the end: a failure writes nothing.
 from __future__ import annotations
 
 import io
-import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +20,11 @@ from pathlib import Path
 from conceptnotes import new_note
 from conceptnotes.errors import NoteError, Problem, UsageError
 from conceptnotes.project import NOTE_FILE, Project
-from conceptnotes.read.files import is_present, read_input
+from conceptnotes.read.files import read_input
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
 from conceptnotes.word import frontmatter_guess, html_to_markdown
 from conceptnotes.word.warnings import package_warnings
+from conceptnotes.writing import write_folder
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 CONVERTED_TYPES = ("image/bmp", "image/tiff")  # written as PNG
@@ -235,18 +233,9 @@ def _head(root) -> list[tuple[str, str]]:
 
 def _write(folder: Path, text: str, images: dict[str, bytes]) -> None:
     """The note's folder written whole in a temporary folder beside it, then renamed."""
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    temporary = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    files = {NOTE_FILE: text.encode("utf-8"), **{f"assets/{name}": blob for name, blob in images.items()}}
     try:
-        (temporary / NOTE_FILE).write_text(text, encoding="utf-8", newline="\n")
-        if images:
-            (temporary / "assets").mkdir()
-            for name, blob in images.items():
-                (temporary / "assets" / name).write_bytes(blob)
-        os.chmod(temporary, 0o755)
-        if is_present(folder):  # made meanwhile
-            raise UsageError(f"import: a note '{folder.name}' exists already ({folder}): choose another with --id")
-        os.rename(temporary, folder)
-    except BaseException:
-        shutil.rmtree(temporary, ignore_errors=True)
-        raise
+        write_folder(folder, files)
+    except FileExistsError:  # made meanwhile
+        raise UsageError(f"import: a note '{folder.name}' exists already ({folder}):"
+                         " choose another with --id") from None

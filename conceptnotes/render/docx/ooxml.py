@@ -23,6 +23,8 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import oxml_parser
 from lxml import etree
 
+from conceptnotes import languages
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 
 
@@ -424,8 +426,11 @@ def set_table_width_pct(table, percent: int = 100) -> None:
 # Document-wide properties ------------------------------------------------------------
 
 
-def set_default_language(document, latin: str, east_asia: str = "zh-CN", bidi: str = "ar-SA") -> None:
-    """The language of the document's text in ``w:rPrDefault`` (spelling, hyphenation)."""
+def set_default_language(document, latin: str, east_asia: str | None = None, bidi: str | None = None) -> None:
+    """The language of the document's text in ``w:rPrDefault`` (spelling, hyphenation); East
+    Asian and complex-script text, when not given, in the registry's (``languages.word_tags``)."""
+    tags = languages.word_tags(languages.LABEL_LANGUAGE)
+    east_asia, bidi = east_asia or tags["eastAsia"], bidi or tags["bidi"]
     styles = document.styles.element
     rpr = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}")
     if rpr is None:

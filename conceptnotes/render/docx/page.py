@@ -13,11 +13,9 @@ from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
 
-from conceptnotes import languages, placeholders
-from conceptnotes.i18n import labels
-from conceptnotes.i18n.formatting import format_day
-from conceptnotes.i18n.localize import Localized
-from conceptnotes.render import fonts
+from conceptnotes import fonts, languages, placeholders
+from conceptnotes.model import Localized
+from conceptnotes.model.localized import PAGE_NAMES
 from conceptnotes.render.common import author, created
 from conceptnotes.render.docx import ooxml
 from conceptnotes.render.docx.template import PLACEHOLDER, headers_footers
@@ -28,7 +26,7 @@ def masthead(sink, localized: Localized) -> None:
     bold at the end of the last organizer's line; under the rule (the top border of
     "Masthead Details"), distribution, date and original language one a line, in a column
     at the end side; then subtitle, title and event."""
-    meta, gettext, lang = localized.note.meta, localized.gettext, localized.lang
+    meta, lang = localized.note.meta, localized.lang
     organizer = None
     for name in meta.organizers:
         organizer = sink("Masthead Organizer")
@@ -44,7 +42,7 @@ def masthead(sink, localized: Localized) -> None:
     tab = "" if language.rtl and language.english_masthead else "\t"
     if tab:
         details.paragraph_format.tab_stops.add_tab_stop(int(_text_width(details) * DETAILS_COLUMN))
-    for index, detail in enumerate(labels.masthead_details(gettext, meta, lang)):
+    for index, detail in enumerate(localized.shown.masthead_details):
         if index:
             details.runs[-1].add_break()
         details.add_run(tab + detail)
@@ -53,7 +51,7 @@ def masthead(sink, localized: Localized) -> None:
         if not language.letter_spacing:  # the template's Subtitle spaces its letters
             ooxml.put(subtitle._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
     sink("Title").add_run(meta.title)
-    sink("Event").add_run(labels.event_line(gettext, meta, lang))
+    sink("Event").add_run(localized.shown.event_line)
 
 
 DETAILS_COLUMN = 0.65  # where distribution, date and original start: as .masthead-details in note.css
@@ -73,13 +71,13 @@ def fill_headers_footers(doc, localized: Localized, sections: list | None = None
     values = {
         "symbol": meta.symbol,
         "title": meta.title,
-        "date": format_day(meta.date, localized.lang) if meta.date else "",
+        "date": localized.shown.date,
     }
     for section in doc.sections if sections is None else sections:
         for part in headers_footers(section):
             for paragraph in part.paragraphs:
                 if "{" in paragraph.text:
-                    _fill(paragraph, values, localized.gettext(labels.PAGE_OF_PAGES))
+                    _fill(paragraph, values, localized.shown.page_label)
 
 
 def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> None:
@@ -97,7 +95,7 @@ def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> N
         if index % 2 == 0:
             _plain_run(paragraph._p, piece, rpr)
         elif piece == "page_of_pages":
-            for part in placeholders.parts(page_of_pages, placeholders.names(labels.PAGE_OF_PAGES)):
+            for part in placeholders.parts(page_of_pages, PAGE_NAMES):
                 if isinstance(part, placeholders.Name):
                     ooxml.add_field(paragraph._p, "PAGE" if part == "page" else "NUMPAGES", "1", rpr)
                 else:

@@ -28,13 +28,11 @@ from docx.text.paragraph import Paragraph
 from docx.text.run import Run
 from lxml import etree
 
-from conceptnotes import languages
+from conceptnotes import fonts, languages
 from conceptnotes import model as m
-from conceptnotes.i18n import labels
-from conceptnotes.i18n.localize import Localized
+from conceptnotes.model import Localized
 from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.read.files import read_input
-from conceptnotes.render import fonts
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page
 from conceptnotes.render.docx.ooxml import element, w
@@ -179,12 +177,7 @@ class InlineWriter(Visitor):
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""
-        source, where = languages.get(n.lang).name, n.where
-        if n.fuzzy:
-            text = f"Fuzzy translation: the {source} text is shown until a translator checks it."
-            text += f" Review it and clear its fuzzy flag in {where}." if where else ""
-        else:
-            text = f"Untranslated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
+        text = self.localized.shown.fallback_mark(n)
         # dated by the note, not the clock: the DOCX is reproducible
         date = dt.datetime.combine(created(self.note), dt.time(0, 0), tzinfo=dt.UTC)
         self.comments.add(Run(runs[0], paragraph), Run(runs[-1], paragraph), text, "conceptnotes", "CN", date)
@@ -370,7 +363,7 @@ class DocxVisitor(InlineWriter):
         """"Figure I" or "Table 1", a line break, the title in bold: kept with what it captions."""
         paragraph = sink("Caption")
         paragraph.paragraph_format.keep_with_next = True
-        label = labels.caption_label(self.localized.gettext, b, self.localized.lang)
+        label = self.localized.shown.caption_label(b)
         self.run(label, Format(), paragraph._p).append(OxmlElement("w:br"))
         self.inlines(paragraph, b.caption, Format(bold=True))
 

@@ -1,0 +1,67 @@
+"""A note ready to render in one language: its text and every other string a reader sees.
+
+``i18n.localize`` makes it; the renderers only read it.  Everything shown besides the
+note's own text is computed before rendering: the masthead's details, the event line,
+the page label, the labels of figures and tables, the remarks on untranslated text, and
+the templates' labels (:class:`Labels`, a lookup in plain data).  It is plain data, so
+it pickles: worker processes render it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conceptnotes.errors import Problem
+from conceptnotes.model.nodes import Note, Untranslated
+
+
+PAGE_NAMES = ("page", "pages")  # the placeholders of :attr:`Shown.page_label`
+
+
+@dataclass(frozen=True, eq=False)
+class Labels:
+    """gettext for the templates' labels in a language: each label as the language shows
+    it (translated and typeset), looked up; a label it does not have is shown as written."""
+
+    table: Mapping[str, str] = field(default_factory=dict)
+
+    def __call__(self, message: str) -> str:
+        return self.table.get(message, message)
+
+
+@dataclass(frozen=True)
+class Shown:
+    """The strings a document shows besides the note's text, in its language."""
+
+    masthead_details: tuple[str, ...] = ()  # distribution, date of issue, original language
+    masthead_lang: str = ""  # the language of those lines (English in Arabic, Chinese, Russian)
+    event_line: str = ""  # "Málaga, Spain, 10 and 11 May 2022"
+    date: str = ""  # the date of issue, in the document's language (headers and footers)
+    page_label: str = ""  # "Page {page} of {pages}": a pattern of PAGE_NAMES
+    captions: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (kind, number): "Figure I"
+    # (source language, catalog entry, fuzzy): the remark on source text shown untranslated
+    fallback_marks: Mapping[tuple[str, str, bool], str] = field(default_factory=dict)
+
+    def caption_label(self, node) -> str:
+        """"Figure I" of a figure, "Table 1" of a captioned table."""
+        return self.captions[(node.kind, node.number)]
+
+    def fallback_mark(self, node: Untranslated) -> str:
+        """What a reviewer reads on source text that stands in for a missing or fuzzy translation."""
+        return self.fallback_marks[(node.lang, node.where, node.fuzzy)]
+
+
+@dataclass(frozen=True)
+class Localized:
+    """A note ready to render in ``lang``: translated text, what it shows besides (``shown``),
+    the templates' labels (``gettext``), and what fell back."""
+
+    note: Note
+    lang: str
+    gettext: Labels
+    fallbacks: tuple[Problem, ...] = ()
+    # the catalogs read and validated for it, as read: what a PDF/A-3 may carry
+    catalogs: tuple[tuple[Path, bytes], ...] = ()
+    shown: Shown = Shown()
