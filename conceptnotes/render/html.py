@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html as html_module
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -34,6 +35,7 @@ from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
 BLOCKS = "blocks.html.j2"
+log = logging.getLogger(__name__)
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][\w-]*)")  # where a block's element starts, for its data-line
 
 
@@ -176,14 +178,17 @@ def render_html(
     font_files: Mapping[fonts.FontFace, Path] | None = None,
     *,
     lines: bool = False,
+    visitor: type[HtmlVisitor] | None = None,
 ) -> str:
     """The localized note as a complete HTML document for print, whose ``@font-face`` rules
     name ``font_files`` (what :func:`pdf_font_files` gives), else the fonts' own files.
     With ``lines`` (the preview), each block's element carries ``data-line``: its line in
-    note.md, so the preview can link what it shows back to the source."""
+    note.md, so the preview can link what it shows back to the source.  ``visitor`` renders
+    the nodes another way (the HTML page: ``render.html_page``)."""
     env = environment(template_dir)
+    log.debug("rendering the HTML of %s in %s", localized.note.id, localized.lang)
     try:
-        visitor = HtmlVisitor(env, localized, lines=lines)
+        visitor = (visitor or HtmlVisitor)(env, localized, lines=lines)
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
         return template.render(

@@ -34,6 +34,7 @@ from starlette.routing import Route
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import Project
+from conceptnotes.render import formats
 from conceptnotes.serve import files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
@@ -184,7 +185,7 @@ async def source(request: Request) -> Response:
 async def output_file(request: Request) -> Response:
     server = _server(request)
     path = files.project_file(server.project.output.absolute(), request.path_params["path"])
-    if path is None or path.suffix not in (".pdf", ".docx"):
+    if path is None or path.suffix not in formats.SUFFIXES:
         return _not_found()
     return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
 

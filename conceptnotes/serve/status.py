@@ -11,8 +11,7 @@ from typing import Any
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import NOTE_FILE, Project
-
-FORMATS = ("pdf", "docx")
+from conceptnotes.render import formats
 
 
 def _load(folder: Path):
@@ -40,7 +39,7 @@ def index_rows(project: Project) -> list[dict[str, Any]]:
         row["title"] = note.meta.title
         for lang in note.meta.languages:
             documents = {}
-            for fmt in FORMATS:
+            for fmt in formats.NAMES:
                 name = document_name(note, lang, fmt)
                 if (project.output / name).is_file():
                     documents[fmt] = name
