@@ -24,6 +24,7 @@ from pathlib import Path
 
 from conceptnotes.project import cache_root, package_version, read_data
 from conceptnotes.read.files import open_input
+from conceptnotes.render import formats
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -62,7 +63,9 @@ def _language(lang: str) -> dict:
 
 
 def pdf_families(lang: str) -> list[str]:
-    return _language(lang)["pdf"]
+    """The families a PDF (and an HTML page) names in CSS, in order: ``fonts.json`` keys a
+    language's fonts by the registry's font key of the format."""
+    return _language(lang)[formats.get("pdf").fonts]
 
 
 def emphasis_families(lang: str) -> list[str]:
@@ -71,7 +74,8 @@ def emphasis_families(lang: str) -> list[str]:
 
 
 def docx_fonts(lang: str) -> dict[str, str]:
-    return _language(lang)["docx"]
+    """The fonts of a DOCX's runs, by Word's slot (``ascii``, ``cs``, ``eastAsia``)."""
+    return _language(lang)[formats.get("docx").fonts]
 
 
 def family_faces(family: str) -> list[FontFace]:

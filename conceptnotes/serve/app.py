@@ -187,7 +187,10 @@ async def output_file(request: Request) -> Response:
     path = files.project_file(server.project.output.absolute(), request.path_params["path"])
     if path is None or path.suffix not in formats.SUFFIXES:
         return _not_found()
-    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    if path.suffix == ".html":  # a built page has no script and needs nothing but itself
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    return FileResponse(path, headers=headers)
 
 
 async def static(request: Request) -> Response:
