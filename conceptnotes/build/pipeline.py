@@ -35,7 +35,7 @@ from conceptnotes.render.common import created, source_date
 if TYPE_CHECKING:  # localizing and the HTML templates: only when something is checked
     from conceptnotes.i18n.localize import Localized
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
+PDF_VARIANTS = output_formats.PDF_VARIANTS
 DEFAULT_OPTIONS = BuildOptions()
 
 FORMATS = output_formats.NAMES  # every format the build can make (a build's default: output_formats.DEFAULT)

@@ -52,6 +52,8 @@ class Format:
         return self.attaches_sources and str(options.get("variant", "")).startswith("pdf/a-")
 
 
+PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")  # the values of the PDF's "variant" option
+
 # {templates}: the template folder; blocks.html.j2 holds the macros (render.html.BLOCKS)
 _HTML_MACROS = ("the HTML templates have no macro for {kind}"
                 " (add '{{% macro {kind}(node) %}}' to {templates}/blocks.html.j2)")
