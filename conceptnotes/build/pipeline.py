@@ -386,8 +386,8 @@ def removable(out: Path, name: str) -> bool:
 
 
 def _format_options(fmt: str, options: BuildOptions) -> dict[str, object]:
-    """The build options that make another document of this format ("" for the others':
-    every key names each of them)."""
+    """The format's own build options (the PDF's variant), and "" for the other formats'
+    options: every key names them all."""
     own = output_formats.get(fmt).options
     return {name: getattr(options, name) if name in own else "" for name in output_formats.KEY_OPTIONS}
 

@@ -55,10 +55,10 @@ def template_problems(
     entries = [output_formats.get(fmt) for fmt in formats]
     problems = []
     for check in dict.fromkeys(entry.templates for entry in entries if entry.templates):
-        problems += entries[0].load(check)(template_dir)
+        problems += output_formats.load(check)(template_dir)
     for kinds in dict.fromkeys(entry.kinds for entry in entries):
         try:
-            entries[0].load(kinds)(template_dir)
+            output_formats.load(kinds)(template_dir)
         except NoteError as exc:
             problems += exc.problems
     return problems + stylesheet_problems(template_dir, remember=remember)
@@ -232,7 +232,7 @@ def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = o
     handled = {}
     for entry in map(output_formats.get, formats):
         try:
-            handled.setdefault((entry.kinds, entry.missing_kind), entry.load(entry.kinds)(template_dir))
+            handled.setdefault((entry.kinds, entry.missing_kind), output_formats.load(entry.kinds)(template_dir))
         except NoteError:
             continue  # the template's own problem, reported by template_problems
     problems, seen = [], set()

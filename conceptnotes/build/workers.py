@@ -75,7 +75,7 @@ def render(job: Job) -> Rendered:
         arguments["checked_html"] = job.html
     if fmt.attaches(arguments):
         arguments["attachments"] = attachments(job)
-    return fmt.load(fmt.renderer)(job.localized, job.templates, **arguments)
+    return formats.load(fmt.renderer)(job.localized, job.templates, **arguments)
 
 
 class Renderers:

@@ -19,11 +19,13 @@ from typing import Any
 class Format:
     """What the build knows of an output format.
 
-    ``renderer`` is called as ``renderer(localized, template_dir, **arguments)`` (see
-    :meth:`arguments`) and returns a :class:`conceptnotes.model.Rendered`.  ``kinds`` gives,
-    for a template folder, the kinds of node the renderer handles (a broken template: a
-    ``NoteError``), and ``missing_kind`` what the check says of a kind it lacks.
+    ``renderer`` is called as ``renderer(localized, template_dir, **arguments)``, the
+    arguments being the format's ``options`` (``variant=``), ``checked_html=`` and
+    ``attachments=`` as the flags below say, and returns a :class:`conceptnotes.model.Rendered`.
+    ``kinds`` gives, for a template folder, the kinds of node the renderer handles (a broken
+    template: a ``NoteError``), and ``missing_kind`` what the check says of a kind it lacks.
     ``templates``, if any, gives the problems of the format's own template file.
+    ``warm_up`` are the modules a worker process imports before its first document.
     ``fonts`` is the key of the format's fonts in ``data/fonts.json``; ``options`` the
     build options that make another document of this format (in its keys and its
     manifest entry, e.g. the PDF ``variant``).
@@ -41,11 +43,6 @@ class Format:
     checked_html: bool = False  # the renderer takes the HTML the check rendered (``checked_html=``)
     attaches_sources: bool = False  # an archival variant carries the note's sources (``attachments=``)
     default: bool = True  # built when no --format is given
-
-    def load(self, path: str) -> Any:
-        """The object a ``"module:attribute"`` of this entry names, imported now."""
-        module, _, attribute = path.partition(":")
-        return getattr(importlib.import_module(module), attribute)
 
     def attaches(self, options: dict[str, object]) -> bool:
         """Whether a document with these key options carries its sources (a PDF/A-3)."""
@@ -94,6 +91,12 @@ NAMES = tuple(f.name for f in REGISTRY)
 DEFAULT = tuple(f.name for f in REGISTRY if f.default)
 SUFFIXES = tuple(f.suffix for f in REGISTRY)
 KEY_OPTIONS = tuple(dict.fromkeys(option for f in REGISTRY for option in f.options))
+
+
+def load(path: str) -> Any:
+    """The object a ``"module:attribute"`` of an entry names (its module imported now)."""
+    module, _, attribute = path.partition(":")
+    return getattr(importlib.import_module(module), attribute)
 
 
 def get(name: str) -> Format:
