@@ -29,8 +29,8 @@ from conceptnotes.model import Rendered, Untranslated
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render import fonts
-from conceptnotes.render.formats import PDF_VARIANTS
 from conceptnotes.render.common import created
+from conceptnotes.render.formats import PDF_VARIANTS
 from conceptnotes.render.html import TEMPLATE_DIR, css_string, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf_languages import tag_languages
 
