@@ -162,7 +162,7 @@ def check(
     langs: tuple[str, ...] | None = None,
     *,
     strict: bool = False,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] | None = None,
     loaded: tuple[list[Note], list[Problem]] | None = None,
     template_dir: Path | None = None,
     skipped: list[Problem] | None = None,
@@ -176,6 +176,9 @@ def check(
     The one validation path: ``check``, ``build`` (every format) and ``official`` run it
     before anything renders.  Returns each note in each of its languages, ready to render,
     and the warnings; in a strict build every warning is an error, decided here, once.
+    ``formats`` are those built: their renderers' rules and templates are checked, and
+    the files they would write; without them (``check``), every format's rules and
+    templates, and the files of a build without ``--format``.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
     is left out, its problems put there, and the others are checked as ever.
@@ -192,12 +195,13 @@ def check(
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems = Problems()
-    problems.extend(validate.plan_problems(targets_of(notes, langs, formats)))
+    checked = formats or FORMATS
+    problems.extend(validate.plan_problems(targets_of(notes, langs, formats or output_formats.DEFAULT)))
     for templates in dict.fromkeys(template_dir or templates_of(note) for note in notes):
-        problems.extend(validate.template_problems(templates, formats, remember=remember))
+        problems.extend(validate.template_problems(templates, checked, remember=remember))
     documents = []
     for note in notes:
-        problems.extend(validate.document_problems(note, template_dir or templates_of(note), formats))
+        problems.extend(validate.document_problems(note, template_dir or templates_of(note), checked))
         for lang in languages_of(note, langs):
             if only is not None and (note.id, lang) not in only:
                 continue
