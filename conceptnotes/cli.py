@@ -13,9 +13,10 @@ from collections import Counter
 from pathlib import Path
 
 from conceptnotes import __version__
-from conceptnotes.build.pipeline import FORMATS, PDF_VARIANTS, build, check, note_folders
+from conceptnotes.build.pipeline import PDF_VARIANTS, build, check, note_folders
 from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
 from conceptnotes.project import Project, command
+from conceptnotes.render import formats
 
 
 class _Parser(argparse.ArgumentParser):
@@ -55,13 +56,7 @@ def parser() -> argparse.ArgumentParser:
         metavar="LANGS",
         help="comma-separated languages to build, e.g. en,fr (default: each note's languages)",
     )
-    b.add_argument(
-        "--format",
-        type=_csv,
-        default=FORMATS,
-        metavar="FORMATS",
-        help="comma-separated formats: pdf,docx (default: both)",
-    )
+    _format_option(b)
     _out_option(b)
     _render_options(b)
     b.add_argument(
@@ -230,6 +225,16 @@ def _jobs(value: str) -> int:
     return int(value)
 
 
+def _format_option(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument(
+        "--format",
+        type=_csv,
+        default=formats.DEFAULT,
+        metavar="FORMATS",
+        help=f"comma-separated formats: {','.join(formats.NAMES)} (default: {','.join(formats.DEFAULT)})",
+    )
+
+
 def _render_options(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
         "--jobs",
@@ -252,11 +257,13 @@ def _render_options(sub: argparse.ArgumentParser) -> None:
 def _add_official_and_verify(commands) -> None:
     o = commands.add_parser(
         "official",
-        help="the official build: every note, language and format, strictly",
-        description="Build every note in every language and format with every warning an"
-        " error, write output/manifest.json, and publish nothing new if anything is wrong.",
+        help="the official build: every note and language, strictly",
+        description="Build every note in every language (in the formats of --format: PDF and DOCX by"
+        " default) with every warning an error, write output/manifest.json, and publish nothing new"
+        " if anything is wrong.",
     )
     _out_option(o)
+    _format_option(o)
     _render_options(o)
     o.add_argument(
         "--shard",
@@ -529,7 +536,7 @@ def _build(args: argparse.Namespace, folders: list[Path]):
         return build(
             folders,
             None if official else args.lang,
-            FORMATS if official else args.format,
+            args.format,
             args.out,
             progress,
             strict=official or args.strict,

@@ -61,8 +61,20 @@ def _language(lang: str) -> dict:
     return font_set()["languages"][lang]
 
 
+# fonts.json's key of the families a laid-out page names (the PDF's, and the HTML page's);
+# a format's registry entry (render.formats) names the key of its fonts
+PAGE_FONTS = "pdf"
+
+
 def pdf_families(lang: str) -> list[str]:
-    return _language(lang)["pdf"]
+    """The families a laid-out page names in CSS, in order (the faces a PDF embeds)."""
+    return _language(lang)[PAGE_FONTS]
+
+
+def families(lang: str, key: str) -> list[str]:
+    """The families a format names for ``lang``: ``fonts.json`` keys a language's fonts by
+    the font key of the format's registry entry (``render.formats``)."""
+    return _language(lang)[key]
 
 
 def emphasis_families(lang: str) -> list[str]:
@@ -70,8 +82,10 @@ def emphasis_families(lang: str) -> list[str]:
     return _language(lang).get("emphasis", [])
 
 
-def docx_fonts(lang: str) -> dict[str, str]:
-    return _language(lang)["docx"]
+def word_fonts(lang: str, key: str) -> dict[str, str]:
+    """The fonts of a Word document's runs, by Word's slot (``ascii``, ``cs``, ``eastAsia``),
+    under the format's font key."""
+    return _language(lang)[key]
 
 
 def family_faces(family: str) -> list[FontFace]:

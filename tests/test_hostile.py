@@ -1088,7 +1088,7 @@ def test_an_undefined_variable_in_blocks_names_blocks(tmp_path, sample_note):
 
 @pytest.mark.parametrize(("argv", "message"), [
     (["build", "content/t", "--lang", "xx"], "error: unknown language 'xx' (choose among ar, en, es, fr, ru, zh)"),
-    (["build", "content/t", "--format", "odt"], "error: unknown format 'odt' (choose among pdf, docx)"),
+    (["build", "content/t", "--format", "odt"], "error: unknown format 'odt' (choose among pdf, docx, html)"),
     (["build", "content/t", "--out", "content/out"],
      "error: the output folder content/out is inside content/, where notes live: choose another (default: output/)"),
 ])  # fmt: skip

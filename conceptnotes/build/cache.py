@@ -16,7 +16,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,19 +32,23 @@ if TYPE_CHECKING:
 LARGE = 1 << 20
 
 
-def prepare_fonts(documents: Iterable[tuple[Localized, Path]]) -> list[Path]:
+def prepare_fonts(
+    documents: Iterable[tuple[Localized, Path]], htmls: Mapping[tuple[str, str], str] | None = None
+) -> list[Path]:
     """Before the PDFs of ``documents`` (each with its template folder) render: write the
     subsets of their large faces to the characters each document shows, unless kept from
-    an earlier build, and store the character maps of their faces.  Returns the subsets
-    written now."""
-    from conceptnotes.render.html import pdf_characters  # Jinja: only when something renders
+    an earlier build, and store the character maps of their faces.  The characters are
+    those of the HTML the check rendered (``htmls``, by note id and language), else of
+    the document rendered now.  Returns the subsets written now."""
+    from conceptnotes.render.html import pdf_characters, shown_characters  # Jinja: only when something renders
 
     written: list[Path] = []
     documents = list(documents)
     for localized, templates in documents:
         if not fonts.has_subsets(localized.lang):
             continue
-        chars = pdf_characters(localized, templates)
+        html = (htmls or {}).get((localized.note.id, localized.lang))
+        chars = pdf_characters(localized, templates) if html is None else shown_characters(html, templates)
         for face, path in fonts.document_fonts(localized.lang, chars).items():
             if path == face.source or path in written:
                 continue

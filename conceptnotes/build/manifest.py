@@ -26,6 +26,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
 from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version
+from conceptnotes.render import formats
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized
@@ -126,7 +127,7 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     shown_labels = [gettext(message) for message in labels.ALL]
     # the note's and catalogs' bytes are not part of the key: their text is, through the
     # model; except in a PDF/A, which carries them as attachments
-    attached = fmt == "pdf" and str(options.get("variant", "")).startswith("pdf/a-")
+    attached = formats.get(fmt).attaches(options)
     files = {k: v for k, v in inputs.items() if attached or not k.endswith((".md", ".po"))}
     payload = {
         "format": fmt,

@@ -29,16 +29,16 @@ from conceptnotes.project import NOTE_FILE, TOOL_ROOT, Project
 from conceptnotes.read.files import is_present
 from conceptnotes.read.frontmatter import LANGUAGES
 from conceptnotes.read.loader import load_note
+from conceptnotes.render import formats as output_formats
 from conceptnotes.render.common import created, source_date
 
 if TYPE_CHECKING:  # localizing and the HTML templates: only when something is checked
     from conceptnotes.i18n.localize import Localized
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
+PDF_VARIANTS = output_formats.PDF_VARIANTS
 DEFAULT_OPTIONS = BuildOptions()
 
-# content/ and output/ of the folder the command runs in (the repository, for make)
-FORMATS = ("pdf", "docx")
+FORMATS = output_formats.NAMES  # every format the build can make (a build's default: output_formats.DEFAULT)
 
 
 def note_folders(paths: Iterable[Path] | None, project: Project | None = None) -> list[Path]:
@@ -85,7 +85,7 @@ def plan(
 
 def document_name(note: Note, lang: str, fmt: str) -> str:
     """Where the note's document in ``lang`` and ``fmt`` goes in the output folder: ``<id>/<file>``."""
-    return f"{note.id}/{output_name(note, lang)}.{fmt}"
+    return f"{note.id}/{output_name(note, lang)}{output_formats.get(fmt).suffix}"
 
 
 def targets_of(notes: list[Note], langs: tuple[str, ...] | None, formats: tuple[str, ...]) -> list[Target]:
@@ -121,7 +121,7 @@ def validate_options(
     if langs is not None and not langs:
         raise UsageError("--lang needs at least one language, e.g. --lang en,fr")
     if not formats:
-        raise UsageError("--format needs at least one format: pdf, docx or pdf,docx")
+        raise UsageError(f"--format needs at least one format: {', '.join(FORMATS)} or {','.join(FORMATS)}")
     for lang in langs or ():
         if lang not in LANGUAGES:
             raise UsageError(f"unknown language '{lang}' (choose among {', '.join(LANGUAGES)})")
@@ -162,7 +162,7 @@ def check(
     langs: tuple[str, ...] | None = None,
     *,
     strict: bool = False,
-    formats: tuple[str, ...] = FORMATS,
+    formats: tuple[str, ...] | None = None,
     loaded: tuple[list[Note], list[Problem]] | None = None,
     template_dir: Path | None = None,
     skipped: list[Problem] | None = None,
@@ -176,6 +176,9 @@ def check(
     The one validation path: ``check``, ``build`` (every format) and ``official`` run it
     before anything renders.  Returns each note in each of its languages, ready to render,
     and the warnings; in a strict build every warning is an error, decided here, once.
+    ``formats`` are those built: their renderers' rules and templates are checked, and
+    the files they would write; without them (``check``), every format's rules and
+    templates, and the files of a build without ``--format``.
     ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
     Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
     is left out, its problems put there, and the others are checked as ever.
@@ -192,12 +195,13 @@ def check(
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems = Problems()
-    problems.extend(validate.plan_problems(targets_of(notes, langs, formats)))
+    checked = formats or FORMATS
+    problems.extend(validate.plan_problems(targets_of(notes, langs, formats or output_formats.DEFAULT)))
     for templates in dict.fromkeys(template_dir or templates_of(note) for note in notes):
-        problems.extend(validate.template_problems(templates, remember=remember))
+        problems.extend(validate.template_problems(templates, checked, remember=remember))
     documents = []
     for note in notes:
-        problems.extend(validate.document_problems(note, template_dir or templates_of(note)))
+        problems.extend(validate.document_problems(note, template_dir or templates_of(note), checked))
         for lang in languages_of(note, langs):
             if only is not None and (note.id, lang) not in only:
                 continue
@@ -310,7 +314,7 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
         stale = _obsolete(state, [t for t in share if (t.note.id, t.lang) in done], official)
     planned = [_with_html(job, htmls) for job in plan(documents, formats, out, options) if job.path in quick]
     entries, todo = _entries(planned, state, raw, quick)
-    prepare_fonts([(job.localized, job.templates) for job in todo if job.fmt == "pdf"])
+    prepare_fonts([(job.localized, job.templates) for job in todo if job.html is not None], htmls)
     for job in todo:
         renderers.submit(job)
     results = renderers.collect(progress)
@@ -323,12 +327,12 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
 
 
 def _with_html(job: Job, htmls: dict[tuple[str, str], str]) -> Job:
-    """A PDF job with the HTML the check rendered, when it is the PDF's (its fonts are the
-    faces' own files): the worker need not render it again (0.15 s for a long note)."""
-    lang = job.localized.lang
-    if job.fmt != "pdf" or fonts.has_subsets(lang):
+    """A job of a format that lays out the check's HTML (the PDF) with that HTML: neither the
+    fonts' preparation nor the worker renders it again (0.15 s for a long note).  It names
+    the faces' own files; the renderer names the subsets instead (``render_pdf``)."""
+    if not output_formats.get(job.fmt).checked_html:
         return job
-    return dataclasses.replace(job, html=htmls.get((job.localized.note.id, lang)))
+    return dataclasses.replace(job, html=htmls.get((job.localized.note.id, job.localized.lang)))
 
 
 def _partial_summary(skipped: list[Problem], written: int) -> str:
@@ -378,10 +382,16 @@ def removable(out: Path, name: str) -> bool:
             and path.is_file() and not path.is_symlink() and path.resolve().parent.parent == out.resolve())
 
 
+def _format_options(fmt: str, options: BuildOptions) -> dict[str, object]:
+    """The format's own build options (the PDF's variant), and "" for the other formats'
+    options: every key names them all."""
+    own = output_formats.get(fmt).options
+    return {name: getattr(options, name) if name in own else "" for name in output_formats.KEY_OPTIONS}
+
+
 def _key_options(note: Note, fmt: str, options: BuildOptions) -> dict[str, object]:
     # the document's date may come from SOURCE_DATE_EPOCH, which is no file
-    return {"variant": options.variant if fmt == "pdf" else "", "strict": options.strict,
-            "created": created(note).isoformat()}
+    return {**_format_options(fmt, options), "strict": options.strict, "created": created(note).isoformat()}
 
 
 def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[str, dict], list[Job]]:
@@ -391,13 +401,12 @@ def _entries(planned: list[Job], state, raw: dict, quick: dict) -> tuple[dict[st
     for job in planned:
         note, lang = job.localized.note, job.localized.lang
         found = raw[note.id, lang]
-        variant = job.options.variant if job.fmt == "pdf" else ""
-        options = {"variant": variant, "created": created(note).isoformat()}
+        own = _format_options(job.fmt, job.options)
+        options = {**own, "created": created(note).isoformat()}
         key = manifest.output_key(job.localized, job.fmt, options, found)
         entry = {"note": note.id, "lang": lang, "format": job.fmt, "key": key, "quick": quick[job.path],
                  "inputs": found}
-        if job.fmt == "pdf":
-            entry["variant"] = variant
+        entry.update({name: own[name] for name in output_formats.get(job.fmt).options})
         old = state.unchanged(job.path)
         if old and old.get("key") == key:
             entry.update({k: old[k] for k in ("sha256", "size", "pages")})

@@ -28,6 +28,7 @@ from conceptnotes.model.visitor import walk, walk_with_lines
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
+from conceptnotes.render import formats as output_formats
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized
@@ -40,18 +41,21 @@ BLOCK_NAMES: Mapping[str, str] = MappingProxyType(
 )
 
 
-def template_problems(template_dir: Path, *, remember: bool = False) -> list[Problem]:
-    """The Word template, and the HTML templates' syntax, macros and stylesheets (what
-    WeasyPrint said of a stylesheet is kept in the cache when ``remember``: by a build)."""
-    from conceptnotes.render.docx.template import DOCX_TEMPLATE
-    from conceptnotes.render.docx.template import template_problems as docx_problems
-    from conceptnotes.render.html import handled_kinds
-
-    problems = docx_problems(template_dir / DOCX_TEMPLATE)
-    try:
-        handled_kinds(template_dir)
-    except NoteError as exc:
-        problems += exc.problems
+def template_problems(
+    template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES, *, remember: bool = False
+) -> list[Problem]:
+    """The templates of ``formats`` (the Word template; the HTML templates' syntax and
+    macros) and the stylesheets, whatever the formats (what WeasyPrint said of a stylesheet
+    is kept in the cache when ``remember``: by a build).  Only these formats' renderers load."""
+    entries = [output_formats.get(fmt) for fmt in formats]
+    problems = []
+    for check in dict.fromkeys(entry.templates for entry in entries if entry.templates):
+        problems += output_formats.load(check)(template_dir)
+    for kinds in dict.fromkeys(entry.kinds for entry in entries):
+        try:
+            output_formats.load(kinds)(template_dir)
+        except NoteError as exc:
+            problems += exc.problems
     return problems + stylesheet_problems(template_dir, remember=remember)
 
 
@@ -134,9 +138,11 @@ def _inside(template_dir: Path, css: Path, url: str) -> bool:
         return False
 
 
-def document_problems(note: m.Note, template_dir: Path) -> list[Problem]:
-    """What neither renderer could show of this note: the same for every format."""
-    return footnote_problems(note) + kind_problems(note, template_dir) + block_problems(note)
+def document_problems(
+    note: m.Note, template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES
+) -> list[Problem]:
+    """What the renderers of ``formats`` could not show of this note."""
+    return footnote_problems(note) + kind_problems(note, template_dir, formats) + block_problems(note)
 
 
 # What counts against limits.MAX_BLOCKS: what each renderer lays out as a box of its own
@@ -207,27 +213,24 @@ def footnote_problems(note: m.Note) -> list[Problem]:
     return problems
 
 
-def kind_problems(note: m.Note, template_dir: Path) -> list[Problem]:
-    """A kind of node that a renderer has no handler for (a template without its macro)."""
-    from conceptnotes.render.docx.renderer import DocxVisitor
-    from conceptnotes.render.html import BLOCKS, handled_kinds
-
-    try:
-        html_kinds = handled_kinds(template_dir)
-    except NoteError:
-        return []  # the template's own problem, reported by template_problems
+def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES) -> list[Problem]:
+    """A kind of node that the renderer of one of ``formats`` has no handler for (a template
+    without its macro), said once for formats that share their handlers (PDF and HTML)."""
+    handled = {}
+    for entry in map(output_formats.get, formats):
+        try:
+            handled.setdefault((entry.kinds, entry.missing_kind), output_formats.load(entry.kinds)(template_dir))
+        except NoteError:
+            continue  # the template's own problem, reported by template_problems
     problems, seen = [], set()
     for node, line in walk_with_lines(note.document):
         if node.kind in STRUCTURAL_KINDS or node.kind in seen:
             continue
         seen.add(node.kind)
-        if node.kind not in html_kinds:
-            problems.append(
-                Problem(str(note.source), line, f"the HTML templates have no macro for {node.kind}"
-                        f" (add '{{% macro {node.kind}(node) %}}' to {template_dir / BLOCKS})")
-            )
-        if not DocxVisitor.handles_kind(node.kind):
-            problems.append(Problem(str(note.source), line, f"the DOCX renderer cannot write {node.kind}"))
+        for (_, missing), kinds in handled.items():
+            if node.kind not in kinds:
+                message = missing.format(kind=node.kind, templates=template_dir)
+                problems.append(Problem(str(note.source), line, message))
     return problems
 
 

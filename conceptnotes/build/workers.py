@@ -18,6 +18,7 @@ from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.model import Rendered
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import NOTE_FILE, Project
+from conceptnotes.render import formats
 
 if TYPE_CHECKING:
     from conceptnotes.i18n.localize import Localized
@@ -38,7 +39,7 @@ class Job:
     path: Path
     templates: Path  # the template folder of the note's project
     options: BuildOptions = BuildOptions()
-    html: str | None = None  # a PDF's HTML, when the check rendered it as the PDF names its fonts
+    html: str | None = None  # the HTML the check rendered, for a format that lays it out (the PDF)
 
 
 @dataclass(frozen=True)
@@ -67,14 +68,14 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
 
 
 def render(job: Job) -> Rendered:
-    if job.fmt == "pdf":
-        from conceptnotes.render.pdf import render_pdf
-
-        extra = attachments(job) if job.options.variant.startswith("pdf/a-") else ()
-        return render_pdf(job.localized, job.templates, job.html, variant=job.options.variant, attachments=extra)
-    from conceptnotes.render.docx.renderer import render_docx
-
-    return render_docx(job.localized, job.templates)
+    """The job's document, by the renderer the registry names for its format (imported now)."""
+    fmt = formats.get(job.fmt)
+    arguments: dict[str, Any] = {name: getattr(job.options, name) for name in fmt.options}
+    if fmt.checked_html:
+        arguments["checked_html"] = job.html
+    if fmt.attaches(arguments):
+        arguments["attachments"] = attachments(job)
+    return formats.load(fmt.renderer)(job.localized, job.templates, **arguments)
 
 
 class Renderers:
@@ -89,12 +90,12 @@ class Renderers:
         self.pool = None
         self.sent: list[tuple[tuple[int, Job], Any]] = []  # ((index, job), its pending result)
 
-    def start(self, documents: int, formats: tuple[str, ...]) -> None:
+    def start(self, documents: int, names: tuple[str, ...]) -> None:
         if self.pool is None and self.jobs > 1 and documents:
             import multiprocessing
 
             context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(formats,))
+            self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(names,))
 
     def submit(self, job: Job) -> int:
         """Render ``job`` as soon as a worker is free (without workers: when collected); its index."""
@@ -129,11 +130,11 @@ class Renderers:
             self.pool.join()
 
 
-def _warm_up(formats: tuple[str, ...]) -> None:
-    if "pdf" in formats:
-        import weasyprint  # noqa: F401
-    if "docx" in formats:
-        import docx  # noqa: F401
+def _warm_up(names: tuple[str, ...]) -> None:
+    import importlib
+
+    for module in dict.fromkeys(module for name in names for module in formats.get(name).warm_up):
+        importlib.import_module(module)
 
 
 def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import html as html_module
+import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -29,10 +30,12 @@ from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.characters import decode
 from conceptnotes.read.files import is_present, read_input
+from conceptnotes.render import formats
 from conceptnotes.render.common import author, created
 
 TEMPLATE_DIR = BUILTIN_TEMPLATES  # the tool's own; a project may have its own (project.Project)
 BLOCKS = "blocks.html.j2"
+log = logging.getLogger(__name__)
 _FIRST_TAG = re.compile(r"^(\s*<[A-Za-z][\w-]*)")  # where a block's element starts, for its data-line
 
 
@@ -220,14 +223,17 @@ def render_html(
     font_files: Mapping[fonts.FontFace, Path] | None = None,
     *,
     lines: bool = False,
+    visitor: type[HtmlVisitor] | None = None,
 ) -> str:
     """The localized note as a complete HTML document for print, whose ``@font-face`` rules
     name ``font_files`` (what :func:`pdf_font_files` gives), else the fonts' own files.
     With ``lines`` (the preview), each block's element carries ``data-line``: its line in
-    note.md, so the preview can link what it shows back to the source."""
+    note.md, so the preview can link what it shows back to the source.  ``visitor`` renders
+    the nodes another way (the HTML page: ``render.html_page``)."""
     env = environment(template_dir)
+    log.debug("rendering the HTML of %s in %s", localized.note.id, localized.lang)
     try:
-        visitor = HtmlVisitor(env, localized, lines=lines)
+        visitor = (visitor or HtmlVisitor)(env, localized, lines=lines)
         template = env.get_template("note.html.j2")
         # per-document callables go in the context, not in the shared environment
         return template.render(
@@ -339,6 +345,6 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "paragraph_number": paragraph_number(lang),
         "language_styles": language_styles(),
         "font_faces": faces,
-        "font_families": _families([private_family(f) for f in fonts.pdf_families(lang)]),
+        "font_families": _families([private_family(f) for f in fonts.families(lang, formats.get("pdf").fonts)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),
     }

@@ -30,10 +30,10 @@ from conceptnotes.model import Rendered, Untranslated
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render.common import created
-from conceptnotes.render.html import TEMPLATE_DIR, pdf_font_files, render_html, shown_characters
+from conceptnotes.render.formats import PDF_VARIANTS
+from conceptnotes.render.html import TEMPLATE_DIR, css_string, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf_languages import tag_languages
 
-PDF_VARIANTS = ("pdf/ua-1", "pdf/a-3b", "pdf/a-3u")
 PDF_VARIANT = PDF_VARIANTS[0]
 
 
@@ -139,6 +139,22 @@ def _write(
                               finisher=tag_languages if other else None, pdf_variant=variant, pdf_tags=True)
 
 
+def naming_font_files(html: str, font_files: dict[fonts.FontFace, Path]) -> str | None:
+    """``html`` (whose ``@font-face`` rules name the faces' own files) naming ``font_files``
+    instead: the same text as :func:`render_html` gives with them, without rendering again.
+    None when that cannot be said for sure (a template that names a face another way, or
+    two faces of one file with different subsets): then the HTML is rendered again.
+    Only a template writes ``url("``: text from a note is escaped (``&#34;``)."""
+    renamed: dict[str, str] = {}
+    for face, path in font_files.items():
+        own, named = f"url({css_string(face.source.as_uri())})", f"url({css_string(path.as_uri())})"
+        if renamed.setdefault(own, named) != named or (own != named and own not in html):
+            return None
+    for own, named in renamed.items():
+        html = html.replace(own, named)
+    return html
+
+
 def render_pdf(
     localized: Localized,
     template_dir: Path = TEMPLATE_DIR,
@@ -148,6 +164,7 @@ def render_pdf(
     attachments: tuple[tuple[str, bytes], ...] = (),
     inspect: Callable[[Any], None] | None = None,
     lines: bool = False,
+    checked_html: str | None = None,
 ) -> Rendered:
     """The localized note as a PDF, fonts embedded, and its page count.
 
@@ -155,18 +172,22 @@ def render_pdf(
     ``pdf/a-3u`` (archival, tagged too), which may carry ``attachments`` ((name, bytes):
     the note's source files).  ``inspect`` (the preview) is given WeasyPrint's laid-out
     document before it is written, and with ``lines`` the HTML it renders marks each
-    block's line (``render_html``).
+    block's line (``render_html``).  ``html`` is the HTML to lay out as it is; the build
+    gives ``checked_html`` instead, the HTML the check rendered, naming the faces' own files,
+    which is named to the document's subsets here rather than rendered again.
     """
     import weasyprint
 
     note = localized.note
-    if html is None:
+    if html is None and checked_html is None:
         font_files = pdf_font_files(localized, template_dir)
         html = render_html(localized, template_dir, font_files, lines=lines)
-    elif fonts.has_subsets(localized.lang):
-        font_files = fonts.document_fonts(localized.lang, shown_characters(html, template_dir))
     else:
-        font_files = fonts.document_fonts(localized.lang, frozenset())
+        given = html if html is not None else checked_html
+        chars = shown_characters(given, template_dir) if fonts.has_subsets(localized.lang) else frozenset()
+        font_files = fonts.document_fonts(localized.lang, chars)
+        if html is None:
+            html = naming_font_files(checked_html, font_files) or render_html(localized, template_dir, font_files)
     refused: list[str] = []
     fetcher = make_fetcher([note.assets, template_dir], set(font_files.values()), refused)
     with capture_warnings(logging.getLogger("weasyprint")) as messages, font_folder():

@@ -35,6 +35,7 @@ from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.parsed import Notes
+from conceptnotes.render import formats
 from conceptnotes.serve import files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
@@ -186,9 +187,12 @@ async def source(request: Request) -> Response:
 async def output_file(request: Request) -> Response:
     server = _server(request)
     path = files.project_file(server.project.output.absolute(), request.path_params["path"])
-    if path is None or path.suffix not in (".pdf", ".docx"):
+    if path is None or path.suffix not in formats.SUFFIXES:
         return _not_found()
-    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
+    if path.suffix == ".html":  # a built page has no script and needs nothing but itself
+        headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
+    return FileResponse(path, headers=headers)
 
 
 async def static(request: Request) -> Response:

@@ -11,11 +11,10 @@ from typing import TYPE_CHECKING, Any
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, display_path
 from conceptnotes.project import NOTE_FILE, Project
+from conceptnotes.render import formats
 
 if TYPE_CHECKING:
     from conceptnotes.read.parsed import Notes
-
-FORMATS = ("pdf", "docx")
 
 
 def _load(folder: Path):
@@ -43,7 +42,7 @@ def index_rows(project: Project) -> list[dict[str, Any]]:
         row["title"] = note.meta.title
         for lang in note.meta.languages:
             documents = {}
-            for fmt in FORMATS:
+            for fmt in formats.NAMES:
                 name = document_name(note, lang, fmt)
                 if (project.output / name).is_file():
                     documents[fmt] = name

@@ -16,6 +16,7 @@ from docx.text.paragraph import Paragraph
 from conceptnotes import fonts, languages, placeholders
 from conceptnotes.model import Localized
 from conceptnotes.model.localized import PAGE_NAMES
+from conceptnotes.render import formats
 from conceptnotes.render.common import author, created
 from conceptnotes.render.docx import ooxml
 from conceptnotes.render.docx.template import PLACEHOLDER, headers_footers
@@ -168,7 +169,7 @@ def set_properties(doc, localized: Localized) -> None:
 def _run_fonts(lang: str) -> dict[str, str]:
     return {
         key: value
-        for name, value in fonts.docx_fonts(lang).items()
+        for name, value in fonts.word_fonts(lang, formats.get("docx").fonts).items()
         for key in ((name, "hAnsi") if name == "ascii" else (name,))
     }
 

@@ -489,3 +489,9 @@ def _text_length(nodes: tuple[m.Inline, ...]) -> int:
 def render_docx(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
     """The localized note as a DOCX, styled by the template's Word styles."""
     return m.Rendered(DocxVisitor(localized, template_dir / DOCX_TEMPLATE).render())
+
+
+def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:
+    """The kinds of node the DOCX renderer writes (the same whatever the template)."""
+    return frozenset(name.removeprefix("visit_") for name in dir(DocxVisitor)
+                     if name.startswith("visit_") and DocxVisitor.handles_kind(name.removeprefix("visit_")))

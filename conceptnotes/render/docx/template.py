@@ -147,6 +147,11 @@ PLACEHOLDERS = ("symbol", "title", "date", "page", "pages", "page_of_pages")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
+def folder_problems(template_dir: Path) -> list[Problem]:
+    """The problems of the Word template of a template folder (see :func:`template_problems`)."""
+    return template_problems(template_dir / DOCX_TEMPLATE)
+
+
 def template_problems(path: Path) -> list[Problem]:
     """Everything that would stop the DOCX renderer: an unsafe file, a missing style, a
     list style without numbering, an unknown placeholder in a header or footer."""
