@@ -389,7 +389,7 @@ def _shard(value: str):
 
     try:
         return parse(value)
-    except ValueError as exc:
+    except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 

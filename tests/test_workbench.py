@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conceptnotes.errors import NoteError
+from conceptnotes.errors import NoteError, UsageError
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.commands import statuses
 from conceptnotes.i18n.editing import MAX_MSGSTR_CHARS, unit_key
@@ -158,7 +158,7 @@ def test_a_language_the_note_is_not_translated_into_is_refused(project):
     for lang in ("en", "de", "../../etc"):
         with pytest.raises(NoteError, match="is not a language this note is translated into"):
             wb.unit_views(project / NOTE, lang)
-    with pytest.raises(ValueError, match="unknown filter 'done'"):
+    with pytest.raises(UsageError, match="unknown filter 'done'"):
         wb.unit_views(project / NOTE, "fr", "done")
     with pytest.raises(NoteError, match="no note.md"):
         wb.unit_views(project / "content", "fr")

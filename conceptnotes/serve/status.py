@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from conceptnotes import languages
-from conceptnotes.errors import NoteError, display_path
+from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import NOTE_FILE, Project
 
 FORMATS = ("pdf", "docx")
@@ -93,7 +93,7 @@ def workbench_units(folder: Path, lang: str, show: str) -> dict[str, Any]:
     from conceptnotes.serve import workbench
 
     if show not in workbench.SHOWS:
-        raise ValueError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
+        raise UsageError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
     views = workbench.unit_views(folder, lang)
     counts = {state: sum(1 for v in views if v.state == state) for state in workbench.STATES}
     shown = [v for v in views if show == "all" or v.state == show]

@@ -20,7 +20,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, excerpt
+from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
 from conceptnotes.i18n.editing import (
     Opened,
     check,
@@ -63,7 +63,7 @@ class UnitView:
     key: str  # stable id of the unit (of its msgid)
 
 
-class Conflict(Exception):
+class Conflict(ConceptnotesError):
     """The catalog changed since the translator's page was loaded (another tab saved)."""
 
     def __init__(self, current: UnitView) -> None:
@@ -81,7 +81,7 @@ class UnknownUnit(NoteError):
 def unit_views(note_folder: Path, lang: str, show: str = "all") -> list[UnitView]:
     """The note's units in ``lang`` in note order; ``show`` keeps 'all', 'untranslated' or 'fuzzy' ones."""
     if show not in SHOWS:
-        raise ValueError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
+        raise UsageError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
     opened = open_note(note_folder, lang)
     views = [_view(opened, unit) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
@@ -173,7 +173,7 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
     changes nothing.  A translation with problems is saved (work in progress); the view
     lists them.  A browser's CRLF line ends are made LF, as a catalog has them."""
     if base_state not in STATES:
-        raise ValueError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
+        raise UsageError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
     msgstr = msgstr.replace("\r\n", "\n")
     with _LOCK:
         opened = open_note(note_folder, lang)
