@@ -277,13 +277,12 @@ def _change(
     if msgstr == current and state == current_state:
         return _KEEP
     bad = editing.translation_problems(path, line, msgstr)
-    for problem in bad:
-        problems.add(path, problem.line, problem.message)
-    if bad:
+    problems.extend([Problem(str(path), p.line, p.message) for p in bad.errors])
+    if bad.errors:
         return None
     found = editing.check(unit.msgid, msgstr, note, opened.lang)
-    for message_text in found:
-        problems.add(path, line, message_text)
-    if found:
+    # at the trans-unit's line: the checks do not know the XLIFF file
+    problems.extend([Problem(str(path), line, p.message) for p in found.errors])
+    if found.errors:
         return None
     return unit.msgid, msgstr, state == "fuzzy"

@@ -102,7 +102,8 @@ def workbench_units(folder: Path, lang: str, show: str) -> dict[str, Any]:
 
 
 def check_unit(folder: Path, lang: str, msgid: str, msgstr: str) -> list[str]:
-    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note."""
+    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note:
+    the messages, as the workbench shows them beside the unit."""
     from conceptnotes.serve import workbench
 
-    return workbench.check(msgid, msgstr, _load(folder), lang)
+    return [problem.message for problem in workbench.check(msgid, msgstr, _load(folder), lang).errors]

@@ -99,7 +99,7 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
         po_line=found.po_line,
         note_line=unit.line,
         kind=unit.kind,
-        problems=tuple(unit_problems(opened, unit, found.msgstr, found.po_line)),
+        problems=tuple(p.message for p in unit_problems(opened, unit, found.msgstr, found.po_line).errors),
         key=unit_key(unit.msgid),
     )
 
@@ -179,9 +179,7 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
         opened = open_note(note_folder, lang)
         unit = _unit(opened, key)
         current = _view(opened, unit)
-        refused = translation_problems(opened.path, current.po_line, msgstr)
-        if refused:
-            raise NoteError(refused, "the translation was not saved")
+        translation_problems(opened.path, current.po_line, msgstr).raise_if_errors("the translation was not saved")
         if (current.msgstr, current.state) != (base_msgstr, base_state):
             raise Conflict(current)
         changed = write_translations(opened, [(unit.msgid, msgstr, False)])
