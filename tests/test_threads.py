@@ -22,6 +22,7 @@ import pytest
 from PIL import Image
 
 from conceptnotes import model as m
+from conceptnotes.i18n import editing
 from conceptnotes.i18n.localize import localize
 from conceptnotes.read.loader import load_note
 from conceptnotes.read.markdown_parse import image_problem, parse_inline
@@ -109,6 +110,25 @@ def test_the_workbench_checks_from_eight_threads_each_get_their_own(note_folder,
     assert "the translation drops link target https://example.org/2" in alone[2]
     assert len({str(result) for result in alone}) == THREADS - 1  # all differ but the two complete ones
     together(lambda i: status.check_unit(note_folder, "fr", unit(i), translation(i)), alone)
+
+
+def test_the_workbench_units_of_eight_notes_at_once_are_each_notes_own(make_note, switching):
+    """What the workbench's list (``status.workbench_units``, in the server's thread pool)
+    shows of eight notes at once, each translated with its own problems, is each note's own."""
+    folders = []
+    for i in range(THREADS):
+        folder = make_note(f"# Introduction\n\n{unit(i)}\n\n[^n{i}]: Footnote {i}.\n", FRONT, f"note-{i}")
+        opened = editing.open_note(folder, "fr")
+        editing.write_translations(opened, [(unit(i), translation(i), False)])
+        folders.append(folder)
+
+    def problems(i: int) -> list[list[str]]:
+        return [list(row["problems"]) for row in status.workbench_units(folders[i], "fr", "all")["units"]]
+
+    alone = [problems(i) for i in range(THREADS)]
+    assert [said for said in alone[1] if said] == [["the translation drops footnote call [^n1]"]]
+    assert len({str(result) for result in alone}) == THREADS - 1  # all differ but the two complete ones
+    together(problems, alone)
 
 
 def text_of(nodes: tuple[m.Inline, ...]) -> str:
