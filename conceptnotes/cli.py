@@ -97,7 +97,7 @@ def _import(args: argparse.Namespace) -> int:
     from conceptnotes.word.importer import import_docx
 
     done = import_docx(args.docx, Project.working(), args.id)
-    _report(done.warnings)
+    _report(done.problems.warnings)
     images = f" and {done.images} image(s) in assets/" if done.images else ""
     print(f"imported {display_path(args.docx)} as {display_path(done.folder / 'note.md')}{images}")
     if done.placeholders:
@@ -207,7 +207,7 @@ def _xliff_import(path: Path) -> int:
     from conceptnotes.i18n import xliff
 
     done = xliff.import_file(path)
-    _report(done.warnings)
+    _report(done.problems.warnings)
     said = f"{done.translated} translated, {done.fuzzy} fuzzy, {done.unchanged} unchanged"
     print(f"{'updated' if done.changed else 'unchanged'} {display_path(done.catalog)} ({said})")
     return 0
@@ -396,7 +396,7 @@ def _shard(value: str):
 
     try:
         return parse(value)
-    except ValueError as exc:
+    except UsageError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
 

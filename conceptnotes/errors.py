@@ -1,7 +1,9 @@
-"""The one exception type for problems a user can fix, and the collector of many.
+"""The exceptions of expected problems, under one root, and the collector of many.
 
-Every expected problem names the file and the 1-based line it comes from and is
-printed compiler-style, ``path:line: message``, by the CLI.
+Every expected problem (one a user can fix, or a command called the wrong way) is a
+:class:`ConceptnotesError`; any other exception is a bug.  A problem in an input names
+the file and the 1-based line it comes from and is printed compiler-style,
+``path:line: message``, by the CLI, which alone picks the exit status from the class.
 """
 
 from __future__ import annotations
@@ -48,7 +50,11 @@ class Problem:
         return f"{where}: {prefix}{self.message}"
 
 
-class NoteError(Exception):
+class ConceptnotesError(Exception):
+    """The root of every expected error: one a user can fix, never a bug."""
+
+
+class NoteError(ConceptnotesError):
     """Problems in the inputs that stop a build; carries every one of them."""
 
     def __init__(self, problems: list[Problem] | Problem, summary: str = "") -> None:
@@ -62,15 +68,16 @@ class NoteError(Exception):
         return cls(Problem(str(path), line, message, column))
 
 
-class UsageError(Exception):
-    """A mistake in how the command was called (exit status 2)."""
+class UsageError(ConceptnotesError):
+    """A mistake in how the command (or a request to the server) was called, or a tool it
+    needs is missing (exit status 2)."""
 
 
-class BuildLocked(Exception):
+class BuildLocked(ConceptnotesError):
     """Another build holds the output folder (exit status 1)."""
 
 
-class BuildStopped(Exception):
+class BuildStopped(ConceptnotesError):
     """A build stopped by an interruption (``cause`` a KeyboardInterrupt) or an error while
     writing (an OSError), with what it left in its output folder, as checked there:
     ``build.output.UNCHANGED``, ``PENDING_STATE`` or ``UPDATED``."""

@@ -14,7 +14,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from conceptnotes.errors import NoteError
+from conceptnotes.errors import NoteError, Problems, UsageError
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.commands import statuses
 from conceptnotes.i18n.editing import MAX_MSGSTR_CHARS, unit_key
@@ -36,6 +36,11 @@ def edit(path: Path, old: str, new: str) -> None:
     text = path.read_text(encoding="utf-8")
     assert text.count(old) == 1, old
     path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def said(problems: Problems) -> list[str]:
+    """The messages of a check, as the workbench shows them beside the unit."""
+    return [problem.message for problem in problems.errors]
 
 
 def update(project: Path) -> None:
@@ -158,7 +163,7 @@ def test_a_language_the_note_is_not_translated_into_is_refused(project):
     for lang in ("en", "de", "../../etc"):
         with pytest.raises(NoteError, match="is not a language this note is translated into"):
             wb.unit_views(project / NOTE, lang)
-    with pytest.raises(ValueError, match="unknown filter 'done'"):
+    with pytest.raises(UsageError, match="unknown filter 'done'"):
         wb.unit_views(project / NOTE, "fr", "done")
     with pytest.raises(NoteError, match="no note.md"):
         wb.unit_views(project / "content", "fr")
@@ -169,12 +174,12 @@ def test_a_language_the_note_is_not_translated_into_is_refused(project):
 
 def test_check_reports_a_dropped_footnote_call_and_link():
     msgid = "See the *Strategy*[^strategy] and [the website](https://www.un.org/)."
-    assert wb.check(msgid, "Voir la *Stratégie* et le site.") == [
+    assert said(wb.check(msgid, "Voir la *Stratégie* et le site.")) == [
         "the translation drops footnote call [^strategy]",
         "the translation drops link target https://www.un.org/",
     ]
-    assert wb.check(msgid, "Voir la *Stratégie*[^strategy] et [le site](https://www.un.org/).") == []
-    assert wb.check(msgid, "  ") == []
+    assert said(wb.check(msgid, "Voir la *Stratégie*[^strategy] et [le site](https://www.un.org/).")) == []
+    assert said(wb.check(msgid, "  ")) == []
 
 
 def test_check_with_the_note_is_the_build_check(project):
@@ -182,9 +187,10 @@ def test_check_with_the_note_is_the_build_check(project):
     gives for the catalog is the view's."""
     note = load_note(project / NOTE)[0]
     intro = view_of(project, INTRO_START)
-    assert wb.check(intro.msgid, intro.msgstr, note, "fr") == []
+    assert said(wb.check(intro.msgid, intro.msgstr, note, "fr")) == []
     dropped = intro.msgstr.replace("[^strategy]", "")
-    assert wb.check(intro.msgid, dropped, note, "fr") == ["the translation drops footnote call [^strategy]"]
+    assert said(wb.check(intro.msgid, dropped, note, "fr")) == ["the translation drops footnote call [^strategy]"]
+    assert wb.check(intro.msgid, dropped, note, "fr").errors[0].path.endswith(FR_PO)  # where the build says it
 
     saved = wb.save(project / NOTE, "fr", intro.key, dropped, intro.msgstr, intro.state)
     assert saved.problems == ("the translation drops footnote call [^strategy]",)
@@ -317,7 +323,7 @@ def test_two_saves_at_once_from_the_same_base_one_conflicts(project):
 def test_check_without_the_note_leaves_its_assets_alone():
     """Without the note there is no assets folder: its image is not the translation's
     problem (nor can a dropped image be seen: pass the note for that)."""
-    assert wb.check("See ![a map](map.png) here.", "Voir ![une carte](map.png) ici.") == []
-    assert wb.check("A *b* c", "A b c") == [
+    assert said(wb.check("See ![a map](map.png) here.", "Voir ![une carte](map.png) ici.")) == []
+    assert said(wb.check("A *b* c", "A b c")) == [
         "the translation has no emphasis (*...*) where the source has 1: a '*' or '_' is missing or extra"
     ]

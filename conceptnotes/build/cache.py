@@ -115,7 +115,7 @@ def file_hash(path: Path, root: Path) -> str:
     return value
 
 
-@functools.cache
+@functools.lru_cache(maxsize=4096)  # bounded: a long-lived server's worker sees every edit's new mtime
 def _sha256(path: Path, root: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
     return hash_input(path, root)
 

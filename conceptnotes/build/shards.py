@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 from conceptnotes.build import manifest
 from conceptnotes.build.validate import Target
+from conceptnotes.errors import UsageError
 from conceptnotes.render.common import source_date
 
 USAGE = "--shard takes K/N, this job's number K of N jobs, with 1 <= K <= N (e.g. --shard 2/3)"
@@ -38,13 +39,13 @@ class Shard:
 
 
 def parse(text: str) -> Shard:
-    """``K/N`` as a shard; ValueError saying what is wrong."""
+    """``K/N`` as a shard; UsageError saying what is wrong."""
     found = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", text)
     if not found:
-        raise ValueError(f"{USAGE}, not '{text}'")
+        raise UsageError(f"{USAGE}, not '{text}'")
     index, count = int(found.group(1)), int(found.group(2))
     if count < 1 or not 1 <= index <= count:
-        raise ValueError(f"{USAGE}, not '{text}'")
+        raise UsageError(f"{USAGE}, not '{text}'")
     return Shard(index, count)
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, excerpt
+from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.i18n import catalogs
 from conceptnotes.i18n.commands import target_languages, write
 from conceptnotes.i18n.localize import Translator, compare, signature
@@ -104,16 +104,18 @@ def _distinct(found: list[Unit]) -> list[Unit]:
     return list(seen.values())
 
 
-def check(msgid: str, msgstr: str, note: m.Note | None = None, lang: str = "") -> list[str]:
-    """What the build would refuse in ``msgstr`` as the translation of ``msgid``; [] for a blank one.
+def check(msgid: str, msgstr: str, note: m.Note | None = None, lang: str = "") -> Problems:
+    """What the build would refuse in ``msgstr`` as the translation of ``msgid``: errors
+    only, none for a blank one.
 
     With the ``note`` (and ``lang``) the unit is checked by the build's own translator
     (``localize.Translator``): its footnotes, assets and fonts, front-matter texts as
-    plain text.  Without, ``msgid`` is taken as inline Markdown and checked with the
-    same functions (``signature``, ``compare``), its own footnote calls allowed (an
-    image, not found without the note's assets folder, is not checked then)."""
+    plain text; the problems are at the note's catalog in ``lang``.  Without, ``msgid``
+    is taken as inline Markdown and checked with the same functions (``signature``,
+    ``compare``), its own footnote calls allowed (an image, not found without the note's
+    assets folder, is not checked then); the problems are at ``<translation>``."""
     if not msgstr.strip():
-        return []
+        return Problems()
     if note is not None:
         unit = next((u for u in units(note) if u.msgid == msgid), None)
         lang = lang or next(iter(target_languages(note)), note.meta.source_language)
@@ -123,13 +125,14 @@ def check(msgid: str, msgstr: str, note: m.Note | None = None, lang: str = "") -
     return _markdown_problems(msgid, msgstr)
 
 
-def unit_problems(opened: Opened, unit: Unit, msgstr: str, po_line: int) -> list[str]:
+def unit_problems(opened: Opened, unit: Unit, msgstr: str, po_line: int) -> Problems:
+    """What the build would refuse in ``msgstr`` for ``unit``, at the catalog's ``po_line``."""
     if not msgstr.strip():
-        return []
+        return Problems()
     return _translator_problems(opened.note, opened.lang, opened.path, unit, msgstr, po_line)
 
 
-def _translator_problems(note: m.Note, lang: str, path: Path, unit: Unit, msgstr: str, po_line: int) -> list[str]:
+def _translator_problems(note: m.Note, lang: str, path: Path, unit: Unit, msgstr: str, po_line: int) -> Problems:
     """Ask the build's translator for the unit, from a catalog of this one translation."""
     from babel.messages.catalog import Catalog
 
@@ -140,10 +143,16 @@ def _translator_problems(note: m.Note, lang: str, path: Path, unit: Unit, msgstr
         translator.inlines(unit.inlines, unit.line, unit.kind)
     else:
         translator.text(unit.msgid, unit.line)
-    return [problem.message for problem in translator.problems.items if not problem.warning]
+    return _errors(translator.problems.items)
 
 
-def _markdown_problems(msgid: str, msgstr: str) -> list[str]:
+def _errors(found: list[Problem]) -> Problems:
+    problems = Problems()
+    problems.extend([problem for problem in found if not problem.warning])
+    return problems
+
+
+def _markdown_problems(msgid: str, msgstr: str) -> Problems:
     """The steps of ``Translator.inlines`` for a msgid without its note: what the source
     itself is told (an image not found: there is no assets folder here) is not the
     translation's problem."""
@@ -151,24 +160,27 @@ def _markdown_problems(msgid: str, msgstr: str) -> list[str]:
     keys = frozenset(re.findall(FOOTNOTE_CALL, msgid))
     deep = nesting_problems(msgstr, where)
     if deep:
-        return [problem.message for problem in deep]
+        return _errors(deep)
     source, source_problems = parse_inline(msgid, where, 0, assets, keys)
     context = {problem.message for problem in source_problems.items}
     parsed, problems = parse_inline(msgstr, where, 0, assets, keys)
-    found = [p.message for p in problems.items if not p.warning and p.message not in context]
-    return found + compare(signature(source, markdown=True), signature(parsed, markdown=True))
+    found = _errors([p for p in problems.errors if p.message not in context])
+    for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):
+        found.add(where, 0, message)
+    return found
 
 
 # Writing ---------------------------------------------------------------------------------------
 
 
-def translation_problems(path: Path, line: int, msgstr: str) -> list[Problem]:
+def translation_problems(path: Path, line: int, msgstr: str) -> Problems:
     """What no catalog of the project may hold, at the entry's line: a translation too
     long, or with a character the project refuses."""
-    found = check_characters(msgstr, path, line or 1)
+    found = Problems()
+    found.extend(check_characters(msgstr, path, line or 1))
     if len(msgstr) > MAX_MSGSTR_CHARS:
-        found.append(Problem(str(path), line, f"the translation has {len(msgstr):,} characters;"
-                                              f" a unit may have at most {MAX_MSGSTR_CHARS:,}"))
+        found.add(path, line, f"the translation has {len(msgstr):,} characters;"
+                              f" a unit may have at most {MAX_MSGSTR_CHARS:,}")
     return found
 
 

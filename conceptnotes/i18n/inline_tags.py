@@ -40,6 +40,7 @@ from pathlib import Path
 from lxml import etree
 
 from conceptnotes import model as m
+from conceptnotes.errors import ConceptnotesError
 from conceptnotes.i18n.units import to_markdown
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.read.markdown_parse import FOOTNOTE_CALL, parse_inline
@@ -62,7 +63,7 @@ CTYPES = {
 PAIRED = ("emphasis", "strong", "link", "image")  # <g>: their content is translated
 
 
-class TagError(ValueError):
+class TagError(ConceptnotesError):
     """Inline content that cannot be the translation of its source (an unknown tag, a tag
     of another kind than the source's tag of that id, text where no text may be)."""
 

@@ -137,7 +137,7 @@ class Imported:
     translated: int = 0  # entries set to a translation, not fuzzy
     fuzzy: int = 0  # entries set to a translation to review (fuzzy)
     unchanged: int = 0
-    warnings: list[Problem] = field(default_factory=list)
+    problems: Problems = field(default_factory=Problems)  # warnings only: an error refuses the import
 
 
 def _parser() -> etree.XMLParser:
@@ -239,7 +239,7 @@ def import_file(path: Path, project: Project | None = None) -> Imported:
             continue
         changes.append(change)
     problems.raise_if_errors(f"failed: nothing was written to {display_path(opened.path)}")
-    result.warnings = problems.warnings
+    result.problems = problems
     if not changes:
         return result
     result.translated = sum(1 for _, _, fuzzy in changes if not fuzzy)
@@ -277,13 +277,12 @@ def _change(
     if msgstr == current and state == current_state:
         return _KEEP
     bad = editing.translation_problems(path, line, msgstr)
-    for problem in bad:
-        problems.add(path, problem.line, problem.message)
-    if bad:
+    problems.extend([Problem(str(path), p.line, p.message) for p in bad.errors])
+    if bad.errors:
         return None
     found = editing.check(unit.msgid, msgstr, note, opened.lang)
-    for message_text in found:
-        problems.add(path, line, message_text)
-    if found:
+    # at the trans-unit's line: the checks do not know the XLIFF file
+    problems.extend([Problem(str(path), line, p.message) for p in found.errors])
+    if found.errors:
         return None
     return unit.msgid, msgstr, state == "fuzzy"

@@ -17,7 +17,7 @@ import io
 import logging
 import mimetypes
 import os
-import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -76,12 +76,17 @@ def make_fetcher(folders: list[Path], files: set[Path], refused: list[str]):
 
 
 class _Collect(logging.Handler):
+    """The messages logged by the thread that made it: a logger is the whole process's, and
+    another thread's rendering (the server's) is not this one's."""
+
     def __init__(self) -> None:
         super().__init__(logging.WARNING)
         self.messages: list[str] = []
+        self.thread = threading.get_ident()
 
     def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
+        if record.thread == self.thread:
+            self.messages.append(record.getMessage())
 
 
 @contextlib.contextmanager
@@ -96,19 +101,20 @@ def capture_warnings(logger: logging.Logger) -> Iterator[list[str]]:
 
 
 @contextlib.contextmanager
-def font_folder() -> Iterator[None]:
-    """A temporary folder of this rendering's own, removed when it ends.  WeasyPrint copies
-    every ``@font-face`` file into a folder it makes with :mod:`tempfile` and removes only
-    when the document's font configuration is collected: after the process has gone, for a
-    worker, which left a copy of the fonts (160 MB for Chinese) in ``/tmp`` per document.
-    ``tempfile.tempdir`` is the module's documented setting for where such folders go."""
-    previous = tempfile.tempdir
-    with tempfile.TemporaryDirectory(prefix="conceptnotes-render-") as folder:
-        tempfile.tempdir = folder
-        try:
-            yield
-        finally:
-            tempfile.tempdir = previous
+def font_configuration() -> Iterator[Any]:
+    """This rendering's own WeasyPrint font configuration, cleaned when the rendering ends.
+    WeasyPrint copies every ``@font-face`` file into a folder it makes with :mod:`tempfile`
+    and removes only when the configuration is collected (its ``__del__``): after the
+    process has gone, for a worker, which left a copy of the fonts (160 MB for Chinese) in
+    ``/tmp`` per document.  It is cleaned here by that same method, so nothing of the
+    process (``tempfile.tempdir``) is changed while other threads run."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    config = FontConfiguration()
+    try:
+        yield config
+    finally:
+        config.__del__()  # WeasyPrint's own clean-up: the folder of copied fonts removed now
 
 
 def _write(
@@ -190,10 +196,10 @@ def render_pdf(
             html = naming_font_files(checked_html, font_files) or render_html(localized, template_dir, font_files)
     refused: list[str] = []
     fetcher = make_fetcher([note.assets, template_dir], set(font_files.values()), refused)
-    with capture_warnings(logging.getLogger("weasyprint")) as messages, font_folder():
+    with capture_warnings(logging.getLogger("weasyprint")) as messages, font_configuration() as font_config:
         base = Path(os.path.abspath(template_dir)).as_uri() + "/"
         html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
-        document = html_doc.render(pdf_variant=variant, pdf_tags=True)
+        document = html_doc.render(font_config=font_config, pdf_variant=variant, pdf_tags=True)
         if inspect is not None:
             inspect(document)
         pdf = _write(document, localized, html, variant, attachments)

@@ -32,7 +32,7 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Route
 
 from conceptnotes import languages
-from conceptnotes.errors import NoteError, display_path
+from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.parsed import Notes
 from conceptnotes.render import formats
@@ -239,7 +239,7 @@ async def units(request: Request) -> Response:
         data = await run_in_threadpool(status.workbench_units, folder, lang, show, server.notes)
     except NoteError as exc:
         return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except ValueError as exc:
+    except UsageError as exc:
         return JSONResponse({"problems": [str(exc)]}, status_code=400)
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
@@ -270,7 +270,7 @@ async def save_unit(request: Request) -> Response:
         return JSONResponse({"conflict": True, "unit": status.unit_json(exc.current)}, status_code=409)
     except NoteError as exc:
         return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except (ValueError, KeyError) as exc:
+    except (UsageError, KeyError) as exc:
         return JSONResponse({"problems": [str(exc)]}, status_code=400)
     return JSONResponse({"unit": status.unit_json(view)})
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from conceptnotes.errors import NoteError
+from conceptnotes.errors import NoteError, UsageError
 from conceptnotes.writing import write_atomic
 
 DPI = 96  # one CSS pixel, one image pixel
@@ -95,7 +95,7 @@ def rasterize(pdf: Path, dest: Path) -> tuple[str, ...]:
     """The PDF's pages as PNG images (poppler's ``pdftoppm``), their names in page order."""
     tool = shutil.which("pdftoppm")
     if tool is None:
-        raise RuntimeError("pdftoppm is missing: install poppler-utils ('make serve' does)")
+        raise UsageError("pdftoppm is missing: install poppler-utils ('make serve' does)")
     subprocess.run([tool, "-r", str(DPI), "-png", str(pdf), str(dest / PAGE_PREFIX)], check=True,
                    capture_output=True, timeout=120)
     # pdftoppm numbers page-1.png or page-01.png, as many digits as the last page needs

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from conceptnotes import languages
-from conceptnotes.errors import NoteError, display_path
+from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.render import formats
 
@@ -96,7 +96,7 @@ def workbench_units(folder: Path, lang: str, show: str, notes: Notes | None = No
     from conceptnotes.serve import workbench
 
     if show not in workbench.SHOWS:
-        raise ValueError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
+        raise UsageError(f"show: {', '.join(workbench.SHOWS)}, not '{show}'")
     views = workbench.unit_views(folder, lang, notes=notes)
     counts = {state: sum(1 for v in views if v.state == state) for state in workbench.STATES}
     shown = [v for v in views if show == "all" or v.state == show]
@@ -105,8 +105,10 @@ def workbench_units(folder: Path, lang: str, show: str, notes: Notes | None = No
 
 
 def check_unit(folder: Path, lang: str, msgid: str, msgstr: str, notes: Notes | None = None) -> list[str]:
-    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note (the
-    note from ``notes``, the server's, when given)."""
+    """What the build would say of ``msgstr`` as the translation of ``msgid`` in this note: the
+    messages, as the workbench shows them beside the unit (the note from ``notes``, the
+    server's, when given)."""
     from conceptnotes.serve import workbench
 
-    return workbench.check(msgid, msgstr, notes.note(folder) if notes is not None else _load(folder), lang)
+    note = notes.note(folder) if notes is not None else _load(folder)
+    return [problem.message for problem in workbench.check(msgid, msgstr, note, lang).errors]

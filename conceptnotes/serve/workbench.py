@@ -20,7 +20,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, excerpt
+from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
 from conceptnotes.i18n.editing import (
     Notes,
     Opened,
@@ -66,7 +66,7 @@ class UnitView:
     key: str  # stable id of the unit (of its msgid)
 
 
-class Conflict(Exception):
+class Conflict(ConceptnotesError):
     """The catalog changed since the translator's page was loaded (another tab saved)."""
 
     def __init__(self, current: UnitView) -> None:
@@ -85,7 +85,7 @@ def unit_views(note_folder: Path, lang: str, show: str = "all", notes: Notes | N
     """The note's units in ``lang`` in note order; ``show`` keeps 'all', 'untranslated' or 'fuzzy'
     ones.  The note is taken from ``notes`` (the server's) when given."""
     if show not in SHOWS:
-        raise ValueError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
+        raise UsageError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
     opened = open_note(note_folder, lang, notes)
     views = [_view(opened, unit) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
@@ -103,7 +103,7 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
         po_line=found.po_line,
         note_line=unit.line,
         kind=unit.kind,
-        problems=tuple(unit_problems(opened, unit, found.msgstr, found.po_line)),
+        problems=tuple(p.message for p in unit_problems(opened, unit, found.msgstr, found.po_line).errors),
         key=unit_key(unit.msgid),
     )
 
@@ -191,15 +191,13 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
     The note is parsed once (or taken from ``notes``, the server's, while its note.md has
     the bytes it was parsed from); after the write only the catalog is read again."""
     if base_state not in STATES:
-        raise ValueError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
+        raise UsageError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
     msgstr = msgstr.replace("\r\n", "\n")
     with _LOCK:
         opened = open_note(note_folder, lang, notes)
         unit = _unit(opened, key)
         current = _view(opened, unit)
-        refused = translation_problems(opened.path, current.po_line, msgstr)
-        if refused:
-            raise NoteError(refused, "the translation was not saved")
+        translation_problems(opened.path, current.po_line, msgstr).raise_if_errors("the translation was not saved")
         if (current.msgstr, current.state) != (base_msgstr, base_state):
             raise Conflict(current)
         changed = write_translations(opened, [(unit.msgid, msgstr, False)])

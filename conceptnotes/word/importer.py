@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conceptnotes import new_note
-from conceptnotes.errors import NoteError, Problem, UsageError
+from conceptnotes.errors import NoteError, Problems, UsageError
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import read_input
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
@@ -52,7 +52,7 @@ r[style-name='Strong Emphasis'] => strong
 class Imported:
     folder: Path
     images: int
-    warnings: list[Problem]
+    problems: Problems  # warnings only: an error refuses the import
     placeholders: list[str]  # the required fields left to fill in
 
 
@@ -85,7 +85,7 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
     refusal = unsafe_docx(data, hyperlinks=True)
     if refusal:
         raise NoteError.at(source, 0, f"refused: {refusal}")
-    warnings = package_warnings(data, source)
+    problems = package_warnings(data, source)
     images: dict[str, bytes] = {}
     notes: list[str] = []
 
@@ -129,11 +129,12 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
         if index in used:
             root.remove(element)
     body = html_to_markdown.to_markdown(root, headings=headings)
-    warnings += [Problem(str(source), 0, message, warning=True) for message in notes + body.warnings]
+    for message in notes + body.warnings:
+        problems.add(source, 0, message, warning=True)
     front.numbered_paragraphs = numbered
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
-    return Imported(folder, len(images), warnings, front.missing())
+    return Imported(folder, len(images), problems, front.missing())
 
 
 NUMBERED_PARAGRAPHS = "UN Numbered Paragraphs"  # the numbering our DOCX gives numbered paragraphs

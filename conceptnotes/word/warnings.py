@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from conceptnotes.errors import Problem, excerpt
+from conceptnotes.errors import Problems, excerpt
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
@@ -47,18 +47,18 @@ def _field_name(instruction: str) -> str:
     return words[0].upper() if words else ""
 
 
-def package_warnings(data: bytes, path: Path) -> list[Problem]:
+def package_warnings(data: bytes, path: Path) -> Problems:
     """Warnings about the Word file ``data`` (named ``path`` in them), in document order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         try:
             xml = archive.read("word/document.xml")
         except KeyError:
-            return []
+            return Problems()
         comments = archive.read("word/comments.xml") if "word/comments.xml" in archive.namelist() else b""
     root = etree.fromstring(xml, _parser())
     body = root.find(W + "body")
     if body is None:
-        return []
+        return Problems()
     found: list[str] = []
     # paragraphs of the body, tables' included, but not those inside text boxes
     paragraphs = [p for p in body.iter(W + "p") if not any(a.tag == W + "txbxContent" for a in p.iterancestors())]
@@ -84,4 +84,7 @@ def package_warnings(data: bytes, path: Path) -> list[Problem]:
             found.append(f"{where}: a drawing or shape (not a picture) was left out")
     if b"<w:comment " in comments and not any("comment" in f for f in found):
         found.append("the document has comments: they were left out")
-    return [Problem(str(path), 0, message, warning=True) for message in found]
+    warnings = Problems()
+    for message in found:
+        warnings.add(path, 0, message, warning=True)
+    return warnings

@@ -11,6 +11,7 @@ per kind of node; footnotes, list numbering, fields and hyperlinks are written w
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import io
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -234,26 +235,24 @@ class TemplateFacts:
     text_width: int  # between the margins of the last section, in EMU
 
     @classmethod
-    def of(cls, data: bytes, doc) -> TemplateFacts:
-        """The facts of the template ``data``, found in ``doc`` (just opened on it) the first time."""
-        facts = _TEMPLATE_FACTS.get(data)
-        if facts is None:
-            names = {style.name: style for style in doc.styles}
-            section = doc.sections[-1]
-            facts = cls(
-                style_ids=MappingProxyType({name: names[name].style_id for name in REQUIRED_STYLES}),
-                table_style_id=doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE),
-                number_abstract=ooxml.style_abstract_num(doc, "List Number"),
-                bullet_abstract=ooxml.style_abstract_num(doc, "List Bullet"),
-                text_width=section.page_width - section.left_margin - section.right_margin,
-            )
-            if len(_TEMPLATE_FACTS) >= 8:  # a few templates in one process; never many kept
-                _TEMPLATE_FACTS.clear()
-            _TEMPLATE_FACTS[data] = facts
-        return facts
+    def of(cls, data: bytes) -> TemplateFacts:
+        """The facts of the template ``data``: found once, in a document opened on it, and kept
+        by its bytes (an edited template is another); a few templates kept, never many."""
+        return _template_facts(data)
 
 
-_TEMPLATE_FACTS: dict[bytes, TemplateFacts] = {}  # by the template's bytes: an edited template is another
+@functools.lru_cache(maxsize=8)
+def _template_facts(data: bytes) -> TemplateFacts:
+    doc = ooxml.open_document(io.BytesIO(data))
+    names = {style.name: style for style in doc.styles}
+    section = doc.sections[-1]
+    return TemplateFacts(
+        style_ids=MappingProxyType({name: names[name].style_id for name in REQUIRED_STYLES}),
+        table_style_id=doc.part.get_style_id(names["UN Table"], WD_STYLE_TYPE.TABLE),
+        number_abstract=ooxml.style_abstract_num(doc, "List Number"),
+        bullet_abstract=ooxml.style_abstract_num(doc, "List Bullet"),
+        text_width=section.page_width - section.left_margin - section.right_margin,
+    )
 
 
 class DocxVisitor(InlineWriter):
@@ -265,7 +264,7 @@ class DocxVisitor(InlineWriter):
         self.language = languages.get(localized.lang)
         data = read_template(template)
         self.doc = ooxml.open_document(io.BytesIO(data))
-        facts = TemplateFacts.of(data, self.doc)
+        facts = TemplateFacts.of(data)
         self.style_ids = facts.style_ids
         body = self.doc.element.body
         for child in list(body):
