@@ -112,9 +112,10 @@ def test_the_workbench_checks_from_eight_threads_each_get_their_own(note_folder,
     together(lambda i: status.check_unit(note_folder, "fr", unit(i), translation(i)), alone)
 
 
-def test_the_workbench_units_of_eight_notes_at_once_are_each_notes_own(make_note, switching):
+def test_the_workbench_units_of_eight_notes_at_once_are_each_notes_own(make_note, tmp_path, switching):
     """What the workbench's list (``status.workbench_units``, in the server's thread pool)
     shows of eight notes at once, each translated with its own problems, is each note's own."""
+    (tmp_path / "locales").mkdir()  # the project's own catalogs, not the checkout's
     folders = []
     for i in range(THREADS):
         folder = make_note(f"# Introduction\n\n{unit(i)}\n\n[^n{i}]: Footnote {i}.\n", FRONT, f"note-{i}")
