@@ -14,7 +14,7 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,7 +61,7 @@ def _relative(path: Path) -> str:
     return _relative_to(path, Path.cwd())
 
 
-@cache
+@lru_cache(maxsize=4096)
 def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts, for every document
     resolved = path.resolve()
     for base in (cwd, TOOL_ROOT):

@@ -14,7 +14,6 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -132,9 +131,10 @@ def plain_length(nodes: Any) -> int:
     return len(plain_text(nodes))
 
 
-@cache
+@functools.lru_cache(maxsize=16)
 def environment(template_dir: Path = TEMPLATE_DIR) -> jinja2.Environment:
-    """The templates' Jinja environment (one per folder: compiled templates are kept)."""
+    """The templates' Jinja environment (one per folder, for the last folders used: compiled
+    templates are kept; a long-lived server may see many projects)."""
     env = jinja2.Environment(
         loader=jinja2.FunctionLoader(functools.partial(_load_template, template_dir)),
         autoescape=True,
