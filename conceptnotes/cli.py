@@ -13,7 +13,7 @@ from collections import Counter
 from pathlib import Path
 
 from conceptnotes import __version__
-from conceptnotes.build.pipeline import PDF_VARIANTS, build, check, note_folders
+from conceptnotes.build.pipeline import PDF_VARIANTS, Scope, build, check, note_folders
 from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
 from conceptnotes.project import Project, command
 from conceptnotes.render import formats
@@ -498,7 +498,8 @@ def main(argv: list[str] | None = None) -> int:
             print("no notes found under content/", file=sys.stderr)
             return 1
         if args.command == "check":
-            documents, warnings = check(folders, strict=args.strict)
+            checked = check(folders, Scope(strict=args.strict))
+            documents, warnings = checked.documents, checked.warnings
             _report(warnings)
             notes = len({d.note.id for d in documents})
             print(f"checked {notes} note(s) in {len(documents)} language version(s): no problems")

@@ -186,7 +186,7 @@ def test_a_localized_document_pickles_for_a_worker_and_renders_the_same():
     from conceptnotes.build.pipeline import check
     from conceptnotes.render.html import render_html
 
-    documents, _ = check([SAMPLE])
+    documents = check([SAMPLE]).documents
     assert {d.lang for d in documents} == {"ar", "en", "es", "fr", "ru", "zh"}
     for document in documents:
         copy = pickle.loads(pickle.dumps(document))
@@ -207,12 +207,12 @@ def test_package_versions_are_those_importlib_metadata_reads():
 def test_the_html_the_check_rendered_makes_the_same_pdf():
     """A PDF whose fonts are the faces' own files is laid out from the HTML the check
     rendered (the worker does not render it again): the same bytes either way."""
-    from conceptnotes.build.pipeline import check
     from conceptnotes import fonts
+    from conceptnotes.build.pipeline import Scope, check
     from conceptnotes.render.pdf import render_pdf
 
-    htmls: dict = {}
-    documents, _ = check([SAMPLE], ("en", "ar"), htmls=htmls)
+    checked = check([SAMPLE], Scope(langs=("en", "ar")))
+    documents, htmls = checked.documents, checked.htmls
     for document in documents:
         assert not any(face.subsetted for face in fonts.faces(document.lang))
         given = render_pdf(document, html=htmls[document.note.id, document.lang])

@@ -157,36 +157,52 @@ def templates_of(note: Note) -> Path:
     return Project.of_note(note.folder).templates
 
 
-def check(
-    folders: list[Path],
-    langs: tuple[str, ...] | None = None,
-    *,
-    strict: bool = False,
-    formats: tuple[str, ...] | None = None,
-    loaded: tuple[list[Note], list[Problem]] | None = None,
-    template_dir: Path | None = None,
-    skipped: list[Problem] | None = None,
-    remember: bool = False,
-    only: set[tuple[str, str]] | None = None,
-    htmls: dict[tuple[str, str], str] | None = None,
-) -> tuple[list[Localized], list[Problem]]:
+@dataclasses.dataclass(frozen=True)
+class Scope:
+    """What a check covers, and how.
+
+    ``langs``: the language versions (every language of each note when None).
+    ``formats``: those built: their renderers' rules and templates are checked, and the
+    files they would write; None (the ``check`` command): every format's rules and
+    templates, and the files of a build without ``--format``.
+    ``strict``: every warning is an error, decided here, once.
+    ``draft``: a language version whose catalogs cannot be used is left out, its problems
+    put in :attr:`Checked.skipped`, and the others are checked as ever (a draft build).
+    ``only``: the documents (note id, language) not up to date by their raw inputs: the
+    other language versions are not localized again, since the build that made their
+    documents checked the same inputs.
+    ``remember``: keep in the cache what only saves time next time (a build; ``check``
+    writes nothing).
+    """
+
+    langs: tuple[str, ...] | None = None
+    formats: tuple[str, ...] | None = None
+    strict: bool = False
+    draft: bool = False
+    only: frozenset[tuple[str, str]] | None = None
+    remember: bool = False
+
+
+@dataclasses.dataclass(frozen=True)
+class Checked:
+    """What a check gives: each note in each of its languages, ready to render; the
+    warnings; the language versions a draft left out (their problems); and the HTML each
+    document rendered to, by note id and language (rendered once, reused by the PDF)."""
+
+    documents: list[Localized]
+    warnings: list[Problem]
+    skipped: list[Problem]
+    htmls: dict[tuple[str, str], str]
+
+
+def check(folders: list[Path], scope: Scope = Scope(),
+          loaded: tuple[list[Note], list[Problem]] | None = None) -> Checked:
     """Validate everything a build would read and the files it would write; write nothing.
     Raise NoteError with every problem.
 
-    The one validation path: ``check``, ``build`` (every format) and ``official`` run it
-    before anything renders.  Returns each note in each of its languages, ready to render,
-    and the warnings; in a strict build every warning is an error, decided here, once.
-    ``formats`` are those built: their renderers' rules and templates are checked, and
-    the files they would write; without them (``check``), every format's rules and
-    templates, and the files of a build without ``--format``.
-    ``loaded`` is what :func:`load_notes` gave for ``folders``, when the caller has it.
-    Given ``skipped`` (a draft build), a language version whose catalogs cannot be used
-    is left out, its problems put there, and the others are checked as ever.
-    ``remember`` (a build) keeps in the cache what only saves time next time; ``check``
-    writes nothing.  Given ``only`` (a build: the documents not up to date by their raw
-    inputs), the other language versions are not localized again: the build that made
-    their documents checked the same inputs.  ``htmls`` receives the HTML each document
-    rendered to (by note id and language).
+    The one validation path: ``check``, ``build`` (every format), ``official`` and the
+    preview run it before anything renders, each with its :class:`Scope`.  ``loaded`` is
+    what :func:`load_notes` gave for ``folders``, when the caller has it.
     """
     from conceptnotes.i18n.localize import localize
     from conceptnotes.render.html import render_html
@@ -194,39 +210,38 @@ def check(
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
-    problems = Problems()
-    checked = formats or FORMATS
-    problems.extend(validate.plan_problems(targets_of(notes, langs, formats or output_formats.DEFAULT)))
-    for templates in dict.fromkeys(template_dir or templates_of(note) for note in notes):
-        problems.extend(validate.template_problems(templates, checked, remember=remember))
+    problems, skipped = Problems(), []
+    checked = scope.formats or FORMATS
+    problems.extend(validate.plan_problems(targets_of(notes, scope.langs, scope.formats or output_formats.DEFAULT)))
+    for templates in dict.fromkeys(templates_of(note) for note in notes):
+        problems.extend(validate.template_problems(templates, checked, remember=scope.remember))
     documents = []
     for note in notes:
-        problems.extend(validate.document_problems(note, template_dir or templates_of(note), checked))
-        for lang in languages_of(note, langs):
-            if only is not None and (note.id, lang) not in only:
+        problems.extend(validate.document_problems(note, templates_of(note), checked))
+        for lang in languages_of(note, scope.langs):
+            if scope.only is not None and (note.id, lang) not in scope.only:
                 continue
             try:
                 localized = localize(note, lang)
             except NoteError as exc:
-                (problems.extend if skipped is None or strict else skipped.extend)(exc.problems)
+                (skipped.extend if scope.draft and not scope.strict else problems.extend)(exc.problems)
                 continue
             warnings.extend(localized.fallbacks)
             problems.extend(validate.text_problems(localized))
             problems.extend(validate.size_problems(localized))
             documents.append(localized)
+    htmls: dict[tuple[str, str], str] = {}
     if not problems.errors:  # the templates render every document (an undefined name is theirs)
         for localized in documents:
             try:
-                html = render_html(localized, template_dir or templates_of(localized.note))
-                if htmls is not None:
-                    htmls[localized.note.id, localized.lang] = html
+                htmls[localized.note.id, localized.lang] = render_html(localized, templates_of(localized.note))
             except NoteError as exc:
                 problems.extend(exc.problems)
-    if strict:
+    if scope.strict:
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
         warnings = []
     problems.raise_if_errors()
-    return documents, list(dict.fromkeys(warnings))
+    return Checked(documents, list(dict.fromkeys(warnings)), skipped, htmls)
 
 
 def build(
@@ -300,13 +315,12 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     from conceptnotes.build.cache import prepare_fonts
 
     stale = _obsolete(state, share, official)
-    skipped: list[Problem] = []
     # a shard checks every document: a problem anywhere fails every shard
     changed = {(t.note.id, t.lang) for t in share if not state.quick_match(out / t.name, quick[out / t.name])}
-    htmls: dict[tuple[str, str], str] = {}
-    documents, warnings = check(folders, langs, strict=strict, formats=formats, loaded=loaded, remember=True,
-                                skipped=None if official or strict else skipped, only=None if partial else changed,
-                                htmls=htmls)
+    scope = Scope(langs, formats, strict=strict, draft=not official, remember=True,
+                  only=None if partial else frozenset(changed))
+    checked = check(folders, scope, loaded)
+    documents, warnings, skipped, htmls = checked.documents, checked.warnings, checked.skipped, checked.htmls
     if skipped and not documents:
         raise NoteError([*warnings, *skipped])
     if skipped:  # a draft: the sound language versions are built, the others left as they were

@@ -55,14 +55,15 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
     """Check and lay out the note in ``lang``; write its PDF and page images into ``dest``
     (a new, empty folder).  Problems in the inputs are the result, never an exception."""
     from conceptnotes.build.cache import prepare_fonts
-    from conceptnotes.build.pipeline import check, load_notes, templates_of
+    from conceptnotes.build.pipeline import Scope, check, load_notes, templates_of
     from conceptnotes.render.pdf import render_pdf
 
     started = time.monotonic()
     timings: dict[str, float] = {}
     try:
         loaded = load_notes([folder])
-        documents, warnings = check([folder], (lang,), formats=("pdf",), loaded=loaded, remember=True)
+        checked = check([folder], Scope(langs=(lang,), formats=("pdf",), remember=True), loaded)
+        documents, warnings = checked.documents, checked.warnings
         timings["check"] = time.monotonic() - started
         (localized,) = documents
         templates = templates_of(localized.note)
