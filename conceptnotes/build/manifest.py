@@ -240,28 +240,35 @@ class Manifest:
         """A problem in the manifest, at the line of ``key`` (at nesting ``depth``)."""
         return Problem(str(self.path), self.line(key, depth), message)
 
-    def document(self, name: str, listed: str = "") -> tuple[bytes | None, Problem | None]:
-        """The bytes of the output ``name`` when its file is what the manifest says (SHA-256 and
-        size); else the problem, which says the file is ``listed`` in (by default the manifest's path)."""
+    def document(self, name: str, listed: str = "") -> bytes:
+        """The bytes of the output ``name``, when its file is what the manifest says (SHA-256 and
+        size); else a NoteError saying the file is not what it is ``listed`` in (by default the
+        manifest's path)."""
         assert self.folder is not None
         listed = listed or display_path(self.path)
         target, entry = self.folder / name, self.outputs[name]
         if target.is_symlink() or not target.is_file():
-            return None, Problem(str(target), 0, f"missing (listed in {listed})")
+            raise NoteError.at(target, 0, f"missing (listed in {listed})")
         try:
             data = target.read_bytes()
         except OSError as exc:
-            return None, Problem(str(target), 0, f"unreadable: {exc.strerror or exc}")
+            raise NoteError.at(target, 0, f"unreadable: {exc.strerror or exc}") from exc
         actual = hashlib.sha256(data).hexdigest()
         if actual != entry["sha256"]:
-            return None, Problem(str(target), 0, f"differs from {listed}: SHA-256 {actual}, expected {entry['sha256']}")
+            raise NoteError.at(target, 0, f"differs from {listed}: SHA-256 {actual}, expected {entry['sha256']}")
         if len(data) != entry["size"]:
-            return None, Problem(str(target), 0, f"differs from {listed} in size")
-        return data, None
+            raise NoteError.at(target, 0, f"differs from {listed} in size")
+        return data
 
     def verify(self) -> list[Problem]:
         """Every output the manifest lists that is missing or differs from it, by name."""
-        return [problem for name in sorted(self.outputs) if (problem := self.document(name, "the manifest")[1])]
+        problems = Problems()
+        for name in sorted(self.outputs):
+            try:
+                self.document(name, "the manifest")
+            except NoteError as exc:
+                problems.extend(exc.problems)
+        return problems.errors
 
     # the next build's comparisons -----------------------------------------------------------
 

@@ -80,18 +80,22 @@ def merge(folders: list[Path], out: Path) -> int:
     (nothing is written then), UsageError for an output folder among the shards'."""
     validate_options(None, FORMATS, out)
     _refuse_among_shards(folders, out)
-    parts = [_read(folder) for folder in folders]
-    problems = Problems()
-    problems.extend([p for p in parts if isinstance(p, Problem)])
+    parts, problems = [], Problems()
+    for folder in folders:
+        try:
+            parts.append(_read(folder))
+        except NoteError as exc:
+            problems.extend(exc.problems)
     problems.raise_if_errors(_FAILED)
-    parts = [p for p in parts if isinstance(p, Part)]
     problems.extend(_set_problems(parts))
     problems.raise_if_errors(_FAILED)
     outputs, sources = _join(parts, problems)
     problems.raise_if_errors(_FAILED)
     for name in sorted(outputs):
-        _, problem = sources[name].document(name)
-        problems.extend([problem] if problem else [])
+        try:
+            sources[name].document(name)
+        except NoteError as exc:
+            problems.extend(exc.problems)
     problems.raise_if_errors(
         f"merge failed: {len(problems.errors)} document(s) differ from their shard's manifest; nothing was written"
     )
@@ -117,24 +121,21 @@ def _refuse_among_shards(folders: list[Path], out: Path) -> None:
             )
 
 
-def _read(folder: Path) -> Part | Problem:
-    """The shard's manifest, or the problem that it is not one."""
+def _read(folder: Path) -> Part:
+    """The shard's manifest; a NoteError saying why it is not one."""
     if (folder / PENDING).exists():
-        return Problem(
-            str(folder / PENDING),
+        raise NoteError.at(
+            folder / PENDING,
             0,
             "an interrupted build is pending in this shard's folder:"
             " its outputs are part-way replaced; build the shard again",
         )
-    try:
-        part = Part(Manifest.load(folder, "no manifest: not a shard's output folder (build.py official --shard K/N)"))
-    except NoteError as exc:
-        return exc.problems[0]
+    part = Part(Manifest.load(folder, "no manifest: not a shard's output folder (build.py official --shard K/N)"))
     record = part.record
     if "shard" not in record or not record.get("official"):
-        return part.problem(
+        raise NoteError(part.problem(
             "not a shard's manifest (no 'shard' block): the output of a whole build needs no merge", "outputs"
-        )
+        ))
     shard = record["shard"]
     fields = {"index": int, "count": int, "documents": int, "plan": str, "variant": str, "code": str}
     if (
@@ -142,7 +143,8 @@ def _read(folder: Path) -> Part | Problem:
         or any(not isinstance(shard.get(k), t) for k, t in fields.items())
         or not (1 <= shard["index"] <= shard["count"])
     ):
-        return part.problem("unreadable 'shard' block: it needs index, count, documents, plan, variant and code")
+        raise NoteError(part.problem("unreadable 'shard' block: it needs index, count, documents, plan, variant"
+                                     " and code"))
     return part
 
 
@@ -301,9 +303,10 @@ def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Manifest], da
             old = state.unchanged(out / name)
             if old and old.get("sha256") == entry["sha256"] and not (out / name).is_symlink():
                 continue
-            document, problem = sources[name].document(name)
-            if problem:  # changed since it was checked
-                raise NoteError(problem, _FAILED)
+            try:
+                document = sources[name].document(name)
+            except NoteError as exc:  # changed since it was checked
+                raise NoteError(exc.problems, _FAILED) from exc
             staged.append((stage(out / name, document), out / name))
         stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
         commit_changes(out, staged, data, stale)
