@@ -17,7 +17,7 @@ from typing import IO
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import PartFactory, XmlPart
+from docx.opc.part import XmlPart
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import oxml_parser
@@ -61,21 +61,22 @@ _FOOTNOTES_XML = (
 def open_document(data: IO[bytes]):
     """A python-docx ``Document`` whose footnotes part (of a Word-saved template) is XML.
 
-    python-docx loads ``footnotes.xml`` as an opaque blob; its part factory is told
-    otherwise for this one call only, and left as it was (no import-time patching).
+    python-docx loads ``footnotes.xml`` as an opaque blob; the document's relationship is
+    pointed at the same part read as XML, with the part's own relationships. Nothing of
+    python-docx is changed (its part factory is shared by every thread of the process).
     """
     import docx
 
-    registry = PartFactory.part_type_for
-    previous = registry.get(CT.WML_FOOTNOTES)
-    registry[CT.WML_FOOTNOTES] = XmlPart
-    try:
-        return docx.Document(data)
-    finally:
-        if previous is None:
-            del registry[CT.WML_FOOTNOTES]
-        else:
-            registry[CT.WML_FOOTNOTES] = previous
+    document = docx.Document(data)
+    for rel in document.part.rels.values():
+        if rel.reltype == RT.FOOTNOTES and not rel.is_external and not isinstance(rel.target_part, XmlPart):
+            blob = rel.target_part
+            part = XmlPart.load(blob.partname, blob.content_type, blob.blob, blob.package)
+            for inner in blob.rels.values():
+                part.load_rel(inner.reltype, inner.target_ref if inner.is_external else inner.target_part,
+                              inner.rId, inner.is_external)
+            rel._target = part  # python-docx has no API to replace a relationship's part
+    return document
 
 
 # Footnotes -------------------------------------------------------------------
