@@ -1,7 +1,9 @@
 """``build.py serve`` over plain HTTP: what it sends, what it refuses, what it writes.
 
 The server runs as a user runs it (``build.py serve`` in a copy of the sample project);
-the browser's side is in test_browser.py.
+the browser's side is in test_browser.py.  The tests that change nothing (a request refused,
+a page read) share one server (``shared``); a test that changes a note or a catalog starts
+its own (``served``).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from tests.conftest import run_cli, running_server, sample_project
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -61,6 +63,18 @@ def token_of(url: str) -> str:
     status, page = get(url)
     assert status == 200
     return re.search(rb'name="conceptnotes-token" content="([^"]+)"', page).group(1).decode()
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """A copy of the sample project with its server running, for the tests that change nothing:
+    (project folder, URL).  Its output folder holds a link to a file elsewhere and a hidden file."""
+    project = sample_project(tmp_path_factory.mktemp("shared"))
+    (project / "output" / "malaga-2022").mkdir(parents=True)
+    os.symlink("/etc/passwd", project / "output" / "malaga-2022" / "link.pdf")
+    (project / "output" / ".hidden.pdf").write_bytes(b"%PDF-")
+    with running_server(project) as url:
+        yield project, url
 
 
 def status_json(project: Path) -> list[dict]:
@@ -108,17 +122,15 @@ def test_the_index_counts_as_i18n_status_does(served):
     "/content/malaga-2022/note.md",
     "/locales/fr/LC_MESSAGES/malaga-2022.po",
 ])
-def test_paths_out_of_the_served_folders_are_refused(served, path):
-    project, url = served
-    (project / "output" / "malaga-2022").mkdir(parents=True, exist_ok=True)
-    os.symlink("/etc/passwd", project / "output" / "malaga-2022" / "link.pdf")
-    (project / "output" / ".hidden.pdf").write_bytes(b"%PDF-")
+def test_paths_out_of_the_served_folders_are_refused(shared, path):
+    project, url = shared
+    assert (project / "output" / "malaga-2022" / "link.pdf").is_symlink()
+    assert (project / "output" / ".hidden.pdf").is_file()
     assert raw_get(url, path) == 404
 
 
-def test_an_output_document_and_the_preview_files_are_served(served):
-    project, url = served
-    (project / "output" / "malaga-2022").mkdir(parents=True)
+def test_an_output_document_and_the_preview_files_are_served(shared):
+    project, url = shared
     (project / "output" / "malaga-2022" / "malaga-2022.en.pdf").write_bytes(b"%PDF-1.7 test")
     assert get(url + "output/malaga-2022/malaga-2022.en.pdf") == (200, b"%PDF-1.7 test")
     status, body = get(url + "api/preview/malaga-2022/en")
@@ -136,9 +148,9 @@ def test_an_output_document_and_the_preview_files_are_served(served):
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
-def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(served, lang):
+def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(shared, lang):
     """Chinese takes subsets of its faces, made for the characters the document shows."""
-    _, url = served
+    _, url = shared
     state = json.loads(get(f"{url}api/preview/malaga-2022/{lang}")[1])
     assert state["problems"] == [] and len(state["pages"]) >= 2 and len(state["blocks"]) > 20
     status, pdf = get(f"{url}preview/malaga-2022/{lang}/{state['version']}/{state['pdf']}")
@@ -149,8 +161,8 @@ def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(served, lang)
     assert {"ar": "مكافحة الإرهاب", "zh": "反恐"}[lang] in text
 
 
-def test_a_translation_s_blocks_link_to_their_catalog_lines(served):
-    project, url = served
+def test_a_translation_s_blocks_link_to_their_catalog_lines(shared):
+    project, url = shared
     state = json.loads(get(url + "api/preview/malaga-2022/fr")[1])
     catalog = (project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_text(encoding="utf-8").splitlines()
     po_lines = [block["po_line"] for block in state["blocks"] if block["po_line"]]
@@ -160,8 +172,8 @@ def test_a_translation_s_blocks_link_to_their_catalog_lines(served):
     assert source["path"].endswith("fr/LC_MESSAGES/malaga-2022.po") and source["lines"] == catalog
 
 
-def test_a_post_needs_the_token_and_the_same_origin(served):
-    project, url = served
+def test_a_post_needs_the_token_and_the_same_origin(shared):
+    project, url = shared
     catalog = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
     before = catalog.read_bytes()
     token = token_of(url)
@@ -178,8 +190,9 @@ def test_a_post_needs_the_token_and_the_same_origin(served):
     assert catalog.read_bytes() == before
 
 
-def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(served):
-    project, url = served
+def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(shared):
+    project, url = shared
+    catalogs = {path: path.read_bytes() for path in sorted((project / "locales").rglob("*.po"))}
     token, origin = token_of(url), url.rstrip("/")
     body = {"key": "x", "msgstr": "y", "base_msgstr": "", "base_state": "untranslated"}
     assert post(url + "api/units/no-such-note/fr", body, token=token, origin=origin)[0] == 404
@@ -189,6 +202,7 @@ def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(served):
     assert status in (400, 422) and answer["problems"]  # English is the source: nothing to translate
     status, answer = post(url + "api/units/malaga-2022/fr", body, token=token, origin=origin)
     assert status in (400, 422) and answer["problems"]  # no such unit
+    assert {path: path.read_bytes() for path in sorted((project / "locales").rglob("*.po"))} == catalogs
 
 
 def test_two_saves_of_one_unit_from_the_same_start_conflict(served):
@@ -266,8 +280,6 @@ def _renderer_of(server_pid: int) -> int:
 def test_a_renderer_that_dies_is_started_again(tmp_path):
     import signal
 
-    from tests.conftest import running_server, sample_project
-
     project, started = sample_project(tmp_path), []
     with running_server(project, started=started) as url:
         assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["problems"] == []
@@ -292,7 +304,7 @@ def test_ctrl_c_stops_the_server_at_once_with_pages_open(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT, free_port, sample_project
+    from tests.conftest import ROOT, free_port
 
     project = sample_project(tmp_path)
     env = dict(os.environ, TMPDIR=str(tmp_path))  # where the server makes its previews' folder
