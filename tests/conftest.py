@@ -100,6 +100,19 @@ def build_in(project: Path, *args: str) -> int:
         return main(list(args))
 
 
+def run_in(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``build.py ARGS`` run in-process in ``project`` with ``env`` added to the environment, its
+    output captured: what ``run_cli`` returns, without a new interpreter's imports."""
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        code = build_in(project, *args)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
+
+
 def note_of(project: Path):
     """The note of a test root's project (one note, ``content/<name>``), loaded as the build loads it."""
     from conceptnotes.read.loader import load_note
