@@ -10,9 +10,7 @@ run it in-process (``official``), with the same documents' date.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import io
 import json
 import os
 import random
@@ -25,7 +23,7 @@ import pytest
 
 from conceptnotes.languages import CODES
 
-from .conftest import ROOT, build_in, copy_root, write_note
+from .conftest import ROOT, build_in, copy_root, run_in, write_note
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1652140800"}  # 2022-05-10: the documents' date, whatever the clock says
 NOTE = "official"
@@ -39,11 +37,8 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
 
 def official(*args: str, cwd: Path) -> tuple[int, str, str]:
     """``build.py official ARGS`` run in-process in ``cwd`` with the documents' date: (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    with pytest.MonkeyPatch.context() as env, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        env.setenv("SOURCE_DATE_EPOCH", EPOCH["SOURCE_DATE_EPOCH"])
-        code = build_in(cwd, "official", *args)
-    return code, out.getvalue(), err.getvalue()
+    result = run_in(cwd, "official", *args, env=EPOCH)
+    return result.returncode, result.stdout, result.stderr
 
 
 def copy_sample(where: Path) -> Path:
