@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pytest
 
-from conceptnotes.build import output, pipeline
+from conceptnotes.build import output
 from conceptnotes.cli import main
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n.localize import localize
@@ -1239,15 +1239,20 @@ def test_a_full_disk_keeps_the_previous_outputs(small, capsys, monkeypatch):
 
 
 def test_a_full_disk_reported_by_stage(small, capsys, monkeypatch):
+    """The disk is full when the first document's temporary file is made (the system call
+    that creates it fails, whichever module makes it)."""
     write(small, FRONT + BODY + "\nOne more paragraph.\n")
     before = hashes(small / "output")
+    real_open = os.open
 
-    def stage(path: Path, data: bytes) -> Path:
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def full(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.path.basename(os.fsdecode(path)).startswith(output.TEMP_PREFIX):
+            raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "stage", stage)
-    monkeypatch.setattr(output, "stage", stage)
+    monkeypatch.setattr(os, "open", full)
     status, _, err = run(["build", "content/t", "--format", "docx"], capsys)
+    monkeypatch.undo()
     assert (status, err) == (
         1,
         "error: cannot write output/t/t.en.docx: No space left on device; the previous outputs are unchanged\n",
