@@ -171,9 +171,9 @@ def fallback(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sample_out(tmp_path_factory) -> Path:
-    """The sample note built once, into a temporary output folder (PDF and DOCX)."""
+    """The sample note built once (in-process, one job), into a temporary output folder (PDF and DOCX)."""
     out = tmp_path_factory.mktemp("sample-out")
-    result = run_cli("build", str(SAMPLE), "--out", str(out))
+    result = run_in(ROOT, "build", str(SAMPLE), "--out", str(out), "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return out / "malaga-2022"
 
