@@ -426,14 +426,17 @@ def test_a_new_source_date_epoch_rebuilds_a_note_without_a_date(tmp_path):
     import docx
 
     project = copy_root("lists", tmp_path)  # a note with no 'date'
-    first = run_in(project, "build", "--format", "docx", "--jobs", "1", env={"SOURCE_DATE_EPOCH": "1652140800"})  # 2022-05-10
+    first = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                   env={"SOURCE_DATE_EPOCH": "1652140800"})  # 2022-05-10
     assert first.returncode == 0, first.stderr
-    again = run_in(project, "build", "--format", "docx", "--jobs", "1", env={"SOURCE_DATE_EPOCH": "1700000000"})  # 2023-11-14
+    again = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                   env={"SOURCE_DATE_EPOCH": "1700000000"})  # 2023-11-14
     assert again.returncode == 0, again.stderr
     assert set(statuses(again.stdout).values()) == {"built"}
     created = docx.Document(project / "output" / "lists" / "lists.en.docx").core_properties.created
     assert created.date().isoformat() == "2023-11-14"
-    same = run_in(project, "build", "--format", "docx", "--jobs", "1", env={"SOURCE_DATE_EPOCH": "1700000000"})
+    same = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                  env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert set(statuses(same.stdout).values()) == {"up to date"}
 
 
