@@ -38,7 +38,7 @@ from conceptnotes.render import pdf as render_pdf_module
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
 from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
-from .conftest import ROOT
+from .conftest import ROOT, run_in
 
 PYTHON = sys.executable
 SAMPLE_ID = "malaga-2022"
@@ -114,7 +114,7 @@ def small_base(tmp_path_factory) -> Path:
     (base / "content" / "t").mkdir(parents=True)
     (base / "locales").mkdir()  # so that nothing ever looks at the repository's locales/
     (base / NOTE).write_text(FRONT + BODY, encoding="utf-8")
-    result = cli("build", "content/t", cwd=base)
+    result = run_in(base, "build", "content/t", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return base
 
@@ -134,7 +134,7 @@ def sample_base(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sample-base")
     shutil.copytree(ROOT / "content" / SAMPLE_ID, base / "content" / SAMPLE_ID)
     shutil.copytree(ROOT / "locales", base / "locales")
-    result = cli("build", "--lang", "en,fr", cwd=base)
+    result = run_in(base, "build", "--lang", "en,fr", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return base
 
