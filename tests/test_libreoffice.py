@@ -93,9 +93,9 @@ def converted(sample_out, tmp_path_factory):
 
 def test_libreoffice_converts_the_docx_and_the_text_survives(converted, sample_note):
     documents, folder = converted
-    converted = folder / documents["sample"].with_suffix(".pdf").name
-    assert converted.is_file()
-    text = pdf_text(converted)
+    pdf = folder / documents["sample"].with_suffix(".pdf").name
+    assert pdf.is_file()
+    text = pdf_text(pdf)
     body = words(text)
     cursor = 0
     for paragraph in block_texts(sample_note.document, footnote_numbers=True):
@@ -104,7 +104,7 @@ def test_libreoffice_converts_the_docx_and_the_text_survives(converted, sample_n
         cursor = end - len(words(paragraph))
     for footnote in footnote_texts(sample_note.document):
         assert find_in_order(words(footnote), body) is not None, footnote
-    pages = subprocess.run(["pdfinfo", str(converted)], capture_output=True, text=True).stdout
+    pages = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
     count = int(next(line.split()[-1] for line in pages.splitlines() if line.startswith("Pages:")))
     assert f"Page 1 of {count}" in text and f"Page {count} of {count}" in text
 
