@@ -39,9 +39,10 @@ serve: system-deps serve-system-deps $(VENV)/.runtime
 verify: $(VENV)/.runtime
 	$(PY) build.py verify
 
-# one test worker per core (pytest-xdist); 'pytest tests/x.py' alone runs in one process
+# one test worker per core (pytest-xdist), each test file in one worker, so that a file's shared
+# fixtures (a built project, a running server) are made once; 'pytest tests/x.py' alone runs in one process
 test: system-deps test-system-deps $(VENV)/.dev
-	$(PY) -m pytest -n auto
+	$(PY) -m pytest -n auto --dist loadfile
 
 bench: system-deps test-system-deps bench-system-deps $(VENV)/.dev
 	$(PY) bench/bench.py

@@ -40,7 +40,10 @@ def fsync_dir(folder: Path) -> None:
 def stage(path: Path, data: bytes) -> Path:
     """Write ``data`` to a temporary file beside ``path``; return the temporary file."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    try:
+        fd, temp = tempfile.mkstemp(prefix=f"{TEMP_PREFIX}{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+    except OSError as exc:  # a full disk may refuse the file itself
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

@@ -100,6 +100,19 @@ def build_in(project: Path, *args: str) -> int:
         return main(list(args))
 
 
+def run_in(project: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """``build.py ARGS`` run in-process in ``project`` with ``env`` added to the environment, its
+    output captured: what ``run_cli`` returns, without a new interpreter's imports."""
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.MonkeyPatch.context() as patch, contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        for name, value in (env or {}).items():
+            patch.setenv(name, value)
+        code = build_in(project, *args)
+    return subprocess.CompletedProcess(["build.py", *args], code, out.getvalue(), err.getvalue())
+
+
 def note_of(project: Path):
     """The note of a test root's project (one note, ``content/<name>``), loaded as the build loads it."""
     from conceptnotes.read.loader import load_note
@@ -158,9 +171,9 @@ def fallback(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def sample_out(tmp_path_factory) -> Path:
-    """The sample note built once, into a temporary output folder (PDF and DOCX)."""
+    """The sample note built once (in-process, one job), into a temporary output folder (PDF and DOCX)."""
     out = tmp_path_factory.mktemp("sample-out")
-    result = run_cli("build", str(SAMPLE), "--out", str(out))
+    result = run_in(ROOT, "build", str(SAMPLE), "--out", str(out), "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return out / "malaga-2022"
 

@@ -8,9 +8,10 @@ import re
 import pytest
 
 from conceptnotes.i18n.formatting import country_name, format_date_range, format_day
+from conceptnotes.languages import CODES
 
 D = dt.date
-LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+LANGS = CODES
 ARABIC_INDIC_DIGITS = re.compile("[\u0660-\u0669\u06f0-\u06f9]")
 
 # UN Arabic gives each month two names: the Syriac (Levantine) one and the one from the Latin.

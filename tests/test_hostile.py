@@ -29,7 +29,7 @@ from pathlib import Path
 import pytest
 
 from conceptnotes import fonts
-from conceptnotes.build import output, pipeline
+from conceptnotes.build import output
 from conceptnotes.cli import main
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n.localize import localize
@@ -38,7 +38,7 @@ from conceptnotes.render import pdf as render_pdf_module
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, check_template
 from conceptnotes.render.html import TEMPLATE_DIR, render_html
 
-from .conftest import ROOT
+from .conftest import ROOT, run_in
 
 PYTHON = sys.executable
 SAMPLE_ID = "malaga-2022"
@@ -114,7 +114,7 @@ def small_base(tmp_path_factory) -> Path:
     (base / "content" / "t").mkdir(parents=True)
     (base / "locales").mkdir()  # so that nothing ever looks at the repository's locales/
     (base / NOTE).write_text(FRONT + BODY, encoding="utf-8")
-    result = cli("build", "content/t", cwd=base)
+    result = run_in(base, "build", "content/t", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return base
 
@@ -134,7 +134,7 @@ def sample_base(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("sample-base")
     shutil.copytree(ROOT / "content" / SAMPLE_ID, base / "content" / SAMPLE_ID)
     shutil.copytree(ROOT / "locales", base / "locales")
-    result = cli("build", "--lang", "en,fr", cwd=base)
+    result = run_in(base, "build", "--lang", "en,fr", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     return base
 
@@ -1239,15 +1239,20 @@ def test_a_full_disk_keeps_the_previous_outputs(small, capsys, monkeypatch):
 
 
 def test_a_full_disk_reported_by_stage(small, capsys, monkeypatch):
+    """The disk is full when the first document's temporary file is made (the system call
+    that creates it fails, whichever module makes it)."""
     write(small, FRONT + BODY + "\nOne more paragraph.\n")
     before = hashes(small / "output")
+    real_open = os.open
 
-    def stage(path: Path, data: bytes) -> Path:
-        raise OSError(errno.ENOSPC, "No space left on device", str(path))
+    def full(path, flags, *args, **kwargs):
+        if flags & os.O_CREAT and os.path.basename(os.fsdecode(path)).startswith(output.TEMP_PREFIX):
+            raise OSError(errno.ENOSPC, "No space left on device", os.fsdecode(path))
+        return real_open(path, flags, *args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "stage", stage)
-    monkeypatch.setattr(output, "stage", stage)
+    monkeypatch.setattr(os, "open", full)
     status, _, err = run(["build", "content/t", "--format", "docx"], capsys)
+    monkeypatch.undo()
     assert (status, err) == (
         1,
         "error: cannot write output/t/t.en.docx: No space left on device; the previous outputs are unchanged\n",

@@ -2,8 +2,9 @@
 
 Every test that changes a catalog or the note works on a copy of the project in
 tmp_path (``content/malaga-2022`` and ``locales/``), and runs ``build.py`` there with
-relative paths, as a translator would.  The draft and strict builds of a note with a
-missing translation use the test root ``translated`` (English and French, one page).
+relative paths, as a translator would (in-process: ``run_in``; the commands' own
+processes are tested in test_cli.py and test_guides.py).  The draft and strict builds of a
+note with a missing translation use the test root ``translated`` (English and French, one page).
 """
 
 from __future__ import annotations
@@ -24,13 +25,14 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.units import units
+from conceptnotes.languages import CODES, DEFAULT_SOURCE
 from conceptnotes.read.markdown_parse import parse_inline
 
-from .conftest import ROOT, SAMPLE, copy_root, need, note_of, run_cli
+from .conftest import ROOT, SAMPLE, copy_root, need, note_of, run_in
 from .readback import docx_body_paragraphs, docx_part_xml, find_in_order, pdf_text, words
 
 LOCALES = ROOT / "locales"
-TARGETS = ("ar", "es", "fr", "ru", "zh")
+TARGETS = tuple(code for code in CODES if code != DEFAULT_SOURCE)  # the sample is in every language
 NOTE = "content/malaga-2022"
 FR_PO = "locales/fr/LC_MESSAGES/malaga-2022.po"
 FR_LABELS = "locales/fr/LC_MESSAGES/messages.po"
@@ -49,7 +51,7 @@ def project(tmp_path) -> Path:
 
 
 def cli(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return run_cli(*args, cwd=project)
+    return run_in(project, *args)
 
 
 def read_catalog(path: Path):
@@ -349,7 +351,7 @@ def draft(request, tmp_path_factory):
     root = copy_root(DRAFT, tmp_path_factory.mktemp("draft"))
     why = request.param(root)
     out = root.parent / "out"
-    result = cli(root, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out))
+    result = cli(root, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out), "--jobs", "1")
     return {"root": root, "why": why, "result": result, "out": out / DRAFT,
             "po_line": po_strings(root / DRAFT_PO)[MISSING][0], "note_line": note_line(root, MISSING, DRAFT_NOTE)}
 
@@ -404,7 +406,7 @@ def test_strict_build_fails_and_writes_nothing(root):
     project = root(DRAFT)
     _blank(project)
     out = project.parent / "strict-out"
-    result = cli(project, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out), "--strict")
+    result = cli(project, "build", DRAFT_NOTE, "--lang", "fr", "--out", str(out), "--strict", "--jobs", "1")
     assert result.returncode == 1
     line = po_strings(project / DRAFT_PO)[MISSING][0]
     expected = (f"{DRAFT_PO}:{line}: untranslated unit (note.md:{note_line(project, MISSING, DRAFT_NOTE)});"

@@ -2,7 +2,9 @@
 
 The builds are those of the test root ``official`` (``tests/roots/official``: a short note
 in the six languages, with complete catalogs), or ``translated`` (English and French),
-copied to tmp_path and built with ``build.py`` there, as a user would.
+copied to tmp_path and built with ``build.py`` there, as a user would: on the command line
+where the process is the subject (two official builds compared, a killed build, the modules a
+run imports, workers and their temporary folders), in-process (``run_in``, one job) elsewhere.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from .conftest import ROOT, build_in, copy_root, need
+from conceptnotes.languages import CODES
 
-LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+from .conftest import ROOT, build_in, copy_root, need, run_in
+
+LANGS = CODES
 NOTE = "official"  # the test root, and the id of its note
 
 
@@ -172,8 +176,9 @@ def test_official_pdfs_are_tagged_pdf_ua(official, lang):
 
 def test_pdf_a3_variant_attaches_the_sources(tmp_path):
     project = copy_project(tmp_path, "translated")
+    # on the command line: WeasyPrint leaves its colour profile's file open for PDF/A (a ResourceWarning)
     result = cli("build", "content/translated", "--lang", "fr", "--format", "pdf", "--pdf-variant", "pdf/a-3u",
-                 cwd=project)
+                 "--jobs", "1", cwd=project)
     assert result.returncode == 0, result.stderr
     path = project / "output" / "translated" / "translated.fr.pdf"
     reader = PdfReader(path)
@@ -236,17 +241,17 @@ def _image_without_alt(project: Path) -> tuple[str, str]:
     (_image_without_alt, "image 'assets/logo.png' has no alt text"),
 ])  # fmt: skip
 def test_official_refuses_every_warning_and_publishes_nothing(tmp_path, prebuilt, mistake, message):
-    project, _ = prebuilt(tmp_path, "--format", "docx")  # a good draft build, then the mistake
+    project, _ = prebuilt(tmp_path, "--format", "docx", "--jobs", "1")  # a good draft build, then the mistake
     before = hashes(project / "output")
     path, line = mistake(project)
-    result = cli("official", cwd=project)
+    result = run_in(project, "official", "--jobs", "1")
     assert result.returncode == 1
     assert f"{path}:{line}: {message}" in result.stderr.splitlines(), result.stderr
     assert "Traceback" not in result.stderr
     assert hashes(project / "output") == before
     if mistake in (_blank_translation, _fuzzy_translation, _image_without_alt):
         # a draft build takes the same input with a warning
-        draft = cli("build", "--format", "docx", cwd=project)
+        draft = run_in(project, "build", "--format", "docx", "--jobs", "1")
         assert draft.returncode == 0, draft.stderr
         assert f"{path}:{line}: warning: {message}" in draft.stderr.splitlines()
 
@@ -270,36 +275,36 @@ def test_weasyprint_warnings_are_errors(tmp_path, capsys):
 
 def test_incremental_builds_rebuild_only_what_changed(tmp_path):
     project = copy_project(tmp_path)
-    first = cli("build", "--format", "docx", cwd=project)
+    first = run_in(project, "build", "--format", "docx", "--jobs", "1")
     assert set(statuses(first.stdout).values()) == {"built"}
     assert len(statuses(first.stdout)) == 6
 
-    noop = cli("build", "--format", "docx", cwd=project, prefix=())
+    noop = run_in(project, "build", "--format", "docx", "--jobs", "1")
     assert set(statuses(noop.stdout).values()) == {"up to date"}
 
     # one language's catalog: only that language
     po = project / "locales" / "ru" / "LC_MESSAGES" / f"{NOTE}.po"
     text = po.read_text()
     po.write_text(text.replace('msgstr "Цели"', 'msgstr "Цели Конференции"'))
-    ru = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    ru = statuses(run_in(project, "build", "--format", "docx", "--jobs", "1").stdout)
     assert {k for k, v in ru.items() if v == "built"} == {f"{NOTE}.ru.docx"}
 
     # a change to the note that shows nowhere (a blank line) rebuilds nothing
     note = project / "content" / NOTE / "note.md"
     note.write_text(note.read_text().replace("# Contact\n", "\n# Contact\n"))
-    blank = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    blank = statuses(run_in(project, "build", "--format", "docx", "--jobs", "1").stdout)
     assert set(blank.values()) == {"up to date"}
 
     # the English source: the English document, and the others whose text changed (the unit falls back)
     note.write_text(note.read_text().replace("through its website", "through its official website"))
-    changed = statuses(cli("build", "--format", "docx", cwd=project).stdout)
+    changed = statuses(run_in(project, "build", "--format", "docx", "--jobs", "1").stdout)
     assert changed[f"{NOTE}.en.docx"] == "built"
     assert all(v == "built" for v in changed.values())
 
 
 def test_noop_build_is_quick_and_imports_no_renderer(tmp_path):
     project = copy_project(tmp_path)
-    assert cli("build", "--format", "docx", cwd=project).returncode == 0
+    assert run_in(project, "build", "--format", "docx", "--jobs", "1").returncode == 0
     result = subprocess.run([sys.executable, "-X", "importtime", str(ROOT / "build.py"), "build", "--format", "docx"],
                             cwd=project, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0
@@ -317,7 +322,7 @@ def test_a_docx_build_and_check_import_no_weasyprint_once_a_build_has_read_the_s
     build, and check, need not import WeasyPrint to know it (the first had to)."""
     project = copy_project(tmp_path)
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    first = cli("build", "--format", "docx", cwd=project, env=env)
+    first = run_in(project, "build", "--format", "docx", "--jobs", "1", env=env)
     assert first.returncode == 0, first.stderr
     assert list((tmp_path / "cache" / "conceptnotes" / "stylesheets").glob("*.json"))
     note = project / "content" / NOTE / "note.md"
@@ -333,7 +338,7 @@ def test_a_docx_build_and_check_import_no_weasyprint_once_a_build_has_read_the_s
 
 def test_build_with_two_jobs_gives_the_same_bytes_as_one(tmp_path):
     one, two = copy_project(tmp_path / "one"), copy_project(tmp_path / "two")
-    assert cli("build", "--lang", "en,zh", "--jobs", "1", cwd=one).returncode == 0
+    assert run_in(one, "build", "--lang", "en,zh", "--jobs", "1").returncode == 0
     assert cli("build", "--lang", "en,zh", "--jobs", "2", cwd=two).returncode == 0
     assert hashes(one / "output") == hashes(two / "output")
 
@@ -366,10 +371,10 @@ def test_a_killed_build_leaves_consistent_outputs(tmp_path, prebuilt, moment):
         documents = {k: v for k, v in hashes(out).items() if not Path(k).name.startswith(".conceptnotes-")}
         assert documents == previous or documents["manifest.json"] != previous["manifest.json"]
     # the next run finishes the job: no stray temporary file, outputs agree with the manifest
-    again = cli("build", "--lang", "en,fr,es", cwd=project)
+    again = run_in(project, "build", "--lang", "en,fr,es", "--jobs", "1")
     assert again.returncode == 0, again.stderr
     assert not list(out.rglob(".conceptnotes-*.tmp")) and not (out / "manifest.json.pending").exists()
-    assert cli("verify", cwd=project).returncode == 0
+    assert run_in(project, "verify").returncode == 0
 
 
 def test_a_kill_after_the_journal_is_finished_by_the_next_run(tmp_path, monkeypatch):
@@ -399,7 +404,7 @@ def test_a_second_build_stops_naming_the_holder(tmp_path):
     project = copy_project(tmp_path)
     (project / "output").mkdir()
     with locked(project / "output"):
-        result = cli("build", "--format", "docx", cwd=project)
+        result = cli("build", "--format", "docx", "--jobs", "1", cwd=project)
     assert result.returncode == 1
     assert result.stderr.strip() == (f"error: another build (process {os.getpid()}) is writing to "
                                      f"{project / 'output'}; try again when it has finished")
@@ -413,7 +418,7 @@ def test_un_file_names_from_the_symbol_and_language_letter(tmp_path):
     note = project / "content" / NOTE / "note.md"
     note.write_text(note.read_text().replace("distribution: General\n",
                                              "distribution: General\nsymbol: UNOCT/2022/1\nfile_name: \"{symbol}_{letter}\"\n"))
-    result = cli("build", "--format", "docx", cwd=project)
+    result = run_in(project, "build", "--format", "docx", "--jobs", "1")
     assert result.returncode == 0, result.stderr
     names = sorted(p.name for p in (project / "output" / NOTE).iterdir())
     assert names == [f"UNOCT_2022_1_{letter}.docx" for letter in "ACEFRS"]
@@ -425,14 +430,17 @@ def test_a_new_source_date_epoch_rebuilds_a_note_without_a_date(tmp_path):
     import docx
 
     project = copy_root("lists", tmp_path)  # a note with no 'date'
-    first = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1652140800"})  # 2022-05-10
+    first = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                   env={"SOURCE_DATE_EPOCH": "1652140800"})  # 2022-05-10
     assert first.returncode == 0, first.stderr
-    again = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})  # 2023-11-14
+    again = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                   env={"SOURCE_DATE_EPOCH": "1700000000"})  # 2023-11-14
     assert again.returncode == 0, again.stderr
     assert set(statuses(again.stdout).values()) == {"built"}
     created = docx.Document(project / "output" / "lists" / "lists.en.docx").core_properties.created
     assert created.date().isoformat() == "2023-11-14"
-    same = cli("build", "--format", "docx", cwd=project, env={"SOURCE_DATE_EPOCH": "1700000000"})
+    same = run_in(project, "build", "--format", "docx", "--jobs", "1",
+                  env={"SOURCE_DATE_EPOCH": "1700000000"})
     assert set(statuses(same.stdout).values()) == {"up to date"}
 
 
@@ -456,7 +464,7 @@ def test_a_french_change_localizes_and_renders_only_the_french_documents(tmp_pat
     from conceptnotes.cli import main
     from conceptnotes.i18n import localize as localize_module
 
-    project, _ = prebuilt(tmp_path, "--format", "docx")
+    project, _ = prebuilt(tmp_path, "--format", "docx", "--jobs", "1")
     po = project / "locales" / "fr" / "LC_MESSAGES" / f"{NOTE}.po"
     text = po.read_text(encoding="utf-8")
     first = re.search(r'\nmsgstr "([^"]+)"', text)

@@ -1,7 +1,10 @@
 """``build.py serve`` over plain HTTP: what it sends, what it refuses, what it writes.
 
 The server runs as a user runs it (``build.py serve`` in a copy of the sample project);
-the browser's side is in test_browser.py.
+the browser's side is in test_browser.py.  The tests that change nothing (a request refused,
+a page read) share one server on the sample (``shared``); a test that changes a note or a
+catalog starts its own on a copy of the test root ``official`` (``own``: one page in the six
+languages).
 """
 
 from __future__ import annotations
@@ -19,7 +22,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import run_cli
+from conceptnotes.languages import CODES
+from tests.conftest import copy_root, run_cli, run_in, running_server, sample_project
+
+ROOT_NOTE = "official"  # the test root the changing tests serve, and its note's id
 
 
 def get(url: str, headers: dict | None = None) -> tuple[int, bytes]:
@@ -63,27 +69,48 @@ def token_of(url: str) -> str:
     return re.search(rb'name="conceptnotes-token" content="([^"]+)"', page).group(1).decode()
 
 
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """A copy of the sample project with its server running, for the tests that change nothing:
+    (project folder, URL).  Its output folder holds a link to a file elsewhere and a hidden file."""
+    project = sample_project(tmp_path_factory.mktemp("shared"))
+    (project / "output" / "malaga-2022").mkdir(parents=True)
+    os.symlink("/etc/passwd", project / "output" / "malaga-2022" / "link.pdf")
+    (project / "output" / ".hidden.pdf").write_bytes(b"%PDF-")
+    with running_server(project) as url:
+        yield project, url
+
+
+@pytest.fixture
+def own(tmp_path):
+    """A copy of the test root ``official`` with its server running, for a test that changes it:
+    (project folder, URL)."""
+    project = copy_root(ROOT_NOTE, tmp_path)
+    with running_server(project) as url:
+        yield project, url
+
+
 def status_json(project: Path) -> list[dict]:
-    result = run_cli("i18n", "status", "--json", cwd=project)
+    result = run_in(project, "i18n", "status", "--json")
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
 
 
-def test_the_index_counts_as_i18n_status_does(served):
-    project, url = served
-    fr = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
-    fr.write_text(fr.read_text(encoding="utf-8").replace("#: content/malaga-2022/note.md:22\n",
-                                                         "#: content/malaga-2022/note.md:22\n#, fuzzy\n", 1),
+def test_the_index_counts_as_i18n_status_does(own):
+    project, url = own
+    fr = project / "locales" / "fr" / "LC_MESSAGES" / f"{ROOT_NOTE}.po"
+    fr.write_text(fr.read_text(encoding="utf-8").replace(f"#: content/{ROOT_NOTE}/note.md:22\n",
+                                                         f"#: content/{ROOT_NOTE}/note.md:22\n#, fuzzy\n", 1),
                   encoding="utf-8")
     status, page = get(url)
     assert status == 200
-    rows = {(row["note"], row["language"]): row for row in status_json(project) if row["note"] == "malaga-2022"}
-    assert rows[("malaga-2022", "fr")]["fuzzy"] == 1
+    rows = {(row["note"], row["language"]): row for row in status_json(project) if row["note"] == ROOT_NOTE}
+    assert rows[(ROOT_NOTE, "fr")]["fuzzy"] == 1
     shown = re.findall(rb'<tr data-lang="(\w+)">(?:(?!</tr>).)*?<td class="translated">(\d+)</td><td class="fuzzy">(\d+)</td>'
                        rb'<td class="untranslated">(\d+)</td>', page, re.S)
-    assert len(shown) == 5  # every language but the source
+    assert len(shown) == len(CODES) - 1  # every language but the source
     for lang, translated, fuzzy, untranslated in shown:
-        row = rows[("malaga-2022", lang.decode())]
+        row = rows[(ROOT_NOTE, lang.decode())]
         assert (int(translated), int(fuzzy), int(untranslated)) == (row["translated"], row["fuzzy"],
                                                                     row["untranslated"])
 
@@ -108,17 +135,15 @@ def test_the_index_counts_as_i18n_status_does(served):
     "/content/malaga-2022/note.md",
     "/locales/fr/LC_MESSAGES/malaga-2022.po",
 ])
-def test_paths_out_of_the_served_folders_are_refused(served, path):
-    project, url = served
-    (project / "output" / "malaga-2022").mkdir(parents=True, exist_ok=True)
-    os.symlink("/etc/passwd", project / "output" / "malaga-2022" / "link.pdf")
-    (project / "output" / ".hidden.pdf").write_bytes(b"%PDF-")
+def test_paths_out_of_the_served_folders_are_refused(shared, path):
+    project, url = shared
+    assert (project / "output" / "malaga-2022" / "link.pdf").is_symlink()
+    assert (project / "output" / ".hidden.pdf").is_file()
     assert raw_get(url, path) == 404
 
 
-def test_an_output_document_and_the_preview_files_are_served(served):
-    project, url = served
-    (project / "output" / "malaga-2022").mkdir(parents=True)
+def test_an_output_document_and_the_preview_files_are_served(shared):
+    project, url = shared
     (project / "output" / "malaga-2022" / "malaga-2022.en.pdf").write_bytes(b"%PDF-1.7 test")
     assert get(url + "output/malaga-2022/malaga-2022.en.pdf") == (200, b"%PDF-1.7 test")
     status, body = get(url + "api/preview/malaga-2022/en")
@@ -136,9 +161,9 @@ def test_an_output_document_and_the_preview_files_are_served(served):
 
 
 @pytest.mark.parametrize("lang", ["ar", "zh"])
-def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(served, lang):
+def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(shared, lang):
     """Chinese takes subsets of its faces, made for the characters the document shows."""
-    _, url = served
+    _, url = shared
     state = json.loads(get(f"{url}api/preview/malaga-2022/{lang}")[1])
     assert state["problems"] == [] and len(state["pages"]) >= 2 and len(state["blocks"]) > 20
     status, pdf = get(f"{url}preview/malaga-2022/{lang}/{state['version']}/{state['pdf']}")
@@ -149,8 +174,8 @@ def test_arabic_and_chinese_previews_are_laid_out_with_their_fonts(served, lang)
     assert {"ar": "مكافحة الإرهاب", "zh": "反恐"}[lang] in text
 
 
-def test_a_translation_s_blocks_link_to_their_catalog_lines(served):
-    project, url = served
+def test_a_translation_s_blocks_link_to_their_catalog_lines(shared):
+    project, url = shared
     state = json.loads(get(url + "api/preview/malaga-2022/fr")[1])
     catalog = (project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_text(encoding="utf-8").splitlines()
     po_lines = [block["po_line"] for block in state["blocks"] if block["po_line"]]
@@ -160,8 +185,8 @@ def test_a_translation_s_blocks_link_to_their_catalog_lines(served):
     assert source["path"].endswith("fr/LC_MESSAGES/malaga-2022.po") and source["lines"] == catalog
 
 
-def test_a_post_needs_the_token_and_the_same_origin(served):
-    project, url = served
+def test_a_post_needs_the_token_and_the_same_origin(shared):
+    project, url = shared
     catalog = project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po"
     before = catalog.read_bytes()
     token = token_of(url)
@@ -178,8 +203,9 @@ def test_a_post_needs_the_token_and_the_same_origin(served):
     assert catalog.read_bytes() == before
 
 
-def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(served):
-    project, url = served
+def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(shared):
+    project, url = shared
+    catalogs = {path: path.read_bytes() for path in sorted((project / "locales").rglob("*.po"))}
     token, origin = token_of(url), url.rstrip("/")
     body = {"key": "x", "msgstr": "y", "base_msgstr": "", "base_state": "untranslated"}
     assert post(url + "api/units/no-such-note/fr", body, token=token, origin=origin)[0] == 404
@@ -189,14 +215,15 @@ def test_writes_go_only_to_a_catalog_of_an_existing_note_and_language(served):
     assert status in (400, 422) and answer["problems"]  # English is the source: nothing to translate
     status, answer = post(url + "api/units/malaga-2022/fr", body, token=token, origin=origin)
     assert status in (400, 422) and answer["problems"]  # no such unit
+    assert {path: path.read_bytes() for path in sorted((project / "locales").rglob("*.po"))} == catalogs
 
 
-def test_two_saves_of_one_unit_from_the_same_start_conflict(served):
-    project, url = served
+def test_two_saves_of_one_unit_from_the_same_start_conflict(own):
+    project, url = own
     token, origin = token_of(url), url.rstrip("/")
-    status, body = get(url + "api/units/malaga-2022/fr?show=all")
+    status, body = get(url + f"api/units/{ROOT_NOTE}/fr?show=all")
     unit = json.loads(body)["units"][3]
-    save = url + "api/units/malaga-2022/fr"
+    save = url + f"api/units/{ROOT_NOTE}/fr"
     first = {"key": unit["key"], "msgstr": "Première version.", "base_msgstr": unit["msgstr"],
              "base_state": unit["state"]}
     second = dict(first, msgstr="Seconde version.")
@@ -204,7 +231,7 @@ def test_two_saves_of_one_unit_from_the_same_start_conflict(served):
     assert status == 200 and answer["unit"]["msgstr"] == "Première version."
     status, answer = post(save, second, token=token, origin=origin)
     assert status == 409 and answer["unit"]["msgstr"] == "Première version."
-    catalog = (project / "locales" / "fr" / "LC_MESSAGES" / "malaga-2022.po").read_text(encoding="utf-8")
+    catalog = (project / "locales" / "fr" / "LC_MESSAGES" / f"{ROOT_NOTE}.po").read_text(encoding="utf-8")
     assert 'msgstr "Première version."' in catalog and "Seconde version." not in catalog
 
 
@@ -219,16 +246,16 @@ def wait_for(predicate, seconds: float = 60.0):
         time.sleep(0.1)
 
 
-def test_a_broken_note_is_told_with_its_line_and_the_server_lives_on(served):
-    project, url = served
-    note = project / "content" / "malaga-2022" / "note.md"
+def test_a_broken_note_is_told_with_its_line_and_the_server_lives_on(own):
+    project, url = own
+    note = project / "content" / ROOT_NOTE / "note.md"
     good = note.read_text(encoding="utf-8")
-    assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["problems"] == []
+    assert json.loads(get(url + f"api/preview/{ROOT_NOTE}/en")[1])["problems"] == []
     note.write_text(good.replace("  end: 2022-05-11", "  end: 2022-05-01"), encoding="utf-8")
     line = good.splitlines().index("  end: 2022-05-11") + 1
 
     def state():
-        return json.loads(get(url + "api/preview/malaga-2022/en")[1])
+        return json.loads(get(url + f"api/preview/{ROOT_NOTE}/en")[1])
 
     broken = wait_for(lambda: (s := state())["problems"] and s)
     assert any(f"note.md:{line}:" in problem for problem in broken["problems"]), broken["problems"]
@@ -266,18 +293,17 @@ def _renderer_of(server_pid: int) -> int:
 def test_a_renderer_that_dies_is_started_again(tmp_path):
     import signal
 
-    from tests.conftest import running_server, sample_project
-
-    project, started = sample_project(tmp_path), []
+    project, started = copy_root(ROOT_NOTE, tmp_path), []
     with running_server(project, started=started) as url:
-        assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["problems"] == []
+        assert json.loads(get(url + f"api/preview/{ROOT_NOTE}/en")[1])["problems"] == []
         os.kill(_renderer_of(started[0].pid), signal.SIGKILL)
-        note = project / "content" / "malaga-2022" / "note.md"
+        note = project / "content" / ROOT_NOTE / "note.md"
         text = note.read_text(encoding="utf-8")
+        assert "in 2023.[^strategy]" in text
         note.write_text(text.replace("in 2023.[^strategy]", "in June 2023.[^strategy]"), encoding="utf-8")
 
         def state():
-            return json.loads(get(url + "api/preview/malaga-2022/en")[1])
+            return json.loads(get(url + f"api/preview/{ROOT_NOTE}/en")[1])
 
         wait_for(lambda: any("renderer stopped" in p for p in state()["problems"]))
         assert get(url)[0] == 200
@@ -292,9 +318,9 @@ def test_ctrl_c_stops_the_server_at_once_with_pages_open(tmp_path):
     import subprocess
     import sys
 
-    from tests.conftest import ROOT, free_port, sample_project
+    from tests.conftest import ROOT, free_port
 
-    project = sample_project(tmp_path)
+    project = copy_root(ROOT_NOTE, tmp_path)
     env = dict(os.environ, TMPDIR=str(tmp_path))  # where the server makes its previews' folder
     port = free_port()
     server = subprocess.Popen([sys.executable, str(ROOT / "build.py"), "serve", "--port", str(port)], cwd=project,
@@ -302,7 +328,7 @@ def test_ctrl_c_stops_the_server_at_once_with_pages_open(tmp_path):
     url = f"http://127.0.0.1:{port}/"
     try:
         wait_for(lambda: raw_get_or_none(url, "/") == 200)
-        assert json.loads(get(url + "api/preview/malaga-2022/en")[1])["pages"]
+        assert json.loads(get(url + f"api/preview/{ROOT_NOTE}/en")[1])["pages"]
         assert list(tmp_path.glob("conceptnotes-preview-*"))
         stream = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         stream.request("GET", "/events")

@@ -1,9 +1,11 @@
 """The official build split across CI jobs: ``official --shard K/N``, ``manifest merge``, and
 ``verify`` on a shard's output.
 
-The Málaga sample (12 documents) is copied into a project in tmp_path and built once per
-module, as a CI matrix would: a whole ``official`` build, and ``official --shard K/3`` for
-K = 1, 2, 3, each into its own folder (``shard-K/``, as CI artifacts are downloaded).
+The ``official`` test root (one page in the six languages: 12 documents) is copied into
+tmp_path and built once per module, as a CI matrix would: a whole ``official`` build, and
+``official --shard K/3`` for K = 1, 2, 3, each into its own folder (``shard-K/``, as CI
+artifacts are downloaded).  The fixture runs the command line; the tests that build again
+run it in-process (``official``), with the same documents' date.
 """
 
 from __future__ import annotations
@@ -19,11 +21,13 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SAMPLE, build_in, write_note
+from conceptnotes.languages import CODES
+
+from .conftest import ROOT, build_in, copy_root, run_in, write_note
 
 EPOCH = {"SOURCE_DATE_EPOCH": "1652140800"}  # 2022-05-10: the documents' date, whatever the clock says
-NOTE = SAMPLE.name
-LANGS = ("ar", "en", "es", "fr", "ru", "zh")
+NOTE = "official"
+LANGS = CODES
 
 
 def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
@@ -31,12 +35,15 @@ def cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
                           timeout=600, env={**os.environ, **EPOCH})
 
 
+def official(*args: str, cwd: Path) -> tuple[int, str, str]:
+    """``build.py official ARGS`` run in-process in ``cwd`` with the documents' date: (exit code, stdout, stderr)."""
+    result = run_in(cwd, "official", *args, env=EPOCH)
+    return result.returncode, result.stdout, result.stderr
+
+
 def copy_sample(where: Path) -> Path:
-    """A project holding the sample note and its catalogs; its folder."""
-    project = where / "project"
-    shutil.copytree(SAMPLE, project / "content" / NOTE)
-    shutil.copytree(ROOT / "locales", project / "locales")
-    return project
+    """A project holding the ``official`` root: one note in the six languages and its catalogs; its folder."""
+    return copy_root(NOTE, where)
 
 
 def hashes(folder: Path) -> dict[str, str]:
@@ -57,10 +64,10 @@ def line_of(path: Path, start: str) -> int:
 def sharded(tmp_path_factory) -> Path:
     """The sample built whole into ``project/full`` and as three shards into ``project/shard-K``."""
     project = copy_sample(tmp_path_factory.mktemp("sharded"))
-    whole = cli("official", "--jobs", "2", "--out", "full", cwd=project)
+    whole = cli("official", "--jobs", "1", "--out", "full", cwd=project)
     assert whole.returncode == 0, whole.stderr
     for k in (1, 2, 3):
-        result = cli("official", "--shard", f"{k}/3", "--jobs", "2", "--out", f"shard-{k}", cwd=project)
+        result = cli("official", "--shard", f"{k}/3", "--jobs", "1", "--out", f"shard-{k}", cwd=project)
         assert result.returncode == 0, result.stderr
         assert f"shard {k}/3: a partial manifest" in result.stdout
     return project
@@ -141,7 +148,7 @@ def test_a_broken_note_elsewhere_fails_every_shard(tmp_path, capsys):
     owner = owners(documents, 3)
     assert {owner[f"second/second.en.{fmt}"] for fmt in ("pdf", "docx")} != {1, 2, 3}  # one shard has none of them
     for k in (1, 2, 3):
-        assert build_in(project, "official", "--shard", f"{k}/3", "--jobs", "2", "--out", f"shard-{k}") == 0
+        assert build_in(project, "official", "--shard", f"{k}/3", "--jobs", "1", "--out", f"shard-{k}") == 0
     before = {k: hashes(project / f"shard-{k}") for k in (1, 2, 3)}
     # found by the check, not by reading the note: the shards' own documents are up to date by their quick key
     (second / "note.md").write_text((second / "note.md").read_text() + "\nA flower: \u2698.\n")
@@ -197,8 +204,8 @@ def test_merge_refuses_a_duplicated_shard(sharded, tmp_path):
 
 
 def test_merge_refuses_a_shard_of_another_split(sharded, tmp_path):
-    other = cli("official", "--shard", "1/2", "--jobs", "2", "--out", str(tmp_path / "half"), cwd=sharded)
-    assert other.returncode == 0, other.stderr
+    code, _, err = official("--shard", "1/2", "--jobs", "1", "--out", str(tmp_path / "half"), cwd=sharded)
+    assert code == 0, err
     result = cli("manifest", "merge", "shard-1", "shard-2", "shard-3", str(tmp_path / "half"), "--out",
                  str(tmp_path / "merged"), cwd=sharded)
     assert result.returncode == 1
@@ -312,27 +319,27 @@ def test_verify_says_a_shard_is_partial_and_what_it_needs(sharded):
 def test_a_plain_official_build_after_a_shard_completes_it(sharded, tmp_path):
     out = tmp_path / "out"
     shutil.copytree(sharded / "shard-1", out)
-    result = cli("official", "--jobs", "2", "--out", str(out), cwd=sharded)
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.splitlines()[-1] == "12 documents: 8 built, 4 up to date"
+    code, stdout, err = official("--jobs", "1", "--out", str(out), cwd=sharded)
+    assert code == 0, err
+    assert stdout.splitlines()[-1] == "12 documents: 8 built, 4 up to date"
     assert hashes(out) == hashes(sharded / "full")
     # and a shard build after a whole one leaves its share alone
-    again = cli("official", "--shard", "1/3", "--jobs", "2", "--out", str(out), cwd=sharded)
-    assert again.returncode == 0, again.stderr
+    code, _, err = official("--shard", "1/3", "--jobs", "1", "--out", str(out), cwd=sharded)
+    assert code == 0, err
     assert hashes(out) == hashes(sharded / "shard-1")
 
 
 def test_one_shard_of_one_is_partial_until_merged_or_built_again(sharded, tmp_path):
     out = tmp_path / "only"
-    result = cli("official", "--shard", "1/1", "--jobs", "2", "--out", str(out), cwd=sharded)
-    assert result.returncode == 0, result.stderr
+    code, _, err = official("--shard", "1/1", "--jobs", "1", "--out", str(out), cwd=sharded)
+    assert code == 0, err
     assert manifest_of(out)["shard"]["count"] == 1
     assert cli("verify", "--out", str(out), cwd=sharded).returncode == 1
     merged = cli("manifest", "merge", str(out), "--out", str(tmp_path / "merged"), cwd=sharded)
     assert merged.returncode == 0, merged.stderr
     assert hashes(tmp_path / "merged") == hashes(sharded / "full")
     # every document is up to date, but the manifest was a shard's: a plain official writes the whole one
-    plain = cli("official", "--out", str(out), cwd=sharded)
-    assert plain.returncode == 0, plain.stderr
-    assert plain.stdout.splitlines()[-1] == "12 documents: 0 built, 12 up to date"
+    code, stdout, err = official("--out", str(out), cwd=sharded)
+    assert code == 0, err
+    assert stdout.splitlines()[-1] == "12 documents: 0 built, 12 up to date"
     assert hashes(out) == hashes(sharded / "full")

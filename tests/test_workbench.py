@@ -1,8 +1,8 @@
 """The translation workbench's logic: views of a note's units, checks, and saving one translation.
 
 Every test works on a copy of the test root ``translated`` (English and French, a
-complete French catalog), made with the ``root`` fixture; the command line is run
-there as a translator would run it.
+complete French catalog), made with the ``root`` fixture; ``build.py`` is run there (in-process)
+as a translator would run it.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from conceptnotes.i18n.editing import MAX_MSGSTR_CHARS, unit_key
 from conceptnotes.read.loader import load_note
 from conceptnotes.serve import workbench as wb
 
-from .conftest import build_in, need, run_cli
+from .conftest import build_in, need, run_in
 
 NOTE = "content/translated"
 FR_PO = "locales/fr/LC_MESSAGES/translated.po"
@@ -85,7 +85,7 @@ def test_counts_equal_i18n_status(fuzzy):
         counts["fuzzy"],
         counts["untranslated"],
     )
-    result = run_cli("i18n", "status", "--json", NOTE, cwd=fuzzy)
+    result = run_in(fuzzy, "i18n", "status", "--json", NOTE)
     assert result.returncode == 0, result.stderr
     (row,) = [r for r in json.loads(result.stdout) if r["note"] == "translated" and r["language"] == "fr"]
     assert (row["translated"], row["fuzzy"], row["untranslated"], row["total"]) == (
@@ -194,7 +194,7 @@ def test_check_with_the_note_is_the_build_check(project):
 
     saved = wb.save(project / NOTE, "fr", intro.key, dropped, intro.msgstr, intro.state)
     assert saved.problems == ("the translation drops footnote call [^strategy]",)
-    result = run_cli("check", NOTE, cwd=project)
+    result = run_in(project, "check", NOTE)
     assert result.returncode == 1
     assert f"{FR_PO}:{saved.po_line}: the translation drops footnote call [^strategy]" in result.stderr
 
