@@ -27,7 +27,7 @@ from conceptnotes.read.files import hash_input
 from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
-    from conceptnotes.i18n.localize import Localized
+    from conceptnotes.model import Localized
 
 LARGE = 1 << 20
 

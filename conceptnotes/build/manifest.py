@@ -29,7 +29,7 @@ from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, pack
 from conceptnotes.render import formats
 
 if TYPE_CHECKING:
-    from conceptnotes.i18n.localize import Localized
+    from conceptnotes.model import Localized
 
 MANIFEST = "manifest.json"
 FORMAT_VERSION = 1

@@ -33,7 +33,7 @@ from conceptnotes.render import formats as output_formats
 from conceptnotes.render.common import created, source_date
 
 if TYPE_CHECKING:  # localizing and the HTML templates: only when something is checked
-    from conceptnotes.i18n.localize import Localized
+    from conceptnotes.model import Localized
 
 PDF_VARIANTS = output_formats.PDF_VARIANTS
 DEFAULT_OPTIONS = BuildOptions()

@@ -31,7 +31,7 @@ from conceptnotes.read.files import read_input
 from conceptnotes.render import formats as output_formats
 
 if TYPE_CHECKING:
-    from conceptnotes.i18n.localize import Localized
+    from conceptnotes.model import Localized
 
 # Kinds a renderer never visits on their own: their parent's handler writes them.
 STRUCTURAL_KINDS = frozenset(kind for kind, cls in m.KINDS.items() if not cls.visited)

@@ -21,7 +21,7 @@ from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.render import formats
 
 if TYPE_CHECKING:
-    from conceptnotes.i18n.localize import Localized
+    from conceptnotes.model import Localized
 
 Progress = Callable[[int, int, Path], None]
 

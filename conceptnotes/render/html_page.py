@@ -21,9 +21,9 @@ from typing import Any
 
 from markupsafe import Markup
 
-from conceptnotes import model as m
 from conceptnotes import fonts
-from conceptnotes.model import Rendered
+from conceptnotes import model as m
+from conceptnotes.model import Localized, Rendered
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.characters import decode
 from conceptnotes.read.files import read_input
@@ -46,7 +46,7 @@ class PageVisitor(HtmlVisitor):
     """The templates' macros, except that a footnote call is a link to its note and an
     image's source is its data."""
 
-    def __init__(self, env: Any, localized: Any, *, lines: bool = False) -> None:
+    def __init__(self, env: Any, localized: Localized, *, lines: bool = False) -> None:
         super().__init__(env, localized, lines=lines)
         self.globals["image_url"] = lambda image: data_url(image.path, localized.note.folder)
 
@@ -92,13 +92,13 @@ def _inline_stylesheets(html: str, template_dir: Path) -> str:
 
 def _screen_style(lang: str) -> str:
     """The families of the PDF's fonts by their own names (the page embeds no font file)."""
-    families = ", ".join([*(str(css_string(f)) for f in fonts.families(lang, formats.get("pdf").fonts)), "serif"])
+    families = ", ".join([*(str(css_string(f)) for f in fonts.families(lang, formats.get("html").fonts)), "serif"])
     emphasis = ", ".join(str(css_string(f)) for f in fonts.emphasis_families(lang))
     rules = f":root {{ --body-font: {families}; }}\n" + (f"em {{ font-family: {emphasis}; }}\n" if emphasis else "")
     return f"<style>\n{rules}{SCREEN_CSS}</style>\n"
 
 
-def render_html_page(localized: Any, template_dir: Path = TEMPLATE_DIR) -> Rendered:
+def render_html_page(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> Rendered:
     """The localized note as one HTML page that needs no other file (UTF-8)."""
     page = render_html(localized, template_dir, visitor=PageVisitor)
     notes = PageVisitor(environment(template_dir), localized).notes(localized.note.document)
