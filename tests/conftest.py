@@ -36,6 +36,29 @@ organizers:
 """
 
 
+def _sources_of_checkout() -> dict[str, tuple[int, int]]:
+    """Every file of the checkout's own notes, catalogs and templates, with its size and time."""
+    found = {}
+    for folder in ("content", "locales", "templates"):
+        for path in sorted((ROOT / folder).rglob("*")):
+            if path.is_file():
+                stat = path.stat()
+                found[path.relative_to(ROOT).as_posix()] = (stat.st_size, stat.st_mtime_ns)
+    return found
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_alone():
+    """No test writes into the checkout's content/, locales/ or templates/: a test project
+    without catalogs of its own reads the tool's locales/, and a test that then writes a
+    catalog would change (and could commit) the tool's own files."""
+    before = _sources_of_checkout()
+    yield
+    after = _sources_of_checkout()
+    changed = sorted(name for name in before.keys() | after.keys() if before.get(name) != after.get(name))
+    assert not changed, f"tests changed the checkout's own files: {', '.join(changed[:10])}"
+
+
 def write_note(folder: Path, body: str = "# Introduction\n\nText.\n", front: str = FRONT) -> Path:
     """Write ``folder/note.md`` from front matter and body (both dedented); return the folder."""
     folder.mkdir(parents=True, exist_ok=True)
