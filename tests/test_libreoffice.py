@@ -22,7 +22,6 @@ from conceptnotes import languages
 from .conftest import ROOT, SAMPLE, copy_root, need, run_in
 from .readback import block_texts, find_in_order, footnote_texts, pdf_text, words
 
-
 LANGS = languages.CODES
 
 

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes.errors import BuildLocked, BuildStopped
-from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, staged_name_bytes, stage, write_atomic  # noqa: F401
+from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, stage, staged_name_bytes, write_atomic  # noqa: F401
 from conceptnotes.writing import fsync_dir as _fsync_dir
 
 if TYPE_CHECKING:

@@ -17,7 +17,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes import fonts, languages
+from conceptnotes import languages
 from conceptnotes.build import manifest, output, shards, validate
 from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target

@@ -17,8 +17,8 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from conceptnotes import model as m
 from conceptnotes import fonts, placeholders
+from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.i18n.typography import typeset, typeset_note

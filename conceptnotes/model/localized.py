@@ -16,7 +16,6 @@ from pathlib import Path
 from conceptnotes.errors import Problem
 from conceptnotes.model.nodes import Note, Untranslated
 
-
 PAGE_NAMES = ("page", "pages")  # the placeholders of :attr:`Shown.page_label`
 
 

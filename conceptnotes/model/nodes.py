@@ -52,7 +52,7 @@ class Node:
     def plain(self, *, footnote_numbers: bool = False) -> str:
         """This node's own text without markup (not its children's): see :func:`plain_text`."""
         if self.numbered and footnote_numbers:
-            return str(getattr(self, "number"))
+            return str(self.number)
         return getattr(self, self.text_field) if self.text_field else ""
 
     def unit_runs(self) -> Iterator[tuple[UnitField, tuple[Inline, ...]]]:

@@ -22,9 +22,8 @@ from markupsafe import Markup
 
 from conceptnotes import fonts, languages, placeholders
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.model import Localized
+from conceptnotes.model import Localized, plain_text
 from conceptnotes.model.localized import PAGE_NAMES
-from conceptnotes.model import plain_text
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.characters import decode

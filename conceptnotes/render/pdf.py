@@ -25,8 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 from conceptnotes import fonts
 from conceptnotes.errors import NoteError, Problem
-from conceptnotes.model import Localized
-from conceptnotes.model import Rendered, Untranslated
+from conceptnotes.model import Localized, Rendered, Untranslated
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render.common import created
