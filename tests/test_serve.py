@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from conceptnotes.languages import CODES
-from tests.conftest import copy_root, run_cli, run_in, running_server, sample_project
+from tests.conftest import FRONT, copy_root, run_cli, run_in, running_server, sample_project, write_note
 
 ROOT_NOTE = "official"  # the test root the changing tests serve, and its note's id
 
@@ -361,3 +361,15 @@ def test_the_host_names_a_server_answers():
     assert _hosts("127.0.0.1") == ["127.0.0.1", "localhost", "::1", "[::1]"]
     assert _hosts("192.0.2.7") == ["192.0.2.7", "127.0.0.1", "localhost", "::1", "[::1]"]
     assert _hosts("0.0.0.0") == ["*"] and _hosts("::") == ["*"]
+
+
+def test_the_translate_page_marks_the_source_text_in_the_note_s_own_language(tmp_path):
+    """A note written in Arabic is translated from Arabic: the unit's source text is marked
+    ``lang="ar" dir="rtl"`` (a browser shapes and orders it so), the translation box the target's."""
+    folder = write_note(tmp_path / "arabic" / "content" / "arabic", "# مقدمة\n\nيعقد المؤتمر في مالقة.\n",
+                        FRONT.replace("languages: [en]", "languages: [ar, en]\nsource_language: ar"))
+    with running_server(folder.parent.parent) as url:
+        status, page = get(url + "translate/arabic/en")
+    assert status == 200
+    assert b'<div class="unit-source" lang="ar" dir="rtl"></div>' in page
+    assert b'dir="ltr" lang="en" aria-label="Translation"' in page

@@ -63,7 +63,8 @@ def note_languages(folder: Path) -> list[dict[str, Any]]:
         codes, source = list(note.meta.languages), note.meta.source_language
     except NoteError:
         codes, source = list(languages.CODES), ""
-    return [{"code": code, "name": languages.get(code).name, "source": code == source} for code in codes]
+    return [{"code": code, "name": languages.get(code).name, "direction": languages.get(code).direction,
+             "source": code == source} for code in codes]
 
 
 def source_lines(folder: Path, lang: str) -> tuple[Path, list[str]]:
