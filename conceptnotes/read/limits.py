@@ -6,7 +6,7 @@ paragraph, and WeasyPrint lays out some 30 short paragraphs (a page) in about 0.
 is checked before the work it protects, with the line where it is passed and its value:
 
 - on the Markdown source, before it is parsed: lines of text and footnote definitions
-  (:func:`source_problems`), and the length of a translation (:func:`translation_problem`);
+  (:func:`source_problems`), and the length of a translation (:func:`translation_problems`);
 - on the document, before it renders (``build.validate``): blocks, the length of each
   paragraph, heading, table cell or term, and the characters a document shows in each
   language.
@@ -19,7 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conceptnotes.errors import Problem
+from conceptnotes.errors import Problem, Problems
 
 MAX_LINES = 10_000  # non-blank lines of the body (Python-Markdown reads one block of lines in quadratic time)
 MAX_FOOTNOTES = 500
@@ -50,12 +50,13 @@ def source_problems(body: str, path: Path, first_line: int) -> list[Problem]:
     return problems
 
 
-def translation_problem(text: str, path: Path, line: int) -> Problem | None:
+def translation_problems(text: str, path: Path, line: int) -> Problems:
     """A translation longer than any paragraph may be, at its catalog line."""
-    if len(text) <= MAX_UNIT_CHARS:
-        return None
-    return Problem(str(path), line, f"the translation has {len(text):,} characters; a paragraph, heading,"
-                                    f" table cell or term may have at most {MAX_UNIT_CHARS:,}")
+    problems = Problems()
+    if len(text) > MAX_UNIT_CHARS:
+        problems.add(path, line, f"the translation has {len(text):,} characters; a paragraph, heading,"
+                                 f" table cell or term may have at most {MAX_UNIT_CHARS:,}")
+    return problems
 
 
 def unit_message(chars: int) -> str:

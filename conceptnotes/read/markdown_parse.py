@@ -713,9 +713,9 @@ def parse_inline(
     ``footnote_keys`` are the footnotes the text may call; problems are reported at
     ``path:line`` (the catalog entry).
     """
-    too_long = limits.translation_problem(text, path, line)
-    if too_long:
-        return (), _problems([too_long])
+    too_long = limits.translation_problems(text, path, line)
+    if too_long.errors:
+        return (), too_long
     md = _inline_markdown()
     md.reset()  # a Markdown instance keeps state between documents
     footnotes = next(e for e in md.registeredExtensions if e.__class__.__name__ == "FootnoteExtension")
