@@ -115,10 +115,8 @@ def pandoc_sources(project: Path, where: Path) -> dict[str, Path]:
 def project_html(project: Path, target: Path) -> Path:
     """The HTML the project lays out for the (only, English) note of ``project``, for
     WeasyPrint alone; its relative URLs resolve against the template folder."""
-    from conceptnotes.build.pipeline import Scope, check, templates_of
-    from conceptnotes.render.html import render_html
+    from conceptnotes.build.pipeline import Scope, check
 
-    documents = check([note_of(project).parent], Scope(langs=("en",))).documents
-    localized = documents[0]
-    target.write_text(render_html(localized, templates_of(localized.note)), encoding="utf-8")
+    (html,) = check([note_of(project).parent], Scope(langs=("en",))).htmls.values()  # as the check rendered it
+    target.write_text(html, encoding="utf-8")
     return target
