@@ -89,25 +89,24 @@ class BuildStopped(ConceptnotesError):
         super().__init__(f"{cause!r}: outputs {left}")
 
 
-class Problems:
-    """Collects problems while a stage goes on, so that all are reported, not the first."""
-
-    def __init__(self) -> None:
-        self.items: list[Problem] = []
+class Problems(list):
+    """Problems in the order found: the one result shape of every check (a list of
+    :class:`Problem`), which also collects them while a stage goes on, so that all are
+    reported, not the first."""
 
     def add(self, path: Path | str, line: int, message: str, *, warning: bool = False) -> None:
-        self.items.append(Problem(str(path), line, message, warning=warning))
+        self.append(Problem(str(path), line, message, warning=warning))
 
-    def extend(self, problems: list[Problem]) -> None:
-        self.items.extend(problems)
+    def __add__(self, other: list[Problem]) -> Problems:  # type: ignore[override]
+        return Problems([*self, *other])
 
     @property
     def errors(self) -> list[Problem]:
-        return [p for p in self.items if not p.warning]
+        return [p for p in self if not p.warning]
 
     @property
     def warnings(self) -> list[Problem]:
-        return [p for p in self.items if p.warning]
+        return [p for p in self if p.warning]
 
     def raise_if_errors(self, summary: str = "") -> None:
         if self.errors:

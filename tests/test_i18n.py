@@ -659,5 +659,5 @@ def test_every_unit_round_trips_through_its_msgid(sample_note):
     assert len(body) >= 50
     for unit in body:
         parsed, problems = parse_inline(unit.msgid, sample_note.source, unit.line, sample_note.assets, keys)
-        assert problems.items == [], (unit.msgid, problems.items)
+        assert problems == [], (unit.msgid, problems)
         assert [_shape(n) for n in parsed] == [_shape(n) for n in unit.inlines], unit.msgid

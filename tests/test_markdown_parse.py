@@ -52,7 +52,7 @@ def parse(body: str, folder: Path | None = None) -> tuple[m.Document, list[tuple
     """Parse a dedented body; return the document, its errors and its warnings as (line, message)."""
     folder = folder or Path("/nonexistent/test-note")
     document, problems = parse_body(textwrap.dedent(body), folder / "note.md", FIRST, folder / "assets")
-    for problem in problems.items:
+    for problem in problems:
         assert problem.path == str(folder / "note.md")
     errors = [(p.line, p.message) for p in problems.errors]
     warnings = [(p.line, p.message) for p in problems.warnings]

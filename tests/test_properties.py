@@ -331,7 +331,7 @@ def _keys(nodes) -> frozenset[str]:
 def test_to_markdown_reads_back_as_the_same_inlines(inlines):
     markdown = to_markdown(inlines)
     parsed, problems = parse_inline(markdown, Path("fr.po"), 7, Path("assets"), _keys(inlines))
-    assert [str(p) for p in problems.items] == []
+    assert [str(p) for p in problems] == []
     assert _without_numbers(parsed) == _without_numbers(inlines), markdown
 
 
@@ -343,10 +343,10 @@ def _round_trip(source: str) -> tuple[tuple[m.Inline, ...], tuple[m.Inline, ...]
     from conceptnotes.read.markdown_parse import parse_body
 
     document, problems = parse_body(source + "\n", Path("note.md"), 1, Path("assets"))
-    assert problems.items == [], [str(p) for p in problems.items]
+    assert problems == [], [str(p) for p in problems]
     inlines = document.blocks[0].children
     back, problems = parse_inline(to_markdown(inlines), Path("fr.po"), 7, Path("assets"), _keys(inlines))
-    return inlines, back, [str(p) for p in problems.items]
+    return inlines, back, [str(p) for p in problems]
 
 
 @pytest.mark.parametrize("source", [
@@ -392,7 +392,7 @@ def test_escaped_footnote_syntax_is_text():
     from conceptnotes.read.markdown_parse import parse_body
 
     document, problems = parse_body("Write \\[^1\\] for a footnote.\n", Path("note.md"), 1, Path("assets"))
-    assert [str(p) for p in problems.items] == []
+    assert [str(p) for p in problems] == []
     assert document.blocks[0].children == (m.Text("Write [^1] for a footnote."),)
 
 

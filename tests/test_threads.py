@@ -142,7 +142,7 @@ def test_parse_inline_from_eight_threads_gives_each_its_own_text(switching):
 
     def parse(i: int) -> tuple[str, list[str]]:
         nodes, problems = parse_inline(texts[i], Path("fr.po"), i + 1, Path("assets"), frozenset({f"n{i}"}))
-        return text_of(nodes), [str(p) for p in problems.items]
+        return text_of(nodes), [str(p) for p in problems]
 
     alone = [parse(i) for i in range(THREADS)]
     assert all(f"Le paragraphe {i} dit point {i}" in alone[i][0] for i in range(THREADS))

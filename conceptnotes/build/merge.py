@@ -148,7 +148,7 @@ def _read(folder: Path) -> Part:
     return part
 
 
-def _set_problems(parts: list[Part]) -> list[Problem]:
+def _set_problems(parts: list[Part]) -> Problems:
     """Each shard of ``1..N`` once, all of one build."""
     first, found = parts[0], []
     count = first.shard["count"]
@@ -231,11 +231,11 @@ def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[
     return {name: entry for name, (_, entry) in listed.items()}, sources
 
 
-def _complete(parts: list[Part], listed: dict[str, tuple[Part, dict]]) -> list[Problem]:
+def _complete(parts: list[Part], listed: dict[str, tuple[Part, dict]]) -> Problems:
     """The shards list every document of their build; else which shard lists fewer than its share."""
     first = parts[0].shard
     if len(listed) == first["documents"] and shards.plan_digest(listed) == first["plan"]:
-        return []
+        return Problems()
     found = [
         parts[0].problem(
             f"the shards list {len(listed)} documents, not the {first['documents']} of their build: not a complete set",
@@ -270,10 +270,10 @@ def _document_name(name: str) -> bool:
     )
 
 
-def _input_problems(parts: list[Part]) -> list[Problem]:
+def _input_problems(parts: list[Part]) -> Problems:
     """Every input has one SHA-256 in all shards (the same commit, templates and fonts); one problem a shard."""
     seen: dict[str, tuple[str, Part, str]] = {}
-    found = []
+    found = Problems()
     for part in parts:
         for name, entry in sorted(part.outputs.items()):
             inputs = entry.get("inputs") if isinstance(entry.get("inputs"), dict) else {}

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.build import output
-from conceptnotes.errors import NoteError, Problem
+from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import walk, walk_with_lines
 from conceptnotes.read import limits
@@ -43,12 +43,12 @@ BLOCK_NAMES: Mapping[str, str] = MappingProxyType(
 
 def template_problems(
     template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES, *, remember: bool = False
-) -> list[Problem]:
+) -> Problems:
     """The templates of ``formats`` (the Word template; the HTML templates' syntax and
     macros) and the stylesheets, whatever the formats (what WeasyPrint said of a stylesheet
     is kept in the cache when ``remember``: by a build).  Only these formats' renderers load."""
     entries = [output_formats.get(fmt) for fmt in formats]
-    problems = []
+    problems = Problems()
     for check in dict.fromkeys(entry.templates for entry in entries if entry.templates):
         problems += output_formats.load(check)(template_dir)
     for kinds in dict.fromkeys(entry.kinds for entry in entries):
@@ -62,7 +62,7 @@ def template_problems(
 CSS_PLACE = re.compile(r" at (\d+):(\d+)")
 
 
-def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> list[Problem]:
+def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> Problems:
     """The templates' stylesheets as WeasyPrint reads them, whatever the format built: a
     declaration it would ignore, and a ``url()`` outside the template folder, at its line.
 
@@ -71,7 +71,7 @@ def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> list[P
     no PDF, and ``check``, need not import WeasyPrint (0.5 s)."""
     import tinycss2
 
-    problems = []
+    problems = Problems()
     texts = {}
     for css in sorted(template_dir.glob("*.css")):
         try:
@@ -140,7 +140,7 @@ def _inside(template_dir: Path, css: Path, url: str) -> bool:
 
 def document_problems(
     note: m.Note, template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES
-) -> list[Problem]:
+) -> Problems:
     """What the renderers of ``formats`` could not show of this note."""
     return footnote_problems(note) + kind_problems(note, template_dir, formats) + block_problems(note)
 
@@ -150,10 +150,10 @@ def document_problems(
 COUNTED_BLOCKS = frozenset(kind for kind, cls in m.KINDS.items() if cls.counted)
 
 
-def block_problems(note: m.Note) -> list[Problem]:
+def block_problems(note: m.Note) -> Problems:
     """More blocks than a note may have, at the first too many; a paragraph, heading, table cell
     or term longer than one may be (a translation's length is checked where it is read)."""
-    problems, blocks = [], 0
+    problems, blocks = Problems(), 0
     for node, line in walk_with_lines(note.document):
         if not counted(node):
             continue
@@ -179,20 +179,21 @@ def _unit_texts(node) -> list[str]:
     return texts + ([node.plain()] if node.text_field else [])
 
 
-def size_problems(localized: Localized) -> list[Problem]:
+def size_problems(localized: Localized) -> Problems:
     """A document that shows more characters than a document may, in this language, where it passes them."""
     shown = 0
     for node, line in walk_with_lines(localized.note.document):
         if counted(node):
             shown += sum(len(text) for text in _unit_texts(node))
             if shown > limits.MAX_DOCUMENT_CHARS:
-                return [Problem(str(localized.note.source), line, limits.document_chars_message(localized.lang))]
-    return []
+                return Problems([Problem(str(localized.note.source), line,
+                                         limits.document_chars_message(localized.lang))])
+    return Problems()
 
 
-def footnote_problems(note: m.Note) -> list[Problem]:
+def footnote_problems(note: m.Note) -> Problems:
     """A footnote holds text: paragraphs with inline markup and links, no images."""
-    problems = []
+    problems = Problems()
     for footnote in note.document.footnotes:
         for block in footnote.blocks:
             line = getattr(block, "line", 0) or footnote.line
@@ -213,7 +214,7 @@ def footnote_problems(note: m.Note) -> list[Problem]:
     return problems
 
 
-def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES) -> list[Problem]:
+def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = output_formats.NAMES) -> Problems:
     """A kind of node that the renderer of one of ``formats`` has no handler for (a template
     without its macro), said once for formats that share their handlers (PDF and HTML)."""
     handled = {}
@@ -222,7 +223,7 @@ def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = o
             handled.setdefault((entry.kinds, entry.missing_kind), output_formats.load(entry.kinds)(template_dir))
         except NoteError:
             continue  # the template's own problem, reported by template_problems
-    problems, seen = [], set()
+    problems, seen = Problems(), set()
     for node, line in walk_with_lines(note.document):
         if node.kind in STRUCTURAL_KINDS or node.kind in seen:
             continue
@@ -234,7 +235,7 @@ def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = o
     return problems
 
 
-def text_problems(localized: Localized) -> list[Problem]:
+def text_problems(localized: Localized) -> Problems:
     """The final text of every unit and field of a document, after every decoding step
     (YAML escapes, character references, catalogs): a character no document may hold,
     then a character its language's fonts lack."""
@@ -244,21 +245,22 @@ def text_problems(localized: Localized) -> list[Problem]:
     for line, text in texts + properties:
         bad = forbidden_character(text)
         if bad:
-            return [Problem(str(localized.note.source), line, f"{bad} (in the {localized.lang} document)")]
+            return Problems([Problem(str(localized.note.source), line, f"{bad} (in the {localized.lang} document)")])
     return font_problems(localized, texts)
 
 
-def font_problems(localized: Localized, texts: list[tuple[int, str]]) -> list[Problem]:
+def font_problems(localized: Localized, texts: list[tuple[int, str]]) -> Problems:
     """Every character the document shows must be in the fonts configured for its language."""
     note, lang = localized.note, localized.lang
     missing = [str(p) for p in fonts.missing_font_files(lang)]
     if missing:
-        return [Problem(str(note.source), 0, f"font file missing: {missing[0]} (run 'make' to install the fonts)")]
+        return Problems([Problem(str(note.source), 0,
+                                 f"font file missing: {missing[0]} (run 'make' to install the fonts)")])
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:
-            return [Problem(str(note.source), line, fonts.uncovered_message(char, lang))]
-    return []
+            return Problems([Problem(str(note.source), line, fonts.uncovered_message(char, lang))])
+    return Problems()
 
 
 def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
@@ -304,7 +306,7 @@ class Target:
         return f"{languages.get(self.lang).name} {self.fmt.upper()}"
 
 
-def plan_problems(targets: list[Target]) -> list[Problem]:
+def plan_problems(targets: list[Target]) -> Problems:
     """The files the plan would write: each its own, none of the build's own, none too long.
 
     Refused: a note id that is a name the build writes in the output folder itself (its
@@ -316,7 +318,7 @@ def plan_problems(targets: list[Target]) -> list[Problem]:
     by_note: dict[Path, list[Target]] = defaultdict(list)
     for target in targets:
         by_note[target.note.source].append(target)
-    problems: list[Problem] = []
+    problems = Problems()
     for planned in by_note.values():
         note = planned[0].note
         if note.id in output.RESERVED:
@@ -331,12 +333,12 @@ def _line(note: m.Note) -> int:
     return note.meta.lines.get("file_name", 0) if note.meta.file_name else 0
 
 
-def _shared_names(targets: list[Target]) -> list[Problem]:
+def _shared_names(targets: list[Target]) -> Problems:
     """Two documents planned to the same file, named both, at each note that plans them."""
     by_name: dict[str, list[Target]] = defaultdict(list)
     for target in targets:
         by_name[target.name].append(target)
-    problems = []
+    problems = Problems()
     for name, same in by_name.items():
         if len(same) < 2:
             continue
@@ -356,25 +358,25 @@ def _shared_names(targets: list[Target]) -> list[Problem]:
     return problems
 
 
-def _hidden_name(planned: list[Target]) -> list[Problem]:
+def _hidden_name(planned: list[Target]) -> Problems:
     """A name that starts with '.', from a value file_name uses (a symbol '.A/1'): a hidden file."""
     for target in planned:
         if target.file.startswith("."):
-            return [Problem(str(target.note.source), _line(target.note),
+            return Problems([Problem(str(target.note.source), _line(target.note),
                             f"file_name gives the {target.shown} the name '{target.file}', a hidden file (it starts"
-                            " with '.'): change the values it uses")]
-    return []
+                            " with '.'): change the values it uses")])
+    return Problems()
 
 
-def _long_name(planned: list[Target]) -> list[Problem]:
+def _long_name(planned: list[Target]) -> Problems:
     """The longest document name of a note, when the file system cannot hold it."""
     target = max(planned, key=lambda t: len(t.file.encode()))
     size = len(target.file.encode())
     if size <= MAX_NAME_BYTES:
-        return []
+        return Problems()
     note = target.note
     cause = "file_name (or the values it uses)" if note.meta.file_name else "the note id (its folder's name)"
-    return [Problem(str(note.source), _line(note),
+    return Problems([Problem(str(note.source), _line(note),
                     f"the {target.shown} would be named '{target.file[:40]}…', {size} bytes: a document's name may"
                     f" have at most {MAX_NAME_BYTES} bytes (the file system's {output.NAME_MAX}, less the build's"
-                    f" temporary prefix and suffix); shorten {cause}")]
+                    f" temporary prefix and suffix); shorten {cause}")])

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from conceptnotes import languages
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, excerpt
+from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.i18n.units import units
 from conceptnotes.project import Project
 from conceptnotes.read.characters import check_characters, decode
@@ -246,12 +246,12 @@ def load(path: Path, lang: str | None = None, data: bytes | None = None) -> Cata
 MAX_PLURALS = 10  # CLDR's languages have at most 6 plural forms
 
 
-def plural_forms_problems(text: str, path: Path) -> list[Problem]:
+def plural_forms_problems(text: str, path: Path) -> Problems:
     """The ``Plural-Forms`` header: a count of forms and an expression gettext can compile
     (Python's gettext refuses one too long, too deep or with a token it does not know)."""
     header = _header(text, "Plural-Forms")
     if not header:
-        return []
+        return Problems()
     fields = dict(re.findall(r"(\w+)\s*=\s*([^;]*)", header))
     count, expression = fields.get("nplurals", "").strip(), fields.get("plural", "").strip()
     why = ""
@@ -265,16 +265,16 @@ def plural_forms_problems(text: str, path: Path) -> list[Problem]:
         except (ValueError, RecursionError) as exc:
             why = f"its expression '{excerpt(expression)}' is not one gettext can use: {exc}"
     if not why:
-        return []
-    return [Problem(str(path), _header_line(text, "Plural-Forms"), f"invalid Plural-Forms header: {why}")]
+        return Problems()
+    return Problems([Problem(str(path), _header_line(text, "Plural-Forms"), f"invalid Plural-Forms header: {why}")])
 
 
 _STRING_LINE = re.compile(r'^\s*(?:#~\s*)?(?:msgid|msgid_plural|msgstr(?:\[\d+\])?|msgctxt)?\s*"')
 
 
-def unterminated_strings(text: str, path: Path) -> list[Problem]:
+def unterminated_strings(text: str, path: Path) -> Problems:
     """Strings that a line ends inside: Babel would read them, dropping their last character."""
-    problems = []
+    problems = Problems()
     for number, line in enumerate(text.split("\n"), start=1):
         if line.lstrip().startswith("#") and not line.lstrip().startswith("#~"):
             continue
@@ -362,16 +362,16 @@ def _msgids(template: Catalog | list[str]) -> list[str]:
 # msgfmt ----------------------------------------------------------------------------------------
 
 
-def msgfmt_check(path: Path, data: bytes | None = None) -> list[Problem]:
+def msgfmt_check(path: Path, data: bytes | None = None) -> Problems:
     """GNU ``msgfmt --check`` on a catalog (given its bytes, on those: msgfmt opens no file of
     the project), its complaints as problems (none if msgfmt is not installed)."""
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
-        return []
+        return Problems()
     data = read(path) if data is None else data
     result = subprocess.run([msgfmt, "--check", "-o", "/dev/null", "-"], input=data, capture_output=True)
     errors = result.stderr.decode("utf-8", "replace")
-    problems = []
+    problems = Problems()
     for line in errors.splitlines():
         found = re.match(r"^(.*?):(\d+):(?:(\d+):)?\s*(.*)$", line)
         if found and not found.group(4).startswith("warning"):

@@ -143,13 +143,11 @@ def _translator_problems(note: m.Note, lang: str, path: Path, unit: Unit, msgstr
         translator.inlines(unit.inlines, unit.line, unit.kind)
     else:
         translator.text(unit.msgid, unit.line)
-    return _errors(translator.problems.items)
+    return _errors(translator.problems)
 
 
 def _errors(found: list[Problem]) -> Problems:
-    problems = Problems()
-    problems.extend([problem for problem in found if not problem.warning])
-    return problems
+    return Problems(problem for problem in found if not problem.warning)
 
 
 def _markdown_problems(msgid: str, msgstr: str) -> Problems:
@@ -162,7 +160,7 @@ def _markdown_problems(msgid: str, msgstr: str) -> Problems:
     if deep:
         return _errors(deep)
     source, source_problems = parse_inline(msgid, where, 0, assets, keys)
-    context = {problem.message for problem in source_problems.items}
+    context = {problem.message for problem in source_problems}
     parsed, problems = parse_inline(msgstr, where, 0, assets, keys)
     found = _errors([p for p in problems.errors if p.message not in context])
     for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):

@@ -200,7 +200,7 @@ class Translator:
             self.problems.extend(deep)
             return source
         parsed, problems = parse_inline(translation, self.path, po_line, self.note.assets, self.keys)
-        self.problems.extend(problems.items)
+        self.problems.extend(problems)
         for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(m.plain_text(parsed), po_line)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conceptnotes.errors import NoteError, Problem
+from conceptnotes.errors import NoteError, Problem, Problems
 
 # Characters XML 1.0 cannot hold (python-docx and lxml would fail late, without a line).
 XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -19,9 +19,9 @@ BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069]")
 FORBIDDEN = re.compile(f"{XML_ILLEGAL.pattern}|{BIDI_CONTROLS.pattern}")
 
 
-def nesting_problems(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+def nesting_problems(text: str, path: Path, first_line: int = 1) -> Problems:
     """Block nesting deeper than a concept note needs (which would make the parser crawl)."""
-    problems = []
+    problems = Problems()
     for index, line in enumerate(text.split("\n")):
         line = line.expandtabs(4)  # a tab indents as four spaces in Markdown
         quotes = len(re.match(r"[ >]*", line).group().replace(" ", ""))
@@ -103,9 +103,9 @@ def _describe(char: str) -> str:
     return f"control character U+{ord(char):04X} is not allowed"
 
 
-def check_characters(text: str, path: Path, first_line: int = 1) -> list[Problem]:
+def check_characters(text: str, path: Path, first_line: int = 1) -> Problems:
     """Every forbidden character of a file's text, with line and column."""
-    problems = []
+    problems = Problems()
     for match in FORBIDDEN.finditer(text):
         line = first_line + text.count("\n", 0, match.start())
         column = match.start() - (text.rfind("\n", 0, match.start()) + 1) + 1

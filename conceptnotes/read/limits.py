@@ -31,9 +31,9 @@ FOOTNOTE_DEFINITION = re.compile(r"[ \t]*\[\^[^\]\n]+\]:")
 SPLIT = "put large material in separate documents"
 
 
-def source_problems(body: str, path: Path, first_line: int) -> list[Problem]:
+def source_problems(body: str, path: Path, first_line: int) -> Problems:
     """Lines and footnote definitions of a note's body beyond their limits, at the line of the first too many."""
-    problems = []
+    problems = Problems()
     lines = footnotes = 0
     for index, line in enumerate(body.split("\n")):
         if not line.strip():

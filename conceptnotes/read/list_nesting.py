@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from conceptnotes.errors import Problem
+from conceptnotes.errors import Problem, Problems
 
 TAB = 4
 MARKER = re.compile(r"(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space> +|$)")
@@ -90,10 +90,10 @@ def _starts_list(marker: re.Match) -> bool:
     return not text[0].isdigit() or int(text[:-1]) == 1
 
 
-def unseparated_lists(original: str, first_line: int, path: str) -> list[Problem]:
+def unseparated_lists(original: str, first_line: int, path: str) -> Problems:
     """Lists written right under a paragraph's line, which Python-Markdown reads as text of the
     paragraph: a warning at the list's first line."""
-    found = []
+    found = Problems()
     state = "blank"  # of the line above: "blank", "list" (in a list) or "paragraph" (text outside lists)
     for index, raw in enumerate(original.split("\n")):
         line = WORD_BULLET.sub(r"\g<indent>- ", raw, count=1)

@@ -53,9 +53,9 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
         from conceptnotes.read.markdown_parse import parse_body  # Python-Markdown: only for a body
 
         document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
-        problems.extend(body_problems.items)
+        problems.extend(body_problems)
         document, caption_problems = captions.structure(document, source)
-        problems.extend(caption_problems.items)
+        problems.extend(caption_problems)
         problems.extend(body_placeholders(split.body, source, split.body_line))
     problems.raise_if_errors()
     assert meta is not None
@@ -68,10 +68,10 @@ _PLACEHOLDER_LINE = re.compile(rf"\s{{0,3}}(?:[-*+]\s+|\d+\.\s+|#{{1,6}}\s+|>\s*
 _FENCE = re.compile(r"\s{0,3}(```|~~~)")
 
 
-def body_placeholders(body: str, source: Path, first_line: int) -> list[Problem]:
+def body_placeholders(body: str, source: Path, first_line: int) -> Problems:
     """A warning at each line of the body that starts with PLACEHOLDER (outside fenced
     code): in a draft it is shown as it is, a strict build refuses it."""
-    found, fenced = [], False
+    found, fenced = Problems(), False
     for number, line in enumerate(body.split("\n"), start=first_line):
         if _FENCE.match(line):
             fenced = not fenced
@@ -89,14 +89,14 @@ def _too_large(size: int) -> str:
     )
 
 
-def asset_link_problems(folder: Path, source: Path) -> list[Problem]:
+def asset_link_problems(folder: Path, source: Path) -> Problems:
     """What in (or as) the assets folder is not a regular file or folder: a symbolic link
     could publish any file of the machine, a FIFO would stop the build reading it."""
     assets = folder / "assets"
     if assets.is_symlink():
-        return [Problem(str(source), 0, "the assets/ folder is a symbolic link, which is not allowed")]
+        return Problems([Problem(str(source), 0, "the assets/ folder is a symbolic link, which is not allowed")])
     if not assets.is_dir():
-        return []
+        return Problems()
     found = []
     for root, dirs, files in os.walk(assets, followlinks=False):
         for name in sorted(dirs + files):
@@ -105,7 +105,7 @@ def asset_link_problems(folder: Path, source: Path) -> list[Problem]:
                 found.append(f"assets/{path.relative_to(assets)} is a symbolic link, which is not allowed in assets/")
             elif not path.is_dir() and not path.is_file():
                 found.append(f"assets/{path.relative_to(assets)} is not a regular file (a FIFO, socket or device)")
-    return [Problem(str(source), 0, message) for message in found]
+    return Problems([Problem(str(source), 0, message) for message in found])
 
 
 def asset_files(note: m.Note) -> list[Path]:

@@ -26,7 +26,7 @@ from markdown.treeprocessors import Treeprocessor
 from markdown.util import AMP_SUBSTITUTE
 
 from conceptnotes import model as m
-from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model.visitor import walk
 from conceptnotes.read import limits, list_nesting
 from conceptnotes.read.characters import forbidden_character
@@ -609,12 +609,6 @@ def _strip(nodes: list[m.Inline] | tuple[m.Inline, ...], edges: bool = True) -> 
     return tuple(n for n in out if not (isinstance(n, m.Text) and not n.text))
 
 
-def _problems(found: list[Problem]) -> Problems:
-    problems = Problems()
-    problems.extend(found)
-    return problems
-
-
 def _too_deep(path: Path, line: int) -> Problems:
     problems = Problems()
     problems.add(path, line, "the Markdown nests too deep to be parsed: simplify the lists, quotes or emphasis")
@@ -627,7 +621,7 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
         return m.Document(()), Problems()
     too_much = limits.source_problems(body, path, first_line)
     if too_much:  # Python-Markdown would take minutes
-        return m.Document(()), _problems(too_much)
+        return m.Document(()), Problems(too_much)
     md = _markdown()
     try:
         root = _tree(md, list_nesting.nest(body))  # line for line: the lines of the note

@@ -12,7 +12,7 @@ import io
 import re
 from pathlib import Path
 
-from conceptnotes.errors import NoteError, Problem
+from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.read.files import is_present, read_input
 
 DOCX_TEMPLATE = "reference.docx"
@@ -32,11 +32,11 @@ def read_template(path: Path) -> bytes:
     )
 
 
-def check_template(path: Path) -> list[Problem]:
+def check_template(path: Path) -> Problems:
     """What makes a DOCX template unsafe to open: a zip bomb, macros, links out of the file."""
 
-    def problem(message: str) -> list[Problem]:
-        return [Problem(str(path), 0, f"DOCX template refused: {message}")]
+    def problem(message: str) -> Problems:
+        return Problems([Problem(str(path), 0, f"DOCX template refused: {message}")])
 
     if not is_present(path):
         return problem("the file is missing")
@@ -45,7 +45,7 @@ def check_template(path: Path) -> list[Problem]:
     except NoteError as exc:
         return problem(exc.problems[0].message)
     refusal = unsafe_docx(data)
-    return problem(refusal) if refusal else []
+    return problem(refusal) if refusal else Problems()
 
 
 def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
@@ -147,12 +147,12 @@ PLACEHOLDERS = ("symbol", "title", "date", "page", "pages", "page_of_pages")
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 
 
-def folder_problems(template_dir: Path) -> list[Problem]:
+def folder_problems(template_dir: Path) -> Problems:
     """The problems of the Word template of a template folder (see :func:`template_problems`)."""
     return template_problems(template_dir / DOCX_TEMPLATE)
 
 
-def template_problems(path: Path) -> list[Problem]:
+def template_problems(path: Path) -> Problems:
     """Everything that would stop the DOCX renderer: an unsafe file, a missing style, a
     list style without numbering, an unknown placeholder in a header or footer."""
     problems = check_template(path)
@@ -163,11 +163,12 @@ def template_problems(path: Path) -> list[Problem]:
     try:
         document = ooxml.open_document(io.BytesIO(read_template(path)))
     except Exception as exc:  # python-docx and lxml raise many kinds for a broken package
-        return [Problem(str(path), 0, f"DOCX template refused: python-docx cannot open it ({exc})")]
+        return Problems([Problem(str(path), 0, f"DOCX template refused: python-docx cannot open it ({exc})")])
     names = {style.name for style in document.styles}
     missing = [name for name in REQUIRED_STYLES if name not in names]
     if missing:
-        return [Problem(str(path), 0, "the DOCX template lacks the style(s) " + ", ".join(f"'{n}'" for n in missing))]
+        styles = ", ".join(f"'{n}'" for n in missing)
+        return Problems([Problem(str(path), 0, f"the DOCX template lacks the style(s) {styles}")])
     for name in NUMBERED_STYLES:
         if ooxml.style_abstract_num(document, name) is None:
             problems.append(
