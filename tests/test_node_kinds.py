@@ -232,6 +232,23 @@ def test_a_target_keeps_the_source_ids_of_the_same_tags_in_another_order():
     assert inline_tags.from_xliff(target, table) == "Voir [deux](https://b.org) et [un](https://a.org)."
 
 
+def test_a_target_translates_an_image_s_alt_text_and_no_tag_may_sit_in_it(tmp_path):
+    """An image's tag carries its alt text (CONTENT): a target's text in it is the
+    translated alt text; a tag inside it is refused."""
+    from PIL import Image
+
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    Image.new("RGB", (4, 4)).save(assets / "chart.png")
+    _, table = inline_tags.to_xliff("See ![A chart](assets/chart.png) of {name}.", assets=assets)
+    target, _ = inline_tags.to_xliff("Voir ![Un graphique](assets/chart.png) de {name}.", table, "target", assets)
+    assert inline_tags.from_xliff(target, table) == "Voir ![Un graphique](assets/chart.png) de {name}."
+    (image,) = [e for e in target if e.get("id") == "1"]
+    etree.SubElement(image, f"{{{inline_tags.NS}}}x", id="2")
+    with pytest.raises(inline_tags.TagError, match=r'the image tag id="1" holds tags: its alt text is plain text'):
+        inline_tags.from_xliff(target, table)
+
+
 def test_a_signature_counts_what_a_translation_keeps():
     found = signature(_unit().inlines, markdown=True)
     assert found["footnote"] == {"[^a]": 1} and found["link"] == {"https://example.org": 1}

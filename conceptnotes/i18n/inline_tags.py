@@ -284,14 +284,15 @@ def _node(child: etree._Element, tags: Tags) -> list[m.Inline]:
     expected = "g" if source.kind in PAIRED else "x"
     if name != expected and {name, expected} != {"x", "ph"}:
         raise TagError(f"the tag id=\"{tag_id}\" is a <{expected}> in the source, not a <{name}>")
-    if isinstance(source, m.Emphasis | m.Strong | m.Link):
-        return [dataclasses.replace(source, children=m.merge_text(_nodes(child, tags)))]
-    if isinstance(source, m.Image):
-        if len(child):
-            raise TagError(f"the image tag id=\"{tag_id}\" holds tags: its alt text is plain text")
-        return [dataclasses.replace(source, alt=child.text or "")]
-    if isinstance(source, Placeholder):
+    if source.kind == "placeholder":
         return [m.Text(source.text)]
+    field, _ = CONTENT.get(source.kind, (None, None))
+    if field == "children":  # emphasis, strong, link: the tag's content, translated
+        return [dataclasses.replace(source, children=m.merge_text(_nodes(child, tags)))]
+    if field is not None:  # an image's alt text: plain text
+        if len(child):
+            raise TagError(f"the {source.kind} tag id=\"{tag_id}\" holds tags: its {field} text is plain text")
+        return [dataclasses.replace(source, **{field: child.text or ""})]
     return [source]  # footnote call, code, line break: as in the source, whatever the XML holds
 
 
