@@ -4,9 +4,9 @@ The manifest, a shard's manifest and the journal of a build's commit are read ba
 the output folder, which anyone who can write there may have changed.  Every name they
 give is therefore checked by :func:`is_document`, by ``verify``, the next build, ``manifest
 merge`` and the journal alike, before a file of that name is read, renamed or removed: a
-name that leads out of the folder, or to the build's own files, is refused.  A name is
-only words; :func:`linked_folder` checks on disk that the note's folder is no symbolic
-link (a link would lead the name elsewhere).
+name that leads out of the folder, or to the build's own files, is refused.  That judges
+the name alone; :func:`linked_folder` checks on disk that the note's folder is no
+symbolic link (which would lead a sound name elsewhere).
 """
 
 from __future__ import annotations
@@ -16,19 +16,19 @@ import stat
 from pathlib import Path
 
 from conceptnotes.read.loader import NOTE_ID
-from conceptnotes.reserved import id_refusal
 
 WHAT = "a document's name is <note-id>/<file>, inside the output folder"
 
 
 def is_document(name: object) -> bool:
-    """``name`` is ``<note-id>/<file>``: two parts, a note id (not one the tool keeps for itself)
-    and a file name that is not hidden (the build's lock and temporary files are), no ``..``,
-    no absolute path, no backslash or NUL."""
+    """``name`` is ``<note-id>/<file>``: two parts, a note id and a file name that is not hidden
+    (the build's lock and temporary files are); so no ``..``, no absolute path, and no
+    backslash or NUL either.  The build's manifest and journal are files of the output
+    folder itself, never ``<note-id>/<file>``."""
     if not isinstance(name, str) or "\\" in name or "\x00" in name:
         return False
     parts = name.split("/")
-    return (len(parts) == 2 and bool(NOTE_ID.fullmatch(parts[0])) and not id_refusal(parts[0])
+    return (len(parts) == 2 and bool(NOTE_ID.fullmatch(parts[0]))
             and parts[1] not in ("", ".", "..") and not parts[1].startswith("."))
 
 
