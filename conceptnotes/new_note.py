@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from conceptnotes import languages
+from conceptnotes import languages, reserved
 from conceptnotes.errors import UsageError, display_path
 from conceptnotes.project import NOTE_FILE, Project, command
 
@@ -92,6 +92,8 @@ def refusal(project: Project, note_id: str) -> str:
     if not NOTE_ID.fullmatch(note_id) or len(note_id) > MAX_ID:
         return (f"'{note_id}' is not a note id: use lower-case letters, digits and single hyphens"
                 f" (such as malaga-2022), at most {MAX_ID} characters")
+    if reserved.id_refusal(note_id):
+        return f"{reserved.id_refusal(note_id)}: choose another id"
     folder = project.content / note_id
     if folder.exists() or folder.is_symlink():
         return f"{display_path(folder)} already exists: choose another id, or edit that note"

@@ -14,24 +14,26 @@ import dataclasses
 import datetime as dt
 import hashlib
 import json
+import os
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import fonts
+from conceptnotes.build import journal, names
 from conceptnotes.build.cache import file_hash
-from conceptnotes.build.output import PENDING
 from conceptnotes.build.workers import Built
-from conceptnotes.errors import NoteError, Problem, Problems, display_path
+from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
 from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version
+from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
+from conceptnotes.reserved import MANIFEST, PENDING
 
 if TYPE_CHECKING:
     from conceptnotes.model import Localized
 
-MANIFEST = "manifest.json"
 FORMAT_VERSION = 1
 PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools", "uharfbuzz")
 _NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where", "raw"}
@@ -249,8 +251,8 @@ class Manifest:
         target, entry = self.folder / name, self.outputs[name]
         if target.is_symlink() or not target.is_file():
             raise NoteError.at(target, 0, f"missing (listed in {listed})")
-        try:
-            data = target.read_bytes()
+        try:  # through the read gate: no link on the way (a note's folder linked elsewhere)
+            data = read_input(target, self.folder)
         except OSError as exc:
             raise NoteError.at(target, 0, f"unreadable: {exc.strerror or exc}") from exc
         actual = hashlib.sha256(data).hexdigest()
@@ -317,6 +319,8 @@ def _type_problem(record: object, text: str) -> tuple[int, str] | None:
         if key in record and not _is(record[key], kind):
             return line_of(text, key, 1), f"'{key}' is not {_NAMES[kind]}"
     for name, entry in record["outputs"].items():
+        if not names.is_document(name):
+            return line_of(text, name, 2), f"the output '{excerpt(name, 60)}' is no document: {names.WHAT}"
         if not isinstance(entry, dict):
             return line_of(text, name, 2), f"the output {name} has no entry (an object)"
         for key, kind in _ENTRY.items():
@@ -340,9 +344,12 @@ def verify(out: Path) -> int:
     each output that differs or is missing, or the journal of a build that was stopped
     while it replaced the outputs (they are then part old, part new)."""
     pending = out / PENDING
-    if pending.exists():
+    if os.path.lexists(pending):
+        refused = journal.refusal(out)
         raise NoteError(
-            Problem(str(pending), 0, "an interrupted build is pending: its outputs are part-way replaced"),
+            [Problem(str(pending), 0, "an interrupted build is pending: its outputs are part-way replaced"), *refused],
+            f"verify: the outputs are between two builds, and the journal of the interrupted one is refused: remove"
+            f" {display_path(pending)}, then build again" if refused else
             f"verify: the outputs are between two builds; the next build into {display_path(out)} completes"
             " the interrupted one, then verify again",
         )

@@ -14,11 +14,11 @@ stopped leaves the folder as it was.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from conceptnotes.build import output, shards
 from conceptnotes.build.manifest import Manifest, canonical
-from conceptnotes.build.output import PENDING, RESERVED, commit_changes, stage, staging
+from conceptnotes.build.output import PENDING, commit_changes, stage, staging
 from conceptnotes.build.pipeline import FORMATS, removable, validate_options
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path
 
@@ -198,9 +198,7 @@ def _join(parts: list[Part], problems: Problems) -> tuple[dict[str, dict], dict[
     listed: dict[str, tuple[Part, dict]] = {}
     for part in parts:
         for name, entry in part.outputs.items():
-            if not _document_name(name):
-                problems.extend([part.at(name, "not the name of a document in an output folder")])
-            elif name in listed and canonical(listed[name][1]) != canonical(entry):
+            if name in listed and canonical(listed[name][1]) != canonical(entry):
                 problems.extend([part.at(name, f"listed by {listed[name][0]} too, with different content")])
             listed.setdefault(name, (part, entry))
     if not problems.errors:
@@ -254,20 +252,6 @@ def _complete(parts: list[Part], listed: dict[str, tuple[Part, dict]]) -> Proble
                 )
             )
     return found
-
-
-def _document_name(name: str) -> bool:
-    """``<note-id>/<file>``: never a name that leads out of the folder, nor the build's own files."""
-    parts = PurePosixPath(name).parts
-    return (
-        len(parts) == 2
-        and ".." not in parts
-        and "." not in parts
-        and not PurePosixPath(name).is_absolute()
-        and "\\" not in name
-        and parts[1] not in RESERVED
-        and name == "/".join(parts)
-    )
 
 
 def _input_problems(parts: list[Part]) -> Problems:

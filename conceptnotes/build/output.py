@@ -7,7 +7,8 @@ the manifest replaced, and the journal removed (``commit``).  A build killed bef
 journal exists leaves the previous outputs and manifest as they were, plus temporary
 files that the next run removes; killed after, the next run finishes the renames and
 removals from the journal.  Either way the outputs and the manifest agree once a build
-has run to its end.
+has run to its end.  The journal is read back as untrusted input: :mod:`journal` checks
+every name in it before anything is renamed or removed.
 
 A command that writes into an output folder (a build, a merge) does it inside one
 :func:`transaction`, which holds the lock and first completes what a killed build left.
@@ -23,17 +24,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from conceptnotes.build import journal as journals
 from conceptnotes.errors import BuildLocked, BuildStopped
+from conceptnotes.reserved import LOCK, MANIFEST, OUTPUT_FILES, PENDING
 from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, stage, staged_name_bytes, write_atomic  # noqa: F401
 from conceptnotes.writing import fsync_dir as _fsync_dir
 
 if TYPE_CHECKING:
     from conceptnotes.build.manifest import Manifest
 
-LOCK = ".conceptnotes.lock"
-PENDING = "manifest.json.pending"
-MANIFEST = "manifest.json"
-RESERVED = (MANIFEST, PENDING, LOCK)  # what the build itself writes in the output folder
+RESERVED = OUTPUT_FILES  # what the build itself writes in the output folder (its manifest, journal, lock)
 NAME_MAX = 255  # bytes in a file name (UTF-8), on Linux file systems
 
 # What a failed or interrupted build left in the output folder, as checked on disk
@@ -77,18 +77,20 @@ def staging(out: Path) -> Iterator[list[tuple[Path, Path]]]:
 
 
 def finish(out: Path) -> bool:
-    """Complete a committed build from its journal; False when there is none."""
+    """Complete a committed build from its journal, once :func:`journal.read` has checked all
+    of it (NoteError at its line, nothing done, for anything a build would not ask); False
+    when there is none."""
     pending = out / PENDING
-    if not pending.is_file():
+    journal = journals.read(out)
+    if journal is None:
         return False
-    journal = json.loads(pending.read_text(encoding="utf-8"))
-    for temp, final in journal["renames"]:
+    for temp, final in journal.renames:
         if (out / temp).is_file():
             os.replace(out / temp, out / final)
             _fsync_dir((out / final).parent)
-    for name in journal.get("removals", []):
+    for name in journal.removals:
         _remove(out, name)
-    write_atomic(out / MANIFEST, journal["manifest"].encode("utf-8"))
+    write_atomic(out / MANIFEST, journal.manifest.encode("utf-8"))
     pending.unlink()
     _fsync_dir(out)
     return True

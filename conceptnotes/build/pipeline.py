@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import languages
-from conceptnotes.build import manifest, output, shards, validate
+from conceptnotes.build import manifest, names, output, shards, validate
 from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
@@ -389,10 +389,10 @@ def _obsolete(state: manifest.Manifest, targets: list[Target], official: bool) -
 
 def removable(out: Path, name: str) -> bool:
     """A stale output that may be removed: a regular file in a note's folder of ``out`` (the
-    manifest is read from disk: never a name that leads elsewhere, nor the build's own files)."""
+    manifest is read from disk: never a name that leads elsewhere, nor the build's own files,
+    nor a file reached through a link)."""
     path = out / name
-    parts = Path(name).parts
-    return (len(parts) == 2 and ".." not in parts and not Path(name).is_absolute()
+    return (names.is_document(name) and not names.linked_folder(out, name)
             and path.is_file() and not path.is_symlink() and path.resolve().parent.parent == out.resolve())
 
 

@@ -307,23 +307,19 @@ class Target:
 
 
 def plan_problems(targets: list[Target]) -> Problems:
-    """The files the plan would write: each its own, none of the build's own, none too long.
+    """The files the plan would write: each its own, none hidden, none too long.
 
-    Refused: a note id that is a name the build writes in the output folder itself (its
-    manifest, journal, lock), two documents written to the same file (one would silently
-    replace the other), a hidden name, and a name too long for the file system once the
-    output stage has put its temporary prefix and suffix around it; each at the note's
-    ``file_name`` line (line 0 when the note's id is the cause).
+    Refused: two documents written to the same file (one would silently replace the
+    other), a hidden name, and a name too long for the file system once the output stage
+    has put its temporary prefix and suffix around it; each at the note's ``file_name``
+    line (line 0 when the note's id is the cause).  A note id the tool keeps for itself
+    (its manifest, journal, lock: :mod:`conceptnotes.reserved`) is refused by the loader.
     """
     by_note: dict[Path, list[Target]] = defaultdict(list)
     for target in targets:
         by_note[target.note.source].append(target)
     problems = Problems()
     for planned in by_note.values():
-        note = planned[0].note
-        if note.id in output.RESERVED:
-            problems.append(Problem(str(note.source), 0, f"the note id '{note.id}' is reserved: the build writes"
-                                    " its own file of that name in the output folder; rename the note's folder"))
         problems += _hidden_name(planned) + _long_name(planned)
     return problems + _shared_names(targets)
 

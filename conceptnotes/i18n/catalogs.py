@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes import languages
+from conceptnotes import languages, reserved
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.i18n.units import units
@@ -34,7 +34,7 @@ from conceptnotes.read.files import is_present, read_input
 if TYPE_CHECKING:  # Babel is imported where catalogs are read or written: not to plan a build
     from babel.messages.catalog import Catalog, Message
 
-LABELS = "messages"
+LABELS = reserved.LABELS  # a name no note may take (reserved.id_refusal)
 MAX_CATALOG_BYTES = 5_000_000
 WIDTH = 76  # Babel's, as pybabel update writes
 _EPOCH = dt.datetime(2020, 1, 1, tzinfo=dt.UTC)

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 from conceptnotes import model as m
+from conceptnotes import reserved
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.project import NOTE_FILE
 from conceptnotes.read import captions
@@ -31,6 +32,8 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
         raise NoteError.at(
             source, 0, f"the folder name '{note_id}' is not a valid note id: use lower-case letters, digits and hyphens"
         )
+    if reserved.id_refusal(note_id):
+        raise NoteError.at(source, 0, f"{reserved.id_refusal(note_id)}; rename the note's folder")
     data = read_input(source, folder.parent, limit=MAX_NOTE_BYTES, too_large=_too_large)
     text = decode(data, source)
     bad = check_characters(text, source)

@@ -31,7 +31,7 @@ from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from conceptnotes import languages
+from conceptnotes import languages, reserved
 from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.parsed import Notes
@@ -75,7 +75,10 @@ class Server:
         self.previews.publish(None)
 
     def note_folder(self, note: str) -> Path | None:
-        """The folder of the note ``note`` (an id as the index lists it), or None."""
+        """The folder of the note ``note`` (an id as the index lists it), or None (an id the tool
+        keeps for itself too: a note 'messages' would save its units into the labels' catalogs)."""
+        if reserved.id_refusal(note):
+            return None
         for folder in self.project.note_folders():
             if folder.name == note:
                 return folder.resolve()
