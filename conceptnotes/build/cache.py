@@ -55,7 +55,7 @@ def prepare_fonts(
             try:
                 os.utime(path)  # in use: not pruned (below) by a build running beside this one
             except FileNotFoundError:
-                write_atomic(path, subset(face, chars))
+                write_atomic(path, subset(face, chars), cache_root())
                 written.append(path)
     if written:
         _prune(written[0].parent)
@@ -64,7 +64,7 @@ def prepare_fonts(
             cached = fonts.cmap_path(face.source, face.index)
             if not cached.is_file():
                 points = fonts.cmap(face.source, face.index)
-                write_atomic(cached, json.dumps(sorted(points)).encode())
+                write_atomic(cached, json.dumps(sorted(points)).encode(), cache_root())
     return written
 
 
@@ -111,7 +111,7 @@ def file_hash(path: Path, root: Path) -> str:
         if len(value) == 64:
             return value
     value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
-    write_atomic(cached, value.encode())
+    write_atomic(cached, value.encode(), cache_root())
     return value
 
 
@@ -139,4 +139,4 @@ def stylesheet_messages(key: str) -> list[str] | None:
 
 
 def remember_stylesheet(key: str, messages: list[str]) -> None:
-    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode())
+    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode(), cache_root())

@@ -24,7 +24,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes.errors import BuildLocked, BuildStopped
-from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, stage, staged_name_bytes, write_atomic  # noqa: F401
+from conceptnotes.writing import (  # noqa: F401
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    move_into_place,
+    stage,
+    staged_name_bytes,
+    write_atomic,
+)
 from conceptnotes.writing import fsync_dir as _fsync_dir
 
 if TYPE_CHECKING:
@@ -50,7 +57,7 @@ def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed:
         "removals": list(removed),
         "manifest": manifest.decode("utf-8"),
     }
-    write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+    write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"), out)
     finish(out)
 
 
@@ -84,11 +91,10 @@ def finish(out: Path) -> bool:
     journal = json.loads(pending.read_text(encoding="utf-8"))
     for temp, final in journal["renames"]:
         if (out / temp).is_file():
-            os.replace(out / temp, out / final)
-            _fsync_dir((out / final).parent)
+            move_into_place(out / temp, out / final, out)
     for name in journal.get("removals", []):
         _remove(out, name)
-    write_atomic(out / MANIFEST, journal["manifest"].encode("utf-8"))
+    write_atomic(out / MANIFEST, journal["manifest"].encode("utf-8"), out)
     pending.unlink()
     _fsync_dir(out)
     return True
@@ -136,7 +142,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 def locked(out: Path) -> Iterator[None]:
     """Hold the output folder for one build; a second build stops naming the holder."""
     out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
