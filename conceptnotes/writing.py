@@ -141,8 +141,11 @@ def _temporary(folder: int, prefix: str, make) -> str:
 def _write_temporary(folder: int, name: str, data: bytes, path: Path) -> str:
     """``data`` in a new temporary file beside ``name``, flushed to disk; its name."""
     made: list[int] = []
-    temp = _temporary(folder, f"{TEMP_PREFIX}{name}.",
-                      lambda new: made.append(os.open(new, _NEW_FILE, 0o644, dir_fd=folder)))
+    try:
+        temp = _temporary(folder, f"{TEMP_PREFIX}{name}.",
+                          lambda new: made.append(os.open(new, _NEW_FILE, 0o644, dir_fd=folder)))
+    except OSError as exc:  # a full disk may refuse the file itself
+        raise OSError(exc.errno, exc.strerror, str(path)) from exc
     try:
         with os.fdopen(made[0], "wb") as handle:
             handle.write(data)
@@ -193,6 +196,17 @@ def write_atomic(path: Path, data: bytes, root: Path) -> None:
                 raise OSError(exc.errno, exc.strerror, str(path)) from exc  # name the file, not the temporary
             raise
         os.fsync(folder)
+
+
+def open_lock(path: Path, root: Path) -> int:
+    """A descriptor of ``path`` below ``root``, open for reading and writing, made when missing
+    (a lock file, held by ``flock``)."""
+    with _folder_of(path, root) as (folder, name):
+        _in_place(path, folder, name)
+        try:
+            return os.open(name, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644, dir_fd=folder)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
 
 
 def write_folder(folder: Path, files: Mapping[str, bytes], root: Path) -> None:

@@ -26,6 +26,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
 from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, package_version
+from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
 
 if TYPE_CHECKING:
@@ -190,7 +191,7 @@ class Manifest:
         if path.is_symlink() or not path.is_file():
             raise NoteError(Problem(str(path), 0, missing), "no manifest")
         try:
-            data = path.read_bytes()
+            data = read_input(path, folder)
         except OSError as exc:
             raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc.strerror or exc}"),
                             "unreadable manifest") from None
@@ -250,7 +251,7 @@ class Manifest:
         if target.is_symlink() or not target.is_file():
             raise NoteError.at(target, 0, f"missing (listed in {listed})")
         try:
-            data = target.read_bytes()
+            data = read_input(target, self.folder)
         except OSError as exc:
             raise NoteError.at(target, 0, f"unreadable: {exc.strerror or exc}") from exc
         actual = hashlib.sha256(data).hexdigest()

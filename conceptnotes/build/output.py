@@ -23,11 +23,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes.errors import BuildLocked, BuildStopped
+from conceptnotes.errors import BuildLocked, BuildStopped, NoteError
+from conceptnotes.read.files import read_input
 from conceptnotes.writing import (  # noqa: F401
     TEMP_PREFIX,
     TEMP_SUFFIX,
     move_into_place,
+    open_lock,
     stage,
     staged_name_bytes,
     write_atomic,
@@ -63,8 +65,7 @@ def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed:
 
 def commit_changes(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed: list[str] = ()) -> None:
     """:func:`commit`, unless there is nothing to move or remove and the manifest is already ``manifest``."""
-    current = out / MANIFEST
-    if staged or removed or not current.is_file() or current.read_bytes() != manifest:
+    if staged or removed or snapshot(out) != manifest:
         commit(out, staged, manifest, removed)
 
 
@@ -88,7 +89,7 @@ def finish(out: Path) -> bool:
     pending = out / PENDING
     if not pending.is_file():
         return False
-    journal = json.loads(pending.read_text(encoding="utf-8"))
+    journal = json.loads(read_input(pending, out).decode("utf-8"))
     for temp, final in journal["renames"]:
         if (out / temp).is_file():
             move_into_place(out / temp, out / final, out)
@@ -115,8 +116,8 @@ def _remove(out: Path, name: str) -> None:
 def snapshot(out: Path) -> bytes | None:
     """The manifest as it is now (None when there is none), to compare with after a failure."""
     try:
-        return (out / MANIFEST).read_bytes()
-    except OSError:
+        return read_input(out / MANIFEST, out)
+    except (OSError, NoteError):
         return None
 
 
@@ -141,8 +142,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold the output folder for one build; a second build stops naming the holder."""
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    fd = open_lock(out / LOCK, out)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
