@@ -116,6 +116,26 @@ def test_the_xliff_import_does_not_write_through_a_linked_lc_messages_folder(roo
     assert list(outside.iterdir()) == []
 
 
+@pytest.mark.parametrize("kind", ["link", "fifo"])
+def test_an_export_refuses_a_link_or_fifo_in_its_file_place(root, tmp_path, kind):
+    """A file's place holds a regular file or nothing: a link there is neither written through
+    nor replaced, a FIFO neither opened nor replaced."""
+    project = root(NOTE)
+    xlf = tmp_path / f"{NOTE}.fr.xlf"
+    outside = tmp_path / "outside.xlf"
+    outside.write_text("not mine", encoding="utf-8")
+    if kind == "link":
+        xlf.symlink_to(outside)
+    else:
+        os.mkfifo(xlf)
+    result = run_in(project, "i18n", "export", "--xliff", "fr", "--out", str(xlf))
+    assert result.returncode == 1
+    said = LINK if kind == "link" else "is a FIFO (named pipe)"
+    assert f"{xlf}: {said}: nothing is written" in result.stderr
+    assert xlf.is_symlink() if kind == "link" else not xlf.is_file()
+    assert outside.read_text(encoding="utf-8") == "not mine"
+
+
 def test_a_build_writes_into_an_out_that_is_a_link_but_not_through_a_link_below_it(root, tmp_path):
     project = root(NOTE)
     (tmp_path / "real-out").mkdir()
