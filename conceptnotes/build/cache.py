@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import hash_input
+from conceptnotes.read.files import hash_input, is_present, read_input
 from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
@@ -106,8 +106,8 @@ def file_hash(path: Path, root: Path) -> str:
         return _sha256(path, root, stat.st_size, stat.st_mtime_ns)
     key = hashlib.sha256(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
     cached = cache_root() / "hashes" / key
-    if cached.is_file():
-        value = cached.read_text().strip()
+    with contextlib.suppress(NoteError, UnicodeDecodeError):  # read as it is written: through no link
+        value = read_input(cached, cache_root()).decode().strip() if is_present(cached) else ""
         if len(value) == 64:
             return value
     value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
@@ -131,9 +131,10 @@ def _stylesheet_entry(key: str) -> Path:
 
 def stylesheet_messages(key: str) -> list[str] | None:
     """What WeasyPrint said of a stylesheet, as a build kept it (read only: ``check`` calls it)."""
+    entry = _stylesheet_entry(key)
     try:
-        said = json.loads(_stylesheet_entry(key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
+    except (OSError, ValueError, NoteError):
         return None
     return said if isinstance(said, list) and all(isinstance(m, str) for m in said) else None
 
