@@ -155,6 +155,26 @@ def test_a_build_writes_into_an_out_that_is_a_link_but_not_through_a_link_below_
     assert not (out / "manifest.json").exists()
 
 
+def test_the_cache_folder_may_be_a_link_but_not_a_folder_below_it(root, tmp_path):
+    """The hashes of the large fonts a Chinese document is made with are kept in the cache."""
+    project = root(NOTE)
+    build = ("build", "--lang", "zh", "--format", "docx", "--jobs", "1")
+    (tmp_path / "real-cache").mkdir()
+    (tmp_path / "cache").symlink_to(tmp_path / "real-cache")
+    result = run_in(project, *build, env={"XDG_CACHE_HOME": str(tmp_path / "cache")})
+    assert result.returncode == 0, result.stderr
+    assert list((tmp_path / "real-cache" / "conceptnotes" / "hashes").iterdir())
+
+    (tmp_path / "other-cache" / "conceptnotes").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "other-cache" / "conceptnotes" / "hashes").symlink_to(tmp_path / "elsewhere")
+    (project / "output").rename(tmp_path / "first-output")  # built again, from its fonts' hashes
+    result = run_in(project, *build, env={"XDG_CACHE_HOME": str(tmp_path / "other-cache")})
+    assert result.returncode == 1
+    assert f"its folder hashes {LINK}: nothing is written through it" in result.stderr
+    assert list((tmp_path / "elsewhere").iterdir()) == []
+
+
 # Never into the tool's own folder ---------------------------------------------------------------------
 
 
