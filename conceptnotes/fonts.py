@@ -22,8 +22,9 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root, package_version, read_data
-from conceptnotes.read.files import open_input
+from conceptnotes.read.files import is_present, open_input, read_input
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -173,10 +174,10 @@ def cmap(source: Path, index: int | None) -> frozenset[int]:
     """The code points of a whole font face: from the cache when the build has stored them
     there (a CJK face is a 20-27 MB file to read), else read from the font by HarfBuzz."""
     cached = cmap_path(source, index)
-    if cached.is_file():
-        try:
-            return frozenset(json.loads(cached.read_text()))
-        except ValueError:
+    if is_present(cached):
+        try:  # read as the cache is written: no link below it (a link there is not followed)
+            return frozenset(json.loads(read_input(cached, cache_root())))
+        except (ValueError, NoteError):
             pass
     return frozenset(harfbuzz_face(source, index).unicodes)
 

@@ -122,9 +122,8 @@ def create(project: Project, note_id: str, langs: tuple[str, ...] | None = None)
     if why:
         raise UsageError(f"new: {why}")
     folder = project.content / note_id
-    folder.mkdir(parents=True)
     note = folder / NOTE_FILE
-    write_atomic(note, note_text(tuple(sorted(langs)), source_of(langs)).encode())
+    write_atomic(note, note_text(tuple(sorted(langs)), source_of(langs)).encode(), project.content)
     return Created(note, make_catalogs(folder))
 
 

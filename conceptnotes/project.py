@@ -2,9 +2,11 @@
 
 A *project* is a folder with ``content/<note-id>/note.md`` and, beside it, ``locales/``
 (and optionally ``templates/``).  The build reads only there and writes only to the
-output folder and the cache.  What a project does not have itself, it takes from the
-tool's own checkout: the concept-note templates, and the catalogs of the templates'
-labels.  Every path the pipeline uses is derived here, and nowhere else.
+output folder and the cache; the other commands write only into the project.  What a
+project does not have itself, it reads from the tool's own checkout (and never writes
+there): the concept-note templates, and the catalogs of the templates' labels
+(``i18n.catalogs.label_catalog``).  Its catalogs are always its own ``locales/``, made
+when a command first writes one.  Every path the pipeline uses is derived here, and nowhere else.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ TOOL_ROOT = PACKAGE_DIR.parent
 DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, un_country_names.json
 TEMPLATE_NAME = "concept-note"
 BUILTIN_TEMPLATES = TOOL_ROOT / "templates" / TEMPLATE_NAME
+BUILTIN_LOCALES = TOOL_ROOT / "locales"  # the labels' catalogs a project without its own reads
 BABEL_CFG = TOOL_ROOT / "babel.cfg"  # where the templates' labels are extracted from
 NOTE_FILE = "note.md"
 # The command as the README and docs/cli.md run it, for messages that name one.
@@ -86,12 +89,11 @@ class Project:
     @classmethod
     def at(cls, root: Path, output: Path | None = None) -> Project:
         """The project in ``root`` (relative paths stay relative, as the user wrote them)."""
-        locales = root / "locales"
         templates = root / "templates" / TEMPLATE_NAME
         return cls(
             root=root,
             content=root / "content",
-            locales=locales if locales.is_dir() else TOOL_ROOT / "locales",
+            locales=root / "locales",
             templates=templates if (templates / "note.html.j2").is_file() else BUILTIN_TEMPLATES,
             output=output if output is not None else root / "output",
         )
@@ -104,7 +106,7 @@ class Project:
     @classmethod
     def of_note(cls, folder: Path) -> Project:
         """The project a note folder (``<root>/content/<note-id>``) belongs to."""
-        return cls.at(folder.resolve().parent.parent)
+        return cls.at(Path(os.path.abspath(folder)).parent.parent)  # not through a link: the build refuses one
 
     def relative(self, path: Path) -> str:
         """``path`` as the project's own files name it: from its root (``content/x/note.md``),

@@ -49,9 +49,10 @@ def _sources_of_checkout() -> dict[str, tuple[int, int]]:
 
 @pytest.fixture(scope="session", autouse=True)
 def checkout_left_alone():
-    """No test writes into the checkout's content/, locales/ or templates/: a test project
-    without catalogs of its own reads the tool's locales/, and a test that then writes a
-    catalog would change (and could commit) the tool's own files."""
+    """No test writes into the checkout's content/, locales/ or templates/: a test that did
+    would change (and could commit) the tool's own files.  (A test project without catalogs
+    of its own reads the tool's label catalogs; the tool writes its catalogs into its own
+    locales/, never the checkout's.)"""
     before = _sources_of_checkout()
     yield
     after = _sources_of_checkout()

@@ -198,7 +198,8 @@ AUDIT = textwrap.dedent(
             return
         frame, through, removing = sys._getframe(1), False, False
         while frame is not None:
-            if frame.f_code.co_filename.endswith(os.path.join("read", "files.py")):
+            # the one opener of what is read, and the one gate of what is written
+            if frame.f_code.co_filename.endswith((os.path.join("read", "files.py"), os.path.join("conceptnotes", "writing.py"))):
                 through = True
                 break
             # shutil.rmtree opens folders by a name relative to their parent's descriptor
@@ -248,7 +249,7 @@ def test_every_project_file_is_opened_through_one_function(sample):
 
 def test_i18n_extract_reads_a_linked_template_through_the_one_function_too(sample):
     """``i18n extract`` compares each template with what it would write: a template that is a
-    link to a file elsewhere is replaced by the new one, never read (nor written) through."""
+    link to a file elsewhere is refused, never read nor written through, nor replaced."""
     pot = sample / "locales" / f"{SAMPLE_ID}.pot"
     outside = sample.parent / "outside.pot"
     outside.write_text(SECRET, encoding="utf-8")
@@ -258,7 +259,9 @@ def test_i18n_extract_reads_a_linked_template_through_the_one_function_too(sampl
     result = subprocess.run([sys.executable, "-c", script], cwd=sample, capture_output=True, text=True, timeout=300)
     assert result.stdout.strip(), result.stderr
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report["status"] == 0, result.stderr
+    assert report["status"] == 1, result.stderr
+    assert f"locales/{SAMPLE_ID}.pot: is a symbolic link: nothing is written through it, nor in its place" \
+        in result.stderr
     assert report["others"] == []
-    assert pot.is_file() and not pot.is_symlink() and "msgid" in pot.read_text(encoding="utf-8")
+    assert pot.is_symlink()
     assert outside.read_text(encoding="utf-8") == SECRET

@@ -186,7 +186,7 @@ def test_a_transaction_stopped_inside_leaves_the_previous_outputs(project):
     before = files(out)
     with pytest.raises(BuildStopped) as raised, output.transaction(out) as previous:
         assert sorted(previous.outputs) == [f"{NOTE}/{NOTE}.en.docx", DOCX]
-        output.stage(out / DOCX, b"half a document")
+        output.stage(out / DOCX, b"half a document", out)
         raise KeyboardInterrupt
     assert isinstance(raised.value.cause, KeyboardInterrupt)
     assert raised.value.left == output.UNCHANGED

@@ -384,8 +384,8 @@ def test_a_kill_after_the_journal_is_finished_by_the_next_run(tmp_path, monkeypa
     (out / "n").mkdir(parents=True)
     (out / "n" / "a.pdf").write_bytes(b"old a")
     (out / "manifest.json").write_bytes(b'{"outputs": {"n/a.pdf": "old"}}')
-    staged = [(output.stage(out / "n" / "a.pdf", b"new a"), out / "n" / "a.pdf"),
-              (output.stage(out / "n" / "b.pdf", b"new b"), out / "n" / "b.pdf")]
+    staged = [(output.stage(out / "n" / "a.pdf", b"new a", out), out / "n" / "a.pdf"),
+              (output.stage(out / "n" / "b.pdf", b"new b", out), out / "n" / "b.pdf")]
     monkeypatch.setattr(output, "finish", lambda folder: False)  # the process dies here
     output.commit(out, staged, b'{"outputs": {"n/a.pdf": "new", "n/b.pdf": "new"}}')
     monkeypatch.undo()

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import hash_input
+from conceptnotes.read.files import hash_input, is_present, read_input
 from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
@@ -55,7 +55,7 @@ def prepare_fonts(
             try:
                 os.utime(path)  # in use: not pruned (below) by a build running beside this one
             except FileNotFoundError:
-                write_atomic(path, subset(face, chars))
+                write_atomic(path, subset(face, chars), cache_root())
                 written.append(path)
     if written:
         _prune(written[0].parent)
@@ -64,7 +64,7 @@ def prepare_fonts(
             cached = fonts.cmap_path(face.source, face.index)
             if not cached.is_file():
                 points = fonts.cmap(face.source, face.index)
-                write_atomic(cached, json.dumps(sorted(points)).encode())
+                write_atomic(cached, json.dumps(sorted(points)).encode(), cache_root())
     return written
 
 
@@ -106,12 +106,12 @@ def file_hash(path: Path, root: Path) -> str:
         return _sha256(path, root, stat.st_size, stat.st_mtime_ns)
     key = hashlib.sha256(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
     cached = cache_root() / "hashes" / key
-    if cached.is_file():
-        value = cached.read_text().strip()
+    with contextlib.suppress(NoteError, UnicodeDecodeError):  # read as it is written: through no link
+        value = read_input(cached, cache_root()).decode().strip() if is_present(cached) else ""
         if len(value) == 64:
             return value
     value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
-    write_atomic(cached, value.encode())
+    write_atomic(cached, value.encode(), cache_root())
     return value
 
 
@@ -131,12 +131,13 @@ def _stylesheet_entry(key: str) -> Path:
 
 def stylesheet_messages(key: str) -> list[str] | None:
     """What WeasyPrint said of a stylesheet, as a build kept it (read only: ``check`` calls it)."""
+    entry = _stylesheet_entry(key)
     try:
-        said = json.loads(_stylesheet_entry(key).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
+    except (OSError, ValueError, NoteError):
         return None
     return said if isinstance(said, list) and all(isinstance(m, str) for m in said) else None
 
 
 def remember_stylesheet(key: str, messages: list[str]) -> None:
-    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode())
+    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode(), cache_root())

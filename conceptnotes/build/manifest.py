@@ -26,7 +26,7 @@ from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, package_version
 from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
 from conceptnotes.reserved import MANIFEST, PENDING
@@ -74,8 +74,8 @@ def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts,
 
 def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
-    locales = Project.of_note(note.folder).locales
-    files = [(p, locales if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
+    # a catalog is read from its locales/ folder: the project's, or the tool's for its labels
+    files = [(p, p.parents[2] if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
     files += [(p, template_dir) for p in sorted(template_dir.rglob("*")) if not p.is_dir() or p.is_symlink()]
     files.append((DATA_DIR / "fonts.json", DATA_DIR))
     files += [(p, p.parent) for p in sorted({face.source for face in fonts.faces(lang)})]
@@ -192,7 +192,7 @@ class Manifest:
         if path.is_symlink() or not path.is_file():
             raise NoteError(Problem(str(path), 0, missing), "no manifest")
         try:
-            data = path.read_bytes()
+            data = read_input(path, folder)
         except OSError as exc:
             raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc.strerror or exc}"),
                             "unreadable manifest") from None

@@ -291,6 +291,6 @@ def _write(out: Path, outputs: dict[str, dict], sources: dict[str, Manifest], da
                 document = sources[name].document(name)
             except NoteError as exc:  # changed since it was checked
                 raise NoteError(exc.problems, _FAILED) from exc
-            staged.append((stage(out / name, document), out / name))
+            staged.append((stage(out / name, document, out), out / name))
         stale = [name for name in state.outputs if name not in outputs and removable(out, name)]
         commit_changes(out, staged, data, stale)

@@ -25,9 +25,18 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes.build import journal as journals
-from conceptnotes.errors import BuildLocked, BuildStopped
+from conceptnotes.errors import BuildLocked, BuildStopped, NoteError
+from conceptnotes.read.files import read_input
 from conceptnotes.reserved import LOCK, MANIFEST, OUTPUT_FILES, PENDING
-from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX, stage, staged_name_bytes, write_atomic  # noqa: F401
+from conceptnotes.writing import (  # noqa: F401
+    TEMP_PREFIX,
+    TEMP_SUFFIX,
+    move_into_place,
+    open_lock,
+    stage,
+    staged_name_bytes,
+    write_atomic,
+)
 from conceptnotes.writing import fsync_dir as _fsync_dir
 
 if TYPE_CHECKING:
@@ -50,14 +59,13 @@ def commit(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed:
         "removals": list(removed),
         "manifest": manifest.decode("utf-8"),
     }
-    write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"))
+    write_atomic(out / PENDING, json.dumps(journal, ensure_ascii=False).encode("utf-8"), out)
     finish(out)
 
 
 def commit_changes(out: Path, staged: list[tuple[Path, Path]], manifest: bytes, removed: list[str] = ()) -> None:
     """:func:`commit`, unless there is nothing to move or remove and the manifest is already ``manifest``."""
-    current = out / MANIFEST
-    if staged or removed or not current.is_file() or current.read_bytes() != manifest:
+    if staged or removed or snapshot(out) != manifest:
         commit(out, staged, manifest, removed)
 
 
@@ -86,11 +94,10 @@ def finish(out: Path) -> bool:
         return False
     for temp, final in journal.renames:
         if (out / temp).is_file():
-            os.replace(out / temp, out / final)
-            _fsync_dir((out / final).parent)
+            move_into_place(out / temp, out / final, out)
     for name in journal.removals:
         _remove(out, name)
-    write_atomic(out / MANIFEST, journal.manifest.encode("utf-8"))
+    write_atomic(out / MANIFEST, journal.manifest.encode("utf-8"), out)
     pending.unlink()
     _fsync_dir(out)
     return True
@@ -111,8 +118,8 @@ def _remove(out: Path, name: str) -> None:
 def snapshot(out: Path) -> bytes | None:
     """The manifest as it is now (None when there is none), to compare with after a failure."""
     try:
-        return (out / MANIFEST).read_bytes()
-    except OSError:
+        return read_input(out / MANIFEST, out)
+    except (OSError, NoteError):
         return None
 
 
@@ -137,8 +144,7 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
 @contextmanager
 def locked(out: Path) -> Iterator[None]:
     """Hold the output folder for one build; a second build stops naming the holder."""
-    out.mkdir(parents=True, exist_ok=True)
-    fd = os.open(out / LOCK, os.O_RDWR | os.O_CREAT, 0o644)
+    fd = open_lock(out / LOCK, out)
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -438,7 +438,7 @@ def _commit(out: Path, planned, todo, results, entries, state, stale, *, officia
         built = []
         for index, job in enumerate(todo):
             rendered, seconds = results[index]
-            staged.append((stage(job.path, rendered.data), job.path))
+            staged.append((stage(job.path, rendered.data, out), job.path))
             entries[state.name(job.path)].update(
                 sha256=hashlib.sha256(rendered.data).hexdigest(), size=len(rendered.data), pages=rendered.pages
             )

@@ -17,7 +17,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.model import Rendered
 from conceptnotes.model.visitor import walk
-from conceptnotes.project import NOTE_FILE, Project
+from conceptnotes.project import NOTE_FILE
 from conceptnotes.render import formats
 
 if TYPE_CHECKING:
@@ -59,11 +59,10 @@ def attachments(job: Job) -> tuple[tuple[str, bytes], ...]:
     from conceptnotes.read.files import read_input
 
     note = job.localized.note
-    locales = Project.of_note(note.folder).locales
     images = {n.src: n.path for n in walk(note.document) if isinstance(n, m.Image)}
     files = [(NOTE_FILE, note.raw)]
     files += [(src, read_input(path, note.folder)) for src, path in sorted(images.items())]
-    files += [(str(p.relative_to(locales)), data) for p, data in job.localized.catalogs]
+    files += [(str(Path(*p.parts[-3:])), data) for p, data in job.localized.catalogs]  # <lang>/LC_MESSAGES/x.po
     return tuple(files)
 
 

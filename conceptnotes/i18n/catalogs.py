@@ -27,7 +27,7 @@ from conceptnotes import languages, reserved
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.i18n.units import units
-from conceptnotes.project import Project
+from conceptnotes.project import BUILTIN_LOCALES, Project
 from conceptnotes.read.characters import check_characters, decode
 from conceptnotes.read.files import is_present, read_input
 
@@ -51,10 +51,16 @@ def note_sources(note: m.Note, lang: str) -> list[Path]:
     from conceptnotes.read.loader import asset_files
 
     locales = Project.of_note(note.folder).locales
-    domains = [note.id] if lang != note.meta.source_language else []
-    domains += [LABELS] if lang != languages.LABEL_LANGUAGE else []
-    found = [catalog_path(locales, lang, domain) for domain in domains]
+    found = [catalog_path(locales, lang, note.id)] if lang != note.meta.source_language else []
+    found += [label_catalog(locales, lang)] if lang != languages.LABEL_LANGUAGE else []
     return [note.source, *asset_files(note), *(path for path in found if is_present(path))]
+
+
+def label_catalog(locales: Path, lang: str) -> Path:
+    """The catalog of the templates' labels a project reads in ``lang``: its own
+    (``locales/<lang>/LC_MESSAGES/messages.po``), else the tool's built-in one."""
+    own = catalog_path(locales, lang, LABELS)
+    return own if is_present(own) else catalog_path(BUILTIN_LOCALES, lang, LABELS)
 
 
 def template_path(locales: Path, domain: str) -> Path:

@@ -55,11 +55,12 @@ class Written:
     changed: bool
 
 
-def write(path: Path, data: bytes) -> Written:
-    """Write ``data`` to ``path`` (a catalog, a template, an XLIFF file) unless it holds them already."""
+def write(path: Path, data: bytes, root: Path) -> Written:
+    """Write ``data`` to ``path`` (a catalog, a template, an XLIFF file), below ``root`` (the
+    project's ``locales/``, the folder of an export), unless it holds them already."""
     changed = _current(path) != data
     if changed:
-        write_atomic(path, data)  # a link or FIFO in its place is replaced, never written through
+        write_atomic(path, data, root)  # a link or FIFO in its place or on its way is refused
     return Written(path, changed)
 
 
@@ -79,53 +80,56 @@ def extract(notes: list[Note], locales: Path | None = None) -> list[Written]:
     written = []
     for note in notes:
         where = locales or Project.of_note(note.folder).locales
-        written.append(write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note))))
+        written.append(write(catalogs.template_path(where, note.id), catalogs.dump(catalogs.extract(note)), where))
     where = locales or (Project.of_note(notes[0].folder) if notes else Project.working()).locales
-    written.append(write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels())))
+    written.append(write(catalogs.template_path(where, catalogs.LABELS), catalogs.dump(extract_labels()), where))
     return written
 
 
 def _plans(notes: list[Note], locales: Path | None):
-    """(catalog path, template, language, domain) for every catalog the notes need, labels included."""
+    """(locales folder, catalog path, template, language, domain) for every catalog the notes
+    need, labels included."""
     label_langs: dict[Path, set[str]] = {}
     for note in notes:
         where = locales or Project.of_note(note.folder).locales
         template = catalogs.extract(note)
         for lang in target_languages(note):
-            yield catalogs.catalog_path(where, lang, note.id), template, lang, note.id
+            yield where, catalogs.catalog_path(where, lang, note.id), template, lang, note.id
         label_langs.setdefault(where, set()).update(lang for lang in note.meta.languages if lang != LABEL_LANGUAGE)
     labels = extract_labels()
     for where, langs in label_langs.items():
         for lang in sorted(langs):
-            yield catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang, catalogs.LABELS
+            yield where, catalogs.catalog_path(where, lang, catalogs.LABELS), labels, lang, catalogs.LABELS
 
 
 def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> list[Written]:
     """Merge templates into the languages' catalogs; with ``check``, write nothing and raise
     NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written."""
     problems, written = Problems(), []
-    for path, template, lang, _, existing in _loaded(_plans(notes, locales), problems):
+    for where, path, template, lang, _, existing in _loaded(_plans(notes, locales), problems):
         if check:
             stale = _stale(template, existing)
             if stale:
                 problems.add(path, 0, f"out of date ({stale}): run {command('i18n update')}")
             continue
         merged = catalogs.merge(template, existing, lang)
-        written.append(write(path, catalogs.dump(merged)))
+        written.append(write(path, catalogs.dump(merged), where))
     problems.raise_if_errors()
     return written
 
 
 def _loaded(plans, problems: Problems):
-    """Each plan with the catalog at its path (None when there is none yet); a broken
-    catalog's problems go to ``problems`` and its plan is left out."""
-    for path, template, lang, domain in plans:
+    """Each plan with the catalog it reads (None when there is none yet: the labels' are then
+    the tool's built-in ones, which a project's own catalog starts from); a broken catalog's
+    problems go to ``problems`` and its plan is left out."""
+    for where, path, template, lang, domain in plans:
+        read = catalogs.label_catalog(where, lang) if domain == catalogs.LABELS else path
         try:
-            existing = catalogs.load(path, lang) if is_present(path) else None
+            existing = catalogs.load(read, lang) if is_present(read) else None
         except NoteError as exc:
             problems.extend(exc.problems)
             continue
-        yield path, template, lang, domain, existing
+        yield where, path, template, lang, domain, existing
 
 
 def _stale(template: Catalog, catalog: Catalog | None) -> str:
@@ -146,7 +150,7 @@ def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.St
     templates' labels of every language (``messages``), which a strict build needs as
     much; NoteError for a broken catalog."""
     problems, out = Problems(), []
-    for _, template, lang, domain, catalog in _loaded(_plans(notes, locales), problems):
+    for _, _, template, lang, domain, catalog in _loaded(_plans(notes, locales), problems):
         # of the labels, those a document shows: what a strict build needs translated
         units = list(labels.ALL) if domain == catalogs.LABELS else template
         out.append(catalogs.status(domain, lang, units, catalog))

@@ -196,4 +196,4 @@ def write_translations(opened: Opened, changes: list[tuple[str, str, bool]]) -> 
         else:
             message.previous_id = []
             message.flags.discard("fuzzy")
-    return write(opened.path, catalogs.dump(catalog)).changed
+    return write(opened.path, catalogs.dump(catalog), Project.of_note(opened.note.folder).locales).changed

@@ -235,7 +235,7 @@ def label_translations(
     whose English has placeholders is a pattern, checked like one (:mod:`placeholders`)."""
     if lang == LABEL_LANGUAGE:
         return Labels(), []  # the labels' own language: shown as written
-    path = catalogs.catalog_path(locales, lang, catalogs.LABELS)
+    path = catalogs.label_catalog(locales, lang)
     catalog, checks = load_catalog(path, lang, [] if read is None else read)
     problems: list[Problem] = []
     fallbacks = []

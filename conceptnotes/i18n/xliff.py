@@ -115,12 +115,12 @@ def export(notes: list[Note], lang: str, out: Path | None = None) -> list[Export
             path = out / f"{note.id}.{lang}.xlf"
         else:
             path = default_path(Project.of_note(note.folder).locales, lang, note.id)
-        made.append((path, export_note(note.folder, lang)))
+        root = (path.parent if path == out else out) if out is not None else Project.of_note(note.folder).locales
+        made.append((path, root, export_note(note.folder, lang)))
     written = []
-    for path, data in made:
-        path.parent.mkdir(parents=True, exist_ok=True)
+    for path, root, data in made:
         count = len(etree.fromstring(data, _parser()).findall(f".//{_q('trans-unit')}"))
-        written.append(Exported(path, write(path, data).changed, count))
+        written.append(Exported(path, write(path, data, root).changed, count))
     return written
 
 

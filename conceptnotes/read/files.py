@@ -68,7 +68,7 @@ def _not_regular(path: Path, mode: int) -> NoteError:
     return NoteError.at(path, 0, f"is {kind}; only regular files are read")
 
 
-def _look(path: Path, part: str, folder: int, name: str | None, *, want_folder: bool) -> None:
+def look(path: Path, part: str, folder: int, name: str | None, *, want_folder: bool) -> None:
     """Refuse a link or a file of the wrong kind before opening it (``O_NOFOLLOW`` then
     guards against one swapped in meanwhile)."""
     try:
@@ -100,14 +100,14 @@ def open_input(
     try:
         for index, part in enumerate(parts[:-1]):
             name = str(Path(*parts[: index + 1]))
-            _look(path, part, folder, name, want_folder=True)
+            look(path, part, folder, name, want_folder=True)
             try:
                 inner = os.open(part, _DIRECTORY, dir_fd=folder)
             except OSError as exc:
                 raise _refusal(path, name, exc) from None
             os.close(folder)
             folder = inner
-        _look(path, parts[-1], folder, None, want_folder=False)
+        look(path, parts[-1], folder, None, want_folder=False)
         try:
             fd = os.open(parts[-1], _FILE, dir_fd=folder)
         except OSError as exc:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import mimetypes
 import secrets
 import tempfile
 from collections.abc import AsyncIterator
@@ -28,7 +29,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.middleware import Middleware
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.requests import Request
-from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response, StreamingResponse
+from starlette.responses import HTMLResponse, JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 from conceptnotes import languages, reserved
@@ -75,13 +76,15 @@ class Server:
         self.previews.publish(None)
 
     def note_folder(self, note: str) -> Path | None:
-        """The folder of the note ``note`` (an id as the index lists it), or None (an id the tool
-        keeps for itself too: a note 'messages' would save its units into the labels' catalogs)."""
+        """The folder of the note ``note`` (an id as the index lists it), or None: for an id the
+        tool keeps for itself (a note 'messages' would save its units into the labels'
+        catalogs), and for a folder that is a symbolic link, which the build refuses too (its
+        source, preview and catalog would be another project's)."""
         if reserved.id_refusal(note):
             return None
         for folder in self.project.note_folders():
             if folder.name == note:
-                return folder.resolve()
+                return None if folder.is_symlink() else folder.absolute()
         return None
 
     def page(self, name: str, **values: Any) -> HTMLResponse:
@@ -168,10 +171,10 @@ async def preview_file(request: Request) -> Response:
     version = request.path_params["version"]
     if preview is None or not version.isdigit():
         return _not_found()
-    path = files.project_file(server.previews.version_folder(preview, int(version)), request.path_params["name"])
-    if path is None or path.suffix not in (".png", ".pdf"):
+    found = files.project_file(server.previews.version_folder(preview, int(version)), request.path_params["name"])
+    if found is None or found[0].suffix not in (".png", ".pdf"):
         return _not_found()
-    return FileResponse(path, headers={"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
+    return _file(found, {"Cache-Control": "private, max-age=3600", "X-Content-Type-Options": "nosniff"})
 
 
 async def source(request: Request) -> Response:
@@ -189,20 +192,29 @@ async def source(request: Request) -> Response:
 
 async def output_file(request: Request) -> Response:
     server = _server(request)
-    path = files.project_file(server.project.output.absolute(), request.path_params["path"])
-    if path is None or path.suffix not in formats.SUFFIXES:
+    output, top = server.project.output.absolute(), server.project.root.absolute()
+    # an output folder inside the project is read from the project: it may not be a link
+    found = files.project_file(output, request.path_params["path"], top if output.is_relative_to(top) else None)
+    if found is None or found[0].suffix not in formats.SUFFIXES:
         return _not_found()
     headers = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-    if path.suffix == ".html":  # a built page has no script and needs nothing but itself
+    if found[0].suffix == ".html":  # a built page has no script and needs nothing but itself
         headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox"
-    return FileResponse(path, headers=headers)
+    return _file(found, headers)
 
 
 async def static(request: Request) -> Response:
-    path = files.project_file(STATIC, request.path_params["name"])
-    if path is None:
+    found = files.project_file(STATIC, request.path_params["name"])
+    if found is None:
         return _not_found()
-    return FileResponse(path, headers={"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+    return _file(found, {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"})
+
+
+def _file(found: tuple[Path, bytes], headers: dict[str, str]) -> Response:
+    """A file the server sends, as :func:`files.project_file` read it."""
+    path, data = found
+    kind = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return Response(data, media_type=kind, headers=headers)
 
 
 async def events(request: Request) -> Response:

@@ -75,7 +75,7 @@ def render(folder: Path, lang: str, dest: Path) -> Result:
     except NoteError as exc:
         return Result(problems=tuple(str(p) for p in sorted(exc.problems)), seconds=time.monotonic() - started)
     pdf = dest / f"{localized.note.id}.{lang}.pdf"
-    write_atomic(pdf, rendered.data)  # makes dest
+    write_atomic(pdf, rendered.data, dest)  # makes dest
     mark = time.monotonic()
     pages = rasterize(pdf, dest)
     timings["images"] = time.monotonic() - mark

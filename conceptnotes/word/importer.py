@@ -236,7 +236,7 @@ def _write(folder: Path, text: str, images: dict[str, bytes]) -> None:
     """The note's folder written whole in a temporary folder beside it, then renamed."""
     files = {NOTE_FILE: text.encode("utf-8"), **{f"assets/{name}": blob for name, blob in images.items()}}
     try:
-        write_folder(folder, files)
+        write_folder(folder, files, folder.parent)  # content/: no link on the way, nothing written through one
     except FileExistsError:  # made meanwhile
         raise UsageError(f"import: a note '{folder.name}' exists already ({folder}):"
                          " choose another with --id") from None
