@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import socket
+import subprocess
 import threading
 import urllib.parse
 from concurrent.futures import ThreadPoolExecutor
@@ -187,19 +189,39 @@ def test_a_short_note_s_preview_is_made_while_a_long_one_renders(two_notes):
     assert large["problems"] == [] and len(large["pages"]) > 20
 
 
-def test_a_newer_save_cancels_the_rendering_under_way(two_notes):
-    """The long note is saved (broken) while it renders: the rendering of the older text is
-    stopped, never shown; the first preview of the note is the newer text's."""
-    project, url, events = two_notes
+def test_a_newer_save_cancels_the_rendering_under_way(tmp_path, monkeypatch):
+    """The long note is saved (broken) while it renders, its PDF laid out and its pages being
+    drawn: the rendering of the older text is stopped, never shown; the first preview of the
+    note is the newer text's."""
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the server makes its previews' folder
+    project = copy_root(SMALL, tmp_path)
+    _large_note(project)
+    with running_server(project) as url:
+        events = Events(url)
+        try:
+            _cancel_a_rendering(project, url, events, tmp_path)
+        finally:
+            events.close()
+
+
+def _cancel_a_rendering(project: Path, url: str, events: Events, tmp_path: Path) -> None:
     _preview_in_background(url, LARGE)
-    wait_for(lambda: events.of("rendering", LARGE))
+    wait_for(lambda: list(tmp_path.glob(f"conceptnotes-preview-*/{LARGE}/en/1/{LARGE}.en.pdf")), 300)
     note = project / "content" / LARGE / "note.md"
     text = note.read_text(encoding="utf-8")
     note.write_text(text.replace("  end: 2022-05-11", "  end: 2022-05-01"), encoding="utf-8")
-    first = wait_for(lambda: events.of("preview", LARGE), 300)[0]
+    first = json.loads(get(url + f"api/preview/{LARGE}/en")[1])  # answered once the note has a preview
     assert any("note.md" in problem for problem in first["problems"]) and first["pages"] == []
+    assert wait_for(lambda: events.of("preview", LARGE))[0]["problems"] == first["problems"]
+    (older,) = tmp_path.glob(f"conceptnotes-preview-*/{LARGE}/en/1")  # the older text's rendering: stopped
+    assert len(list(older.glob("page-*.png"))) < _page_count(older / f"{LARGE}.en.pdf")
     small = json.loads(get(url + f"api/preview/{SMALL}/en")[1])  # the workers are still there
     assert small["problems"] == [] and small["pages"]
+
+
+def _page_count(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
 
 
 def test_a_rendering_longer_than_the_time_limit_is_stopped_with_a_message(tmp_path):
