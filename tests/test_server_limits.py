@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_root, running_server, sample_project, write_note
+from tests.test_browser import browser, page  # noqa: F401 - the browser test's fixtures
 from tests.test_serve import get, post, token_of, wait_for
 
 NOTE = "malaga-2022"
@@ -275,3 +276,25 @@ def test_a_local_server_prints_its_address_without_a_secret(tmp_path):
     with running_server(project, started=started) as url:
         assert started[0].stdout.readline().split()[-4] == url
         assert get(url)[0] == 200
+
+
+def test_a_browser_with_the_printed_address_uses_every_page(tmp_path, page):  # noqa: F811 - the fixture
+    """The cookie the printed address sets is sent with the pages' own requests: their
+    scripts' JSON, the page images and the event stream that brings a saved edit."""
+    from tests.test_browser import wait_for_pages
+
+    project, started = sample_project(tmp_path), []
+    with running_server(project, "--allow-remote", started=started) as url:
+        address = started[0].stdout.readline().split()[-4]
+        page.goto(url + "note/malaga-2022/en")
+        assert page.locator("body").inner_text().startswith("This preview server needs the address")
+        page.goto(address)
+        assert page.url == url
+        page.goto(url + "note/malaga-2022/en")
+        first = wait_for_pages(page)
+        note = project / "content" / "malaga-2022" / "note.md"
+        text = note.read_text(encoding="utf-8")
+        note.write_text(text.replace("Strategy, in 2023.[^strategy]", "Strategy, in June 2023.[^strategy]"),
+                        encoding="utf-8")
+        wait_for_pages(page, first)
+        page.locator("#source li", has_text="in June 2023").wait_for()

@@ -47,7 +47,7 @@ class RequireSecret:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        port = scope.get("server", (None, None))[1]
+        port = (scope.get("server") or (None, None))[1]
         query = parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
         given = dict(query).get(PARAMETER)
         if given is not None and self._is_secret(given):
