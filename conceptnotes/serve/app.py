@@ -8,7 +8,9 @@ HTML; the server's JSON carries text, and HTML only where this package escaped i
 Safety: files are sent only from the output folder, the previews' own folder and the
 package's static folder (:func:`files.project_file`); the only writes are a unit's
 translation into ``locales/<lang>/LC_MESSAGES/<note-id>.po`` of an existing note and one
-of its languages, on a POST with the session's token and a same-origin ``Origin``.
+of its languages, on a POST with the session's token and a same-origin ``Origin``.  A
+POST's body is refused by its size before it is read whole; with ``--allow-remote`` every
+request needs the secret of the address printed at start (:mod:`access`).
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@ open page as an event.
 
 Renderings of one preview never overlap: a change during a rendering cancels it (its
 result is no longer wanted; its worker is stopped and started again) and the preview is
-made once more (three saves in a row give one rendering of the last, or two).  Each
+made once more, from the files as they are then (three saves in a row end in one finished
+rendering, of the last).  Each
 rendering writes into a new numbered folder; the folder before it is kept for a page
 still loading its images, older ones are removed.
 """
