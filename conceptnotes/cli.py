@@ -306,9 +306,11 @@ def _add_official_and_verify(commands) -> None:
     sv.add_argument(
         "--allow-remote",
         action="store_true",
-        help="allow a --host other than this machine's: anyone who can reach it can read the notes"
-        " and, with a page's token, write translations",
+        help="allow a --host other than this machine's; every request then needs the secret of the address"
+        " printed at start (whoever has that address can read the notes and write translations)",
     )
+    sv.add_argument("--time-limit", type=_seconds, default=60.0, metavar="SECONDS",
+                    help="seconds a preview may take to render before it is stopped (default: 60)")
 
 
 def _add_new_and_doctor(commands) -> None:
@@ -365,9 +367,20 @@ def _port(value: str) -> int:
     return int(value)
 
 
+def _seconds(value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = 0.0
+    if not 0 < seconds <= 3600:
+        raise argparse.ArgumentTypeError(f"a time limit is a number of seconds above 0, at most 3600, not '{value}'")
+    return seconds
+
+
 def _serve(args: argparse.Namespace) -> int:
     import shutil
 
+    from conceptnotes.serve.access import make_secret
     from conceptnotes.serve.app import is_local, serve
 
     if not is_local(args.host) and not args.allow_remote:
@@ -382,9 +395,11 @@ def _serve(args: argparse.Namespace) -> int:
     if not is_local(args.host):
         print(f"warning: serving on {args.host}: other machines can reach this server", file=sys.stderr)
     host = f"[{args.host}]" if ":" in args.host else args.host
-    print(f"Serving the preview on http://{host}:{args.port}/ (Ctrl-C to stop)", flush=True)
+    secret = make_secret() if args.allow_remote else None
+    address = f"http://{host}:{args.port}/" + (f"?token={secret}" if secret else "")
+    print(f"Serving the preview on {address} (Ctrl-C to stop)", flush=True)
     try:
-        serve(project, args.host, args.port)
+        serve(project, args.host, args.port, secret=secret, seconds=args.time_limit)
     except KeyboardInterrupt:  # Ctrl-C is how a server stops: the server has shut down
         pass
     print("stopped", flush=True)

@@ -244,6 +244,7 @@ def running_server(project: Path, *options: str, started: list | None = None):
     process appended to ``started``)."""
     import os
     import time
+    import urllib.error
     import urllib.request
 
     port = free_port()
@@ -261,6 +262,8 @@ def running_server(project: Path, *options: str, started: list | None = None):
             try:
                 with urllib.request.urlopen(url, timeout=5):
                     break
+            except urllib.error.HTTPError:  # it answers, if only to refuse (--allow-remote without its secret)
+                break
             except OSError:
                 if time.monotonic() > deadline:
                     raise

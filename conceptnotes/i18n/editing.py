@@ -160,6 +160,8 @@ def _markdown_problems(msgid: str, msgstr: str) -> Problems:
     if deep:
         return _errors(deep)
     source, source_problems = parse_inline(msgid, where, 0, assets, keys)
+    if not source and source_problems.errors:  # refused unparsed (too long, nested too deep): nothing to compare
+        return _errors(source_problems)
     context = {problem.message for problem in source_problems}
     parsed, problems = parse_inline(msgstr, where, 0, assets, keys)
     found = _errors([p for p in problems.errors if p.message not in context])

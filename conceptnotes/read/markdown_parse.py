@@ -29,7 +29,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problems
 from conceptnotes.model.visitor import walk
 from conceptnotes.read import limits, list_nesting
-from conceptnotes.read.characters import forbidden_character
+from conceptnotes.read.characters import forbidden_character, nesting_problems
 from conceptnotes.read.files import read_input
 
 EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
@@ -705,11 +705,12 @@ def parse_inline(
     """Parse one unit of inline Markdown (a translation) into inline nodes.
 
     ``footnote_keys`` are the footnotes the text may call; problems are reported at
-    ``path:line`` (the catalog entry).
+    ``path:line`` (the catalog entry).  A text longer than a paragraph may be, or nested
+    deeper than a note may be (``nesting_problems``), is refused before it is parsed.
     """
-    too_long = limits.translation_problems(text, path, line)
-    if too_long.errors:
-        return (), too_long
+    refused = limits.translation_problems(text, path, line) or nesting_problems(text, path, line)
+    if refused.errors:  # before parsing: beyond these limits the parser takes minutes
+        return (), refused
     md = _inline_markdown()
     md.reset()  # a Markdown instance keeps state between documents
     footnotes = next(e for e in md.registeredExtensions if e.__class__.__name__ == "FootnoteExtension")

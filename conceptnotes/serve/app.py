@@ -8,7 +8,9 @@ HTML; the server's JSON carries text, and HTML only where this package escaped i
 Safety: files are sent only from the output folder, the previews' own folder and the
 package's static folder (:func:`files.project_file`); the only writes are a unit's
 translation into ``locales/<lang>/LC_MESSAGES/<note-id>.po`` of an existing note and one
-of its languages, on a POST with the session's token and a same-origin ``Origin``.
+of its languages, on a POST with the session's token and a same-origin ``Origin``.  A
+POST's body is refused by its size before it is read whole; with ``--allow-remote`` every
+request needs the secret of the address printed at start (:mod:`access`).
 """
 
 from __future__ import annotations
@@ -37,10 +39,10 @@ from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.parsed import Notes
 from conceptnotes.render import formats
-from conceptnotes.serve import files, status
+from conceptnotes.serve import access, files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
-from conceptnotes.serve.worker import Worker
+from conceptnotes.serve.worker import TIME_LIMIT, Workers
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -53,11 +55,11 @@ KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
 class Server:
     """What one running server knows: its project, token, previews and pages."""
 
-    def __init__(self, project: Project) -> None:
+    def __init__(self, project: Project, seconds: float = TIME_LIMIT) -> None:
         self.project = project
         self.token = secrets.token_urlsafe(32)
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
-        self.previews = Previews(self.folder, Worker())
+        self.previews = Previews(self.folder, Workers(seconds=seconds))
         self.notes = Notes()  # the workbench's parsed notes: a save parses only the catalog
         self.stopping = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -316,23 +318,42 @@ async def _posted(request: Request) -> dict | Response:
         return JSONResponse({"problems": ["a request from another site is refused"]}, status_code=403)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return JSONResponse({"problems": ["a JSON body is expected"]}, status_code=415)
-    data = await request.body()
-    if len(data) > MAX_BODY:
-        return JSONResponse({"problems": ["the request is too large"]}, status_code=413)
+    data = await _body(request)
+    if data is None:
+        return JSONResponse({"problems": [f"the request is too large (at most {MAX_BODY:,} bytes)"]}, status_code=413)
     try:
         body = json.loads(data)
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
         return JSONResponse({"problems": ["the body is not JSON"]}, status_code=400)
     return body if isinstance(body, dict) else JSONResponse({"problems": ["a JSON object is expected"]}, 400)
+
+
+async def _body(request: Request) -> bytes | None:
+    """The body of ``request``, or None when it is larger than :data:`MAX_BODY`: refused by the
+    length it declares before any of it is read, and by what it sends while it streams, so
+    that a large body is never held whole."""
+    declared = request.headers.get("content-length", "")
+    if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
+        return None
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 # the application -----------------------------------------------------------------------------
 
 
-def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[str] | None = None) -> Starlette:
+def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[str] | None = None,
+               secret: str | None = None, seconds: float = TIME_LIMIT) -> Starlette:
     """The server's application for ``project``; ``allowed_hosts``: the Host headers it answers
-    (by default the local names: a page of another site cannot reach it through DNS rebinding)."""
-    server = Server(project)
+    (by default the local names: a page of another site cannot reach it through DNS rebinding);
+    ``secret``: the one every request must carry (``--allow-remote``, :mod:`access`);
+    ``seconds``: how long a preview may take to render."""
+    server = Server(project, seconds)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -365,8 +386,10 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
         Route("/favicon.ico", lambda request: Response(status_code=204)),
     ]
     hosts = allowed_hosts or _hosts(host)
-    app = Starlette(routes=routes, lifespan=lifespan,
-                    middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])
+    middleware = [Middleware(TrustedHostMiddleware, allowed_hosts=hosts)]
+    if secret is not None:
+        middleware.append(Middleware(access.RequireSecret, secret=secret))
+    app = Starlette(routes=routes, lifespan=lifespan, middleware=middleware)
     app.state.server = server
     return app
 
@@ -384,11 +407,11 @@ def is_local(host: str) -> bool:
     return host in LOCAL_HOSTS
 
 
-def serve(project: Project, host: str, port: int) -> None:
-    """Run the server until Ctrl-C."""
+def serve(project: Project, host: str, port: int, secret: str | None = None, seconds: float = TIME_LIMIT) -> None:
+    """Run the server until Ctrl-C (``secret``, ``seconds``: see :func:`create_app`)."""
     import uvicorn
 
-    app = create_app(project, host)
+    app = create_app(project, host, secret=secret, seconds=seconds)
 
     class Server(uvicorn.Server):
         def handle_exit(self, sig: int, frame: Any) -> None:

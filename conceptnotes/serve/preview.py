@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -98,10 +99,20 @@ def rasterize(pdf: Path, dest: Path) -> tuple[str, ...]:
     if tool is None:
         raise UsageError("pdftoppm is missing: install poppler-utils ('make serve' does)")
     subprocess.run([tool, "-r", str(DPI), "-png", str(pdf), str(dest / PAGE_PREFIX)], check=True,
-                   capture_output=True, timeout=120)
+                   capture_output=True, timeout=120, preexec_fn=_end_with_parent)
     # pdftoppm numbers page-1.png or page-01.png, as many digits as the last page needs
     found = sorted(dest.glob(f"{PAGE_PREFIX}-*.png"), key=lambda p: int(p.stem.rsplit("-", 1)[1]))
     return tuple(p.name for p in found)
+
+
+def _end_with_parent() -> None:
+    """In ``pdftoppm``'s process before it starts: end when the worker ends (Linux), so that a
+    rendering stopped by ending its worker (too long, or no longer wanted) leaves nothing running."""
+    if sys.platform == "linux":
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 def _blocks(document: Any, po_lines: dict[int, int]) -> list[Block]:

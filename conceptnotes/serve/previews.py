@@ -1,11 +1,13 @@
 """The previews a server keeps: one per note and language that a page has asked for,
-made again by the warm worker whenever a file it is made from changes, and told to every
+made again by a warm worker whenever a file it is made from changes, and told to every
 open page as an event.
 
-Renderings of one preview never overlap: a change during a rendering marks the preview
-out of date, and it is made once more when that rendering ends (three saves in a row
-give two renderings, not three).  Each rendering writes into a new numbered folder; the
-folder before it is kept for a page still loading its images, older ones are removed.
+Renderings of one preview never overlap: a change during a rendering cancels it (its
+result is no longer wanted; its worker is stopped and started again) and the preview is
+made once more, from the files as they are then (three saves in a row end in one finished
+rendering, of the last).  Each
+rendering writes into a new numbered folder; the folder before it is kept for a page
+still loading its images, older ones are removed.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from conceptnotes.serve.preview import Result
-from conceptnotes.serve.worker import Worker
+from conceptnotes.serve.worker import Workers
 
 KEPT = 2  # renderings kept per preview: the newest, and the one a page may still be loading
 
@@ -32,6 +34,8 @@ class Preview:
     busy: bool = False
     stale: bool = False
     done: asyncio.Event = field(default_factory=asyncio.Event)
+    tried: int = 0  # the last version a rendering was started for
+    rendering: asyncio.Task | None = None  # the rendering under way
 
     def state(self) -> dict[str, Any]:
         """What a page is told of the preview (file names relative to its version folder)."""
@@ -48,7 +52,7 @@ class Preview:
 
 
 class Previews:
-    def __init__(self, folder: Path, worker: Worker) -> None:
+    def __init__(self, folder: Path, worker: Workers) -> None:
         self.folder = folder  # the server's own temporary folder: never the project
         self.worker = worker
         self.previews: dict[tuple[str, str], Preview] = {}
@@ -69,6 +73,8 @@ class Previews:
         """Make the preview again, now or when the rendering under way ends."""
         if preview.busy:
             preview.stale = True
+            if preview.rendering is not None:
+                preview.rendering.cancel()  # made from files that changed since: not waited for
             return
         preview.busy = True
         preview.done.clear()
@@ -84,12 +90,17 @@ class Previews:
         try:
             while True:
                 preview.stale = False
-                version = preview.version + 1
+                version = preview.tried = max(preview.version, preview.tried) + 1
                 dest = self.version_folder(preview, version)
                 shutil.rmtree(dest, ignore_errors=True)
                 self.publish({"type": "rendering", "note": preview.note, "lang": preview.lang})
-                result = await self.worker.render(preview.folder, preview.lang, dest)
-                preview.version, preview.result = version, result
+                rendering = preview.rendering = asyncio.ensure_future(
+                    self.worker.render(preview.folder, preview.lang, dest))
+                await asyncio.wait({rendering})
+                preview.rendering = None
+                if rendering.cancelled():
+                    continue  # a newer change cancelled it: made again from the files as they are now
+                preview.version, preview.result = version, rendering.result()
                 self._prune(preview)
                 if not preview.stale:
                     break

@@ -1,16 +1,22 @@
-"""The warm worker: one process that keeps WeasyPrint and the fonts loaded, so that a
+"""The warm workers: processes that keep WeasyPrint and the fonts loaded, so that a
 saved edit shows in the preview in about a second rather than the three of a cold start.
 
-A separate process, not a thread: a rendering holds the interpreter for its whole
+Separate processes, not threads: a rendering holds the interpreter for its whole
 layout, and the server must go on answering; a worker that dies (out of memory, a
 crash in a native library) is started again, and the server lives on.
+
+A server keeps :data:`WORKERS` of them, and a rendering takes a free one: a long note's
+rendering holds one worker while a short note's preview is made in another.  A rendering
+may take :data:`TIME_LIMIT` seconds (from the moment a warm worker takes it); one that
+takes longer, or whose result is no longer wanted (cancelled: the note was saved again),
+is stopped by ending its worker's process, which is started again at once.
 """
 
 from __future__ import annotations
 
 import asyncio
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
@@ -25,34 +31,104 @@ def _warm_up() -> None:
     weasyprint.HTML(string="<p>Ready</p>").render()
 
 
+WORKERS = 2
+TIME_LIMIT = 60.0  # seconds a rendering may take: a concept note of tens of pages takes a few
+
+
+def _ready() -> None:
+    """Nothing: done once the worker has warmed up."""
+
+
 class Worker:
+    """One warm process; it renders one preview at a time (:class:`Workers` sees to that)."""
+
     def __init__(self) -> None:
         self._pool: ProcessPoolExecutor | None = None
+        self._ready: Future | None = None  # done when the process has warmed up
+        self.busy = False
 
     def start(self) -> None:
         # spawned, not forked: the server has threads (the file watcher, uvicorn's)
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
+        self._ready = self._pool.submit(_ready)
 
-    async def render(self, folder: Path, lang: str, dest: Path) -> preview.Result:
+    @property
+    def warm(self) -> bool:
+        ready, broken = self._ready, getattr(self._pool, "_broken", False)  # its process died while idle
+        return ready is not None and ready.done() and not ready.cancelled() and ready.exception() is None \
+            and not broken
+
+    async def render(self, folder: Path, lang: str, dest: Path, seconds: float = TIME_LIMIT) -> preview.Result:
+        """The preview of ``folder`` in ``lang`` rendered into ``dest``; a message as its result
+        if it takes longer than ``seconds`` or the worker dies.  Cancelled, it stops the worker."""
         if self._pool is None:
             self.start()
-        loop = asyncio.get_running_loop()
+        pool, ready, future = self._pool, self._ready, None
         try:
-            return await loop.run_in_executor(self._pool, preview.render, folder, lang, dest)
+            await asyncio.shield(asyncio.wrap_future(ready))  # the time counts from a warm worker
+            future = pool.submit(preview.render, folder, lang, dest)
+            return await asyncio.wait_for(asyncio.wrap_future(future), seconds)
+        except TimeoutError:
+            self.restart()
+            return _failed(folder, f"the preview took longer than {seconds:g} seconds and was stopped: split"
+                                   " the note, or start the server with a longer --time-limit")
+        except asyncio.CancelledError:
+            if future is not None and not future.cancel():  # under way: its process is ended
+                self.restart()
+            raise
         except BrokenProcessPool:
-            self.stop()  # started again on the next rendering
+            self.restart()
             return _failed(folder, "the preview's renderer stopped (out of memory?);"
                                    " it is started again on the next save")
         except Exception as exc:  # a bug in a library must not take the server down
             return _failed(folder, f"the preview could not be made: {type(exc).__name__}: {exc}")
 
+    def restart(self) -> None:
+        self.stop()
+        self.start()
+
     def stop(self) -> None:
         if self._pool is not None:
-            pool, self._pool = self._pool, None
+            pool, self._pool, self._ready = self._pool, None, None
             for process in list(getattr(pool, "_processes", {}).values()):
                 process.kill()  # a layout under way is not waited for
             pool.shutdown(wait=False, cancel_futures=True)
+
+
+class Workers:
+    """The warm workers of a server; a rendering waits for a free one (a warm one first)."""
+
+    def __init__(self, count: int = WORKERS, seconds: float = TIME_LIMIT) -> None:
+        self.workers = [Worker() for _ in range(count)]
+        self.seconds = seconds
+        self._freed = asyncio.Event()
+
+    def start(self) -> None:
+        for worker in self.workers:
+            worker.start()
+
+    def stop(self) -> None:
+        for worker in self.workers:
+            worker.stop()
+
+    async def render(self, folder: Path, lang: str, dest: Path) -> preview.Result:
+        worker = await self._take()
+        try:
+            return await worker.render(folder, lang, dest, self.seconds)
+        finally:
+            worker.busy = False
+            self._freed.set()
+
+    async def _take(self) -> Worker:
+        while True:
+            free = [worker for worker in self.workers if not worker.busy]
+            if free:
+                worker = next((worker for worker in free if worker.warm), free[0])
+                worker.busy = True
+                return worker
+            self._freed.clear()
+            await self._freed.wait()
 
 
 def _failed(folder: Path, message: str) -> preview.Result:
