@@ -47,6 +47,7 @@ class _Converter:
         self.footnote_numbers: dict[str, int] = {}  # Word's id -> number of its call
         self.warnings: list[str] = []
         self.tables = 0
+        self.in_footnote = 0  # the number of the footnote being written, or 0
 
     # Inline ---------------------------------------------------------------------------
 
@@ -115,6 +116,9 @@ class _Converter:
         key = (links[0].get("href") or "").removeprefix("#")
         if key not in self.footnote_elements:
             return None
+        if self.in_footnote:  # a note's text holds no note (and notes could call each other)
+            self.warnings.append(f"a note called inside footnote {self.in_footnote} was left out")
+            return ""
         if key in self.footnote_numbers:  # Word calls a note once; a second call is text
             return ""
         self.footnote_numbers[key] = len(self.footnote_numbers) + 1
@@ -226,41 +230,13 @@ class _Converter:
 
     def table(self, el) -> str:
         self.tables += 1
-        rows = [tr for tr in el.iter("tr") if _own_table(tr, el)]
-        grid: list[list[str]] = []
-        pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
-        merged = False
-        first_text = ""
-        for tr in rows:
-            row: list[str] = []
-            cells = [c for c in tr if c.tag in ("td", "th")]
-            column = 0
-            for cell in cells:
-                while pending.get(column):
-                    pending[column] -= 1
-                    row.append("")
-                    column += 1
-                text = self.cell(cell)
-                first_text = first_text or text
-                span = _span(cell.get("colspan"))
-                down = _span(cell.get("rowspan"))
-                if span > 1 or down > 1:
-                    merged = True
-                row.append(text)
-                row.extend("" for _ in range(span - 1))
-                for c in range(column, column + span):
-                    if down > 1:
-                        pending[c] = down - 1
-                column += span
-            while pending.get(column):
-                pending[column] -= 1
-                row.append("")
-                column += 1
-            grid.append(row)
+        rows = [[c for c in tr if c.tag in ("td", "th")] for tr in el.iter("tr") if _own_table(tr, el)]
+        grid, merged = _grid(rows, self.cell)
         if not grid:
             return ""
         width = max(len(r) for r in grid)
         grid = [r + [""] * (width - len(r)) for r in grid]
+        first_text = next((text for row in grid for text in row if text), "")
         name = f"table {self.tables}" + (f' ("{excerpt(first_text, 40)}")' if first_text else "")
         if merged:
             self.warnings.append(f"{name}: merged cells were split; the text is in the first of them,"
@@ -292,11 +268,43 @@ class _Converter:
         out = []
         for key, number in self.footnote_numbers.items():
             li = self.footnote_elements[key]
+            self.in_footnote = number
             paragraphs = self.blocks(li, headings=True) if len(li) else [self.inline(li)]
             paragraphs = [p for p in paragraphs if p.strip()]
             text = "\n\n".join(paragraphs) or "TODO"
             out.append(f"[^{number}]: " + text.replace("\n", "\n    ").replace("\n    \n", "\n\n"))
         return out
+
+
+def _grid(rows: list[list], cell_text) -> tuple[list[list[str]], bool]:
+    """The text of a table's cells (``rows``: their elements), row by row, merged cells
+    split (the text in the first, the others empty); and whether any were merged."""
+    grid: list[list[str]] = []
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    merged = False
+    for cells in rows:
+        row: list[str] = []
+        column = 0
+        for cell in cells:
+            while pending.get(column):
+                pending[column] -= 1
+                row.append("")
+                column += 1
+            span = _span(cell.get("colspan"))
+            down = _span(cell.get("rowspan"))
+            merged = merged or span > 1 or down > 1
+            row.append(cell_text(cell))
+            row.extend("" for _ in range(span - 1))
+            for c in range(column, column + span):
+                if down > 1:
+                    pending[c] = down - 1
+            column += span
+        while pending.get(column):
+            pending[column] -= 1
+            row.append("")
+            column += 1
+        grid.append(row)
+    return grid, merged
 
 
 def _own_table(tr, table) -> bool:

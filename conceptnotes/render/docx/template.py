@@ -97,19 +97,93 @@ def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
                 ):
                     continue  # a link the reader may follow, never fetched to show the document
                 return f"'{name}' links to an external resource ({shown})"
-        for name in sorted(n for n in names if n.endswith((".xml", ".rels"))):
-            if _declares_dtd(archive.read(name)):
-                return f"'{name}' declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes"
+        return _damaged_part(archive, entries) or _xml_problem(archive, names)
     return None
 
 
-def _declares_dtd(xml: bytes) -> bool:
-    """Whether an XML part has a document type declaration or entities (an entity
-    expansion bomb, or an external entity that reads a file). Outside CDATA, which Word
-    does not write, '<' in text is always escaped, so the bytes tell."""
-    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
-        xml = xml.decode("utf-16", "replace").encode("utf-8")
-    return b"<!DOCTYPE" in xml or b"<!ENTITY" in xml
+def xml_parser():
+    """The parser of every XML part of a Word file: no entity resolved, nothing fetched, no
+    DTD loaded; a part that declares one is refused after parsing (:func:`parse_part`)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False)
+
+
+def parse_part(xml: bytes):
+    """The root element of an XML part of a Word file; ValueError if it is not well-formed
+    or declares a DTD (whatever its encoding: the parser reads the declaration, not the bytes)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml, xml_parser())
+    except etree.LxmlError as exc:
+        raise ValueError(f"is not well-formed XML ({exc})") from None
+    if root is None:
+        raise ValueError("is empty")
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        raise ValueError("declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes")
+    return root
+
+
+def xml_parts(archive, names: set[str]) -> list[str]:
+    """The parts of the package that are XML: by their name (``.xml``, ``.rels``), by the
+    content type ``[Content_Types].xml`` gives them, and the main part ``_rels/.rels`` names."""
+    from lxml import etree
+
+    parts = {n for n in names if n.lower().endswith((".xml", ".rels"))}
+    types = parse_part(archive.read("[Content_Types].xml"))
+    xml_extensions = {d.get("Extension", "").lower() for d in types if etree.QName(d).localname == "Default"
+                      and (d.get("ContentType") or "").endswith("xml")}
+    parts |= {n for n in names if n.rsplit(".", 1)[-1].lower() in xml_extensions}
+    parts |= {o.get("PartName", "").lstrip("/") for o in types if etree.QName(o).localname == "Override"
+              and (o.get("ContentType") or "").endswith("xml")} & names
+    main = main_part(archive, names)
+    return sorted(parts | ({main} if main in names else set()))
+
+
+def main_part(archive, names: set[str]) -> str:
+    """The name of the main document part: the target of ``_rels/.rels``'s officeDocument
+    relationship (``word/document.xml`` when there is none)."""
+    if "_rels/.rels" in names:
+        for relationship in parse_part(archive.read("_rels/.rels")):
+            if (relationship.get("Type") or "").endswith("/officeDocument"):
+                target = (relationship.get("Target") or "").lstrip("/")
+                return target
+    return "word/document.xml"
+
+
+def _damaged_part(archive, entries) -> str | None:
+    """Why a member of the zip cannot be read whole (a bad CRC, a broken stream), or None."""
+    import zipfile
+    import zlib
+
+    for entry in entries:
+        try:
+            with archive.open(entry) as stream:
+                while stream.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            return f"'{entry.filename}' is damaged: {exc}"
+    return None
+
+
+def _xml_problem(archive, names: set[str]) -> str | None:
+    """Why an XML part of the package is refused (not well-formed, a DTD), or None."""
+    for name in ("[Content_Types].xml", "_rels/.rels"):  # they name the other parts: read first
+        problem = _part_problem(archive, name) if name in names else None
+        if problem:
+            return problem
+    return next(filter(None, (_part_problem(archive, name) for name in xml_parts(archive, names))), None)
+
+
+def _part_problem(archive, name: str) -> str | None:
+    try:
+        parse_part(archive.read(name))
+    except ValueError as exc:
+        return f"'{name}' {exc}"
+    return None
 
 
 # What the renderer needs of the template, checked before anything renders ---------------
