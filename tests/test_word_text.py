@@ -180,12 +180,12 @@ def _refused(tmp_path: Path, capsys, docx: Path) -> str:
 
 def test_a_truncated_document_part_is_named(tmp_path, capsys):
     docx = _rewritten(_plain(tmp_path), tmp_path / "cut.docx", {"word/document.xml": lambda d: d[: len(d) // 2]})
-    assert re.fullmatch(r"refused: 'word/document\.xml' is not well-formed XML \(.+\)", _refused(tmp_path, capsys, docx))
+    assert re.fullmatch(r"refused: 'word/document\.xml' cannot be read as XML \(.+\)", _refused(tmp_path, capsys, docx))
 
 
 def test_a_truncated_numbering_part_is_named(tmp_path, capsys):
     docx = _rewritten(_plain(tmp_path), tmp_path / "cut.docx", {"word/numbering.xml": lambda d: d[: len(d) // 2]})
-    assert re.fullmatch(r"refused: 'word/numbering\.xml' is not well-formed XML \(.+\)",
+    assert re.fullmatch(r"refused: 'word/numbering\.xml' cannot be read as XML \(.+\)",
                         _refused(tmp_path, capsys, docx))
 
 
@@ -325,3 +325,30 @@ def test_a_huge_tiff_is_left_out_by_its_header_before_any_conversion(tmp_path, c
     err = capsys.readouterr().err
     assert "picture 1 (no alt text) is too large (12000 × 12000 pixels; at most 40 megapixels): left out" in err, err
     assert not (project / "content" / "big" / "assets").exists()
+
+
+@pytest.mark.parametrize("text", ["- Learning C#", "1. __init__ {: #id }", "> `quoted` *text*"])
+def test_a_heading_keeps_its_text(tmp_path, text):
+    """A heading (its style, or a short line all in bold in a file without heading styles) is
+    a heading of that very text."""
+    import docx
+
+    from conceptnotes.read.frontmatter import split_front_matter
+    from conceptnotes.read.markdown_parse import parse_body
+
+    project = _project(tmp_path)
+    for styled in (True, False):
+        document = docx.Document()
+        if styled:
+            document.add_heading(text, level=2)
+        else:
+            document.add_paragraph().add_run(text).bold = True
+        document.add_paragraph("Body text.")
+        made = document.save(str(tmp_path / f"{styled}.docx")) or tmp_path / f"{styled}.docx"
+        assert build_in(project, "import", str(made), "--id", f"heading-{str(styled).lower()}") == 0
+        note = project / "content" / f"heading-{str(styled).lower()}" / "note.md"
+        split = split_front_matter(note.read_text(encoding="utf-8"), note)
+        document_read, problems = parse_body(split.body, note, split.body_line, note.parent / "assets")
+        heading = document_read.blocks[0]
+        assert isinstance(heading, m.Heading), split.body
+        assert heading.children == (m.Text(text),), split.body

@@ -170,13 +170,13 @@ class _Converter:
             if level > 3:
                 self.warnings.append(f"heading '{excerpt(text)}' (level {level}) made a level 3 heading (###):"
                                      " a note has three levels")
-            return "#" * min(level, 3) + " " + re.sub(r"#$", r"\\#", _no_breaks(text))
+            return _heading(min(level, 3), text)
         if tag == "p":
             text = self.inline(el)
             if not text:
                 return ""
             if not headings and _looks_like_heading(el):
-                return "# " + _no_breaks(self.inline(el[0]))
+                return _heading(1, self.inline(el[0]))
             return _breaks(text)
         if tag in ("ul", "ol"):
             return "\n".join(self.list_lines(el))
@@ -336,6 +336,11 @@ def _breaks(text: str) -> str:
     """Hard line breaks as Markdown writes them: two spaces at the end of the line."""
     parts = [p.strip() for p in text.split(BREAK)]
     return "  \n".join(p for p in parts if p)
+
+
+def _heading(level: int, text: str) -> str:
+    """A heading's line: its marks, its text on one line, a '#' that ends it escaped (a closing mark)."""
+    return "#" * level + " " + re.sub(r"#$", r"\\#", _no_breaks(text))
 
 
 def _no_breaks(text: str) -> str:

@@ -118,7 +118,7 @@ def parse_part(xml: bytes):
     try:
         root = etree.fromstring(xml, xml_parser())
     except etree.LxmlError as exc:
-        raise ValueError(f"is not well-formed XML ({exc})") from None
+        raise ValueError(f"cannot be read as XML ({exc})") from None
     if root is None:
         raise ValueError("is empty")
     info = root.getroottree().docinfo
