@@ -3,7 +3,8 @@
 The template is a file from outside the code (an editor restyles it in Word), so it is
 treated as input: size, entry count and compression ratio are bounded (a zip bomb),
 macros are refused, and so is any relationship to an external resource (a remote
-template, image or OLE object that Word or LibreOffice would fetch).
+template, image or OLE object that Word or LibreOffice would fetch), a damaged member and
+an XML part that the parser of every part (:func:`parse_part`: no DTD) cannot read.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def check_template(path: Path) -> Problems:
 
 def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
     """Why a Word file (its bytes) is unsafe to open, or None: not a zip, a zip bomb, macros,
-    a relationship to an external resource, or an XML part with a DTD (entities).
+    a relationship to an external resource, a member that cannot be read whole (a bad CRC),
+    or an XML part (:func:`xml_parts`) that cannot be parsed or declares a DTD (entities).
 
     With ``hyperlinks``, a hyperlink to an https:, http: or mailto: address is allowed (a
     note's text links out; a template has no reason to).
