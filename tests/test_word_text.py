@@ -114,6 +114,49 @@ def test_any_text_of_a_paragraph_comes_back_as_that_text(text):
     _check_runs([(text, False, False)])
 
 
+def _container_docx(path: Path, text: str, container: str) -> Path:
+    """A Word file with a heading, then ``text`` in a bulleted list's item or a table's cell."""
+    import docx
+
+    document = docx.Document()
+    document.add_heading("Background", level=1)
+    if container == "item":
+        document.add_paragraph(text, style="List Bullet")
+    else:
+        table = document.add_table(rows=2, cols=1)
+        table.cell(0, 0).text = "Head"
+        table.cell(1, 0).text = text
+    document.save(str(path))
+    return path
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(st.text(ALPHABET, min_size=1, max_size=40), st.sampled_from(["item", "cell"]))
+def test_any_text_of_a_list_item_or_a_table_cell_comes_back_as_that_text(text, container):
+    from conceptnotes.project import Project
+    from conceptnotes.read.frontmatter import split_front_matter
+    from conceptnotes.read.markdown_parse import parse_body
+    from conceptnotes.word.importer import import_docx
+
+    with tempfile.TemporaryDirectory() as folder:
+        parent = Path(folder)
+        made = _container_docx(parent / "text.docx", text, container)
+        imported = import_docx(made, Project.at(_project(parent)), "text")
+        note = imported.folder / "note.md"
+        split = split_front_matter(note.read_text(encoding="utf-8"), note)
+        document, problems = parse_body(split.body, note, split.body_line, imported.folder / "assets")
+    assert not problems.errors, (split.body, [str(p) for p in problems])
+    if not text.split():
+        return  # an empty item or row: nothing to compare
+    kinds = (m.ListBlock,) if container == "item" else (m.Table,)
+    assert len(document.blocks) == 2 and isinstance(document.blocks[1], kinds), split.body
+    pieces = ["\n" if isinstance(node, m.LineBreak) else node.text
+              for node in walk(document.blocks[1]) if isinstance(node, m.Text | m.LineBreak)]
+    shown = "".join(pieces).removeprefix("Head") if container == "cell" else "".join(pieces)
+    expected = _lines(text) if container == "item" else [" ".join(text.split())]
+    assert _lines(shown) == expected, split.body
+
+
 @pytest.mark.parametrize(
     ("text", "markdown"),
     [
