@@ -336,6 +336,33 @@ def test_a_dtd_is_refused_in_a_main_part_of_another_extension(tmp_path, capsys):
         "refused: 'word/main.bin' declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes")
 
 
+def test_an_external_relationship_is_refused_whatever_the_encoding(tmp_path, capsys):
+    """The relationships are read from the parsed part: a UTF-16 part hides nothing."""
+    relationship = ('<Relationship Id="rId99" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+                    'relationships/image" Target="http://attacker.example/x.png" TargetMode="External"/>')
+
+    def utf16(data: bytes) -> bytes:
+        text = data.decode("utf-8").replace("</Relationships>", relationship + "</Relationships>")
+        return re.sub(r"encoding=['\"][^'\"]*['\"]", "encoding='UTF-16'", text, count=1).encode("utf-16-le")
+
+    docx = _rewritten(_plain(tmp_path), tmp_path / "external.docx", {"word/_rels/document.xml.rels": utf16})
+    assert _refused(tmp_path, capsys, docx) == (
+        "refused: 'word/_rels/document.xml.rels' links to an external resource (http://attacker.example/x.png)")
+
+
+def test_damaged_content_types_are_named(tmp_path, capsys):
+    plain = _plain(tmp_path)
+    stored = tmp_path / "stored.docx"
+    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as new:
+        for entry in old.infolist():
+            new.writestr(entry.filename, old.read(entry.filename))
+    data = stored.read_bytes()
+    damaged = tmp_path / "crc.docx"
+    damaged.write_bytes(data.replace(b"<Types ", b"<TYPES ", 1))
+    assert re.fullmatch(r"refused: '\[Content_Types\]\.xml' is damaged: Bad CRC-32 .*",
+                        _refused(tmp_path, capsys, damaged))
+
+
 # Pictures: the pixel limit before any conversion ------------------------------------------------------------
 
 def test_a_huge_tiff_is_left_out_by_its_header_before_any_conversion(tmp_path, capsys):

@@ -81,25 +81,31 @@ def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
         names = {e.filename for e in entries}
         if any(name.lower().endswith("vbaproject.bin") or "vbadata" in name.lower() for name in names):
             return "it contains macros (vbaProject.bin)"
-        try:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-        except KeyError:
+        if "[Content_Types].xml" not in names:
             return "no [Content_Types].xml"
-        if "macroEnabled" in types or "vbaProject" in types:
+        problem = _damaged_part(archive, entries) or _xml_problem(archive, names)
+        if problem:  # past here, every member reads whole and every XML part parses
+            return problem
+        types = [t.get("ContentType") or "" for t in parse_part(archive.read("[Content_Types].xml"))]
+        if any("macroEnabled" in t or "vbaProject" in t for t in types):
             return "it is a macro-enabled document"
-        for name in sorted(n for n in names if n.endswith(".rels")):
-            rels = archive.read(name).decode("utf-8", "replace")
-            for relationship in re.findall(r"<Relationship\b[^>]*>", rels) or [rels]:
-                if not re.search(r'TargetMode\s*=\s*"External"', relationship):
-                    continue
-                target = re.search(r'\sTarget\s*=\s*"([^"]*)"', relationship)
-                shown = target.group(1) if target else "?"
-                if hyperlinks and re.search(r'Type\s*=\s*"[^"]*/hyperlink"', relationship) and re.match(
-                    r"(?i)(https?|mailto):", shown
-                ):
-                    continue  # a link the reader may follow, never fetched to show the document
-                return f"'{name}' links to an external resource ({shown})"
-        return _damaged_part(archive, entries) or _xml_problem(archive, names)
+        return _external_link(archive, names, hyperlinks)
+    return None
+
+
+def _external_link(archive, names: set[str], hyperlinks: bool) -> str | None:
+    """The first relationship to an external resource, said as a refusal (read from the
+    parsed parts, whatever their encoding), or None; see :func:`unsafe_docx`."""
+    for name in sorted(n for n in names if n.endswith(".rels")):
+        for relationship in parse_part(archive.read(name)).iter():
+            if (relationship.get("TargetMode") or "").strip().lower() != "external":
+                continue
+            shown = relationship.get("Target") or "?"
+            if hyperlinks and (relationship.get("Type") or "").endswith("/hyperlink") and re.match(
+                r"(?i)(https?|mailto):", shown.strip()
+            ):
+                continue  # a link the reader may follow, never fetched to show the document
+            return f"'{name}' links to an external resource ({shown})"
     return None
 
 
