@@ -363,7 +363,7 @@ def image(el, title: str = "") -> str:
     if not src:
         return ""
     alt = re.sub(r"\s+", " ", el.get("alt") or "").strip()
-    alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
     shown = ' "' + title.replace('"', "'") + '"' if title else ""
     return f"![{alt}]({src}{shown})"
 
