@@ -5,6 +5,8 @@ becomes a :class:`~conceptnotes.model.Figure`, "Figure I", whose caption is the 
 a paragraph starting with ``Table:`` right before a table (Pandoc's syntax) becomes that
 table's caption, "Table 1".  Figures and captioned tables are numbered in reading order,
 each kind on its own; the renderers write the label ("Figure", "Table") in each language.
+A paragraph whose colon is written as a character reference (``Table&#58; ...``, as the
+Word import writes a paragraph that only reads so) is text, never a caption.
 Footnotes, which hold text only, are left as they are.
 """
 
@@ -20,11 +22,15 @@ from conceptnotes.errors import Problems
 from conceptnotes.model.visitor import INLINE_KINDS, is_node
 
 TABLE_CAPTION = re.compile(r"[Tt]able:[ \t]*")  # Pandoc's "Table:" (or "table:") before a table
+NOT_A_CAPTION = re.compile(r"[ \t>]*[Tt]able(&#58;|&#[xX]0*3[aA];|&colon;)")  # its colon a character reference
 
 
-def structure(document: m.Document, path: Path) -> tuple[m.Document, Problems]:
-    """``document`` with its figures and table captions; a caption without a table is a problem."""
-    numbering = _Numbering(path)
+def structure(document: m.Document, path: Path, body: str = "", first_line: int = 1) -> tuple[m.Document, Problems]:
+    """``document`` with its figures and table captions; a caption without a table is a problem.
+
+    ``body`` (the Markdown ``document`` was read from, its first line ``first_line``) tells a
+    caption from a paragraph that only reads as one."""
+    numbering = _Numbering(path, body.split("\n") if body else [], first_line)
     blocks = numbering.blocks(document.blocks)
     return dataclasses.replace(document, blocks=blocks), numbering.problems
 
@@ -32,6 +38,8 @@ def structure(document: m.Document, path: Path) -> tuple[m.Document, Problems]:
 @dataclasses.dataclass
 class _Numbering:
     path: Path
+    lines: list[str]
+    first_line: int
     figures: int = 0
     tables: int = 0
     problems: Problems = dataclasses.field(default_factory=Problems)
@@ -43,7 +51,7 @@ class _Numbering:
             if caption is not None and not isinstance(block, m.Table):
                 self.orphan(caption)
                 out.append(caption)
-            if isinstance(block, m.Paragraph) and table_caption(block) is not None:
+            if isinstance(block, m.Paragraph) and table_caption(block) is not None and not self.text(block):
                 caption = block
                 continue
             if isinstance(block, m.Table) and caption is not None:
@@ -79,6 +87,11 @@ class _Numbering:
             self.tuple_of_blocks(item) if isinstance(item, tuple) else self.block(item) if is_node(item) else item
             for item in value
         )
+
+    def text(self, paragraph: m.Paragraph) -> bool:
+        """Whether a paragraph that reads 'Table: ...' is written as text (its colon escaped)."""
+        index = paragraph.line - self.first_line
+        return 0 <= index < len(self.lines) and NOT_A_CAPTION.match(self.lines[index]) is not None
 
     def orphan(self, caption: m.Paragraph) -> None:
         self.problems.add(

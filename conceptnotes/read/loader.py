@@ -57,7 +57,7 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
 
         document, body_problems = parse_body(split.body, source, split.body_line, folder / "assets")
         problems.extend(body_problems)
-        document, caption_problems = captions.structure(document, source)
+        document, caption_problems = captions.structure(document, source, split.body, split.body_line)
         problems.extend(caption_problems)
         problems.extend(body_placeholders(split.body, source, split.body_line))
     problems.raise_if_errors()

@@ -508,7 +508,7 @@ def image_problem(data: bytes) -> str | None:
             if kind not in IMAGE_FORMATS:
                 return f"is a {kind} picture: use PNG, JPEG or GIF"
             if width * height > MAX_IMAGE_PIXELS:
-                return f"is too large ({width} × {height} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
+                return _too_many_pixels(width, height)
             image.verify()
         with Image.open(io.BytesIO(data)) as image:
             image.load()  # a truncated file fails here
@@ -519,6 +519,25 @@ def image_problem(data: bytes) -> str | None:
     except (OSError, SyntaxError, ValueError) as exc:
         return f"cannot be read: {exc}"
     return None
+
+
+def pixels_problem(data: bytes) -> str | None:
+    """Whether a picture of any format Pillow reads (its bytes) has more pixels than a
+    document takes, read from its header alone: checked before anything decodes it (a
+    BMP or TIFF converted to PNG).  None too when the header cannot be read:
+    :func:`image_problem` then says why."""
+    from PIL import UnidentifiedImageError
+
+    try:
+        with _opened(data) as image:
+            width, height = image.size
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        return None
+    return _too_many_pixels(width, height) if width * height > MAX_IMAGE_PIXELS else None
+
+
+def _too_many_pixels(width: int, height: int) -> str:
+    return f"is too large ({width} × {height} pixels; at most {MAX_IMAGE_PIXELS // 1_000_000} megapixels)"
 
 
 def _opened(data: bytes):

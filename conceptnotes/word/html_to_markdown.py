@@ -24,6 +24,13 @@ LINK_SCHEMES = ("https:", "http:", "mailto:")
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_HEADING_WORDS = 14  # a bold one-line paragraph longer than this is not a heading
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
+BREAK = "<BR>"  # a hard break in a line being built ('<' in text is written '&lt;': never this)
+# What :func:`escape` escapes: marks anywhere, and what begins a block at a line's start
+MARKDOWN_CHARACTERS = re.compile(r"[\\`*\[\]{}|]|(?<![^\W_])_|_(?![^\W_])")
+BACKSLASHED_AT_START = "#>-+"
+REFERENCED_AT_START = ":=\u2022\uf0b7\uf0a7\u25aa\u25e6"  # and Word's bullets, which a note reads as a list's
+ESCAPED_CAPTION = re.compile(r"([Tt]able)&#58;")  # how escape writes 'Table:' at a line's start
+
 
 
 @dataclass
@@ -40,28 +47,44 @@ class _Converter:
         self.footnote_numbers: dict[str, int] = {}  # Word's id -> number of its call
         self.warnings: list[str] = []
         self.tables = 0
+        self.in_footnote = 0  # the number of the footnote being written, or 0
 
     # Inline ---------------------------------------------------------------------------
 
-    def inline(self, element, *, top: bool = True) -> str:
-        """The Markdown of an element's content (its text, children and their tails)."""
-        out = [escape(element.text or "")]
+    def inline(self, element, *, top: bool = True, start: bool = True) -> str:
+        """The Markdown of an element's content (its text, children and their tails).
+
+        ``start``: whether the element's content begins a line of the Markdown (nothing but
+        spaces before it in its block, or a line break): its text is escaped as a line's
+        start there, as is any text right after a line break (:func:`escape`)."""
+        out: list[str] = []
+        at_start = start
+
+        def add(piece: str) -> None:
+            nonlocal at_start
+            out.append(piece)
+            if BREAK in piece:
+                at_start = not piece.rsplit(BREAK, 1)[1].strip()
+            elif piece.strip():
+                at_start = False
+
+        add(escape(element.text or "", line_start=at_start))
         for child in element:
-            out.append(self.inline_element(child))
-            out.append(escape(child.tail or ""))
+            add(self.inline_element(child, start=at_start))
+            add(escape(child.tail or "", line_start=at_start))
         text = "".join(out)
         return re.sub(r"[ \t\r\n]+", " ", text).strip() if top else text
 
-    def inline_element(self, el) -> str:
+    def inline_element(self, el, *, start: bool = False) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
         if tag in ("strong", "b"):
-            return _wrap(self.inline(el, top=False), "**")
+            return _wrap(self.inline(el, top=False, start=False), "**")
         if tag in ("em", "i"):
-            return _wrap(self.inline(el, top=False), "*")
+            return _wrap(self.inline(el, top=False, start=False), "*")
         if tag == "br":
-            return "<BR>"  # a hard break, written once the line is whole
+            return BREAK  # a hard break, written once the line is whole
         if tag == "a":
-            return self.link(el)
+            return self.link(el, start=start)
         if tag == "img":
             return image(el)
         if tag == "sup":
@@ -69,22 +92,21 @@ class _Converter:
             if call is not None:
                 return call
         # sub, sup, s, u, span and the rest: their text
-        return self.inline(el, top=False)
+        return self.inline(el, top=False, start=start)
 
-    def link(self, el) -> str:
+    def link(self, el, *, start: bool = False) -> str:
         href = (el.get("href") or "").strip()
-        text = self.inline(el, top=False)
         if BACK_LINK.match(href):
             return ""
-        if not href:  # a bookmark
-            return text
-        if not href.lower().startswith(LINK_SCHEMES):
-            if not href.startswith("#"):
+        if not href or not href.lower().startswith(LINK_SCHEMES):
+            if href and not href.startswith("#"):
                 self.warnings.append(f"link '{excerpt(href)}' is not https:, http: or mailto:: kept as text")
-            return text  # a link to a Word bookmark: none of the note's headings' anchors
+            # a bookmark, or a link to one of Word's: none of the note's headings' anchors
+            return self.inline(el, top=False, start=start)
+        text = self.inline(el, top=False, start=False)
         if not text.strip():
             return ""
-        target = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29")
+        target = href.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("|", "%7C")
         return f"[{text.strip()}]({target})"
 
     def footnote_call(self, el) -> str | None:
@@ -94,6 +116,9 @@ class _Converter:
         key = (links[0].get("href") or "").removeprefix("#")
         if key not in self.footnote_elements:
             return None
+        if self.in_footnote:  # a note's text holds no note (and notes could call each other)
+            self.warnings.append(f"a note called inside footnote {self.in_footnote} was left out")
+            return ""
         if key in self.footnote_numbers:  # Word calls a note once; a second call is text
             return ""
         self.footnote_numbers[key] = len(self.footnote_numbers) + 1
@@ -128,11 +153,9 @@ class _Converter:
                     out[-1] = image(_only_image(before), title)
                     continue
             block = self.block(el, headings=headings)
-            if block and re.match(r"[Tt]able:", block) and el.tag == "p":
-                after = elements[index + 1] if index + 1 < len(elements) else None
-                if after is None or after.tag != "table":
-                    self.warnings.append(f"the paragraph '{excerpt(block)}' starts with 'Table:', which a note reads"
-                                         " as the caption of a table after it: reword it")
+            after = elements[index + 1] if index + 1 < len(elements) else None
+            if el.tag == "p" and after is not None and after.tag == "table" and ESCAPED_CAPTION.match(block):
+                block = ESCAPED_CAPTION.sub(r"\1:", block, count=1)  # 'Table: ...' right before a table: its caption
             if block:
                 out.append(block)
         return out
@@ -147,14 +170,14 @@ class _Converter:
             if level > 3:
                 self.warnings.append(f"heading '{excerpt(text)}' (level {level}) made a level 3 heading (###):"
                                      " a note has three levels")
-            return "#" * min(level, 3) + " " + re.sub(r"#$", r"\\#", _no_breaks(text))
+            return _heading(min(level, 3), text)
         if tag == "p":
             text = self.inline(el)
             if not text:
                 return ""
             if not headings and _looks_like_heading(el):
-                return "# " + _no_breaks(text).strip("*").strip()
-            return _breaks(_line_start(text))
+                return _heading(1, self.inline(el[0]))
+            return _breaks(text)
         if tag in ("ul", "ol"):
             return "\n".join(self.list_lines(el))
         if tag == "table":
@@ -175,64 +198,45 @@ class _Converter:
         for number, item in enumerate((li for li in el if li.tag == "li"), start=1):
             marker = f"{number}. " if numbered else "- "
             pad = " " * len(marker)
-            text_parts, sub_lines = [], []
-            if (item.text or "").strip():
-                text_parts.append(escape(item.text))
-            for child in item:
-                if child.tag in ("ul", "ol"):
-                    sub_lines.extend(self.list_lines(child))
-                    if (child.tail or "").strip():
-                        sub_lines.append(escape(child.tail.strip()))
-                elif child.tag == "p" or child.tag in HEADINGS:
-                    text_parts.append(self.inline(child))
-                    text_parts.append(escape(child.tail or ""))
-                elif child.tag == "table":
-                    self.warnings.append("a table inside a list item was left out; put it after the list")
-                else:
-                    text_parts.append(self.inline_element(child))
-                    text_parts.append(escape(child.tail or ""))
-            text = re.sub(r"[ \t\r\n]+", " ", "".join(text_parts)).strip()
-            lines.append(marker + _breaks(_line_start(text)).replace("\n", "\n" + pad))
+            text, sub_lines = self.item_text(item)
+            lines.append(marker + _breaks(text).replace("\n", "\n" + pad))
             lines.extend(pad + line if line else line for line in sub_lines)
         return lines
 
+    def item_text(self, item) -> tuple[str, list[str]]:
+        """A list item's own text as Markdown, and the lines of the lists inside it."""
+        parts: list[str] = []
+        sub_lines: list[str] = []
+
+        def at_start() -> bool:
+            return not "".join(parts).rsplit(BREAK, 1)[-1].strip()
+
+        parts.append(escape(item.text or "", line_start=True))
+        for child in item:
+            if child.tag in ("ul", "ol"):
+                sub_lines.extend(self.list_lines(child))
+                if (child.tail or "").strip():
+                    sub_lines.append(escape(child.tail.strip(), line_start=True))
+                continue
+            if child.tag == "table":
+                self.warnings.append("a table inside a list item was left out; put it after the list")
+                continue
+            if child.tag == "p" or child.tag in HEADINGS:
+                parts.append(self.inline(child, start=at_start()) + " ")
+            else:
+                parts.append(self.inline_element(child, start=at_start()))
+            parts.append(escape(child.tail or "", line_start=at_start()))
+        return re.sub(r"[ \t\r\n]+", " ", "".join(parts)).strip(), sub_lines
+
     def table(self, el) -> str:
         self.tables += 1
-        rows = [tr for tr in el.iter("tr") if _own_table(tr, el)]
-        grid: list[list[str]] = []
-        pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
-        merged = False
-        first_text = ""
-        for tr in rows:
-            row: list[str] = []
-            cells = [c for c in tr if c.tag in ("td", "th")]
-            column = 0
-            for cell in cells:
-                while pending.get(column):
-                    pending[column] -= 1
-                    row.append("")
-                    column += 1
-                text = self.cell(cell)
-                first_text = first_text or text
-                span = _span(cell.get("colspan"))
-                down = _span(cell.get("rowspan"))
-                if span > 1 or down > 1:
-                    merged = True
-                row.append(text)
-                row.extend("" for _ in range(span - 1))
-                for c in range(column, column + span):
-                    if down > 1:
-                        pending[c] = down - 1
-                column += span
-            while pending.get(column):
-                pending[column] -= 1
-                row.append("")
-                column += 1
-            grid.append(row)
+        rows = [[c for c in tr if c.tag in ("td", "th")] for tr in el.iter("tr") if _own_table(tr, el)]
+        grid, merged = _grid(rows, self.cell)
         if not grid:
             return ""
         width = max(len(r) for r in grid)
         grid = [r + [""] * (width - len(r)) for r in grid]
+        first_text = next((text for row in grid for text in row if text), "")
         name = f"table {self.tables}" + (f' ("{excerpt(first_text, 40)}")' if first_text else "")
         if merged:
             self.warnings.append(f"{name}: merged cells were split; the text is in the first of them,"
@@ -257,18 +261,50 @@ class _Converter:
                 parts.append(self.inline_element(child))
             if (child.tail or "").strip():
                 parts.append(escape(child.tail))
-        text = " ".join(p.strip() for p in parts if p.strip()).replace("<BR>", " ")
-        return re.sub(r"\s+", " ", text).replace("|", "\\|")
+        text = " ".join(p.strip() for p in parts if p.strip()).replace(BREAK, " ")
+        return re.sub(r"\s+", " ", text)
 
     def footnotes(self) -> list[str]:
         out = []
         for key, number in self.footnote_numbers.items():
             li = self.footnote_elements[key]
+            self.in_footnote = number
             paragraphs = self.blocks(li, headings=True) if len(li) else [self.inline(li)]
             paragraphs = [p for p in paragraphs if p.strip()]
             text = "\n\n".join(paragraphs) or "TODO"
             out.append(f"[^{number}]: " + text.replace("\n", "\n    ").replace("\n    \n", "\n\n"))
         return out
+
+
+def _grid(rows: list[list], cell_text) -> tuple[list[list[str]], bool]:
+    """The text of a table's cells (``rows``: their elements), row by row, merged cells
+    split (the text in the first, the others empty); and whether any were merged."""
+    grid: list[list[str]] = []
+    pending: dict[int, int] = {}  # column -> rows still covered by a rowspan above
+    merged = False
+    for cells in rows:
+        row: list[str] = []
+        column = 0
+        for cell in cells:
+            while pending.get(column):
+                pending[column] -= 1
+                row.append("")
+                column += 1
+            span = _span(cell.get("colspan"))
+            down = _span(cell.get("rowspan"))
+            merged = merged or span > 1 or down > 1
+            row.append(cell_text(cell))
+            row.extend("" for _ in range(span - 1))
+            for c in range(column, column + span):
+                if down > 1:
+                    pending[c] = down - 1
+            column += span
+        while pending.get(column):
+            pending[column] -= 1
+            row.append("")
+            column += 1
+        grid.append(row)
+    return grid, merged
 
 
 def _own_table(tr, table) -> bool:
@@ -298,12 +334,17 @@ def _wrap(text: str, mark: str) -> str:
 
 def _breaks(text: str) -> str:
     """Hard line breaks as Markdown writes them: two spaces at the end of the line."""
-    parts = [p.strip() for p in text.split("<BR>")]
+    parts = [p.strip() for p in text.split(BREAK)]
     return "  \n".join(p for p in parts if p)
 
 
+def _heading(level: int, text: str) -> str:
+    """A heading's line: its marks, its text on one line, a '#' that ends it escaped (a closing mark)."""
+    return "#" * level + " " + re.sub(r"#$", r"\\#", _no_breaks(text))
+
+
 def _no_breaks(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("<BR>", " ")).strip()
+    return re.sub(r"\s+", " ", text.replace(BREAK, " ")).strip()
 
 
 def _looks_like_heading(p) -> bool:
@@ -322,7 +363,7 @@ def image(el, title: str = "") -> str:
     if not src:
         return ""
     alt = re.sub(r"\s+", " ", el.get("alt") or "").strip()
-    alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
+    alt = alt.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").replace("|", "\\|")
     shown = ' "' + title.replace('"', "'") + '"' if title else ""
     return f"![{alt}]({src}{shown})"
 
@@ -358,27 +399,41 @@ def _only_image(el):
     return el[0]
 
 
-def escape(text: str) -> str:
-    """Text as Markdown that reads back as that text: the characters Markdown gives a
-    meaning to escaped, '<' written '&lt;' (raw HTML is refused in a note)."""
+def escape(text: str, *, line_start: bool = False) -> str:
+    """Text as Markdown that reads back as that text (up to runs of spaces): the one escape
+    of the import, for every piece of text a Word file holds.
+
+    Anywhere: ``\\``, `````, ``*``, ``[``, ``]``, ``{``, ``}`` and ``|`` take a backslash
+    (emphasis, code, links, footnotes, attribute lists, tables); ``_`` too, but between two
+    letters or digits, where it never marks emphasis (``snake_case`` stays as it is); ``<``
+    is written ``&lt;`` (raw HTML is refused in a note) and an ``&`` that would start a
+    character reference ``&amp;``.  With ``line_start`` (the text begins a line: a block's
+    start, or right after a line break), what would begin another block there is escaped
+    too: ``#``, ``>``, ``-``, ``+`` (headings, quotes, lists, rules), a number then ``.`` or
+    ``)`` (a numbered list), and, by a character reference since they have no backslash
+    escape, ``:`` (a definition), ``=`` (a heading's underline), Word's pasted bullets and
+    ``Table:`` (a table's caption)."""
     if not text:
         return ""
-    text = text.replace("\\", "\\\\")
-    text = re.sub(r"([`*\[\]{}])", r"\\\1", text)
-    text = re.sub(r"(?<!\w)_|_(?!\w)", r"\\_", text)
+    text = MARKDOWN_CHARACTERS.sub(r"\\\g<0>", text.replace("\u00a0", " "))
     text = ENTITY.sub(lambda m: "&amp;" + m.group(0)[1:], text)
-    return text.replace("<", "&lt;").replace("\u00a0", " ") if "<" in text else text.replace("\u00a0", " ")
-
-
-def _line_start(text: str) -> str:
-    """A paragraph that would read as another block at its start (``# ``, ``- ``, ``1. ``,
-    ``> ``, ``Table:``) escaped there."""
-    if re.match(r"(#{1,6}|[-+>]|\d{1,9}[.)])(\s|$)|-{3,}\s*$|={3,}\s*$", text):
-        index = re.match(r"\d*", text).end()  # type: ignore[union-attr]
-        return text[:index] + "\\" + text[index:]
-    # ':' has no backslash escape in Python-Markdown: a character reference it decodes
-    if re.match(r":\s", text):
-        return "&#58;" + text[1:]
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if not line_start:
+        return text
+    body = text.lstrip()
+    lead = text[: len(text) - len(body)]
+    if not body:
+        return text
+    number = re.match(r"\d+(?=[.)](\s|$))", body)
+    if number:
+        return lead + body[: number.end()] + "\\" + body[number.end():]
+    if body[:1] in BACKSLASHED_AT_START:
+        return lead + "\\" + body
+    if body[:1] in REFERENCED_AT_START:
+        return f"{lead}&#{ord(body[0])};{body[1:]}"
+    if re.match(r"[Tt]able:", body):
+        return f"{lead}{body[:5]}&#58;{body[6:]}"
     return text
 
 

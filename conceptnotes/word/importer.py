@@ -14,6 +14,7 @@ from __future__ import annotations
 import io
 import re
 import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +22,7 @@ from conceptnotes import new_note
 from conceptnotes.errors import NoteError, Problems, UsageError
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import read_input
-from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, unsafe_docx
+from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, main_part, parse_part, unsafe_docx
 from conceptnotes.word import frontmatter_guess, html_to_markdown
 from conceptnotes.word.warnings import package_warnings
 from conceptnotes.writing import write_folder
@@ -85,24 +86,26 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
     refusal = unsafe_docx(data, hyperlinks=True)
     if refusal:
         raise NoteError.at(source, 0, f"refused: {refusal}")
-    problems = package_warnings(data, source)
+    main = _main_part(data)
     images: dict[str, bytes] = {}
     notes: list[str] = []
 
     pictures = 0
 
     def keep(image) -> dict[str, str]:
-        from conceptnotes.read.markdown_parse import image_problem
+        from conceptnotes.read.markdown_parse import image_problem, pixels_problem
 
         nonlocal pictures
         pictures += 1
         with image.open() as stream:
             blob = stream.read()
         kind = image.content_type or ""
-        if kind in CONVERTED_TYPES:
+        problem = pixels_problem(blob)  # before anything decodes it
+        if kind in CONVERTED_TYPES and not problem:
             blob, kind = _as_png(blob), "image/png"
         extension = IMAGE_TYPES.get(kind)
-        problem = image_problem(blob) if extension else f"is of type {kind or 'unknown'}: use PNG, JPEG or GIF"
+        if not problem:
+            problem = image_problem(blob) if extension else f"is of type {kind or 'unknown'}: use PNG, JPEG or GIF"
         if problem:
             notes.append(f"picture {pictures} ({excerpt_alt(image.alt_text)}) {problem}: left out")
             return {"src": ""}
@@ -112,23 +115,24 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
             notes.append(f"picture {pictures} (assets/{name}) has no alt text: write one in the note")
         return {"src": f"assets/{name}"}
 
-    prepared, numbered = _prepared(data)
     try:
+        problems = package_warnings(data, source)
+        prepared, numbered = _prepared(data)
         result = mammoth.convert_to_html(
             io.BytesIO(prepared),
             style_map=STYLE_MAP,
             id_prefix=html_to_markdown.PREFIX,
             convert_image=mammoth.images.img_element(keep),
         )
-    except Exception as exc:  # mammoth raises many kinds for a broken package
-        raise NoteError.at(source, 0, f"cannot be read as a Word document: {exc}") from exc
-    root = lxml_html.fromstring(f"<div>{result.value}</div>")
-    headings = any(element.tag in html_to_markdown.HEADINGS for element in root.iter())
-    front, used = frontmatter_guess.guess(_head(root), bold_title=headings)
-    for index, element in enumerate(_head_elements(root)):
-        if index in used:
-            root.remove(element)
-    body = html_to_markdown.to_markdown(root, headings=headings)
+        root = lxml_html.fromstring(f"<div>{result.value}</div>")
+        headings = any(element.tag in html_to_markdown.HEADINGS for element in root.iter())
+        front, used = frontmatter_guess.guess(_head(root), bold_title=headings)
+        for index, element in enumerate(_head_elements(root)):
+            if index in used:
+                root.remove(element)
+        body = html_to_markdown.to_markdown(root, headings=headings)
+    except Exception as exc:  # zipfile, lxml and mammoth raise many kinds for a damaged package
+        raise NoteError.at(source, 0, f"cannot be read as a Word document: '{main}': {_reason(exc)}") from None
     for message in notes + body.warnings:
         problems.add(source, 0, message, warning=True)
     front.numbered_paragraphs = numbered
@@ -148,18 +152,16 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
     warnings name each field.  Paragraphs numbered by the numbering "UN Numbered
     Paragraphs" (``numbered_paragraphs: true``, as this project writes them) lose that
     numbering, which mammoth would read as a list."""
-    import zipfile
-
     from lxml import etree
 
     from conceptnotes.word.warnings import W
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        xml = archive.read("word/document.xml")
+        main = main_part(archive, set(archive.namelist()))
+        xml = archive.read(main)
         paragraph_numbers: set[str] = set()
         if "word/numbering.xml" in archive.namelist():
-            numbering = etree.fromstring(archive.read("word/numbering.xml"), parser)
+            numbering = parse_part(archive.read("word/numbering.xml"))
             abstract = {a.get(W + "abstractNumId") for a in numbering.iter(W + "abstractNum")
                         if a.find(f"{W}name") is not None and a.find(f"{W}name").get(W + "val") == NUMBERED_PARAGRAPHS}
             paragraph_numbers = {n.get(W + "numId") for n in numbering.iter(W + "num")
@@ -167,7 +169,7 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
                                  and n.find(f"{W}abstractNumId").get(W + "val") in abstract}
         if b"fldSimple" not in xml and not paragraph_numbers:
             return data, False
-        root = etree.fromstring(xml, parser)
+        root = parse_part(xml)
         for field in list(root.iter(W + "fldSimple")):
             parent = field.getparent()
             index = parent.index(field)
@@ -184,8 +186,21 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
             for entry in archive.infolist():
-                rewritten.writestr(entry, body if entry.filename == "word/document.xml" else archive.read(entry))
+                rewritten.writestr(entry, body if entry.filename == main else archive.read(entry))
     return out.getvalue(), numbered
+
+
+def _main_part(data: bytes) -> str:
+    """The name of the package's main part (checked by :func:`unsafe_docx`: a zip whose XML is well-formed)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return main_part(archive, set(archive.namelist()))
+
+
+def _reason(exc: BaseException) -> str:
+    """What went wrong, said in words: a recursion is nesting too deep (tables in tables, notes in notes)."""
+    if isinstance(exc, RecursionError):
+        return "it nests too deep (tables in tables, or notes that call each other)"
+    return str(exc) or type(exc).__name__
 
 
 def _as_png(blob: bytes) -> bytes:

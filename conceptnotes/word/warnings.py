@@ -2,8 +2,9 @@
 
 mammoth converts the body and says nothing of tracked changes (it keeps inserted text and
 drops deleted text: the changes are accepted), comments (left out), text boxes, fields and
-drawings.  This module reads ``word/document.xml`` with lxml (entities off, no network;
-the package was checked by :func:`~conceptnotes.render.docx.template.unsafe_docx`) and
+drawings.  This module reads the main part (``word/document.xml``, or what ``_rels/.rels``
+names) with the parser that refuses DTDs (the package was checked by
+:func:`~conceptnotes.render.docx.template.unsafe_docx`) and
 names each such thing by its paragraph: its number among the body's paragraphs and its
 first words.
 """
@@ -15,9 +16,8 @@ import re
 import zipfile
 from pathlib import Path
 
-from lxml import etree
-
 from conceptnotes.errors import Problems, excerpt
+from conceptnotes.render.docx.template import main_part, parse_part
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 WPS = "{http://schemas.microsoft.com/office/word/2010/wordprocessingShape}"
@@ -27,10 +27,6 @@ WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
 # Fields that are the page's own (numbers in a footer), not content
 PAGE_FIELDS = ("PAGE", "NUMPAGES", "SECTIONPAGES")
 SHOWN = 40  # characters of a paragraph quoted to say where
-
-
-def _parser() -> etree.XMLParser:
-    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
 
 
 def _text(paragraph) -> str:
@@ -51,11 +47,11 @@ def package_warnings(data: bytes, path: Path) -> Problems:
     """Warnings about the Word file ``data`` (named ``path`` in them), in document order."""
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         try:
-            xml = archive.read("word/document.xml")
+            xml = archive.read(main_part(archive, set(archive.namelist())))
         except KeyError:
             return Problems()
         comments = archive.read("word/comments.xml") if "word/comments.xml" in archive.namelist() else b""
-    root = etree.fromstring(xml, _parser())
+    root = parse_part(xml)
     body = root.find(W + "body")
     if body is None:
         return Problems()

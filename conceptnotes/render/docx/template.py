@@ -3,7 +3,8 @@
 The template is a file from outside the code (an editor restyles it in Word), so it is
 treated as input: size, entry count and compression ratio are bounded (a zip bomb),
 macros are refused, and so is any relationship to an external resource (a remote
-template, image or OLE object that Word or LibreOffice would fetch).
+template, image or OLE object that Word or LibreOffice would fetch), a damaged member and
+an XML part that the parser of every part (:func:`parse_part`: no DTD) cannot read.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ def check_template(path: Path) -> Problems:
 
 def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
     """Why a Word file (its bytes) is unsafe to open, or None: not a zip, a zip bomb, macros,
-    a relationship to an external resource, or an XML part with a DTD (entities).
+    a relationship to an external resource, a member that cannot be read whole (a bad CRC),
+    or an XML part (:func:`xml_parts`) that cannot be parsed or declares a DTD (entities).
 
     With ``hyperlinks``, a hyperlink to an https:, http: or mailto: address is allowed (a
     note's text links out; a template has no reason to).
@@ -79,37 +81,117 @@ def unsafe_docx(data: bytes, *, hyperlinks: bool = False) -> str | None:
         names = {e.filename for e in entries}
         if any(name.lower().endswith("vbaproject.bin") or "vbadata" in name.lower() for name in names):
             return "it contains macros (vbaProject.bin)"
-        try:
-            types = archive.read("[Content_Types].xml").decode("utf-8", "replace")
-        except KeyError:
+        if "[Content_Types].xml" not in names:
             return "no [Content_Types].xml"
-        if "macroEnabled" in types or "vbaProject" in types:
+        problem = _damaged_part(archive, entries) or _xml_problem(archive, names)
+        if problem:  # past here, every member reads whole and every XML part parses
+            return problem
+        types = [t.get("ContentType") or "" for t in parse_part(archive.read("[Content_Types].xml"))]
+        if any("macroEnabled" in t or "vbaProject" in t for t in types):
             return "it is a macro-enabled document"
-        for name in sorted(n for n in names if n.endswith(".rels")):
-            rels = archive.read(name).decode("utf-8", "replace")
-            for relationship in re.findall(r"<Relationship\b[^>]*>", rels) or [rels]:
-                if not re.search(r'TargetMode\s*=\s*"External"', relationship):
-                    continue
-                target = re.search(r'\sTarget\s*=\s*"([^"]*)"', relationship)
-                shown = target.group(1) if target else "?"
-                if hyperlinks and re.search(r'Type\s*=\s*"[^"]*/hyperlink"', relationship) and re.match(
-                    r"(?i)(https?|mailto):", shown
-                ):
-                    continue  # a link the reader may follow, never fetched to show the document
-                return f"'{name}' links to an external resource ({shown})"
-        for name in sorted(n for n in names if n.endswith((".xml", ".rels"))):
-            if _declares_dtd(archive.read(name)):
-                return f"'{name}' declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes"
+        return _external_link(archive, names, hyperlinks)
     return None
 
 
-def _declares_dtd(xml: bytes) -> bool:
-    """Whether an XML part has a document type declaration or entities (an entity
-    expansion bomb, or an external entity that reads a file). Outside CDATA, which Word
-    does not write, '<' in text is always escaped, so the bytes tell."""
-    if xml.startswith((b"\xff\xfe", b"\xfe\xff")):
-        xml = xml.decode("utf-16", "replace").encode("utf-8")
-    return b"<!DOCTYPE" in xml or b"<!ENTITY" in xml
+def _external_link(archive, names: set[str], hyperlinks: bool) -> str | None:
+    """The first relationship to an external resource, said as a refusal (read from the
+    parsed parts, whatever their encoding), or None; see :func:`unsafe_docx`."""
+    for name in sorted(n for n in names if n.endswith(".rels")):
+        for relationship in parse_part(archive.read(name)).iter():
+            if (relationship.get("TargetMode") or "").strip().lower() != "external":
+                continue
+            shown = relationship.get("Target") or "?"
+            if hyperlinks and (relationship.get("Type") or "").endswith("/hyperlink") and re.match(
+                r"(?i)(https?|mailto):", shown.strip()
+            ):
+                continue  # a link the reader may follow, never fetched to show the document
+            return f"'{name}' links to an external resource ({shown})"
+    return None
+
+
+def xml_parser():
+    """The parser of every XML part of a Word file: no entity resolved, nothing fetched, no
+    DTD loaded; a part that declares one is refused after parsing (:func:`parse_part`)."""
+    from lxml import etree
+
+    return etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, dtd_validation=False,
+                           huge_tree=False)
+
+
+def parse_part(xml: bytes):
+    """The root element of an XML part of a Word file; ValueError if it is not well-formed
+    or declares a DTD (whatever its encoding: the parser reads the declaration, not the bytes)."""
+    from lxml import etree
+
+    try:
+        root = etree.fromstring(xml, xml_parser())
+    except etree.LxmlError as exc:
+        raise ValueError(f"cannot be read as XML ({exc})") from None
+    if root is None:
+        raise ValueError("is empty")
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.externalDTD is not None or info.doctype:
+        raise ValueError("declares a DTD (<!DOCTYPE> or <!ENTITY>), which Word never writes")
+    return root
+
+
+def xml_parts(archive, names: set[str]) -> list[str]:
+    """The parts of the package that are XML: by their name (``.xml``, ``.rels``), by the
+    content type ``[Content_Types].xml`` gives them, and the main part ``_rels/.rels`` names."""
+    from lxml import etree
+
+    parts = {n for n in names if n.lower().endswith((".xml", ".rels"))}
+    types = parse_part(archive.read("[Content_Types].xml"))
+    xml_extensions = {d.get("Extension", "").lower() for d in types if etree.QName(d).localname == "Default"
+                      and (d.get("ContentType") or "").endswith("xml")}
+    parts |= {n for n in names if n.rsplit(".", 1)[-1].lower() in xml_extensions}
+    parts |= {o.get("PartName", "").lstrip("/") for o in types if etree.QName(o).localname == "Override"
+              and (o.get("ContentType") or "").endswith("xml")} & names
+    main = main_part(archive, names)
+    return sorted(parts | ({main} if main in names else set()))
+
+
+def main_part(archive, names: set[str]) -> str:
+    """The name of the main document part: the target of ``_rels/.rels``'s officeDocument
+    relationship (``word/document.xml`` when there is none)."""
+    if "_rels/.rels" in names:
+        for relationship in parse_part(archive.read("_rels/.rels")):
+            if (relationship.get("Type") or "").endswith("/officeDocument"):
+                target = (relationship.get("Target") or "").lstrip("/")
+                return target
+    return "word/document.xml"
+
+
+def _damaged_part(archive, entries) -> str | None:
+    """Why a member of the zip cannot be read whole (a bad CRC, a broken stream), or None."""
+    import zipfile
+    import zlib
+
+    for entry in entries:
+        try:
+            with archive.open(entry) as stream:
+                while stream.read(1 << 20):
+                    pass
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, NotImplementedError, RuntimeError) as exc:
+            return f"'{entry.filename}' is damaged: {exc}"
+    return None
+
+
+def _xml_problem(archive, names: set[str]) -> str | None:
+    """Why an XML part of the package is refused (not well-formed, a DTD), or None."""
+    for name in ("[Content_Types].xml", "_rels/.rels"):  # they name the other parts: read first
+        problem = _part_problem(archive, name) if name in names else None
+        if problem:
+            return problem
+    return next(filter(None, (_part_problem(archive, name) for name in xml_parts(archive, names))), None)
+
+
+def _part_problem(archive, name: str) -> str | None:
+    try:
+        parse_part(archive.read(name))
+    except ValueError as exc:
+        return f"'{name}' {exc}"
+    return None
 
 
 # What the renderer needs of the template, checked before anything renders ---------------
