@@ -5,8 +5,10 @@ Separate processes, not threads: a rendering holds the interpreter for its whole
 layout, and the server must go on answering; a worker that dies (out of memory, a
 crash in a native library) is started again, and the server lives on.
 
-A server keeps :data:`WORKERS` of them, and a rendering takes a free one: a long note's
-rendering holds one worker while a short note's preview is made in another.  A rendering
+A server keeps up to :data:`WORKERS` of them, and a rendering takes a free one: a long
+note's rendering holds one worker while a short note's preview is made in another.  An
+idle server keeps one process; the next starts warming as soon as a rendering takes the
+first, so it is ready (or nearly) when another preview is asked for meanwhile.  A rendering
 may take :data:`TIME_LIMIT` seconds (from the moment a warm worker takes it); one that
 takes longer, or whose result is no longer wanted (cancelled: the note was saved again),
 is stopped by ending its worker's process, which is started again at once.
@@ -52,6 +54,10 @@ class Worker:
         context = multiprocessing.get_context("spawn")
         self._pool = ProcessPoolExecutor(1, mp_context=context, initializer=_warm_up)
         self._ready = self._pool.submit(_ready)
+
+    @property
+    def started(self) -> bool:
+        return self._pool is not None
 
     @property
     def warm(self) -> bool:
@@ -105,8 +111,8 @@ class Workers:
         self._freed = asyncio.Event()
 
     def start(self) -> None:
-        for worker in self.workers:
-            worker.start()
+        """The first worker starts warming; the others when a rendering takes one (:meth:`render`)."""
+        self.workers[0].start()
 
     def stop(self) -> None:
         for worker in self.workers:
@@ -114,17 +120,25 @@ class Workers:
 
     async def render(self, folder: Path, lang: str, dest: Path) -> preview.Result:
         worker = await self._take()
+        self._spare()
         try:
             return await worker.render(folder, lang, dest, self.seconds)
         finally:
             worker.busy = False
             self._freed.set()
 
+    def _spare(self) -> None:
+        """A free worker started beside the busy ones, warming for the next preview."""
+        free = [worker for worker in self.workers if not worker.busy]
+        if free and not any(worker.started for worker in free):
+            free[0].start()
+
     async def _take(self) -> Worker:
         while True:
             free = [worker for worker in self.workers if not worker.busy]
             if free:
-                worker = next((worker for worker in free if worker.warm), free[0])
+                started = [worker for worker in free if worker.started]  # warming or warm
+                worker = next((worker for worker in started if worker.warm), (started or free)[0])
                 worker.busy = True
                 return worker
             self._freed.clear()
