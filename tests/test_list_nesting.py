@@ -87,6 +87,19 @@ def test_bullets_pasted_from_word_are_list_items(bullet):
                                         m.ListItem((P("civil society.", 104),))), 1, 103)
 
 
+@pytest.mark.parametrize("bullet", ["• ", "\uf0b7\t", "o\t"])
+def test_a_word_bullet_inside_a_line_is_text(bullet):
+    """Only a line's start is a pasted bullet: inside an item's or a paragraph's text it is text
+    (found by the Word import's property test: '- 0• 0' came back as '0- 0')."""
+    document = parse_ok(f"- 0{bullet}0\n\nSee the{bullet}figures.\n")
+    [block, paragraph] = document.blocks
+    [item_text] = block.items[0].blocks[0].children
+    [paragraph_text] = paragraph.children
+    # a tab is shown as spaces, as Markdown shows it
+    assert item_text.text.split() == f"0{bullet}0".split()
+    assert paragraph_text.text.split() == f"See the{bullet}figures.".split()
+
+
 def test_list_right_under_a_paragraph_is_a_warning_at_its_line():
     document, errors, warnings = parse("Measures that:\n- keep families together;\n- involve civil society.\n")
     assert errors == []

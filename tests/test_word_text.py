@@ -142,7 +142,7 @@ def _texts_of(block) -> list[str]:
 PIECES = st.lists(st.text(ALPHABET, min_size=1, max_size=60), min_size=1, max_size=8)
 
 
-@settings(max_examples=40, **SETTINGS)
+@settings(max_examples=25, **SETTINGS)
 @given(PIECES)
 @example(["#0", "__0__", "line\n---", "- a\n> b", "{: #id }"])  # what the escapes were first found missing on
 def test_any_text_of_a_paragraph_comes_back_as_that_text(texts):
@@ -162,7 +162,7 @@ def test_any_text_of_a_paragraph_comes_back_as_that_text(texts):
         _lines(text) for text in texts if _lines(text)], body
 
 
-@settings(max_examples=25, **SETTINGS)
+@settings(max_examples=15, **SETTINGS)
 @given(PIECES, st.sampled_from(["item", "cell"]))
 @example(["#0", "__0__", "a\n- b"], "item")
 @example(["#0", "__0__", "a|b"], "cell")

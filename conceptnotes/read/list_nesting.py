@@ -24,7 +24,7 @@ TAB = 4
 MARKER = re.compile(r"(?P<indent> *)(?P<marker>[-+*]|\d{1,9}[.)])(?P<space> +|$)")
 # Word's bullets as pasted: •, the Symbol and Wingdings fonts' bullet and square (private
 # use characters), ▪ and ◦; Word's second-level "o" only before a tab.
-WORD_BULLET = re.compile(r"(?P<indent> *)(?:[•\uf0b7\uf0a7▪◦](?:\t| +)|o\t)")
+WORD_BULLET = re.compile(r"^(?P<indent> *)(?:[•\uf0b7\uf0a7▪◦](?:\t| +)|o\t)")
 RULE = re.compile(r" {0,3}([-*_])( *\1){2,} *$")
 
 
