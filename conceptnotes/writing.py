@@ -198,6 +198,23 @@ def write_atomic(path: Path, data: bytes, root: Path) -> None:
         os.fsync(folder)
 
 
+def remove(path: Path, root: Path) -> bool:
+    """Remove ``path`` below ``root``, reached through no symbolic link; what is in its place
+    (a file, or a link, removed as the name it is) goes, never what a link points to.  False
+    when there is nothing there."""
+    if not os.path.lexists(path):
+        return False
+    with _folder_of(path, root) as (folder, name):
+        try:
+            os.unlink(name, dir_fd=folder)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        os.fsync(folder)
+    return True
+
+
 def open_lock(path: Path, root: Path) -> int:
     """A descriptor of ``path`` below ``root``, open for reading and writing, made when missing
     (a lock file, held by ``flock``)."""

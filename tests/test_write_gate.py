@@ -350,3 +350,24 @@ def test_the_hook_sees_an_open_past_the_gates(tmp_path, audited):
     subprocess.run([sys.executable, "-c", "open('note.md').read()"], cwd=watched, check=True)
     _, others, _ = report()
     assert others == [str(watched / "note.md")]
+
+
+def test_a_removal_goes_through_no_link_and_never_removes_what_a_link_points_to(tmp_path):
+    """The output stage removes stale documents and temporaries through the gate: a folder on
+    the way that is a link is refused, a link in the file's place goes as the name it is."""
+    from conceptnotes.errors import NoteError
+    from conceptnotes.writing import remove
+
+    out, outside = tmp_path / "out", tmp_path / "outside"
+    outside.mkdir()
+    (outside / "doc.pdf").write_bytes(b"kept")
+    out.mkdir()
+    (out / "linked").symlink_to(outside)
+    with pytest.raises(NoteError, match="is a symbolic link"):
+        remove(out / "linked" / "doc.pdf", out)
+    assert (outside / "doc.pdf").read_bytes() == b"kept"
+    (out / "note").mkdir()
+    (out / "note" / "doc.pdf").symlink_to(outside / "doc.pdf")
+    assert remove(out / "note" / "doc.pdf", out)
+    assert not os.path.lexists(out / "note" / "doc.pdf") and (outside / "doc.pdf").read_bytes() == b"kept"
+    assert not remove(out / "note" / "doc.pdf", out)  # nothing there: nothing to do

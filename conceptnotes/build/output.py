@@ -33,6 +33,7 @@ from conceptnotes.writing import (  # noqa: F401
     TEMP_SUFFIX,
     move_into_place,
     open_lock,
+    remove,
     stage,
     staged_name_bytes,
     write_atomic,
@@ -108,8 +109,7 @@ def _remove(out: Path, name: str) -> None:
     path = out / name
     if not (path.is_file() or path.is_symlink()):  # removed already (the journal is being finished)
         return
-    path.unlink()
-    _fsync_dir(path.parent)
+    remove(path, out)  # through no link below the output folder
     if path.parent != out and path.parent.is_dir() and not any(path.parent.iterdir()):
         path.parent.rmdir()
         _fsync_dir(out)
@@ -135,9 +135,9 @@ def remove_stale_temporaries(folder: Path) -> list[Path]:
     """Remove temporary files that a killed build left behind under ``folder``."""
     removed = []
     if folder.is_dir():
-        for temp in folder.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):
-            temp.unlink(missing_ok=True)
-            removed.append(temp)
+        for temp in folder.rglob(f"{TEMP_PREFIX}*{TEMP_SUFFIX}"):  # rglob enters no linked folder
+            if remove(temp, folder):
+                removed.append(temp)
     return removed
 
 
