@@ -24,7 +24,7 @@ from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
 from conceptnotes.read.files import hash_input, is_present, read_input
-from conceptnotes.writing import write_atomic
+from conceptnotes.writing import remove, write_atomic
 
 if TYPE_CHECKING:
     from conceptnotes.model import Localized
@@ -77,7 +77,7 @@ def _prune(folder: Path) -> None:
     for path in folder.iterdir():
         with contextlib.suppress(OSError):
             if path.suffix in (".otf", ".ttf") and path.lstat().st_mtime < old:
-                path.unlink()
+                remove(path, folder)
 
 
 def subset(face: fonts.FontFace, chars: frozenset[int]) -> bytes:

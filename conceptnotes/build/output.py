@@ -81,7 +81,7 @@ def staging(out: Path) -> Iterator[list[tuple[Path, Path]]]:
     except BaseException:
         if not (out / PENDING).exists():
             for temp, _ in staged:
-                temp.unlink(missing_ok=True)
+                remove(temp, out)
         raise
 
 
@@ -99,8 +99,7 @@ def finish(out: Path) -> bool:
     for name in journal.removals:
         _remove(out, name)
     write_atomic(out / MANIFEST, journal.manifest.encode("utf-8"), out)
-    pending.unlink()
-    _fsync_dir(out)
+    remove(pending, out)
     return True
 
 
