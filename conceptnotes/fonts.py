@@ -72,21 +72,16 @@ def pdf_families(lang: str) -> list[str]:
     return _language(lang)[PAGE_FONTS]
 
 
-def families(lang: str, key: str) -> list[str]:
-    """The families a format names for ``lang``: ``fonts.json`` keys a language's fonts by
-    the font key of the format's registry entry (``render.formats``)."""
+def configured(lang: str, key: str) -> list[str] | dict[str, str]:
+    """What ``fonts.json`` gives ``lang`` under a format's font key (its registry entry's,
+    ``render.formats``): the families a laid-out page names, in order, or a Word document's
+    fonts by Word's slot (``ascii``, ``cs``, ``eastAsia``)."""
     return _language(lang)[key]
 
 
 def emphasis_families(lang: str) -> list[str]:
     """Families that show emphasis in scripts without italics (Chinese), else none."""
     return _language(lang).get("emphasis", [])
-
-
-def word_fonts(lang: str, key: str) -> dict[str, str]:
-    """The fonts of a Word document's runs, by Word's slot (``ascii``, ``cs``, ``eastAsia``),
-    under the format's font key."""
-    return _language(lang)[key]
 
 
 def family_faces(family: str) -> list[FontFace]:

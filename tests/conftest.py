@@ -221,6 +221,18 @@ def need(tool: str) -> str:
 # The preview server ------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium driven by Playwright, one per test module."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
+        chromium = playwright.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
+        yield chromium
+        chromium.close()
+
+
 def sample_project(where: Path) -> Path:
     """A copy of the sample project (the Málaga note and every catalog) as ``where/project``."""
     project = where / "project"

@@ -30,17 +30,6 @@ FRENCH = ("La Conférence est organisée par le Bureau de lutte contre le terror
           " 2023[^strategy].")
 
 
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
-        chromium = playwright.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 900})

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from conceptnotes import languages
-from tests.conftest import ROOT, build_in, copy_root, need
+from tests.conftest import ROOT, build_in, copy_root
 
 TIMEOUT = 60_000  # ms: a first page on a loaded CI machine, not a target
 
@@ -26,17 +26,6 @@ def pages(tmp_path_factory) -> Path:
     project = copy_root("official", tmp_path_factory.mktemp("html"))
     assert build_in(project, "build", "--format", "html", "--jobs", "1") == 0
     return project
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        # --no-sandbox: CI runs as root, where Chromium's sandbox cannot start
-        chromium = playwright.chromium.launch(executable_path=need("chromium"), args=["--no-sandbox"])
-        yield chromium
-        chromium.close()
 
 
 # What each page is, as Chromium reads it: every fact the test asserts, in one evaluation.

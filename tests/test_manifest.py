@@ -20,21 +20,10 @@ from conceptnotes.build.pipeline import build, note_folders
 from conceptnotes.errors import BuildStopped, NoteError
 
 from .conftest import build_in, copy_root
+from .test_output_safety import files, run
 
 NOTE = "translated"
 DOCX = f"{NOTE}/{NOTE}.fr.docx"
-
-
-def files(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file under ``folder`` but the lock (which holds the last pid)."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file() and p.name != output.LOCK}
-
-
-def run(project: Path, capsys, *args: str) -> tuple[int, str, str]:
-    status = build_in(project, *args)
-    out, err = capsys.readouterr()
-    return status, out, err
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import copy_root, running_server, sample_project, write_note
-from tests.test_browser import browser, page  # noqa: F401 - the browser test's fixtures
+from tests.test_browser import page  # noqa: F401 - the browser test's page (its browser: conftest)
 from tests.test_serve import get, post, token_of, wait_for
 
 NOTE = "malaga-2022"

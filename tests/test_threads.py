@@ -29,21 +29,12 @@ from conceptnotes.read.markdown_parse import image_problem, parse_inline
 from conceptnotes.render import pdf
 from conceptnotes.serve import status
 
+from . import conftest
+
 THREADS = 8
 ROUNDS = 25
 
-FRONT = """\
-title: Threads
-subtitle: Concept note
-languages: [en, fr]
-event:
-  start: 2022-05-10
-  end: 2022-05-11
-  city: Málaga
-  country: ES
-organizers:
-  - United Nations Office of Counter-Terrorism
-"""
+FRONT = conftest.FRONT.replace("languages: [en]", "languages: [en, fr]")
 
 
 def unit(i: int) -> str:

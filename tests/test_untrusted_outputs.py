@@ -25,17 +25,8 @@ from pathlib import Path
 import pytest
 
 from .conftest import build_in, copy_root, running_server, write_note
+from .test_output_safety import BODY, FRONT
 
-FRONT = """\
-title: Regional Workshop on Border Security
-languages: [en]
-event:
-  start: 2022-05-10
-  end: 2022-05-11
-  city: Nairobi
-  country: KE
-"""
-BODY = "# Introduction\n\nThe workshop brings together border agencies.\n"
 DOCX = "t/t.en.docx"
 PENDING = "output/manifest.json.pending"
 DOCUMENT = "a document's name is <note-id>/<file>, inside the output folder"

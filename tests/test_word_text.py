@@ -271,13 +271,17 @@ def test_a_truncated_numbering_part_is_named(tmp_path, capsys):
                         _refused(tmp_path, capsys, docx))
 
 
-def test_a_member_with_a_bad_crc_is_named(tmp_path, capsys):
-    plain = _plain(tmp_path)
+def _stored(tmp_path: Path) -> Path:
+    """The plain Word file with its members stored, not compressed: their bytes as they are."""
     stored = tmp_path / "stored.docx"
-    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as new:
+    with zipfile.ZipFile(_plain(tmp_path)) as old, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as new:
         for entry in old.infolist():
             new.writestr(entry.filename, old.read(entry.filename))
-    data = stored.read_bytes()
+    return stored
+
+
+def test_a_member_with_a_bad_crc_is_named(tmp_path, capsys):
+    data = _stored(tmp_path).read_bytes()
     assert data.count(b"twice a year") == 1
     damaged = tmp_path / "crc.docx"
     damaged.write_bytes(data.replace(b"twice a year", b"twice a YEAR"))
@@ -390,12 +394,7 @@ def test_an_external_relationship_is_refused_whatever_the_encoding(tmp_path, cap
 
 
 def test_damaged_content_types_are_named(tmp_path, capsys):
-    plain = _plain(tmp_path)
-    stored = tmp_path / "stored.docx"
-    with zipfile.ZipFile(plain) as old, zipfile.ZipFile(stored, "w", zipfile.ZIP_STORED) as new:
-        for entry in old.infolist():
-            new.writestr(entry.filename, old.read(entry.filename))
-    data = stored.read_bytes()
+    data = _stored(tmp_path).read_bytes()
     damaged = tmp_path / "crc.docx"
     damaged.write_bytes(data.replace(b"<Types ", b"<TYPES ", 1))
     assert re.fullmatch(r"refused: '\[Content_Types\]\.xml' is damaged: Bad CRC-32 .*",

@@ -344,6 +344,6 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "paragraph_number": paragraph_number(lang),
         "language_styles": language_styles(),
         "font_faces": faces,
-        "font_families": _families([private_family(f) for f in fonts.families(lang, formats.get("pdf").fonts)]),
+        "font_families": _families([private_family(f) for f in fonts.configured(lang, formats.get("pdf").fonts)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),
     }

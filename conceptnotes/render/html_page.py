@@ -92,7 +92,7 @@ def _inline_stylesheets(html: str, template_dir: Path) -> str:
 
 def _screen_style(lang: str) -> str:
     """The families of the PDF's fonts by their own names (the page embeds no font file)."""
-    families = ", ".join([*(str(css_string(f)) for f in fonts.families(lang, formats.get("html").fonts)), "serif"])
+    families = ", ".join([*(str(css_string(f)) for f in fonts.configured(lang, formats.get("html").fonts)), "serif"])
     emphasis = ", ".join(str(css_string(f)) for f in fonts.emphasis_families(lang))
     rules = f":root {{ --body-font: {families}; }}\n" + (f"em {{ font-family: {emphasis}; }}\n" if emphasis else "")
     return f"<style>\n{rules}{SCREEN_CSS}</style>\n"

@@ -169,7 +169,7 @@ def set_properties(doc, localized: Localized) -> None:
 def _run_fonts(lang: str) -> dict[str, str]:
     return {
         key: value
-        for name, value in fonts.word_fonts(lang, formats.get("docx").fonts).items()
+        for name, value in fonts.configured(lang, formats.get("docx").fonts).items()
         for key in ((name, "hAnsi") if name == "ascii" else (name,))
     }
 
