@@ -139,6 +139,33 @@ def _texts_of(block) -> list[str]:
     return _lines("".join(pieces))
 
 
+RUNS = st.lists(st.tuples(st.text(ALPHABET, min_size=1, max_size=20), st.booleans(), st.booleans()),
+                min_size=1, max_size=6)
+
+
+@settings(max_examples=30, **SETTINGS)
+@given(RUNS)
+@example([("\n", True, False)])  # a bold line break: marks around it began a list
+@example([("0", True, True), ("0", True, False), ("0", True, True)])  # ***0*0*0***: emphasis inside a word
+@example([("snake", True, False), ("_case", False, True), (" **x**", False, False)])
+def test_any_runs_of_bold_and_italic_come_back_as_their_text(runs):
+    """Runs of a paragraph, each bold, italic, both or neither, next to each other as Word
+    holds them: the same text comes back, and no other kind of node than their emphasis."""
+    _check_runs(runs)
+
+
+def test_emphasis_that_markdown_cannot_mark_inside_a_word_is_dropped_with_a_warning(tmp_path):
+    from conceptnotes.project import Project
+    from conceptnotes.word.importer import import_docx
+
+    runs = [("co", True, True), ("operation", True, False), ("s", True, True), (" and *more*", False, False)]
+    imported = import_docx(_docx(tmp_path / "text.docx", runs), Project.at(_project(tmp_path)), "text")
+    body = (imported.folder / "note.md").read_text(encoding="utf-8")
+    assert "cooperations and \\*more\\*" in body
+    assert any("bold or italic inside the words of 'cooperations and *more*' was dropped" in str(p)
+               for p in imported.problems), [str(p) for p in imported.problems]
+
+
 # Each example is several pieces of text in one Word file, next to each other as Word
 # holds them: one import tells every piece, and what one piece's escape does to the next
 # (a line under a paragraph, a list after a paragraph) is tried too.

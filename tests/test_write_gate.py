@@ -295,8 +295,9 @@ def test_a_server_session_opens_project_files_only_through_the_gates(root, audit
 
 
 def test_the_commands_open_project_files_only_through_the_gates(root, audited, tmp_path):
-    """``new``, ``i18n export --xliff``, ``i18n import``, ``import`` of a Word file, a build and
-    ``verify``: every open of a file of the project goes through one of the gates."""
+    """``new``, ``i18n export --xliff``, ``i18n import``, ``import`` of a Word file, a build,
+    ``verify``, ``check``, ``i18n extract``/``update``/``status``, ``official`` and ``doctor``:
+    every open of a file of the project goes through one of the gates."""
     import docx
 
     project = root(NOTE)
@@ -307,12 +308,19 @@ def test_the_commands_open_project_files_only_through_the_gates(root, audited, t
     document.save(word)
     report = audited(project)
     commands = [
+        ("official", "--format", "docx", "--jobs", "1", "--out", "official-out"),  # before a new note's TODOs
+        ("verify", "--out", "official-out"),
         ("new", "gate-audit-note", "--lang", "en,fr"),
         ("i18n", "export", "--xliff", "fr"),
         ("i18n", "import", f"locales/fr/xliff/{NOTE}.fr.xlf"),
         ("import", "draft.docx", "--id", "imported-draft"),
         ("build", f"content/{NOTE}", "--lang", "en", "--format", "docx", "--jobs", "1"),
         ("verify",),
+        ("check", f"content/{NOTE}"),
+        ("i18n", "extract"),
+        ("i18n", "update"),
+        ("i18n", "status"),
+        ("doctor",),
     ]
     for command in commands:
         result = run_cli(*command, cwd=project)

@@ -14,13 +14,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from conceptnotes import model as m
 from conceptnotes.errors import excerpt
+from conceptnotes.model.visitor import walk
+from conceptnotes.read.markdown_parse import parse_inline
 
 PREFIX = "cn-"  # mammoth's id_prefix: our footnotes' ids are cn-footnote-N, cn-endnote-N
 NOTE_ID = re.compile(rf"^#?{PREFIX}(footnote|endnote)-(.+)$")
 BACK_LINK = re.compile(rf"^#{PREFIX}(footnote|endnote)-ref-")
 LINK_SCHEMES = ("https:", "http:", "mailto:")
+EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}  # the tag -> its Markdown marks
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_HEADING_WORDS = 14  # a bold one-line paragraph longer than this is not a heading
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
@@ -48,6 +53,7 @@ class _Converter:
         self.warnings: list[str] = []
         self.tables = 0
         self.in_footnote = 0  # the number of the footnote being written, or 0
+        self.plain = False  # writing text without its bold and italic marks
 
     # Inline ---------------------------------------------------------------------------
 
@@ -59,6 +65,7 @@ class _Converter:
         start there, as is any text right after a line break (:func:`escape`)."""
         out: list[str] = []
         at_start = start
+        numbers = dict(self.footnote_numbers) if top else {}  # the calls before this paragraph
 
         def add(piece: str) -> None:
             nonlocal at_start
@@ -73,14 +80,36 @@ class _Converter:
             add(self.inline_element(child, start=at_start))
             add(escape(child.tail or "", line_start=at_start))
         text = "".join(out)
-        return re.sub(r"[ \t\r\n]+", " ", text).strip() if top else text
+        if not top:
+            return text
+        text = re.sub(r"[ \t\r\n]+", " ", text).strip()
+        if self.plain or not any(el.tag in EMPHASIS for el in element.iter()):
+            return text
+        return self.without_unreadable_emphasis(element, text, start, numbers)
+
+    def without_unreadable_emphasis(self, element, text: str, start: bool, numbers: dict[str, int]) -> str:
+        """``text``, or ``element``'s text without its bold and italic where the marks would
+        not read back as the same text (emphasis that begins or ends inside a word next to
+        other emphasis, such as ``***a*b*c***``): the words stay, the emphasis goes, with a
+        warning.  The note's own reader decides, so what it reads is what Word showed."""
+        warnings, called = len(self.warnings), self.footnote_numbers
+        self.plain, self.footnote_numbers = True, dict(numbers)  # the second pass calls the same notes
+        try:
+            plain = self.inline(element, start=start)
+        finally:
+            self.plain, self.footnote_numbers = False, called
+            del self.warnings[warnings:]  # said once, by the first pass
+        if _read_text(text) == _read_text(plain):
+            return text
+        self.warnings.append(f"bold or italic inside the words of '{excerpt(_read_text(plain))}' was dropped:"
+                             " Markdown cannot mark it there; the text is kept")
+        return plain
 
     def inline_element(self, el, *, start: bool = False) -> str:
         tag = el.tag if isinstance(el.tag, str) else ""
-        if tag in ("strong", "b"):
-            return _wrap(self.inline(el, top=False, start=False), "**")
-        if tag in ("em", "i"):
-            return _wrap(self.inline(el, top=False, start=False), "*")
+        if tag in EMPHASIS:
+            inner = self.inline(el, top=False, start=start if self.plain else False)
+            return inner if self.plain else _wrap(inner, EMPHASIS[tag])
         if tag == "br":
             return BREAK  # a hard break, written once the line is whole
         if tag == "a":
@@ -322,8 +351,24 @@ def _row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
 
+def _read_text(markdown_text: str) -> str:
+    """What the note's reader shows of one line of Markdown: its text, breaks as new lines."""
+    nodes, _ = parse_inline(markdown_text.replace(BREAK, "  \n"), Path("word"), 1, Path("."))
+    shown = []
+    for node in nodes:
+        for inner in walk(node):
+            if isinstance(inner, m.Text):
+                shown.append(inner.text)
+            elif isinstance(inner, m.LineBreak):
+                shown.append("\n")
+    return " ".join("".join(shown).split())
+
+
 def _wrap(text: str, mark: str) -> str:
-    """``text`` emphasized, its outer spaces kept outside the marks (``*a *`` is not emphasis)."""
+    """``text`` emphasized, its outer spaces kept outside the marks (``*a *`` is not emphasis),
+    each line on its own (marks across a line break would begin a list or a rule there)."""
+    if BREAK in text:
+        return BREAK.join(_wrap(line, mark) for line in text.split(BREAK))
     core = text.strip()
     if not core:
         return text
