@@ -215,6 +215,27 @@ def remove(path: Path, root: Path) -> bool:
     return True
 
 
+def remove_tree(path: Path, root: Path) -> bool:
+    """Remove the folder ``path`` below ``root`` and everything in it, reached through no
+    symbolic link; a link inside goes as the name it is (``shutil.rmtree`` on the folder's
+    descriptor follows none).  A link in the folder's place is removed as a name.  False when
+    there is nothing there."""
+    if not os.path.lexists(path):
+        return False
+    with _folder_of(path, root) as (folder, name):
+        try:
+            if stat.S_ISDIR(os.stat(name, dir_fd=folder, follow_symlinks=False).st_mode):
+                shutil.rmtree(name, dir_fd=folder)
+            else:
+                os.unlink(name, dir_fd=folder)
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, str(path)) from exc
+        os.fsync(folder)
+    return True
+
+
 def open_lock(path: Path, root: Path) -> int:
     """A descriptor of ``path`` below ``root``, open for reading and writing, made when missing
     (a lock file, held by ``flock``)."""

@@ -379,3 +379,25 @@ def test_a_removal_goes_through_no_link_and_never_removes_what_a_link_points_to(
     assert remove(out / "note" / "doc.pdf", out)
     assert not os.path.lexists(out / "note" / "doc.pdf") and (outside / "doc.pdf").read_bytes() == b"kept"
     assert not remove(out / "note" / "doc.pdf", out)  # nothing there: nothing to do
+
+
+def test_a_folder_is_removed_through_no_link_and_keeps_what_a_link_inside_points_to(tmp_path):
+    """The preview server removes its old preview folders through the gate: a link on the way
+    is refused; a link inside the folder goes as the name it is, its target stays."""
+    from conceptnotes.errors import NoteError
+    from conceptnotes.writing import remove_tree
+
+    root, outside = tmp_path / "previews", tmp_path / "outside"
+    (outside / "kept").mkdir(parents=True)
+    (outside / "kept" / "doc.pdf").write_bytes(b"kept")
+    (root / "note" / "en" / "3").mkdir(parents=True)
+    (root / "note" / "en" / "3" / "page-1.png").write_bytes(b"old")
+    (root / "note" / "en" / "3" / "link").symlink_to(outside / "kept")
+    (root / "linked").symlink_to(outside)
+    with pytest.raises(NoteError, match="is a symbolic link"):
+        remove_tree(root / "linked" / "kept", root)
+    assert (outside / "kept" / "doc.pdf").read_bytes() == b"kept"
+    assert remove_tree(root / "note" / "en" / "3", root)
+    assert not os.path.lexists(root / "note" / "en" / "3")
+    assert (outside / "kept" / "doc.pdf").read_bytes() == b"kept"
+    assert not remove_tree(root / "note" / "en" / "3", root)

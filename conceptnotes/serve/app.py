@@ -43,6 +43,7 @@ from conceptnotes.serve import access, files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
 from conceptnotes.serve.worker import TIME_LIMIT, Workers
+from conceptnotes.writing import remove_tree
 
 HERE = Path(__file__).parent
 STATIC = HERE / "static"
@@ -366,9 +367,7 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
             server.stopping.set()
             watcher.cancel()
             server.previews.worker.stop()
-            import shutil
-
-            shutil.rmtree(server.folder, ignore_errors=True)
+            remove_tree(server.folder, server.folder.parent)
 
     routes = [
         Route("/", index),

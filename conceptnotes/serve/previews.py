@@ -13,13 +13,13 @@ still loading its images, older ones are removed.
 from __future__ import annotations
 
 import asyncio
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from conceptnotes.serve.preview import Result
 from conceptnotes.serve.worker import Workers
+from conceptnotes.writing import remove_tree
 
 KEPT = 2  # renderings kept per preview: the newest, and the one a page may still be loading
 
@@ -92,7 +92,7 @@ class Previews:
                 preview.stale = False
                 version = preview.tried = max(preview.version, preview.tried) + 1
                 dest = self.version_folder(preview, version)
-                shutil.rmtree(dest, ignore_errors=True)
+                remove_tree(dest, self.folder)  # a try that was stopped left it
                 self.publish({"type": "rendering", "note": preview.note, "lang": preview.lang})
                 rendering = preview.rendering = asyncio.ensure_future(
                     self.worker.render(preview.folder, preview.lang, dest))
@@ -113,7 +113,7 @@ class Previews:
         parent = self.folder / preview.note / preview.lang
         for old in parent.iterdir() if parent.is_dir() else ():
             if old.name.isdigit() and int(old.name) <= preview.version - KEPT:
-                shutil.rmtree(old, ignore_errors=True)
+                remove_tree(old, self.folder)
 
     # events ---------------------------------------------------------------------------------
 
