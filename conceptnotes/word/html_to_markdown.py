@@ -293,16 +293,19 @@ class _Converter:
         text = " ".join(p.strip() for p in parts if p.strip()).replace(BREAK, " ")
         return re.sub(r"\s+", " ", text)
 
-    def footnotes(self) -> list[str]:
-        out = []
-        for key, number in self.footnote_numbers.items():
-            li = self.footnote_elements[key]
-            self.in_footnote = number
-            paragraphs = self.blocks(li, headings=True) if len(li) else [self.inline(li)]
-            paragraphs = [p for p in paragraphs if p.strip()]
-            text = "\n\n".join(paragraphs) or "TODO"
-            out.append(f"[^{number}]: " + text.replace("\n", "\n    ").replace("\n    \n", "\n\n"))
-        return out
+
+
+def _footnotes(converter: _Converter) -> list[str]:
+    """The definitions of the footnotes the body called, in the order of their calls."""
+    out = []
+    for key, number in converter.footnote_numbers.items():
+        li = converter.footnote_elements[key]
+        converter.in_footnote = number
+        paragraphs = converter.blocks(li, headings=True) if len(li) else [converter.inline(li)]
+        paragraphs = [p for p in paragraphs if p.strip()]
+        text = "\n\n".join(paragraphs) or "TODO"
+        out.append(f"[^{number}]: " + text.replace("\n", "\n    ").replace("\n    \n", "\n\n"))
+    return out
 
 
 def _grid(rows: list[list], cell_text) -> tuple[list[list[str]], bool]:
@@ -498,7 +501,7 @@ def to_markdown(root, *, headings: bool | None = None) -> Markdown:
         headings = any(el.tag in HEADINGS for el in root.iter())
     converter = _Converter(footnotes)
     blocks = converter.blocks(root, headings=headings)
-    notes = converter.footnotes()
+    notes = _footnotes(converter)
     if any(k.startswith(f"{PREFIX}endnote") for k in converter.footnote_numbers):
         converter.warnings.append("endnotes were made footnotes")
     text = "\n\n".join(blocks + notes)
