@@ -81,5 +81,8 @@ def country_name(code: str, lang: str) -> str:
 
 def event_country(event, lang: str) -> str:
     """The event's country as every document in ``lang`` prints it: the UN's name of its
-    code, or the place's name the note gives (``event.country_name``, translated)."""
-    return event.country_name or country_name(event.country, lang)
+    code, set as the note's own text is ("Côte d'Ivoire" with the apostrophe ’), or the
+    place's name the note gives (``event.country_name``, translated and set with the note)."""
+    from conceptnotes.i18n.typography import RULES
+
+    return event.country_name or RULES[lang](country_name(event.country, lang))
