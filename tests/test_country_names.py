@@ -79,6 +79,14 @@ def test_every_code_has_a_name_in_every_language():
     assert by_list.count("UNTERM") == 197 and by_list.count("M49") == 51  # the taxonomy's 4.2.5 rows
 
 
+def test_every_name_is_in_its_languages_fonts():
+    """No name the check would let through lacks a glyph in the documents' fonts."""
+    from conceptnotes import fonts
+
+    assert [(code, lang) for code in countries.codes() for lang in languages.CODES
+            if fonts.first_uncovered(countries.name(code, lang), lang)] == []
+
+
 @pytest.mark.parametrize(("code", "source"), sorted(TAXONOMY))
 def test_names_are_the_taxonomys(code, source):
     assert DATA["names"][code]["list"] == source
@@ -226,3 +234,13 @@ def test_the_place_named_by_the_note_is_translated_in_title_block_and_docx(tmp_p
     assert "Nairobi, Testland Islands," in " ".join(pdf_text(out / "workshop.en.pdf", page=1).split())
     assert "Nairobi (Islas de Prueba)" in " ".join(pdf_text(out / "workshop.es.pdf", page=1).split())
     assert _event_paragraph(out / "workshop.es.docx").startswith("Nairobi (Islas de Prueba)")
+
+
+def test_the_place_named_by_the_note_is_checked_against_the_fonts(tmp_path):
+    """A place's name the language's fonts lack is refused at its line, as the city is
+    (a translation of it, at its catalog line, by the translations' own check)."""
+    project = _project(tmp_path, "country_name: Testland \u4e2d", "en")
+    result = run_in(project, "check")
+    assert result.returncode == 1
+    assert ("content/workshop/note.md:9: character U+4E2D '\u4e2d' is not in the fonts for 'en'"
+            in result.stderr), result.stderr
