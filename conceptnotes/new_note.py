@@ -34,7 +34,7 @@ event:  # required
   start: TODO  # required: first day, YYYY-MM-DD
   end: TODO  # required: last day, YYYY-MM-DD, not before start
   city: TODO  # required: the city, as written in the note's language
-  country: TODO  # required: ISO 3166-1 alpha-2 code of the host country, such as ES, CH or KE
+  country: TODO  # required: ISO 3166-1 alpha-2 code of the host country (ES, KE), or country_name: its name
   # venue: Palais des Nations  # optional: the building or conference centre, shown before the city
 organizers:  # optional: one per line, shown at the top of the masthead; also the document's author
   - TODO

@@ -21,7 +21,7 @@ from pathlib import Path
 # The checkout conceptnotes runs from: its templates, label catalogs and babel.cfg.
 PACKAGE_DIR = Path(__file__).resolve().parent
 TOOL_ROOT = PACKAGE_DIR.parent
-DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, un_country_names.json
+DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, country_names.json
 TEMPLATE_NAME = "concept-note"
 BUILTIN_TEMPLATES = TOOL_ROOT / "templates" / TEMPLATE_NAME
 BUILTIN_LOCALES = TOOL_ROOT / "locales"  # the labels' catalogs a project without its own reads

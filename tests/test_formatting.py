@@ -168,7 +168,7 @@ def test_arabic_uses_western_digits_only():
     ("IR", "en", "Iran (Islamic Republic of)"),
     ("KR", "fr", "République de Corée"),
 ])
-def test_un_short_names_override_cldr(code, lang, expected):
+def test_un_short_names(code, lang, expected):
     assert country_name(code, lang) == expected
 
 
@@ -180,11 +180,11 @@ def test_un_short_names_override_cldr(code, lang, expected):
     ("zh", "西班牙"),
     ("ar", "إسبانيا"),
 ])
-def test_cldr_name_where_the_un_has_no_other(lang, expected):
+def test_un_short_name_of_spain(lang, expected):
     assert country_name("ES", lang) == expected
 
 
 @pytest.mark.parametrize("lang, expected", [("en", "Germany"), ("fr", "Allemagne"), ("es", "Alemania"),
                                             ("ru", "Германия"), ("zh", "德国"), ("ar", "ألمانيا")])
-def test_cldr_name_of_another_country(lang, expected):
+def test_un_short_name_of_another_country(lang, expected):
     assert country_name("DE", lang) == expected

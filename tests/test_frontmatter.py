@@ -39,7 +39,7 @@ organizers:
 BODY = "\n# Introduction\n\nSome text.\n"
 
 TOP_KEYS = "contacts, date, distribution, event, file_name, job_numbers, keywords, languages, numbered_paragraphs, organizers, source_language, subtitle, symbol, title"
-EVENT_KEYS = "city, country, end, start, venue"
+EVENT_KEYS = "city, country, country_name, end, start, venue"
 
 
 def replace_once(text: str, old: str, new: str) -> str:
@@ -332,7 +332,9 @@ CASES = [
     pytest.param("  end: 2022-05-11", "  end: 2022-05-09", "end:",
                  "'event.end' (2022-05-09) is before 'event.start' (2022-05-10)", id="end-before-start"),
     pytest.param("  country: KE", "  country: XX", "country:",
-                 "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'XX'",
+                 "'event.country': the United Nations lists no name for XX (neither UNTERM nor M49 has it); for a"
+                 " place without one, remove 'country' and write the place's name as 'country_name:' under"
+                 " 'event', translated in each language's catalog as 'event.city' is",
                  id="unknown-country"),
     pytest.param("  country: KE", "  country: ke", "country:",
                  "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'ke'",
@@ -410,7 +412,7 @@ def test_duplicate_key_names_both_lines(folder):
 def test_every_problem_is_reported(folder):
     front = replace_once(BASE, "title: Regional Workshop on Border Security\n", "")
     front = replace_once(front, "  start: 2022-05-10", "  start: 2022/05/10")
-    front = replace_once(front, "  country: KE", "  country: XX")
+    front = replace_once(front, "  country: KE", "  country: X1")
     front = replace_once(front, "languages: [en]", "languages: [en, xx]")
     front += "colour: blue\n"
     text = note_text(front)
@@ -421,7 +423,7 @@ def test_every_problem_is_reported(folder):
             (line_of(text, "start:"), "'event.start' must be a date written YYYY-MM-DD, not '2022/05/10'"),
             (
                 line_of(text, "country:"),
-                "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'XX'",
+                "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'X1'",
             ),
             (line_of(text, "colour:"), f"unknown key 'colour' (known keys: {TOP_KEYS})"),
         ]
@@ -429,9 +431,9 @@ def test_every_problem_is_reported(folder):
 
 
 def test_front_matter_and_body_problems_are_reported_together(folder):
-    text = note_text(replace_once(BASE, "  country: KE", "  country: XX"), "\n#### Too deep\n")
+    text = note_text(replace_once(BASE, "  country: KE", "  country: X1"), "\n#### Too deep\n")
     assert problems_of(write(folder, text)) == [
-        (9, "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'XX'"),
+        (9, "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'X1'"),
         (14, "heading level 4 is not supported: use '#', '##' or '###'"),
     ]
 
@@ -501,14 +503,3 @@ def test_unknown_source_language_is_one_problem(folder):
     ]
 
 
-def test_the_country_codes_are_babels():
-    """The territory codes a note may give are kept as data; they are Babel's (CLDR's)."""
-    import re
-
-    from babel import Locale
-
-    from conceptnotes import languages
-    from conceptnotes.project import read_data
-
-    names = Locale.parse(languages.get(languages.DEFAULT_SOURCE).babel_locale).territories
-    assert read_data("territories.json")["codes"] == sorted(c for c in names if re.fullmatch(r"[A-Z]{2}", c))

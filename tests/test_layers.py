@@ -5,8 +5,8 @@ Every module's imports are parsed (``ast``: imports inside functions and under
 ``TYPE_CHECKING`` included) and each must come from the module's own stage, an earlier
 one, or a neutral module.  The model is the vocabulary every stage speaks (read makes
 it), so it sits under read.  Neutral modules (errors, the language registry, paths,
-placeholders, the writer, the fonts data, the one file opener, the names the tool keeps)
-import only each other.
+placeholders, the writer, the fonts data, the one file opener, the names the tool keeps,
+the UN's country names) import only each other.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from .conftest import ROOT
 
 PACKAGE = "conceptnotes"
 NEUTRAL = frozenset({"", "errors", "languages", "project", "placeholders", "writing", "fonts", "read.files",
-                     "reserved"})
+                     "reserved", "countries"})
 # lowest first; a module may import from its own stage and those before it
 STAGES = ("model", "read", "i18n", "render", "build", ("serve", "word", "new_note", "doctor"), "cli")
 # a renderer receives a localized document and never localizes: it imports nothing from i18n

@@ -272,6 +272,7 @@ def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
     yield from ((value_line(meta, f"organizers.{n}"), o) for n, o in enumerate(meta.organizers))
     yield value_line(meta, "event.city"), meta.event.city
     yield value_line(meta, "event.venue"), meta.event.venue
+    yield value_line(meta, "event.country_name"), meta.event.country_name
     yield from ((value_line(meta, f"contacts.{n}.name"), c.name) for n, c in enumerate(meta.contacts))
     for node, line in walk_with_lines(localized.note.document):
         yield from ((line, getattr(node, name)) for name in node.shown)  # its fields of text (Node.shown)

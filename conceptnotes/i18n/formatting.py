@@ -1,7 +1,8 @@
-"""Locale formatting of dates and country names, UN style, with Babel.
+"""Locale formatting of dates, UN style, with Babel, and the UN's names of countries.
 
-Where UN editorial style differs from CLDR, the difference is data in ``data/``,
-not code: date-range patterns per language and UN short names of countries.
+Where UN editorial style differs from CLDR, the difference is data in ``data/``, not
+code: date-range patterns per language.  Country names are never CLDR's: they are the
+UN's, from ``data/country_names.json`` (:mod:`conceptnotes.countries`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cache
 from babel import Locale
 from babel.dates import format_date, get_month_names
 
-from conceptnotes import languages
+from conceptnotes import countries, languages
 from conceptnotes.project import read_data
 
 
@@ -73,6 +74,15 @@ def _parts(day: dt.date, suffix: str, lang: str) -> dict[str, str]:
 
 
 def country_name(code: str, lang: str) -> str:
-    """The UN short name of a country (ISO 3166-1 alpha-2) in ``lang``."""
-    un = _data("un_country_names.json").get(lang, {})
-    return un.get(code) or locale(lang).territories.get(code, code)
+    """The UN short name of a country or area (ISO 3166-1 alpha-2) in ``lang``: UNTERM's,
+    else M49's.  The check refuses a code neither has; a value left ``TODO`` is shown as is."""
+    return countries.name(code, lang) or code
+
+
+def event_country(event, lang: str) -> str:
+    """The event's country as every document in ``lang`` prints it: the UN's name of its
+    code, set as the note's own text is ("Côte d'Ivoire" with the apostrophe ’), or the
+    place's name the note gives (``event.country_name``, translated and set with the note)."""
+    from conceptnotes.i18n.typography import RULES
+
+    return event.country_name or RULES[lang](country_name(event.country, lang))

@@ -60,11 +60,11 @@ ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, E
 
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
-    from conceptnotes.i18n.formatting import country_name, format_date_range
+    from conceptnotes.i18n.formatting import event_country, format_date_range
     from conceptnotes.i18n.typography import no_break_dates
     from conceptnotes.placeholders import fill
 
-    place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": country_name(meta.event.country, lang)})
+    place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": event_country(meta.event, lang)})
     if meta.event.venue:
         place = fill(gettext(EVENT_VENUE), {"venue": meta.event.venue, "place": place})
     dates = no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang)

@@ -155,6 +155,8 @@ def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
         if translatable(getattr(meta, name)):
             yield name, getattr(meta, name), meta.lines.get(name, 0)
     yield "event.city", meta.event.city, value_line(meta, "event.city")
+    if meta.event.country_name:
+        yield "event.country_name", meta.event.country_name, value_line(meta, "event.country_name")
     if meta.event.venue:
         yield "event.venue", meta.event.venue, value_line(meta, "event.venue")
     for index, organizer in enumerate(meta.organizers):
@@ -186,6 +188,8 @@ def translate_meta(meta: m.Meta, translate: Callable[[str, int], str]) -> m.Meta
         meta.event,
         city=translate(meta.event.city, value_line(meta, "event.city")),
         venue=translate(meta.event.venue, value_line(meta, "event.venue")) if meta.event.venue else "",
+        country_name=translate(meta.event.country_name, value_line(meta, "event.country_name"))
+        if meta.event.country_name else "",
     )
     return dataclasses.replace(
         meta,

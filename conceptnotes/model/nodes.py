@@ -360,8 +360,9 @@ class Event:
     start: dt.date
     end: dt.date
     city: str
-    country: str  # ISO 3166-1 alpha-2
+    country: str  # ISO 3166-1 alpha-2, or "" when the note names the place (country_name)
     venue: str = ""
+    country_name: str = ""  # the place's name, translated, where the United Nations has none
 
 
 @dataclass(frozen=True)

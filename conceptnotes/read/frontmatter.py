@@ -20,10 +20,9 @@ import yaml
 from yaml.events import AliasEvent, CollectionStartEvent
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from conceptnotes import languages, placeholders
+from conceptnotes import countries, languages, placeholders
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.model import Contact, Event, Meta
-from conceptnotes.project import read_data
 from conceptnotes.read.characters import forbidden_character
 
 LANGUAGES = languages.CODES
@@ -47,6 +46,7 @@ TO_FILL = {
     "event.end": "the last day of the event, YYYY-MM-DD",
     "event.city": "the city where the event takes place",
     "event.country": "the ISO 3166-1 alpha-2 code of the host country, such as ES",
+    "event.country_name": "the name of the country or area, as the note's language writes it",
     "event.venue": "the building or conference centre",
     "organizers": "an organizer (an office or a Government)",
     "contacts.name": "the name of the contact point (an office or a post)",
@@ -135,7 +135,7 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
 # A line of the front matter: its indentation, '- ' of a list item, 'key: ', and its value.
 _LINE = re.compile(r"^(\s*)(- )?(?:([\w-]+):\s+)?(.*?)\s*$")
 # Keys of mappings (the front matter, 'event', 'contacts'): a list item may start with one.
-KEY_NAMES = {"name", "email", "url", "phone", "start", "end", "city", "country", "venue"}
+KEY_NAMES = {"name", "email", "url", "phone", "start", "end", "city", "country", "country_name", "venue"}
 
 
 def _quotes_hint(line: str) -> str:
@@ -273,8 +273,14 @@ class _Reader:
         value = self.text(node, name)
         if value is None or name in self.placeholders:
             return value
-        if not re.fullmatch(r"[A-Z]{2}", value) or not _known_country(value):
+        if not re.fullmatch(r"[A-Z]{2}", value):
             self.error(node, f"'{name}' must be an ISO 3166-1 alpha-2 country code such as ES, not '{excerpt(value)}'")
+            return None
+        if not countries.known(value):
+            self.error(node, f"'{name}': the United Nations lists no name for {value} (neither UNTERM nor M49 has"
+                             " it); for a place without one, remove 'country' and write the place's name as"
+                             " 'country_name:' under 'event', translated in each language's catalog as"
+                             " 'event.city' is")
             return None
         return value
 
@@ -325,12 +331,6 @@ def _describe(node: Node) -> str:
     if isinstance(node, SequenceNode):
         return "a list"
     return f"'{excerpt(node.value)}'"
-
-
-def _known_country(code: str) -> bool:
-    """A territory CLDR names (the list is Babel's, kept as data: loading Babel's locale data
-    took a tenth of a no-op build)."""
-    return code in set(read_data("territories.json")["codes"])
 
 
 def read_meta(front: str, path: Path, first_line: int) -> Meta:
@@ -422,11 +422,12 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
                 "end": r.date,
                 "city": r.text,
                 "country": r.country,
+                "country_name": r.text,
                 "venue": r.text,
             },
-            ("start", "end", "city", "country"),
+            ("start", "end", "city"),
         )
-        if v is None or any(v.get(k) is None for k in ("start", "end", "city", "country")):
+        if v is None or not _one_country(r, node, v) or any(v.get(k) is None for k in ("start", "end", "city")):
             return None
         # a day left to fill in is shown as the other one, until both are written
         if "event.start" in r.placeholders and "event.end" not in r.placeholders:
@@ -436,7 +437,8 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         if v["end"] < v["start"]:
             r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']})")
             return None
-        return Event(v["start"], v["end"], v["city"], v["country"], v.get("venue") or "")
+        return Event(v["start"], v["end"], v["city"], v.get("country") or "", v.get("venue") or "",
+                     v.get("country_name") or "")
 
     def contact(node: Node, name: str) -> Contact | None:
         v = r.mapping(node, "contacts", {"name": r.text, "email": r.email, "url": r.url, "phone": r.text}, ("name",))
@@ -483,6 +485,18 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         "numbered_paragraphs": r.boolean,
     }
     return fields
+
+
+def _one_country(r: _Reader, node: Node, values: dict[str, Any]) -> bool:
+    """Whether ``event`` names its country one way: by the code the United Nations names
+    (``country``), or, for a place without one, by the note's own name (``country_name``)."""
+    given = [key for key in ("country", "country_name") if key in values]
+    if not given:
+        r.error(node, "missing required key 'event.country'")
+    elif len(given) == 2:
+        r.problems.add(r.path, values["__line__country_name"], "'event.country_name' is for a place the United"
+                       " Nations has no name for, and 'event.country' names the country: remove one of them")
+    return len(given) == 1 and values[given[0]] is not None
 
 
 def _job_numbers(r: _Reader, path: Path, node: Node) -> dict[str, str] | None:

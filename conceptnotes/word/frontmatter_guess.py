@@ -18,9 +18,8 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from conceptnotes import languages
+from conceptnotes import countries, languages
 from conceptnotes.i18n.formatting import country_name
-from conceptnotes.project import read_data
 
 TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT = "cn-title", "cn-subtitle", "cn-masthead", "cn-details", "cn-event"
 BOLD = "bold"  # a paragraph all in bold: the title, when no paragraph has the style Title
@@ -108,12 +107,12 @@ def parse_dates(text: str) -> tuple[dt.date, dt.date, tuple[int, int]] | None:
 
 def _countries() -> dict[str, str]:
     """Country names in English (the UN's and CLDR's, and the UN's long forms' short
-    ones) to their codes, lower-cased."""
+    ones) to their codes, lower-cased: the codes the UN names (a note may give no other)."""
     from conceptnotes.i18n.formatting import locale
 
     names: dict[str, str] = {}
     territories = locale(LANGUAGE).territories
-    for code in read_data("territories.json")["codes"]:
+    for code in countries.codes():
         for name in (territories.get(code), country_name(code, LANGUAGE)):
             if name:
                 names[name.lower()] = code
