@@ -189,19 +189,27 @@ def _long(text: str, length: int = 120) -> str:
     return long if long[-1] != " " else long[:-1] + "x"
 
 
+def _long_venue(venue: str) -> str:
+    """A venue whose event line wraps with much room left on its first line: three short
+    words, then one word too long to join them (the venue's name without its spaces, 110
+    letters: longer than a line, it overflows its own)."""
+    words = (venue.split() * 3)[:3]
+    return " ".join(words) + " " + ("".join(venue.split()) * 12)[:110]
+
+
 def _lengthen(project: Path) -> None:
-    """The first organizer 120 characters long, and a venue that wraps the event line, in every language."""
+    """The first organizer 120 characters long, and a long venue (:func:`_long_venue`), in every language."""
     note = project / "content" / NAME / "note.md"
     text = note.read_text(encoding="utf-8")
     note.write_text(text.replace(f"  - {ORGANIZER}\n", f"  - {_long(ORGANIZER)}\n")
-                    .replace(f"venue: {VENUE}\n", f"venue: {_long(VENUE, 90)}\n"), encoding="utf-8")
+                    .replace(f"venue: {VENUE}\n", f"venue: {_long_venue(VENUE)}\n"), encoding="utf-8")
     for path in sorted((project / "locales").glob(f"*/LC_MESSAGES/{NAME}.po")):
         with path.open("rb") as stream:
             catalog = read_po(stream)
-        for source, length in ((ORGANIZER, 120), (VENUE, 90)):
+        for source, longer in ((ORGANIZER, _long), (VENUE, _long_venue)):
             message = catalog[source]
             catalog.delete(source)
-            catalog.add(_long(source, length), _long(message.string, length), auto_comments=message.auto_comments)
+            catalog.add(longer(source), longer(message.string), auto_comments=message.auto_comments)
         with path.open("wb") as stream:
             write_po(stream, catalog, width=10**6)
 
@@ -240,6 +248,7 @@ def test_symbol_never_breaks_in_the_docx(long_docx_pdfs, lang):
 
 
 def _lines(words) -> list[list[tuple]]:
+    """Words grouped by their line (their bottom), each line from left to right."""
     lines: dict[int, list[tuple]] = {}
     for word in words:
         lines.setdefault(round(word[4]), []).append(word)
@@ -248,25 +257,24 @@ def _lines(words) -> list[list[tuple]]:
 
 @pytest.mark.parametrize("lang", [lang for lang in LANGS if lang != "zh"])  # Chinese has no spaces to stretch
 def test_event_line_is_never_justified(long, lang):
-    """The event line wraps (a long venue): its first line's word spaces are those of its
-    last line, not stretched to the margin."""
-    words = bbox_words(long / f"{NAME}.{lang}.pdf")
-    dates = MATRIX[lang][2].split()
-    # the event line: from the first line holding a word of the long venue to the line with the year
-    venue_word = _long(_venue(lang), 90).split()[1]
-    lines = _lines(words)
-    first = next(i for i, line in enumerate(lines) if any(w[0] == venue_word for w in line))
-    last = next(i for i, line in enumerate(lines) if i > first and any(w[0] == dates[-1] for w in line))
-    assert last > first
+    """The event line wraps after the venue's three short words (the next word is too long
+    for what is left): the spaces between them keep their width, as on the line's last line,
+    instead of stretching to the margin."""
+    lines = _lines(bbox_words(long / f"{NAME}.{lang}.pdf"))
+    venue = _venue(lang).split()[0]
+    first = next(i for i, line in enumerate(lines) if line[0][0] == venue or line[-1][0] == venue)
+    last = next(i for i, line in enumerate(lines) if i > first and any(w[0] == MATRIX[lang][2].split()[-1]
+                                                                        for w in line))
+    assert len(lines[first]) == 3 and last > first + 1, lines[first:last + 1]
 
     def gaps(line):
         return [b[1] - a[3] for a, b in zip(line, line[1:], strict=False)]
 
-    natural = min(gaps(lines[last]) + gaps(lines[first]))
-    assert max(gaps(lines[first])) < natural + 0.5, (gaps(lines[first]), gaps(lines[last]))
+    assert max(gaps(lines[first])) < min(gaps(lines[last])) + 0.5, (gaps(lines[first]), gaps(lines[last]))
 
 
 def _venue(lang: str) -> str:
+    """The venue of the root's note in ``lang``, as its catalog translates it."""
     if lang == "en":
         return VENUE
     path = ROOT / "tests" / "roots" / NAME / "locales" / lang / "LC_MESSAGES" / f"{NAME}.po"

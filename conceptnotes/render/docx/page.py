@@ -34,7 +34,7 @@ def masthead(sink, localized: Localized) -> None:
         organizer.add_run(name)
     if meta.symbol and organizer is not None:
         organizer.paragraph_format.tab_stops.add_tab_stop(_text_width(organizer), WD_TAB_ALIGNMENT.RIGHT)
-        symbol = organizer.add_run("\t" + unbreakable_symbol(meta.symbol))
+        symbol = organizer.add_run("\t" + meta.symbol)
         symbol.bold, symbol.font.size = True, Pt(13)
     details = sink("Masthead Details")
     details.alignment = WD_ALIGN_PARAGRAPH.LEFT
@@ -60,16 +60,6 @@ def add_shown(paragraph: Paragraph, text: str) -> None:
     superscript runs (``w:vertAlign``)."""
     for piece, up in styled(text):
         paragraph.add_run(piece).font.superscript = up or None
-
-
-WORD_JOINER = "\u2060"
-
-
-def unbreakable_symbol(symbol: str) -> str:
-    """The document symbol with a word joiner after each "/": Word and LibreOffice may break
-    a line after a slash ("UNDRR/EGM/2023/INF/" + "1"), and a symbol never breaks; the
-    organizers' text wraps instead.  The PDF keeps it whole with ``white-space: nowrap``."""
-    return symbol.replace("/", "/" + WORD_JOINER)
 
 
 DETAILS_COLUMN = 0.65  # where distribution, date and original start: as .masthead-details in note.css
