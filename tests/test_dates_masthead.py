@@ -291,3 +291,11 @@ def test_the_masthead_date_rule_is_documented():
     text = (ROOT / "docs" / "content-format.md").read_text(encoding="utf-8")
     row = next(line for line in text.splitlines() if line.startswith("| `date` |"))
     assert "no date line" in row and "SOURCE_DATE_EPOCH" in row, row
+
+
+def test_arabic_spaces_are_copied_as_spaces(egm):
+    """Noto Naskh Arabic draws the space and the no-break space with one glyph; the PDF's text
+    says a space (``render.pdf_spaces``), whichever of the two the page drew first."""
+    text = PdfReader(egm / f"{NAME}.ar.pdf").pages[0].extract_text()
+    arabic_nbsp = re.findall("[\u0600-\u06ff]\u00a0|\u00a0[\u0600-\u06ff]", text)
+    assert text.count(" ") > 50 and not arabic_nbsp, text  # "1 November 2023" (Liberation Serif) keeps its own
