@@ -21,7 +21,7 @@ PAGE_NAMES = ("page", "pages")  # the placeholders of :attr:`Shown.page_label`
 # A string of :class:`Shown` may mark a superscript (the "er" of French "1er"): the text
 # between these two characters.  No input can hold them (``read.characters`` refuses every
 # character XML forbids), so a note's own text never collides with the marks; a renderer
-# reads a string through :func:`styled`, and :func:`plain` drops them.
+# reads such a string through :func:`styled`.
 SUPERSCRIPT_START, SUPERSCRIPT_END = "\x02", "\x03"
 
 
@@ -37,11 +37,6 @@ def styled(text: str) -> list[tuple[str, bool]]:
         inside, _, after = part.partition(SUPERSCRIPT_END) if index else ("", "", part)
         pieces += [(piece, up) for piece, up in ((inside, True), (after, False)) if piece]
     return pieces
-
-
-def plain(text: str) -> str:
-    """A string of :class:`Shown` without its marks: the text a reader copies."""
-    return text.replace(SUPERSCRIPT_START, "").replace(SUPERSCRIPT_END, "")
 
 
 @dataclass(frozen=True, eq=False)
