@@ -84,6 +84,13 @@ def emphasis_families(lang: str) -> list[str]:
     return _language(lang).get("emphasis", [])
 
 
+def latin_families(lang: str) -> list[str]:
+    """Families of a Latin-script run in a ``lang`` document (its symbol, its English masthead
+    lines) when its first family would set that run's digits apart from its letters (Arabic),
+    else none: such a run is one typeface, digits included."""
+    return _language(lang).get("latin", [])
+
+
 def family_faces(family: str) -> list[FontFace]:
     files = font_set()["families"][family]
     out = []

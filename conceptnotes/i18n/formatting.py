@@ -8,12 +8,14 @@ UN's, from ``data/country_names.json`` (:mod:`conceptnotes.countries`).
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, get_month_names
 
 from conceptnotes import countries, languages
+from conceptnotes.model.localized import superscript
 from conceptnotes.project import read_data
 
 
@@ -43,16 +45,31 @@ def month_names(lang: str) -> tuple[str, ...]:
 
 
 def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
-    """The event's dates as a UN document writes them: '10 and 11 May 2022'."""
+    """The event's dates as a UN document writes them: two days in a row are two dates
+    joined by "and" ('10 and 11 May 2022', '30 November and 1 December 2023'); three days
+    or more a range ('3–6 May 2022')."""
     if start == end:
         return format_day(start, lang)
+    two_days = (end - start).days == 1
     if start.year == end.year and start.month == end.month:
-        key = "consecutive" if (end - start).days == 1 else "same_month"
+        key = "consecutive" if two_days else "same_month"
+    elif start.year == end.year:
+        key = "consecutive_months" if two_days else "same_year"
     else:
-        key = "same_year" if start.year == end.year else "other"
+        key = "consecutive_years" if two_days else "other"
     fields = {**_parts(start, "1", lang), **_parts(end, "2", lang)}
     fields["MMMM"], fields["y"], fields["d"] = fields["MMMM1"], fields["y1"], fields["d1"]
     return _pattern(lang, key).format(**fields)
+
+
+def superscripts(date: str, lang: str) -> str:
+    """``date`` (as formatted here) with the letters of its ordinal day marked as a superscript
+    (``model.localized.superscript``): the "er" of French "1er", as UN French documents set it."""
+    first = _data("date_ranges.json").get(lang, {}).get("first_day") or ""
+    digits = re.match(r"\d*", first).group()
+    if digits == first:
+        return date
+    return re.sub(rf"(?<!\d){re.escape(first)}(?!\w)", lambda _: digits + superscript(first[len(digits):]), date)
 
 
 def _pattern(lang: str, key: str) -> str:

@@ -60,14 +60,14 @@ ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, E
 
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
-    from conceptnotes.i18n.formatting import event_country, format_date_range
+    from conceptnotes.i18n.formatting import event_country, format_date_range, superscripts
     from conceptnotes.i18n.typography import no_break_dates
     from conceptnotes.placeholders import fill
 
     place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": event_country(meta.event, lang)})
     if meta.event.venue:
         place = fill(gettext(EVENT_VENUE), {"venue": meta.event.venue, "place": place})
-    dates = no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang)
+    dates = superscripts(no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang), lang)
     return fill(gettext(EVENT_LINE), {"place": place, "dates": dates})
 
 
@@ -78,14 +78,14 @@ def masthead_details(gettext, meta, lang: str) -> list[str]:
     ("Distr.: General", "Original: English"), whatever their catalogs say; French and
     Spanish documents translate them ("Distr. générale", "Original : anglais").
     """
-    from conceptnotes.i18n.formatting import format_day
+    from conceptnotes.i18n.formatting import format_day, superscripts
     from conceptnotes.i18n.typography import no_break_dates
 
     if languages.get(lang).english_masthead:
         gettext, lang = (lambda message: message), languages.LABEL_LANGUAGE
     details = [gettext(DISTRIBUTION[meta.distribution])]
     if meta.date:
-        details.append(no_break_dates(format_day(meta.date, lang), lang))
+        details.append(superscripts(no_break_dates(format_day(meta.date, lang), lang), lang))
     details.append(gettext(languages.get(meta.source_language).original))
     return details
 
@@ -111,7 +111,7 @@ def fallback_mark(node) -> str:
 
 def shown(note, lang: str, gettext) -> Shown:
     """Every string a document of ``note`` (localized) in ``lang`` shows besides its text."""
-    from conceptnotes.i18n.formatting import format_day
+    from conceptnotes.i18n.formatting import format_day, superscripts
     from conceptnotes.model.visitor import walk
 
     meta, nodes = note.meta, list(walk(note.document))
@@ -120,7 +120,7 @@ def shown(note, lang: str, gettext) -> Shown:
         masthead_details=tuple(masthead_details(gettext, meta, lang)),
         masthead_lang=languages.LABEL_LANGUAGE if english else lang,
         event_line=event_line(gettext, meta, lang),
-        date=format_day(meta.date, lang) if meta.date else "",
+        date=superscripts(format_day(meta.date, lang), lang) if meta.date else "",
         page_label=gettext(PAGE_OF_PAGES),
         captions={(node.kind, node.number): caption_label(gettext, node, lang) for node in nodes
                   if node.kind in ("figure", "table") and node.number},

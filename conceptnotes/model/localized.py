@@ -18,6 +18,26 @@ from conceptnotes.model.nodes import Note, Untranslated
 
 PAGE_NAMES = ("page", "pages")  # the placeholders of :attr:`Shown.page_label`
 
+# A string of :class:`Shown` may mark a superscript (the "er" of French "1er"): the text
+# between these two characters.  No input can hold them (``read.characters`` refuses every
+# character XML forbids), so a note's own text never collides with the marks; a renderer
+# reads such a string through :func:`styled`.
+SUPERSCRIPT_START, SUPERSCRIPT_END = "\x02", "\x03"
+
+
+def superscript(text: str) -> str:
+    """``text`` marked as a superscript, inside a string of :class:`Shown`."""
+    return f"{SUPERSCRIPT_START}{text}{SUPERSCRIPT_END}"
+
+
+def styled(text: str) -> list[tuple[str, bool]]:
+    """The pieces of a string of :class:`Shown`, each with whether it is a superscript."""
+    pieces: list[tuple[str, bool]] = []
+    for index, part in enumerate(text.split(SUPERSCRIPT_START)):
+        inside, _, after = part.partition(SUPERSCRIPT_END) if index else ("", "", part)
+        pieces += [(piece, up) for piece, up in ((inside, True), (after, False)) if piece]
+    return pieces
+
 
 @dataclass(frozen=True, eq=False)
 class Labels:
@@ -32,7 +52,10 @@ class Labels:
 
 @dataclass(frozen=True)
 class Shown:
-    """The strings a document shows besides the note's text, in its language."""
+    """The strings a document shows besides the note's text, in its language.
+
+    ``masthead_details``, ``event_line`` and ``date`` may hold superscripts (:func:`styled`).
+    """
 
     masthead_details: tuple[str, ...] = ()  # distribution, date of issue, original language
     masthead_lang: str = ""  # the language of those lines (English in Arabic, Chinese, Russian)

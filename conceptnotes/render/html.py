@@ -23,7 +23,7 @@ from markupsafe import Markup
 from conceptnotes import fonts, languages, placeholders
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.model import Localized, plain_text
-from conceptnotes.model.localized import PAGE_NAMES
+from conceptnotes.model.localized import PAGE_NAMES, styled
 from conceptnotes.model.visitor import Visitor
 from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.characters import decode
@@ -323,6 +323,12 @@ def pdf_font_files(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> d
     return fonts.document_fonts(localized.lang, pdf_characters(localized, template_dir))
 
 
+def shown_html(text: str) -> Markup:
+    """A string of ``Localized.shown`` as HTML: escaped, its superscripts in ``<sup>``."""
+    return Markup("").join(Markup("<sup>{}</sup>").format(piece) if up else Markup.escape(piece)
+                           for piece, up in styled(text))
+
+
 def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> dict[str, Any]:
     note, lang, shown = localized.note, localized.lang, localized.shown
     meta = note.meta
@@ -337,13 +343,14 @@ def context(localized: Localized, font_files: Mapping[fonts.FontFace, Path]) -> 
         "document": note.document,
         "author": author(note),
         "created": created(note).isoformat(),
-        "masthead_details": shown.masthead_details,
+        "masthead_details": [shown_html(detail) for detail in shown.masthead_details],
         "masthead_lang": shown.masthead_lang,
-        "event_line": shown.event_line,
+        "event_line": shown_html(shown.event_line),
         "page_label": shown.page_label,
         "paragraph_number": paragraph_number(lang),
         "language_styles": language_styles(),
         "font_faces": faces,
         "font_families": _families([private_family(f) for f in fonts.configured(lang, formats.get("pdf").fonts)]),
         "emphasis_families": _families([private_family(f) for f in fonts.emphasis_families(lang)]),
+        "latin_families": _families([private_family(f) for f in fonts.latin_families(lang)]),
     }

@@ -32,6 +32,7 @@ from conceptnotes.render.common import created
 from conceptnotes.render.formats import PDF_VARIANTS
 from conceptnotes.render.html import TEMPLATE_DIR, css_string, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.pdf_languages import tag_languages
+from conceptnotes.render.pdf_spaces import spaces_as_spaces
 
 PDF_VARIANT = PDF_VARIANTS[0]
 
@@ -140,8 +141,14 @@ def _write(
     identifier = hashlib.sha256(named.encode() + variant.encode()).hexdigest()[:32].encode()
     # only text in another language (a unit that fell back to the source) needs its own /Lang
     other = any(isinstance(node, Untranslated) for node in walk(note.document))
-    return document.write_pdf(attachments=files or None, pdf_identifier=identifier,
-                              finisher=tag_languages if other else None, pdf_variant=variant, pdf_tags=True)
+
+    def finish(document, pdf) -> None:
+        spaces_as_spaces(document, pdf)
+        if other:
+            tag_languages(document, pdf)
+
+    return document.write_pdf(attachments=files or None, pdf_identifier=identifier, finisher=finish,
+                              pdf_variant=variant, pdf_tags=True)
 
 
 def naming_font_files(html: str, font_files: dict[fonts.FontFace, Path]) -> str | None:

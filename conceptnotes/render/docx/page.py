@@ -15,7 +15,7 @@ from docx.text.paragraph import Paragraph
 
 from conceptnotes import fonts, languages, placeholders
 from conceptnotes.model import Localized
-from conceptnotes.model.localized import PAGE_NAMES
+from conceptnotes.model.localized import PAGE_NAMES, styled
 from conceptnotes.render import formats
 from conceptnotes.render.common import author, created
 from conceptnotes.render.docx import ooxml
@@ -46,13 +46,20 @@ def masthead(sink, localized: Localized) -> None:
     for index, detail in enumerate(localized.shown.masthead_details):
         if index:
             details.runs[-1].add_break()
-        details.add_run(tab + detail)
+        add_shown(details, tab + detail)
     if meta.subtitle:
         subtitle = sink("Subtitle").add_run(meta.subtitle)
         if not language.letter_spacing:  # the template's Subtitle spaces its letters
             ooxml.put(subtitle._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
     sink("Title").add_run(meta.title)
-    sink("Event").add_run(localized.shown.event_line)
+    add_shown(sink("Event"), localized.shown.event_line)
+
+
+def add_shown(paragraph: Paragraph, text: str) -> None:
+    """A string of ``Localized.shown`` as runs of ``paragraph``, its superscripts as Word's
+    superscript runs (``w:vertAlign``)."""
+    for piece, up in styled(text):
+        paragraph.add_run(piece).font.superscript = up or None
 
 
 DETAILS_COLUMN = 0.65  # where distribution, date and original start: as .masthead-details in note.css
@@ -104,15 +111,18 @@ def _fill(paragraph: Paragraph, values: dict[str, str], page_of_pages: str) -> N
         elif piece in ("page", "pages"):
             ooxml.add_field(paragraph._p, "PAGE" if piece == "page" else "NUMPAGES", "1", rpr)
         else:
-            _plain_run(paragraph._p, values[piece], rpr)
+            for text, up in styled(values[piece]):
+                _plain_run(paragraph._p, text, rpr, superscript=up)
 
 
-def _plain_run(parent, text: str, rpr) -> None:
+def _plain_run(parent, text: str, rpr, superscript: bool = False) -> None:
     if not text:
         return
     run = OxmlElement("w:r")
     if rpr is not None:
         run.append(copy.deepcopy(rpr))
+    if superscript:
+        ooxml.put(run.get_or_add_rPr(), "vertAlign", ooxml.RPR_ORDER, val="superscript")
     t = OxmlElement("w:t")
     t.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
     t.text = text
