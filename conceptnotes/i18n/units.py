@@ -20,6 +20,10 @@ from conceptnotes import model as m
 from conceptnotes.model.visitor import InlineMap, Visitor, map_inline_nodes, map_inlines
 
 META_FIELDS = ("title", "subtitle")
+# The units a document shows as one line, by the name ``map_inlines`` gives them (every
+# front-matter text is one too): a line break in a translation of one is refused, as the
+# PDF would run its lines together and the DOCX break them.
+ONE_LINE = frozenset({"heading", "table cell", "caption", "term"})
 
 # What stays the same in every language, whatever letters it has: web addresses, e-mail
 # addresses and UN document symbols (A/76/L.1, S/RES/2396 (2017), ST/SGB/2019/8).
