@@ -209,6 +209,22 @@ def test_a_line_break_in_a_one_line_unit_of_a_catalog_is_refused_by_check(projec
     assert f"{PO}:{line}: a heading is one line, but its translation has a line break: join its lines" in err
 
 
+@pytest.mark.parametrize(("msgid", "old", "new"), [
+    ("Distr.: General", 'msgstr "Distr. générale"', 'msgstr ""\n"Distr.\\n"\n"générale"'),
+    ("Page {page} of {pages}", 'msgstr "Page {page} sur {pages}"', 'msgstr ""\n"Page {page}\\n"\n"sur {pages}"'),
+])
+def test_a_line_break_in_a_label_is_refused_by_check(project, capsys, msgid, old, new):
+    po = project / "locales/fr/LC_MESSAGES/messages.po"
+    text = po.read_text(encoding="utf-8")
+    assert old in text
+    po.write_text(text.replace(old, new), encoding="utf-8")
+    line = text.split("\n").index(f'msgid "{msgid}"') + 1
+    code, err = check(project, capsys)
+    assert code == 1
+    assert "locales/fr/LC_MESSAGES/messages.po:" in err
+    assert f"messages.po:{line}: a label is one line, but its translation has a line break: join its lines" in err
+
+
 # Link addresses --------------------------------------------------------------------------------------
 
 

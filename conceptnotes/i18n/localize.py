@@ -294,11 +294,14 @@ def shown_labels(table: dict[str, str], catalog: Catalog | None, lang: str) -> L
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:
     """What is wrong with a label's translation, whatever the entry's flags: a label whose
-    English has placeholders is a pattern that must keep them, each a name alone."""
+    English has placeholders is a pattern that must keep them, each a name alone; a label
+    is one line, as the front matter's texts are."""
+    broken = ["a label is one line, but its translation has a line break: join its lines"] \
+        if "\n" in msgstr and "\n" not in msgid else []
     allowed = placeholders.names(msgid)
     if not allowed:
-        return compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
-    wrong = placeholders.problems(msgstr, allowed)
+        return broken + compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
+    wrong = broken + placeholders.problems(msgstr, allowed)
     kept = [name for name in placeholders.names(msgstr) if name in allowed]  # unknown ones are told above
     return wrong + compare({"placeholder": Counter(f"{{{n}}}" for n in allowed)},
                            {"placeholder": Counter(f"{{{n}}}" for n in kept)})
