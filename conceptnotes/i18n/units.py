@@ -39,7 +39,12 @@ def translatable(text: str) -> bool:
     and document symbols.  An empty table cell, a number, a time ("10:00–10:30"), an
     address or a symbol is the same in every language: it is no unit.  The one test of
     extraction, status, the build and the strict build alike."""
-    return any(char.isalpha() for char in _NOT_WORDS.sub("", text))
+    return any(char.isalpha() for char in without_symbols(text))
+
+
+def without_symbols(text: str) -> str:
+    """``text`` without its web and e-mail addresses and document symbols."""
+    return _NOT_WORDS.sub("", text)
 
 
 def _words(inlines: tuple[m.Inline, ...]) -> str:

@@ -30,6 +30,8 @@ since the export keeps its translation as a fuzzy one of the unit that took its 
 (the one ``i18n update`` would give it to), when the catalog still knows the old source.
 A file made from a catalog by translate-toolkit's ``po2xliff`` is refused with what to
 use instead: its units are Markdown as plain text, footnote calls and links unprotected.
+What a target may hold but likely should not (a tag inside a word, another script, Arabic-Indic
+digits in Arabic, invisible spaces: :mod:`target_warnings`) is a warning at its line.
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path, exce
 from conceptnotes.i18n import editing, link_addresses
 from conceptnotes.i18n import inline_tags as tags
 from conceptnotes.i18n.commands import target_languages, write
+from conceptnotes.i18n.target_warnings import target_warnings
 from conceptnotes.i18n.units import Unit
 from conceptnotes.model import Note
 from conceptnotes.project import Project, command
@@ -494,6 +497,9 @@ def _change(
     problems.extend([Problem(str(path), line, p.message) for p in found.errors])
     if found.errors:
         return None
+    source, _ = tags.to_xliff(unit.msgid, None, "source", note.assets)
+    for said in target_warnings(source, target, msgstr, opened.lang):
+        problems.add(path, line, said, warning=True)
     return unit.msgid, msgstr, state == "fuzzy"
 
 
