@@ -61,6 +61,7 @@ DATATYPE = "x-markdown"
 _XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 TRANSLATED_STATES = ("translated", "final", "signed-off")  # XLIFF 1.2's states of a finished target
 _KEEP = "kept"  # a target that says what the catalog says: nothing to write
+_XML_WHITESPACE = " \t\r\n"  # what pretty-printing adds; a no-break space is text
 
 
 def _q(name: str) -> str:
@@ -409,7 +410,8 @@ def _target(element: etree._Element) -> etree._Element | None:
 
 def _stripped(said: tuple) -> tuple:
     """An inline content's :func:`inline_tags.canonical` without whitespace at its two ends."""
-    return (said[0].lstrip(), *said[1:-1], said[-1].rstrip()) if len(said) > 1 else (said[0].strip(),)
+    ends = _XML_WHITESPACE
+    return (said[0].lstrip(ends), *said[1:-1], said[-1].rstrip(ends)) if len(said) > 1 else (said[0].strip(ends),)
 
 
 def _preserved(target: etree._Element) -> bool:
@@ -421,7 +423,7 @@ def _preserved(target: etree._Element) -> bool:
 def _edges(target: etree._Element, msgstr: str) -> str:
     """A target's text without the whitespace at its two ends, which XML pretty-printing adds
     (a unit's source never has any), unless ``xml:space="preserve"`` says it is content."""
-    return msgstr if _preserved(target) else msgstr.strip()
+    return msgstr if _preserved(target) else msgstr.strip(_XML_WHITESPACE)
 
 
 def _known_msgid(opened: editing.Opened, key: str) -> str | None:
@@ -507,4 +509,4 @@ def _sound(opened: editing.Opened, unit: Unit, msgstr: str, po_line: int) -> boo
     """Whether the catalog's translation of ``unit`` is one the build accepts as it stands:
     no whitespace at its ends (a unit's source has none; msgfmt refuses a line break there)
     and nothing its translator refuses."""
-    return msgstr == msgstr.strip() and not editing.unit_problems(opened, unit, msgstr, po_line).errors
+    return msgstr == msgstr.strip(_XML_WHITESPACE) and not editing.unit_problems(opened, unit, msgstr, po_line).errors
