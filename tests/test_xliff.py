@@ -388,21 +388,22 @@ def test_targets_the_project_refuses(project, capsys, target, said):
     assert (project / FR_PO).read_bytes() == before
 
 
-def test_a_unit_changed_since_the_export_is_skipped_with_a_warning(project, capsys):
+def test_a_unit_replaced_since_the_export_is_skipped_with_a_warning(project, capsys):
+    """A unit whose new source is close to no old one (tests/test_xliff_exchange.py: one
+    that is keeps the translation as fuzzy)."""
     path = export(project)
     cat_tool_edit(path, {"Background": ("Contexte général", "translated"),
                          "Introduction": ("Introduction générale", "translated")})
-    edit(project / NOTE / "note.md", "\n# Background\n", "\n# Background and context\n")
+    edit(project / NOTE / "note.md", "\n# Background\n", "\n# Why we meet\n")
     capsys.readouterr()
     assert import_(project, FR_XLF) == 0
     captured = capsys.readouterr()
-    assert "is no longer in the note (it changed since the export): skipped" in captured.err
+    assert "is no longer in the note (it changed since the export) and no new or fuzzy unit is close to it:" \
+           " skipped" in captured.err
     assert captured.err.startswith(f"{FR_XLF}:") and "warning:" in captured.err
     po = polib.pofile(str(project / FR_PO))
     assert po.find("Introduction").msgstr == "Introduction générale"
-    # merged with the note as i18n update merges it: the changed heading fuzzy, its old translation kept
-    changed = po.find("Background and context")
-    assert changed.msgstr == "Contexte" and changed.fuzzy
+    assert po.find("Why we meet").msgstr == ""
 
 
 @pytest.mark.parametrize(("change", "said"), [

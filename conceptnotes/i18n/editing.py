@@ -188,6 +188,12 @@ def write_translations(opened: Opened, changes: list[tuple[str, str, bool]]) -> 
     """Merge the note's units into its catalog (as ``i18n update`` does: a missing catalog is
     created), set each ``(msgid, msgstr, fuzzy)``, and write the catalog if it changed.
     A translation not fuzzy loses its flag and its previous msgid."""
+    return write_catalog(opened, merged(opened, changes))
+
+
+def merged(opened: Opened, changes: list[tuple[str, str, bool]], previous: dict[str, str] | None = None) -> bytes:
+    """The catalog :func:`write_translations` would write, as bytes: each fuzzy change with
+    ``previous[msgid]`` (if given) as the msgid it was translated from."""
     catalog = catalogs.merge(catalogs.extract(opened.note), opened.catalog, opened.lang)
     for msgid, msgstr, fuzzy in changes:
         message = catalog.get(msgid)
@@ -195,7 +201,14 @@ def write_translations(opened: Opened, changes: list[tuple[str, str, bool]]) -> 
         message.string = msgstr
         if fuzzy:
             message.flags.add("fuzzy")
+            if previous and msgid in previous:
+                message.previous_id = [previous[msgid]]
         else:
             message.previous_id = []
             message.flags.discard("fuzzy")
-    return write(opened.path, catalogs.dump(catalog), Project.of_note(opened.note.folder).locales).changed
+    return catalogs.dump(catalog)
+
+
+def write_catalog(opened: Opened, data: bytes) -> bool:
+    """Write ``data`` as the note's catalog in ``opened.lang`` unless it holds them already."""
+    return write(opened.path, data, Project.of_note(opened.note.folder).locales).changed

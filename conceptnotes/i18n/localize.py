@@ -20,9 +20,10 @@ from babel.messages.catalog import Catalog
 from conceptnotes import fonts, placeholders
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
-from conceptnotes.i18n import catalogs, labels
+from conceptnotes.i18n import catalogs, labels, link_addresses
 from conceptnotes.i18n.typography import typeset, typeset_note
 from conceptnotes.i18n.units import (
+    ONE_LINE,
     is_unit,
     map_document,
     renumber_footnotes,
@@ -133,12 +134,16 @@ def _kind(kind: str) -> str:
     }[kind]
 
 
-def load_catalog(path: Path, lang: str, read: list[tuple[Path, bytes]]) -> tuple[Catalog | None, list[Problem]]:
+def load_catalog(
+    path: Path, lang: str, read: list[tuple[Path, bytes]], data: bytes | None = None
+) -> tuple[Catalog | None, list[Problem]]:
     """A language's catalog and the problems of its entries (Babel's checkers, msgfmt);
-    its bytes are added to ``read``."""
-    if not is_present(path):
-        return None, []
-    data = catalogs.read(path)
+    its bytes are added to ``read``.  Given ``data``, those bytes are taken as the
+    catalog at ``path`` (what a command is about to write there)."""
+    if data is None:
+        if not is_present(path):
+            return None, []
+        data = catalogs.read(path)
     catalog = catalogs.load(path, lang, data)
     problems = []
     for message, errors in catalog.check():
@@ -195,6 +200,8 @@ class Translator:
             where = f"{name}:{po_line}" if po_line else str(name)
             fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
             return (m.Untranslated(source, self.note.meta.source_language, where, fuzzy),)
+        if kind in ONE_LINE:
+            self.one_line(translation, kind, po_line)
         deep = nesting_problems(translation, self.path, po_line)
         if deep:
             self.problems.extend(deep)
@@ -204,7 +211,17 @@ class Translator:
         for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(m.plain_text(parsed), po_line)
-        return parsed
+        return self.relinked(msgid, source, parsed, po_line)
+
+    def relinked(self, msgid: str, source: tuple[m.Inline, ...], parsed: tuple[m.Inline, ...],
+                 po_line: int) -> tuple[m.Inline, ...]:
+        """The translation's links at the addresses its entry states for the language
+        (:mod:`link_addresses`), each checked."""
+        entry = catalogs.state(self.catalog, msgid)[1]
+        found, wrong = link_addresses.addresses(entry.user_comments if entry is not None else [], source)
+        for message in wrong:
+            self.problems.add(self.path, po_line, message)
+        return link_addresses.relinked(parsed, found)
 
     def check_fonts(self, text: str, po_line: int) -> None:
         """A translation's characters must be in the language's fonts: said at its catalog line."""
@@ -220,10 +237,17 @@ class Translator:
         translation, po_line = self.lookup(source, line)
         if translation is None:
             return source
+        self.one_line(translation, "front-matter text", po_line)
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(translation, po_line)
         return translation
+
+    def one_line(self, translation: str, kind: str, po_line: int) -> None:
+        """A unit shown as one line (:data:`units.ONE_LINE`, a front-matter text) has no line break."""
+        if "\n" in translation:
+            self.problems.add(self.path, po_line, f"a {kind} is one line, but its translation has a line break:"
+                                                  " join its lines")
 
 
 def label_translations(
@@ -270,11 +294,14 @@ def shown_labels(table: dict[str, str], catalog: Catalog | None, lang: str) -> L
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:
     """What is wrong with a label's translation, whatever the entry's flags: a label whose
-    English has placeholders is a pattern that must keep them, each a name alone."""
+    English has placeholders is a pattern that must keep them, each a name alone; a label
+    is one line, as the front matter's texts are."""
+    broken = ["a label is one line, but its translation has a line break: join its lines"] \
+        if "\n" in msgstr and "\n" not in msgid else []
     allowed = placeholders.names(msgid)
     if not allowed:
-        return compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
-    wrong = placeholders.problems(msgstr, allowed)
+        return broken + compare(signature((m.Text(msgid),)), signature((m.Text(msgstr),)))
+    wrong = broken + placeholders.problems(msgstr, allowed)
     kept = [name for name in placeholders.names(msgstr) if name in allowed]  # unknown ones are told above
     return wrong + compare({"placeholder": Counter(f"{{{n}}}" for n in allowed)},
                            {"placeholder": Counter(f"{{{n}}}" for n in kept)})
@@ -294,25 +321,46 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang, read)
-        translator = Translator(note, lang, path, catalog, locales.parent)
-        translator.problems.extend(problems)
-        if catalog is None:
-            translator.fallbacks.append(
-                Problem(
-                    str(path),
-                    0,
-                    f"no catalog for '{lang}': run {command('i18n update')}; the source text is used",
-                    warning=True,
-                )
-            )
-            translator.catalog = Catalog()  # every unit falls back, reported once above
-            translator.fallback = lambda line, why, source_line: ""  # type: ignore[method-assign]
-        meta = translate_meta(note.meta, translator.text)
-        document = renumber_footnotes(map_document(note.document, translator.inlines))
-        translator.problems.raise_if_errors()
-        localized = dataclasses.replace(note, meta=meta, document=document)
-        fallbacks = translator.fallbacks
+        localized, fallbacks = _translated(note, lang, path, catalog, problems, locales.parent)
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
     shown = labels.shown(localized, lang, gettext_)
     return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown)
+
+
+def _translated(
+    note: m.Note, lang: str, path: Path, catalog: Catalog | None, problems: list[Problem], project: Path
+) -> tuple[m.Note, list[Problem]]:
+    """``note`` with every unit translated from ``catalog`` (the one at ``path``) and what
+    fell back; NoteError for ``problems`` (the catalog's) and every broken translation."""
+    translator = Translator(note, lang, path, catalog, project)
+    translator.problems.extend(problems)
+    if catalog is None:
+        translator.fallbacks.append(
+            Problem(
+                str(path),
+                0,
+                f"no catalog for '{lang}': run {command('i18n update')}; the source text is used",
+                warning=True,
+            )
+        )
+        translator.catalog = Catalog()  # every unit falls back, reported once above
+        translator.fallback = lambda line, why, source_line: ""  # type: ignore[method-assign]
+    meta = translate_meta(note.meta, translator.text)
+    document = renumber_footnotes(map_document(note.document, translator.inlines))
+    translator.problems.raise_if_errors()
+    return dataclasses.replace(note, meta=meta, document=document), translator.fallbacks
+
+
+def catalog_problems(note: m.Note, lang: str, data: bytes) -> Problems:
+    """What ``check`` would refuse in the note's catalog in ``lang`` if it held ``data``:
+    the same path as :func:`localize` (the catalog read and checked, msgfmt included,
+    then every unit translated from it), without the labels.  Errors only."""
+    locales = Project.of_note(note.folder).locales
+    path = catalogs.catalog_path(locales, lang, note.id)
+    try:
+        catalog, problems = load_catalog(path, lang, [], data)
+        _translated(note, lang, path, catalog, problems, locales.parent)
+    except NoteError as exc:
+        return Problems(problem for problem in exc.problems if not problem.warning)
+    return Problems()

@@ -20,6 +20,10 @@ from conceptnotes import model as m
 from conceptnotes.model.visitor import InlineMap, Visitor, map_inline_nodes, map_inlines
 
 META_FIELDS = ("title", "subtitle")
+# The units a document shows as one line, by the name ``map_inlines`` gives them (every
+# front-matter text is one too): a line break in a translation of one is refused, as the
+# PDF would run its lines together and the DOCX break them.
+ONE_LINE = frozenset({"heading", "table cell", "caption", "term"})
 
 # What stays the same in every language, whatever letters it has: web addresses, e-mail
 # addresses and UN document symbols (A/76/L.1, S/RES/2396 (2017), ST/SGB/2019/8).
@@ -35,7 +39,12 @@ def translatable(text: str) -> bool:
     and document symbols.  An empty table cell, a number, a time ("10:00–10:30"), an
     address or a symbol is the same in every language: it is no unit.  The one test of
     extraction, status, the build and the strict build alike."""
-    return any(char.isalpha() for char in _NOT_WORDS.sub("", text))
+    return any(char.isalpha() for char in without_symbols(text))
+
+
+def without_symbols(text: str) -> str:
+    """``text`` without its web and e-mail addresses and document symbols."""
+    return _NOT_WORDS.sub("", text)
 
 
 def _words(inlines: tuple[m.Inline, ...]) -> str:

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from conceptnotes import model as m
 from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
+from conceptnotes.i18n import link_addresses
 from conceptnotes.i18n.editing import (
     Notes,
     Opened,
@@ -64,6 +65,7 @@ class UnitView:
     kind: str
     problems: tuple[str, ...]  # what the build would refuse in msgstr
     key: str  # stable id of the unit (of its msgid)
+    links: tuple[tuple[str, str, str], ...] = ()  # (text, address, the language's address or '') of each link
 
 
 class Conflict(ConceptnotesError):
@@ -105,7 +107,17 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
         kind=unit.kind,
         problems=tuple(p.message for p in unit_problems(opened, unit, found.msgstr, found.po_line).errors),
         key=unit_key(unit.msgid),
+        links=_links(opened, unit),
     )
+
+
+def _links(opened: Opened, unit: Unit) -> tuple[tuple[str, str, str], ...]:
+    """Each link of the unit, shown beside it: its text, its address (which a translation
+    keeps), and the address its catalog entry states for the language (``link_addresses``)."""
+    message = opened.catalog.get(unit.msgid) if opened.catalog is not None else None
+    stated = dict(link_addresses.stated(message.user_comments if message is not None else []))
+    return tuple((m.plain_text(link.children), link.href, stated.get(link.href, ""))
+                 for link in link_addresses.links(unit.inlines))
 
 
 # HTML -----------------------------------------------------------------------------------------------

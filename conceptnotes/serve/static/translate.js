@@ -18,11 +18,26 @@
     card.querySelector(".where").textContent = `note.md:${unit.note_line}` + (unit.po_line ? ` · .po:${unit.po_line}` : "");
   }
 
+  // each link's address, which the translation keeps (a page in this language is set in the catalog)
+  function showLinks(card, links) {
+    const list = card.querySelector(".unit-links");
+    list.hidden = links.length === 0;
+    list.replaceChildren(...links.map(([text, address, own]) => {
+      const item = conceptnotes.element("li", `Link “${text}” → `);
+      item.append(conceptnotes.element("code", address, "address"));
+      if (own) {
+        item.append(` (in ${body.lang}: `, conceptnotes.element("code", own, "own-address"), ")");
+      }
+      return item;
+    }));
+  }
+
   function makeCard(unit) {
     const card = document.getElementById("unit-template").content.firstElementChild.cloneNode(true);
     setUnit(card, unit);
     // source_html and diff_html are made by the server from the escaped source: no user markup
     card.querySelector(".unit-source").innerHTML = unit.source_html;
+    showLinks(card, unit.links);
     if (unit.diff_html) {
       const previous = card.querySelector(".previous");
       previous.hidden = false;
