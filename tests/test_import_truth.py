@@ -143,6 +143,31 @@ def test_the_command_prints_what_was_guessed(tmp_path):
     assert any(line.strip().startswith("event.venue:") and "not found" in line for line in lines)
 
 
+def test_a_heading_is_numbered_and_never_in_a_table(tmp_path):
+    """Typed without styles: a bold "C." right after "B." is a sub-section, a Roman "V." a
+    section; a bold cell of a table is a cell, not a heading."""
+    import docx
+
+    document = docx.Document()
+    for number, words in (("IV.", "Format"), ("B.", "Sessions"), ("C.", "Venue"), ("V.", "Outcomes")):
+        paragraph = document.add_paragraph()
+        paragraph.add_run(number).bold = True
+        paragraph.add_run("\t")
+        paragraph.add_run(words).bold = True
+        document.add_paragraph("The Meeting will be held in English.")
+    table = document.add_table(rows=2, cols=1)
+    table.cell(0, 0).paragraphs[0].add_run("Session").bold = True
+    table.cell(1, 0).text = "Opening"
+    document.save(tmp_path / "numbered.docx")
+    project = tmp_path / "p"
+    (project / "content").mkdir(parents=True)
+    done = import_docx(tmp_path / "numbered.docx", Project.at(project), "numbered")
+    body = (done.folder / "note.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    assert [line for line in body.splitlines() if line.startswith("#")] == [
+        "# IV. Format", "## B. Sessions", "## C. Venue", "# V. Outcomes"]
+    assert "| **Session** |" in body
+
+
 def _warnings(name: str, where: Path) -> list[str]:
     done, _ = imported(name, where)
     return [problem.message for problem in done.problems]
