@@ -6,7 +6,10 @@ place and dates ("Málaga, Spain, 10 and 11 May 2022").  What is found is writte
 note's front matter; every required field that is not is written ``TODO``, the placeholder
 ``build.py new`` writes too (:data:`conceptnotes.read.frontmatter.PLACEHOLDER`): a draft
 ``check`` reports it as a warning at its line, saying what to write, and the official build
-refuses it.
+refuses it.  A line that names the kind of document (:mod:`conceptnotes.read.document_kinds`)
+is the ``subtitle`` in whatever style, and the title the next candidate (the style Subtitle's
+line when the style Title held the kind).  Each field found keeps the paragraph it came from
+(:meth:`Guess.said`), which the command prints for the officer to confirm.
 """
 
 from __future__ import annotations

@@ -411,7 +411,8 @@ def image(el, title: str = "") -> str:
 
 
 CAPTION, TABLE_CAPTION, IMAGE_CAPTION = "cn-caption", "cn-table-caption", "cn-image-caption"
-LABEL = re.compile(r"^(Figure|Table)\s+[\w.-]+[.:]?\s*", re.IGNORECASE)
+# a caption's label: Word's and ours (Figure, Table), LibreOffice's (Illustration, Drawing)
+LABEL = re.compile(r"^(Figure|Table|Illustration|Drawing)\s+[\w.-]+[.:]?\s*", re.IGNORECASE)
 
 
 def _caption(el) -> tuple[str, str] | None:
@@ -429,7 +430,8 @@ def _caption(el) -> tuple[str, str] | None:
     if not label:
         return None
     title = text[label.end():].strip()
-    return (label.group(1).lower(), title) if title else None
+    kind = "table" if label.group(1).lower() == "table" else "figure"
+    return (kind, title) if title else None
 
 
 def _only_image(el):
