@@ -31,7 +31,7 @@ def table(elements: list, index: int, fields: dict[int, list[str] | None], inlin
     run = [fields[i] for i in range(index, end)]
     if not run:
         return ""
-    first = excerpt(" ".join(run[0]), 40)
+    first = excerpt(" ".join(elements[index].text_content().split()), 40)
     if len(run) == 1:
         fields.pop(index)
         warnings.append(f"paragraph '{first}' is aligned with tabs: its tabs were made spaces;"
