@@ -155,9 +155,10 @@ class _Converter:
 
     # Blocks ---------------------------------------------------------------------------
 
-    def blocks(self, parent) -> list[str]:
+    def blocks(self, parent, *, body: bool = False) -> list[str]:
         """Each block child of ``parent`` as Markdown (no blank lines inside a block but a
-        list's or a quote's own)."""
+        list's or a quote's own); ``body``: ``parent`` is the body, where lines aligned with
+        tabs may be a table (never in a quote or a footnote)."""
         out: list[str] = []
         elements = [el for el in parent if isinstance(el.tag, str)]
         captions: dict[int, str] = {}  # a figure's index -> its caption's title
@@ -165,7 +166,7 @@ class _Converter:
         for index, el in enumerate(elements):
             if index in fields:
                 continue
-            run = tab_lines.table(elements, index, fields, self.inline, self.warnings)
+            run = tab_lines.table(elements, index, fields, self.inline, self.warnings) if body else ""
             if run:
                 out.append(run)
                 continue
@@ -494,7 +495,7 @@ def to_markdown(root) -> Markdown:
             footnotes.update((li.get("id"), li) for li in items)
             root.remove(ol)
     converter = _Converter(footnotes)
-    blocks = converter.blocks(root)
+    blocks = converter.blocks(root, body=True)
     notes = _footnote_lines(converter)
     if any(k.startswith(f"{PREFIX}endnote") for k in converter.footnote_numbers):
         converter.warnings.append("endnotes were made footnotes")
