@@ -64,7 +64,7 @@ class Imported:
     images: int
     problems: Problems  # warnings only: an error refuses the import
     placeholders: list[str]  # the required fields left to fill in
-    sources: list[tuple[str, str]] = ()  # each field the first page may state: where it came from, or "not found"
+    sources: tuple[tuple[str, str], ...] = ()  # each field a first page may state: where it came from, or "not found"
 
 
 def slug(name: str) -> str:
@@ -148,7 +148,7 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
     front.numbered_paragraphs = numbered
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
-    return Imported(folder, len(images), problems, front.missing(), front.said())
+    return Imported(folder, len(images), problems, front.missing(), tuple(front.said()))
 
 
 NUMBERED_PARAGRAPHS = "UN Numbered Paragraphs"  # the numbering our DOCX gives numbered paragraphs

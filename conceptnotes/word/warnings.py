@@ -92,7 +92,8 @@ def _header_pictures(archive: zipfile.ZipFile, main: str) -> list[str]:
     found = []
     for relation in parse_part(archive.read(rels)):
         kind = (relation.get("Type") or "").rsplit("/", 1)[-1]
-        target = f"{folder}/{relation.get('Target') or ''}".replace("//", "/")
+        given = relation.get("Target") or ""
+        target = given[1:] if given.startswith("/") else f"{folder}/{given}" if folder else given
         if kind in ("header", "footer") and target in archive.namelist() and relation.get("TargetMode") != "External":
             part = parse_part(archive.read(target))
             if next(part.iter(W + "drawing", W + "pict"), None) is not None:
