@@ -100,6 +100,9 @@ def _import(args: argparse.Namespace) -> int:
     _report(done.problems.warnings)
     images = f" and {done.images} image(s) in assets/" if done.images else ""
     print(f"imported {display_path(args.docx)} as {display_path(done.folder / 'note.md')}{images}")
+    print("the front matter, as guessed from the Word file's first page (confirm each in note.md):")
+    for name, source in done.sources:
+        print(f"  {name}: {source}")
     if done.placeholders:
         check_it = command(f"check {display_path(done.folder)}")
         print(f"to fill in (placeholders in the front matter): {', '.join(done.placeholders)}; then run {check_it}")

@@ -24,6 +24,7 @@ from conceptnotes import countries, languages, placeholders
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.model import Contact, Event, Meta
 from conceptnotes.read.characters import forbidden_character
+from conceptnotes.read.document_kinds import is_document_kind
 
 LANGUAGES = languages.CODES
 DISTRIBUTIONS = ("General", "Limited", "Restricted")
@@ -467,9 +468,16 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
     def job_numbers(node: Node, name: str) -> dict[str, str] | None:
         return _job_numbers(r, path, node)
 
+    def title(node: Node, name: str) -> str | None:
+        value = r.text(node, name)
+        if value and is_document_kind(value):
+            r.problems.add(path, r.line(node), f"'title' is '{excerpt(value)}', the kind of document: write the"
+                           " event's name as 'title', and the kind of document as 'subtitle'", warning=True)
+        return value
+
     language = r.choice(LANGUAGES)
     fields: dict[str, Callable[[Node, str], Any]] = {
-        "title": r.text,
+        "title": title,
         "subtitle": r.text,
         "symbol": r.text,
         "date": r.date,

@@ -6,7 +6,10 @@ place and dates ("Málaga, Spain, 10 and 11 May 2022").  What is found is writte
 note's front matter; every required field that is not is written ``TODO``, the placeholder
 ``build.py new`` writes too (:data:`conceptnotes.read.frontmatter.PLACEHOLDER`): a draft
 ``check`` reports it as a warning at its line, saying what to write, and the official build
-refuses it.
+refuses it.  A line that names the kind of document (:mod:`conceptnotes.read.document_kinds`)
+is the ``subtitle`` in whatever style, and the title the next candidate (the style Subtitle's
+line when the style Title held the kind).  Each field found keeps the paragraph it came from
+(:meth:`Guess.said`), which the command prints for the officer to confirm.
 """
 
 from __future__ import annotations
@@ -19,16 +22,23 @@ from dataclasses import dataclass, field
 import yaml
 
 from conceptnotes import countries, languages
+from conceptnotes.errors import excerpt
 from conceptnotes.i18n.formatting import country_name
+from conceptnotes.read.document_kinds import is_document_kind
 
 TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT = "cn-title", "cn-subtitle", "cn-masthead", "cn-details", "cn-event"
+LARGEST = "cn-largest"  # the masthead's line in the largest type, when no paragraph has the style Title
 BOLD = "bold"  # a paragraph all in bold: the title, when no paragraph has the style Title
-HEAD_CLASSES = (TITLE, SUBTITLE, MASTHEAD, DETAILS, EVENT)
+HEAD_CLASSES = (TITLE, LARGEST, SUBTITLE, MASTHEAD, DETAILS, EVENT)
 # masthead lines that are not organizers: distribution, original language, a symbol, a date
 NOT_ORGANIZER = re.compile(r"^(Distr\.|Original:|Date:|\d|[A-Z]{1,6}(/[\w.-]+)+$)")
 MAX_ORGANIZER = 120  # characters: a longer line is text, not a masthead's line
 HEAD_LINES = 8  # the first paragraphs looked at for the masthead and the event line
 TODO = "# TODO: fill in"
+NOT_FOUND = "not found"
+GUESSED = ("title", "subtitle", "organizers", "event.start", "event.end", "event.city", "event.country",
+           "event.venue", "symbol")
+SHOWN = 80  # characters of a paragraph quoted to say where a field came from
 PLACEHOLDER = "TODO"
 # the language an imported note is taken to be written in (its month and country names are read)
 LANGUAGE = languages.DEFAULT_SOURCE
@@ -45,7 +55,13 @@ class Guess:
     end: dt.date | None = None
     city: str = ""
     country: str = ""
+    symbol: str = ""
     numbered_paragraphs: bool = False
+    sources: dict[str, str] = field(default_factory=dict)  # a field -> the paragraph it came from
+
+    def said(self) -> list[tuple[str, str]]:
+        """Each front-matter field the first page may state, with the paragraph it came from or "not found"."""
+        return [(name, self.sources.get(name, NOT_FOUND)) for name in GUESSED]
 
     def missing(self) -> list[str]:
         """The required fields left as placeholders."""
@@ -147,47 +163,100 @@ def event_line(text: str) -> tuple[dt.date, dt.date, str, str] | None:
     return start, end, city, country
 
 
+STYLES = {TITLE: "style Title", LARGEST: "the largest type on the page", SUBTITLE: "style Subtitle",
+          MASTHEAD: "style Masthead Organizer",
+          DETAILS: "style Masthead Details", EVENT: "style Event", BOLD: "a line in bold", "": "a plain line"}
+SYMBOL = re.compile(r"^[A-Z]{1,6}(/[\w.-]+)+$")
+
+
+def _from(text: str, kind: str, why: str = "") -> str:
+    """Where a field came from: the paragraph's first words, and how it was known."""
+    return f'"{excerpt(" ".join(text.split()), SHOWN)}" ({", ".join(filter(None, (STYLES.get(kind, kind), why)))})'
+
+
+def _title_at(head: list[tuple[str, str]], used: set[int], bold_title: bool) -> int | None:
+    """The title's paragraph: the style Title's, else the line in the largest type (when no
+    paragraph has the style Title), else the style Subtitle's when the Title's said the kind
+    of document, else the first bold one (when ``bold_title``)."""
+    for wanted in (TITLE, LARGEST, SUBTITLE) + ((BOLD,) if bold_title else ()):
+        found = next((i for i, (kind, text) in enumerate(head[:HEAD_LINES]) if kind == wanted and i not in used
+                      and (kind != BOLD or len(text) <= MAX_ORGANIZER * 2)), None)
+        if found is not None and (wanted != SUBTITLE or any(k == TITLE for k, _ in head[:HEAD_LINES])):
+            return found
+    return None
+
+
 def guess(head: list[tuple[str, str]], *, bold_title: bool = True) -> tuple[Guess, set[int]]:
     """What the first paragraphs say (``(class, text)`` each: the style map's class,
     :data:`BOLD` or ``""``), and the indexes of those used (taken out of the body).
 
-    ``bold_title``: whether a bold paragraph may be the title when none has the style
-    Title (not when bold lines are the document's headings)."""
+    A line that names the kind of document ("Concept note", in any of the six languages) is
+    the ``subtitle``, whatever its style, never the title.  ``bold_title``: whether a bold
+    paragraph may be the title when none has the style Title (not when bold lines are the
+    document's headings)."""
     found = Guess()
     used: set[int] = set()
-    title_at = next((i for i, (kind, _) in enumerate(head) if kind == TITLE), None)
-    if title_at is None and bold_title:  # else the first bold paragraph
-        title_at = next((i for i, (kind, text) in enumerate(head[:HEAD_LINES]) if kind == BOLD
-                         and len(text) <= MAX_ORGANIZER * 2), None)
-        if title_at is not None:
-            head = [(TITLE if i == title_at else kind, text) for i, (kind, text) in enumerate(head)]
+    kind_at = next((i for i, (_, text) in enumerate(head[:HEAD_LINES]) if is_document_kind(text)), None)
+    if kind_at is not None:
+        found.subtitle = " ".join(head[kind_at][1].split())
+        found.sources["subtitle"] = _from(head[kind_at][1], head[kind_at][0], "the kind of document")
+        used.add(kind_at)
+    title_at = _title_at(head, used, bold_title)
+    if title_at is not None:
+        found.title = " ".join(head[title_at][1].split())
+        found.sources["title"] = _from(*reversed(head[title_at]))
+        used.add(title_at)
     for index, (kind, text) in enumerate(head):
-        if kind == TITLE and not found.title:
-            found.title = " ".join(text.split())
-        elif kind == SUBTITLE and not found.subtitle:
+        if kind == SUBTITLE and not found.subtitle and index not in used:
             found.subtitle = " ".join(text.split())
-        elif kind != DETAILS:
+            found.sources["subtitle"] = _from(text, kind)
+        elif kind != DETAILS or index in used:
             continue
         used.add(index)
-    for index, (_, text) in enumerate(head[:HEAD_LINES]):
-        if index in used or found.start:
+    _event(head, found, used)
+    first = min((i for i in (title_at, kind_at) if i is not None), default=None)
+    if first is not None:
+        _organizers(head[:first], found, used)
+    return found, used
+
+
+def _event(head: list[tuple[str, str]], found: Guess, used: set[int]) -> None:
+    """The dates, city and country of the first line that says them."""
+    for index, (kind, text) in enumerate(head[:HEAD_LINES]):
+        if index in used:
             continue
         event = event_line(text)
         if event:
             found.start, found.end, found.city, found.country = event
+            said = _from(text, kind)
+            for name, value in (("start", found.start), ("end", found.end), ("city", found.city),
+                                ("country", found.country)):
+                if value:
+                    found.sources[f"event.{name}"] = said
             used.add(index)
-    if title_at is not None:
-        for index, (kind, text) in enumerate(head[:title_at]):
-            if index in used:
-                continue
-            lines = [line.strip() for line in text.split("\n") if line.strip()]
-            if all(NOT_ORGANIZER.match(line) for line in lines):
-                used.add(index)  # the masthead's details
-                continue
-            if kind in (MASTHEAD, "") and len(text) <= MAX_ORGANIZER and not text.endswith("."):
-                found.organizers.extend(line for line in lines if not NOT_ORGANIZER.match(line))
-                used.add(index)
-    return found, used
+            return
+
+
+def _organizers(head: list[tuple[str, str]], found: Guess, used: set[int]) -> None:
+    """The organizers: the lines above the title (or the kind of document), but the masthead's
+    details (a symbol, "Distr.", a date), of which the symbol is kept."""
+    for index, (kind, text) in enumerate(head):
+        if index in used:
+            continue
+        lines = [line.strip() for line in text.split("\n") if line.strip()]
+        symbol = next((line for line in lines if SYMBOL.match(line)), "")
+        if symbol and not found.symbol:
+            found.symbol = symbol
+            found.sources["symbol"] = _from(symbol, kind)
+        if all(NOT_ORGANIZER.match(line) for line in lines):
+            used.add(index)  # the masthead's details
+            continue
+        if kind in (MASTHEAD, BOLD, "") and len(text) <= MAX_ORGANIZER and not text.endswith("."):
+            names = [line for line in lines if not NOT_ORGANIZER.match(line)]
+            found.organizers.extend(names)
+            said = _from(text, kind)
+            found.sources["organizers"] = "; ".join(filter(None, (found.sources.get("organizers"), said)))
+            used.add(index)
 
 
 def _scalar(value: str) -> str:
@@ -213,6 +282,8 @@ def front_matter(found: Guess) -> str:
     lines.append(f"title: {_scalar(found.title)}" if found.title else _placeholder("title", "(the event's title)"))
     if found.subtitle:
         lines.append(f"subtitle: {_scalar(found.subtitle)}")
+    if found.symbol:
+        lines.append(f"symbol: {_scalar(found.symbol)}")
     lines.append(f"languages: [{LANGUAGE}]")
     lines.append("event:")
     for key, day in (("start", found.start), ("end", found.end)):

@@ -20,6 +20,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import excerpt
 from conceptnotes.model.visitor import walk
 from conceptnotes.read.markdown_parse import parse_inline
+from conceptnotes.word import tab_lines
 
 PREFIX = "cn-"  # mammoth's id_prefix: our footnotes' ids are cn-footnote-N, cn-endnote-N
 NOTE_ID = re.compile(rf"^#?{PREFIX}(footnote|endnote)-(.+)$")
@@ -27,7 +28,6 @@ BACK_LINK = re.compile(rf"^#{PREFIX}(footnote|endnote)-ref-")
 LINK_SCHEMES = ("https:", "http:", "mailto:")
 EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*"}  # the tag -> its Markdown marks
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
-MAX_HEADING_WORDS = 14  # a bold one-line paragraph longer than this is not a heading
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 BREAK = "<BR>"  # a hard break in a line being built ('<' in text is written '&lt;': never this)
 # What :func:`escape` escapes: marks anywhere, and what begins a block at a line's start
@@ -155,13 +155,21 @@ class _Converter:
 
     # Blocks ---------------------------------------------------------------------------
 
-    def blocks(self, parent, *, headings: bool) -> list[str]:
+    def blocks(self, parent, *, body: bool = False) -> list[str]:
         """Each block child of ``parent`` as Markdown (no blank lines inside a block but a
-        list's or a quote's own)."""
+        list's or a quote's own); ``body``: ``parent`` is the body, where lines aligned with
+        tabs may be a table (never in a quote or a footnote)."""
         out: list[str] = []
         elements = [el for el in parent if isinstance(el.tag, str)]
         captions: dict[int, str] = {}  # a figure's index -> its caption's title
+        fields: dict[int, list[str] | None] = {}  # a paragraph's index -> its text between tabs
         for index, el in enumerate(elements):
+            if index in fields:
+                continue
+            run = tab_lines.table(elements, index, fields, self.inline, self.warnings) if body else ""
+            if run:
+                out.append(run)
+                continue
             if index in captions:
                 out.append(image(_only_image(el), captions[index]))
                 continue
@@ -181,7 +189,7 @@ class _Converter:
                         and el.get("class") == IMAGE_CAPTION:
                     out[-1] = image(_only_image(before), title)
                     continue
-            block = self.block(el, headings=headings)
+            block = self.block(el)
             after = elements[index + 1] if index + 1 < len(elements) else None
             if el.tag == "p" and after is not None and after.tag == "table" and ESCAPED_CAPTION.match(block):
                 block = ESCAPED_CAPTION.sub(r"\1:", block, count=1)  # 'Table: ...' right before a table: its caption
@@ -189,7 +197,7 @@ class _Converter:
                 out.append(block)
         return out
 
-    def block(self, el, *, headings: bool) -> str:
+    def block(self, el) -> str:
         tag = el.tag
         if tag in HEADINGS:
             level = HEADINGS[tag]
@@ -204,15 +212,13 @@ class _Converter:
             text = self.inline(el)
             if not text:
                 return ""
-            if not headings and _looks_like_heading(el):
-                return _heading(1, self.inline(el[0]))
             return _breaks(text)
         if tag in ("ul", "ol"):
-            return "\n".join(self.list_lines(el))
+            return "\n".join(_list_lines(self, el))
         if tag == "table":
             return self.table(el)
         if tag == "blockquote":
-            inner = self.blocks(el, headings=True)
+            inner = self.blocks(el)
             return "\n>\n".join("\n".join("> " + line if line else ">" for line in b.split("\n")) for b in inner)
         if tag == "img":
             return image(el)
@@ -220,17 +226,6 @@ class _Converter:
         if text:
             self.warnings.append(f"<{tag}> '{excerpt(text)}' kept as a paragraph")
         return _breaks(text)
-
-    def list_lines(self, el) -> list[str]:
-        numbered = el.tag == "ol"
-        lines: list[str] = []
-        for number, item in enumerate((li for li in el if li.tag == "li"), start=1):
-            marker = f"{number}. " if numbered else "- "
-            pad = " " * len(marker)
-            text, sub_lines = self.item_text(item)
-            lines.append(marker + _breaks(text).replace("\n", "\n" + pad))
-            lines.extend(pad + line if line else line for line in sub_lines)
-        return lines
 
     def item_text(self, item) -> tuple[str, list[str]]:
         """A list item's own text as Markdown, and the lines of the lists inside it."""
@@ -243,7 +238,7 @@ class _Converter:
         parts.append(escape(item.text or "", line_start=True))
         for child in item:
             if child.tag in ("ul", "ol"):
-                sub_lines.extend(self.list_lines(child))
+                sub_lines.extend(_list_lines(self, child))
                 if (child.tail or "").strip():
                     sub_lines.append(escape(child.tail.strip(), line_start=True))
                 continue
@@ -293,15 +288,26 @@ class _Converter:
         text = " ".join(p.strip() for p in parts if p.strip()).replace(BREAK, " ")
         return re.sub(r"\s+", " ", text)
 
+def _list_lines(converter: _Converter, el) -> list[str]:
+    """The lines of a list, its sub-lists indented to the text of their item."""
+    numbered = el.tag == "ol"
+    lines: list[str] = []
+    for number, item in enumerate((li for li in el if li.tag == "li"), start=1):
+        marker = f"{number}. " if numbered else "- "
+        pad = " " * len(marker)
+        text, sub_lines = converter.item_text(item)
+        lines.append(marker + _breaks(text).replace("\n", "\n" + pad))
+        lines.extend(pad + line if line else line for line in sub_lines)
+    return lines
 
 
-def _footnotes(converter: _Converter) -> list[str]:
-    """The definitions of the footnotes the body called, in the order of their calls."""
+def _footnote_lines(converter: _Converter) -> list[str]:
+    """The footnotes' definitions, numbered by their calls."""
     out = []
     for key, number in converter.footnote_numbers.items():
         li = converter.footnote_elements[key]
         converter.in_footnote = number
-        paragraphs = converter.blocks(li, headings=True) if len(li) else [converter.inline(li)]
+        paragraphs = converter.blocks(li) if len(li) else [converter.inline(li)]
         paragraphs = [p for p in paragraphs if p.strip()]
         text = "\n\n".join(paragraphs) or "TODO"
         out.append(f"[^{number}]: " + text.replace("\n", "\n    ").replace("\n    \n", "\n\n"))
@@ -395,17 +401,6 @@ def _no_breaks(text: str) -> str:
     return re.sub(r"\s+", " ", text.replace(BREAK, " ")).strip()
 
 
-def _looks_like_heading(p) -> bool:
-    """A short paragraph all in bold, without a full stop: a heading typed by hand."""
-    children = [c for c in p if isinstance(c.tag, str)]
-    if (p.text or "").strip() or len(children) != 1 or children[0].tag not in ("strong", "b"):
-        return False
-    if (children[0].tail or "").strip():
-        return False
-    text = "".join(children[0].itertext()).strip()
-    return 0 < len(text.split()) <= MAX_HEADING_WORDS and not text.endswith((".", ":", ";", ","))
-
-
 def image(el, title: str = "") -> str:
     src = el.get("src") or ""
     if not src:
@@ -417,7 +412,8 @@ def image(el, title: str = "") -> str:
 
 
 CAPTION, TABLE_CAPTION, IMAGE_CAPTION = "cn-caption", "cn-table-caption", "cn-image-caption"
-LABEL = re.compile(r"^(Figure|Table)\s+[\w.-]+[.:]?\s*", re.IGNORECASE)
+# a caption's label: Word's and ours (Figure, Table), LibreOffice's (Illustration, Drawing)
+LABEL = re.compile(r"^(Figure|Table|Illustration|Drawing)\s+[\w.-]+[.:]?\s*", re.IGNORECASE)
 
 
 def _caption(el) -> tuple[str, str] | None:
@@ -435,7 +431,8 @@ def _caption(el) -> tuple[str, str] | None:
     if not label:
         return None
     title = text[label.end():].strip()
-    return (label.group(1).lower(), title) if title else None
+    kind = "table" if label.group(1).lower() == "table" else "figure"
+    return (kind, title) if title else None
 
 
 def _only_image(el):
@@ -485,23 +482,21 @@ def escape(text: str, *, line_start: bool = False) -> str:
     return text
 
 
-def to_markdown(root, *, headings: bool | None = None) -> Markdown:
+def to_markdown(root) -> Markdown:
     """The Markdown body of mammoth's HTML (``root``, a ``div`` holding it).
 
     The footnotes' ``ol`` (its items' ids ``cn-footnote-N``) is taken out of the body and
-    written at the end.  ``headings``: whether the document has heading styles; without
-    them, short bold paragraphs are taken for headings (default: look)."""
+    written at the end.  Headings are mammoth's ``h1``-``h6``: those typed by hand were given
+    a heading's style before (:mod:`.paragraphs`)."""
     footnotes: dict[str, object] = {}
     for ol in [el for el in root if el.tag == "ol"]:
         items = [li for li in ol if li.tag == "li"]
         if items and all(NOTE_ID.match(li.get("id") or "") for li in items):
             footnotes.update((li.get("id"), li) for li in items)
             root.remove(ol)
-    if headings is None:
-        headings = any(el.tag in HEADINGS for el in root.iter())
     converter = _Converter(footnotes)
-    blocks = converter.blocks(root, headings=headings)
-    notes = _footnotes(converter)
+    blocks = converter.blocks(root, body=True)
+    notes = _footnote_lines(converter)
     if any(k.startswith(f"{PREFIX}endnote") for k in converter.footnote_numbers):
         converter.warnings.append("endnotes were made footnotes")
     text = "\n\n".join(blocks + notes)

@@ -23,8 +23,8 @@ from conceptnotes.errors import NoteError, Problems, UsageError
 from conceptnotes.project import NOTE_FILE, Project
 from conceptnotes.read.files import read_input
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, main_part, parse_part, unsafe_docx
-from conceptnotes.word import frontmatter_guess, html_to_markdown
-from conceptnotes.word.warnings import package_warnings
+from conceptnotes.word import frontmatter_guess, html_to_markdown, paragraphs
+from conceptnotes.word.warnings import W, package_warnings
 from conceptnotes.writing import write_folder
 
 IMAGE_TYPES = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
@@ -33,12 +33,21 @@ CONVERTED_TYPES = ("image/bmp", "image/tiff")  # written as PNG
 # Word's styles to the HTML mammoth writes (its defaults do Heading 1-6, lists, tables)
 STYLE_MAP = f"""
 p[style-name='Title'] => p.{frontmatter_guess.TITLE}:fresh
+p.{paragraphs.TITLE_STYLE} => p.{frontmatter_guess.LARGEST}:fresh
+p.{paragraphs.HEADING_STYLE}1 => h1:fresh
+p.{paragraphs.HEADING_STYLE}2 => h2:fresh
+p.{paragraphs.HEADING_STYLE}3 => h3:fresh
 p[style-name='Subtitle'] => p.{frontmatter_guess.SUBTITLE}:fresh
 p[style-name='Masthead Organizer'] => p.{frontmatter_guess.MASTHEAD}:fresh
 p[style-name='Masthead Details'] => p.{frontmatter_guess.DETAILS}:fresh
 p[style-name='Event'] => p.{frontmatter_guess.EVENT}:fresh
 p[style-name='Quote'] => blockquote > p:fresh
+p[style-name='Quotations'] => blockquote > p:fresh
 p[style-name='Caption'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Table'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Figure'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Illustration'] => p.{html_to_markdown.CAPTION}:fresh
+p[style-name='Drawing'] => p.{html_to_markdown.CAPTION}:fresh
 p[style-name='Table Caption'] => p.{html_to_markdown.TABLE_CAPTION}:fresh
 p[style-name='Image Caption'] => p.{html_to_markdown.IMAGE_CAPTION}:fresh
 p[style-name='Intense Quote'] => blockquote > p:fresh
@@ -55,6 +64,7 @@ class Imported:
     images: int
     problems: Problems  # warnings only: an error refuses the import
     placeholders: list[str]  # the required fields left to fill in
+    sources: tuple[tuple[str, str], ...] = ()  # each field a first page may state: where it came from, or "not found"
 
 
 def slug(name: str) -> str:
@@ -130,7 +140,7 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
         for index, element in enumerate(_head_elements(root)):
             if index in used:
                 root.remove(element)
-        body = html_to_markdown.to_markdown(root, headings=headings)
+        body = html_to_markdown.to_markdown(root)
     except Exception as exc:  # zipfile, lxml and mammoth raise many kinds for a damaged package
         raise NoteError.at(source, 0, f"cannot be read as a Word document: '{main}': {_reason(exc)}") from None
     for message in notes + body.warnings:
@@ -138,7 +148,7 @@ def import_docx(source: Path, project: Project, note_id: str | None = None) -> I
     front.numbered_paragraphs = numbered
     text = "---\n" + frontmatter_guess.front_matter(front) + "---\n\n" + body.text
     _write(folder, text, images)
-    return Imported(folder, len(images), problems, front.missing())
+    return Imported(folder, len(images), problems, front.missing(), tuple(front.said()))
 
 
 NUMBERED_PARAGRAPHS = "UN Numbered Paragraphs"  # the numbering our DOCX gives numbered paragraphs
@@ -151,25 +161,18 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
     simple field whole, while it keeps the shown text of a complex one (``w:fldChar``); the
     warnings name each field.  Paragraphs numbered by the numbering "UN Numbered
     Paragraphs" (``numbered_paragraphs: true``, as this project writes them) lose that
-    numbering, which mammoth would read as a list."""
+    numbering, which mammoth would read as a list.  What the paragraphs say by their look
+    is given them as styles (:func:`.paragraphs.mark`)."""
     from lxml import etree
 
-    from conceptnotes.word.warnings import W
-
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        main = main_part(archive, set(archive.namelist()))
-        xml = archive.read(main)
-        paragraph_numbers: set[str] = set()
-        if "word/numbering.xml" in archive.namelist():
-            numbering = parse_part(archive.read("word/numbering.xml"))
-            abstract = {a.get(W + "abstractNumId") for a in numbering.iter(W + "abstractNum")
-                        if a.find(f"{W}name") is not None and a.find(f"{W}name").get(W + "val") == NUMBERED_PARAGRAPHS}
-            paragraph_numbers = {n.get(W + "numId") for n in numbering.iter(W + "num")
-                                 if n.find(f"{W}abstractNumId") is not None
-                                 and n.find(f"{W}abstractNumId").get(W + "val") in abstract}
-        if b"fldSimple" not in xml and not paragraph_numbers:
-            return data, False
-        root = parse_part(xml)
+        names = set(archive.namelist())
+        main = main_part(archive, names)
+        root = parse_part(archive.read(main))
+        numbering = parse_part(archive.read("word/numbering.xml")) if "word/numbering.xml" in names else None
+        paragraph_numbers = _paragraph_numbering(numbering) if numbering is not None else set()
+        styles = paragraphs.read_styles(parse_part(archive.read("word/styles.xml"))
+                                        if "word/styles.xml" in names else None)
         for field in list(root.iter(W + "fldSimple")):
             parent = field.getparent()
             index = parent.index(field)
@@ -182,12 +185,23 @@ def _prepared(data: bytes) -> tuple[bytes, bool]:
             if used is not None and used.get(W + "val") in paragraph_numbers:
                 number.getparent().remove(number)
                 numbered = True
-        body = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+        paragraphs.mark(root, styles, numbering)
+        parts = {main: root} | ({"word/numbering.xml": numbering} if numbering is not None else {})
         out = io.BytesIO()
         with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as rewritten:
             for entry in archive.infolist():
-                rewritten.writestr(entry, body if entry.filename == main else archive.read(entry))
+                part = parts.get(entry.filename)
+                rewritten.writestr(entry, archive.read(entry) if part is None else
+                                   etree.tostring(part, xml_declaration=True, encoding="UTF-8", standalone=True))
     return out.getvalue(), numbered
+
+
+def _paragraph_numbering(numbering) -> set[str]:
+    """The ids of the numberings "UN Numbered Paragraphs" (this project's numbered paragraphs)."""
+    abstract = {a.get(W + "abstractNumId") for a in numbering.iter(W + "abstractNum")
+                if a.find(f"{W}name") is not None and a.find(f"{W}name").get(W + "val") == NUMBERED_PARAGRAPHS}
+    return {n.get(W + "numId") for n in numbering.iter(W + "num")
+            if n.find(f"{W}abstractNumId") is not None and n.find(f"{W}abstractNumId").get(W + "val") in abstract}
 
 
 def _main_part(data: bytes) -> str:
