@@ -447,24 +447,6 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
             return None
         return Contact(v["name"], v.get("email", ""), v.get("url", ""), v.get("phone", ""))
 
-    def file_name(node: Node, name: str) -> str | None:
-        value = r.text(node, name, placeholder=False)
-        if value is None:
-            return None
-        wrong = placeholders.problems(value, FILE_NAME_FIELDS)
-        for problem in wrong:
-            r.error(node, f"'file_name': {problem}")
-        if wrong:
-            return None
-        parts = placeholders.parts(value, FILE_NAME_FIELDS)
-        if not {"lang", "letter", "job"} & set(placeholders.names(value)):
-            r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
-            return None
-        if re.search(r"[/\\]|^\.", "".join("x" if isinstance(p, placeholders.Name) else p for p in parts)):
-            r.error(node, "'file_name' must be a plain file name: no '/', no leading '.'")
-            return None
-        return value
-
     def job_numbers(node: Node, name: str) -> dict[str, str] | None:
         return _job_numbers(r, path, node)
 
@@ -488,11 +470,31 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         "organizers": r.list_of(r.text, allow_scalar=True),
         "contacts": r.list_of(contact),
         "keywords": r.list_of(r.text, allow_scalar=True),
-        "file_name": file_name,
+        "file_name": lambda node, name: _file_name(r, node, name),
         "job_numbers": job_numbers,
         "numbered_paragraphs": r.boolean,
     }
     return fields
+
+
+def _file_name(r: _Reader, node: Node, name: str) -> str | None:
+    """The ``file_name`` pattern: placeholders of the allowed set, languages told apart, a plain name."""
+    value = r.text(node, name, placeholder=False)
+    if value is None:
+        return None
+    wrong = placeholders.problems(value, FILE_NAME_FIELDS)
+    for problem in wrong:
+        r.error(node, f"'file_name': {problem}")
+    if wrong:
+        return None
+    parts = placeholders.parts(value, FILE_NAME_FIELDS)
+    if not {"lang", "letter", "job"} & set(placeholders.names(value)):
+        r.error(node, "'file_name' must tell the languages apart: use {lang}, {letter} or {job}")
+        return None
+    if re.search(r"[/\\]|^\.", "".join("x" if isinstance(p, placeholders.Name) else p for p in parts)):
+        r.error(node, "'file_name' must be a plain file name: no '/', no leading '.'")
+        return None
+    return value
 
 
 def _one_country(r: _Reader, node: Node, values: dict[str, Any]) -> bool:
