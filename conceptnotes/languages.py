@@ -46,6 +46,9 @@ class Language:
     # letters), list items justified as paragraphs are (Chinese: a full em per character)
     line_height: float | None = None
     justified_lists: bool = False
+    # justified lines share their slack between characters, not spaces (Chinese has none to
+    # widen; UN Chinese documents are fully justified): render/justify, after layout
+    inter_character: bool = False
     # the masthead's "Original: <name>" of a note written in this language (a label: its
     # translations are in the label catalogs, locales/<lang>/LC_MESSAGES/messages.po)
     original: str = ""
@@ -72,7 +75,7 @@ LANGUAGES: dict[str, Language] = {
                  english_masthead=True, original=N_("Original: Russian")),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
                  english_masthead=True, letter_spacing=False, figure_numerals="chinese", justified_lists=True,
-                 original=N_("Original: Chinese")),
+                 inter_character=True, original=N_("Original: Chinese")),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
