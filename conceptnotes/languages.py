@@ -1,7 +1,7 @@
 """The six UN official languages: every fact the pipeline knows about each, in one place.
 
 Direction, script, Babel locale, Word language tag, UN document letter, quotation marks,
-italics, sub-paragraph numbering in Word, paragraph numbers and figure numerals, the masthead's
+italics, the labels of list items, paragraph numbers and figure numerals, the masthead's
 language: code asks :func:`get` instead of keeping a table of its own.  Longer per-language
 data (fonts, date patterns, country names) stays in ``data/*.json``, keyed by the same codes.
 """
