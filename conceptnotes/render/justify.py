@@ -11,7 +11,8 @@ not change, and no line breaks elsewhere (the layout is done).
 A line is justified so when its block is ``text-align: justify``, it holds a CJK character,
 it is not its paragraph's last (that line stays at the start, as ``text-align-last: auto``
 sets it; a paragraph continued on the next page has no last line on this one), and it ends
-short of its block's edge (a line WeasyPrint justified at its spaces does not).
+short of its block's edge once the width WeasyPrint gave its spaces, if any, is taken back
+(a Latin name in Chinese text: its spaces get the same share as any other gap).
 """
 
 from __future__ import annotations
@@ -54,17 +55,30 @@ def _justify_block(block: Any, boxes: Any) -> int:
     for index, line in enumerate(lines):
         if line.style["text_align_all"] != "justify" or (index == len(lines) - 1 and not continued):
             continue
-        text = "".join(box.text for box in _text_boxes(line, boxes))
+        texts = list(_text_boxes(line, boxes))
+        text = "".join(box.text for box in texts)
         gaps = len(text) - 1
-        slack = block.content_box_x() + block.width - (line.position_x + line.width)
+        # what WeasyPrint gave the line's spaces (a Latin name in it) is shared too
+        widened = sum(box.justification_spacing * _spaces(box.text) for box in texts)
+        slack = block.content_box_x() + block.width - (line.position_x + line.width) + widened
         if text.endswith("\n") or gaps < 1 or slack <= 0.01 or not any(map(_cjk, text)):
             continue
         spacing = slack / gaps
         if spacing > MOST * line.style["font_size"]:
             continue
         _spread(line, spacing, 0.0, boxes)
+        # once more, by what Pango made of it (letter-spaced Latin text loses its ligatures),
+        # to the last character's edge (the spacing after it is past the margin, unseen)
+        missing = block.content_box_x() + block.width - (line.position_x + line.width - spacing)
+        if abs(missing) > 0.05:
+            _spread(line, spacing + missing / gaps, 0.0, boxes)
         changed += 1
     return changed
+
+
+def _spaces(text: str) -> int:
+    """The spaces WeasyPrint widens to justify a line (``count_expandable_spaces``)."""
+    return text.count(" ") + text.count("\u00a0")
 
 
 def _cjk(char: str) -> bool:
@@ -81,18 +95,21 @@ def _text_boxes(box: Any, boxes: Any) -> Iterator[Any]:
 
 
 def _spread(box: Any, spacing: float, advance: float, boxes: Any) -> float:
-    """Give ``box``'s text ``spacing`` between characters and move it by ``advance``; the
-    advance of what follows it.  (Pango spaces the characters of a text box, not its ends:
-    the gap after a box is left to the position of the next, as WeasyPrint's
-    ``add_word_spacing`` does for spaces.)"""
+    """Give ``box``'s text ``spacing`` between characters (Pango's letter spacing: a text
+    box is as wide as Pango draws it so, plus one spacing after it, as WeasyPrint counts a
+    letter-spaced text) and move it by ``advance``; the advance of what follows it.  The
+    width WeasyPrint gave its spaces is taken back first."""
     if isinstance(box, boxes.TextBox):
         box.position_x += advance
+        widened = box.justification_spacing * _spaces(box.text)
+        if widened:
+            box.justification_spacing = box.pango_layout.justification_spacing = 0
         if box.text:
+            before = box.width
             box.style = box.style.copy()  # a style is shared by every box of its element
             box.style["letter_spacing"] = spacing
-            extra = spacing * len(box.text)
-            box.width += extra - spacing
-            advance += extra
+            box.width = _width(box)
+            advance += box.width - before
     elif isinstance(box, boxes.LineBox | boxes.InlineBox):
         box.position_x += advance
         before = advance
@@ -103,3 +120,12 @@ def _spread(box: Any, spacing: float, advance: float, boxes: Any) -> float:
     else:  # an image, an inline block: moved whole
         box.translate(advance, 0)
     return advance
+
+
+def _width(box: Any) -> float:
+    """The width of a text box as Pango lays its text out in its style (letter spacing included)."""
+    from weasyprint.text.line_break import create_layout, line_size
+
+    layout = create_layout(box.text, box.style, None, None, 0)
+    first, _ = layout.get_first_line()
+    return line_size(first, box.style)[0]
