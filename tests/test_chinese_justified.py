@@ -71,3 +71,30 @@ def test_chinese_paragraphs_are_justified_to_the_margin_and_read_the_same(built)
     # what a reader copies: the translation, its characters unspaced
     text = re.sub(r"\s+", "", pdf_text(pdf))
     assert "本次高级别国际会议是联合国反恐怖主义办公室（反恐办）和西班牙王国于2021年5月举办的关于构建更好的" in text
+
+
+LATIN_IN_CHINESE = """<html lang="zh"><style>@page { size: A4; margin: 2cm } body { margin: 0 }
+p { text-align: justify; font: 11pt "Noto Serif CJK SC"; line-height: 1.35 }</style>
+<p>本次高级别国际会议是联合国反恐怖主义办公室（United Nations Office on Drugs and Crime）和西班牙王国于2021年5月
+举办的关于构建更好的防止和打击恐怖主义范式的人权和民间社会伙伴虚拟对话的后续会议。会议将汇聚来自会员国、联合国全球反恐协调契约
+实体、国际和区域组织的专家、从业人员和其他主要利益攸关方以及人权维护者和民间社会伙伴。</p></html>"""
+
+
+def test_a_latin_name_in_a_chinese_line_is_not_stretched_at_its_spaces(tmp_path):
+    """WeasyPrint gives a line with spaces all its slack there (12 pt between "United" and
+    "Nations"); the line's slack is shared by all its gaps instead."""
+    import weasyprint
+
+    from conceptnotes.render.justify import justify_between_characters
+
+    document = weasyprint.HTML(string=LATIN_IN_CHINESE.replace("\n", "")).render()
+    assert justify_between_characters(document) >= 3
+    document.write_pdf(tmp_path / "latin.pdf")
+    out = subprocess.run(["pdftotext", "-bbox", str(tmp_path / "latin.pdf"), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    words = {text.split("（")[-1]: (float(x0), float(x1)) for x0, _, x1, text in WORD.findall(out)}
+    assert words["Nations"][0] - words["United"][1] < 5  # pt: a space and a share of the slack
+    width, lines = page_lines(tmp_path / "latin.pdf")
+    edge = width - min(line.left for line in lines)
+    assert [abs(line.right - edge) < 1 for line in lines] == [True] * (len(lines) - 1) + [False]
+    assert "本次高级别国际会议是联合国" in pdf_text(tmp_path / "latin.pdf")  # copied as it is, unspaced

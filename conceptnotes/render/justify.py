@@ -6,7 +6,8 @@ which has none, stays ragged by up to an em.  After WeasyPrint has laid the page
 before the PDF is written, :func:`justify_between_characters` gives each such line's slack to
 its text as letter spacing (Pango's, as CSS ``letter-spacing`` is drawn), shared equally by
 the gaps between its characters: the glyphs move, the text a reader copies or searches does
-not change, and no line breaks elsewhere (the layout is done).
+not change (the gaps stay under what text extraction reads as a space: :data:`MOST`), and no
+line breaks elsewhere (the layout is done).
 
 A line is justified so when its block is ``text-align: justify``, it holds a CJK character,
 it is not its paragraph's last (that line stays at the start, as ``text-align-last: auto``
@@ -22,8 +23,10 @@ from collections.abc import Iterator
 from typing import Any
 
 # A line needing more than this between each two characters (one before a long unbreakable
-# word: a URL, a number) stays as it is: spaced out so far, it would read as gaps.
-MOST = 0.5  # em
+# word: a URL, a number) stays as it is.  Text extraction reads a wider gap as a space
+# (poppler's pdftotext from a tenth of the font size: "本 次 高 级"), and what a reader
+# copies or searches must stay the text.
+MOST = 0.06  # em
 
 
 def justify_between_characters(document: Any) -> int:
