@@ -113,11 +113,16 @@ def column_widths(rows: Sequence[Sequence[tuple[str, bool]]], total: int, size: 
     EMU of each cell's left and right margins (the template's 108 twips each)."""
     count = max(len(row) for row in rows)
     least, most = [margins] * count, [margins] * count
+    measure = functools.lru_cache(maxsize=4096)(lambda unit, bold: text_width(unit, slots, bold))
     for row in rows:
         for index, (text, bold) in enumerate(row):
-            needed = [text_width(unit, slots, bold) for unit in units(text)]
+            parts = units(text)
+            needed = [measure(unit, bold) for unit in parts]
+            # on one line: its runs and the spaces between them (each word measured once)
+            spaces = len(_SPACE.findall(text.strip())) if len(parts) > 1 else 0  # a short cell is one run
+            line = sum(needed) + measure(" ", bold) * spaces
             least[index] = max(least[index], margins + int(size * max(needed, default=0) * 1.02) + 1)
-            most[index] = max(most[index], margins + int(size * text_width(text, slots, bold) * 1.02) + 1)
+            most[index] = max(most[index], margins + int(size * line * 1.02) + 1)
     if sum(most) <= total:  # every text on one line: the room left shared by the widths
         return _share(most, most, total)
     if sum(least) >= total:  # no room for every word: as narrow as the words allow
