@@ -1,7 +1,7 @@
 """The six UN official languages: every fact the pipeline knows about each, in one place.
 
 Direction, script, Babel locale, Word language tag, UN document letter, quotation marks,
-italics, sub-paragraph numbering in Word, paragraph numbers and figure numerals, the masthead's
+italics, the labels of list items, paragraph numbers and figure numerals, the masthead's
 language: code asks :func:`get` instead of keeping a table of its own.  Longer per-language
 data (fonts, date patterns, country names) stays in ``data/*.json``, keyed by the same codes.
 """
@@ -34,8 +34,8 @@ class Language:
     # False: letters are never spaced out (the Subtitle's letter-spacing is reset): joined
     # Arabic letters would come apart, and Chinese has no such convention
     letter_spacing: bool = True
-    # Word numbering of nested numbered lists where the UN convention differs from the
-    # template's (a), (i): {level: (w:numFmt, w:lvlText)}
+    # the numbering of nested numbered lists where it differs from NUMBERED_LEVELS' (a), (i):
+    # {level: (w:numFmt, w:lvlText)} (see list_label)
     subparagraphs: dict[int, tuple[str, str]] = field(default_factory=dict)
     # The number of a numbered paragraph as Word's w:lvlText ("%1." is "1."), and the
     # numerals of figures ("Figure I"): "roman", "chinese" (图一) or "ordinal" (الشكل الأول)
@@ -46,6 +46,9 @@ class Language:
     # letters), list items justified as paragraphs are (Chinese: a full em per character)
     line_height: float | None = None
     justified_lists: bool = False
+    # justified lines share their slack between characters, not spaces (Chinese has none to
+    # widen; UN Chinese documents are fully justified): render/justify, after layout
+    inter_character: bool = False
     # the masthead's "Original: <name>" of a note written in this language (a label: its
     # translations are in the label catalogs, locales/<lang>/LC_MESSAGES/messages.po)
     original: str = ""
@@ -72,7 +75,7 @@ LANGUAGES: dict[str, Language] = {
                  english_masthead=True, original=N_("Original: Russian")),
         Language("zh", "Chinese", "ltr", "Hans", "zh_Hans_CN", "zh-CN", "C", "“”", italics=False,
                  english_masthead=True, letter_spacing=False, figure_numerals="chinese", justified_lists=True,
-                 original=N_("Original: Chinese")),
+                 inter_character=True, original=N_("Original: Chinese")),
     )
 }
 CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
@@ -81,6 +84,29 @@ CODES = tuple(LANGUAGES)  # sorted: ar en es fr ru zh
 # language the templates' labels are written in (the msgids of messages.po).
 DEFAULT_SOURCE = "en"
 LABEL_LANGUAGE = "en"
+
+
+# Lists: the label of an item by how deep its list is nested, the one rule of the PDF and the
+# DOCX.  Depth 0 is a list at the margin; a list inside an item or a definition is one deeper,
+# whatever the kind of the lists around it (Word numbers a paragraph by its level alone).
+# UN documents number 1., then sub-paragraphs (a), then (i) (the language's own where
+# ``subparagraphs`` says); deeper levels repeat the three, down to Word's ninth and last.
+# In Word's terms: w:numFmt and w:lvlText, where "%2" is the number of the second level.
+NUMBERED_LEVELS = (("decimal", "%1."), ("lowerLetter", "(%2)"), ("lowerRoman", "(%3)"))
+BULLETED_LEVELS = (("bullet", "•"), ("bullet", "–"), ("bullet", "◦"))
+LIST_LEVELS = 9  # Word's levels of a list (w:ilvl 0 to 8); a deeper list takes the last
+
+
+def list_label(code: str, ordered: bool, depth: int) -> tuple[str, str]:
+    """The label of an item of a list nested ``depth`` deep in a document in ``code``, as
+    Word's ``(w:numFmt, w:lvlText)``: ("decimal", "%1."), ("lowerLetter", "(%2)"), ("bullet", "–").
+    The DOCX's numbering definitions and the PDF's list styles are both made from it."""
+    level = min(depth, LIST_LEVELS - 1)
+    cycle = level % len(NUMBERED_LEVELS)
+    if not ordered:
+        return BULLETED_LEVELS[cycle]
+    num_fmt, text = LANGUAGES[code].subparagraphs.get(cycle, NUMBERED_LEVELS[cycle])
+    return num_fmt, text.replace(f"%{cycle + 1}", f"%{level + 1}")
 
 
 def get(code: str) -> Language:

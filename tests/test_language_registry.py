@@ -81,14 +81,18 @@ def test_each_language_takes_its_original_label_from_its_entry():
         assert lang.original in labels.ALL
 
 
-def test_every_sub_paragraph_numbering_has_a_counter_style_in_the_stylesheet():
-    """The registry's Word numbering of sub-paragraphs is shown by a counter style note.css defines."""
-    from conceptnotes.render.html import counter_style, language_properties
+def test_every_list_label_has_a_counter_style_in_the_stylesheet():
+    """The registry's list labels are shown by a list style note.css defines (or CSS's own)."""
+    from conceptnotes.render.html import counter_style, language_properties, list_properties, list_rules
 
     css = (TEMPLATES / "concept-note" / "note.css").read_text(encoding="utf-8")
-    defined = set(re.findall(r"@counter-style\s+([\w-]+)", css))
+    defined = set(re.findall(r"@counter-style\s+([\w-]+)", css)) | {"decimal"}
     for lang in languages.LANGUAGES.values():
-        for num_fmt, lvl_text in lang.subparagraphs.values():
-            assert counter_style(num_fmt, lvl_text) in defined, lang.code
+        for ordered in (True, False):
+            for depth in range(languages.LIST_LEVELS):
+                style = counter_style(*languages.list_label(lang.code, ordered, depth))
+                assert style in defined or style.startswith('"'), (lang.code, style)
         for name in language_properties(lang):
             assert f"var({name}," in css, name  # note.css reads every property it is given
+        for name in list_properties(lang.code):
+            assert any(f"var({name})" in rule for rule in list_rules()), name

@@ -94,6 +94,6 @@ def test_line_height_spaced_capitals_and_justified_items():
 
 
 def test_a_projects_stylesheet_overrides_what_the_registry_sets():
-    styles = computed("fr", ":lang(fr) { --subparagraph-1: paren-alpha; --italic: normal; }")
+    styles = computed("fr", ":lang(fr) { --list-number-1: paren-alpha; --italic: normal; }")
     assert styles["ol 1"]["list_style_type"] == "paren-alpha"
     assert styles["em emphasis"]["font_style"] == "normal"

@@ -66,25 +66,45 @@ def paragraph_number(lang: str) -> Markup:
     return Markup(" ".join([*parts, *([css_string(after)] if after else [])]))
 
 
-# Word's numbering of sub-paragraphs (languages.Language.subparagraphs) as the counter
-# styles of note.css: "(%2)" is "paren-", "%2)" "close-"; "lowerLetter" is "-alpha"...
+# The labels of lists (languages.list_label, in Word's terms) as list styles: "(%2)" of
+# "lowerLetter" is note.css's counter style "paren-alpha", "%2)" "close-alpha", "%1." CSS's
+# own "decimal", a bullet its character and a space.
 COUNTER_SYSTEMS = {"lowerLetter": "alpha", "lowerRoman": "roman", "arabicAbjad": "abjad"}
+_DECIMAL = re.compile(r"%[1-9]\.")
+# a list inside an item or a definition is one level deeper (as in the DOCX renderer)
+_NESTING = ":is(ol, ul, dd) "
 
 
 def counter_style(num_fmt: str, lvl_text: str) -> str:
-    """The counter style of note.css that numbers as Word's ``w:numFmt`` and ``w:lvlText`` do."""
+    """The list style that labels items as Word's ``w:numFmt`` and ``w:lvlText`` do."""
+    if num_fmt == "bullet":
+        return f'"{lvl_text} "'  # the registry's own character, as typed (a CJK subset includes it)
+    if num_fmt == "decimal" and _DECIMAL.fullmatch(lvl_text):
+        return "decimal"
     return f"{'paren' if lvl_text.startswith('(') else 'close'}-{COUNTER_SYSTEMS[num_fmt]}"
+
+
+def list_properties(code: str) -> dict[str, str]:
+    """``--list-number-N`` and ``--list-bullet-N``: the list style of a numbered and a bulleted
+    list nested N deep in a document in ``code`` (the rule of languages.list_label)."""
+    return {f"--list-{'number' if ordered else 'bullet'}-{depth}":
+            counter_style(*languages.list_label(code, ordered, depth))
+            for ordered in (True, False) for depth in range(languages.LIST_LEVELS)}
+
+
+def list_rules() -> list[str]:
+    """The rules that give each list the style of its depth (:func:`list_properties`)."""
+    return [f"{_NESTING * depth}{tag} {{ list-style-type: var(--list-{kind}-{depth}); }}"
+            for tag, kind in (("ol", "number"), ("ul", "bullet")) for depth in range(languages.LIST_LEVELS)]
 
 
 def language_properties(lang: languages.Language) -> dict[str, str]:
     """The custom properties note.css reads for text in ``lang``, from the registry: upright
-    text where the script has no italics, sub-paragraph numbering, unspaced capitals,
-    justified list items.  Only what differs from note.css's own default is set, so that
-    an element inside text in such a language takes it whatever its own language (English
-    source text in an Arabic draft is upright, as the document is)."""
+    text where the script has no italics, unspaced capitals, justified list items.  Only what
+    differs from note.css's own default is set, so that an element inside text in such a
+    language takes it whatever its own language (English source text in an Arabic draft is
+    upright, as the document is).  The labels of lists are :func:`list_properties`."""
     values = {} if lang.italics else {"--italic": "normal"}
-    for level, (num_fmt, lvl_text) in sorted(lang.subparagraphs.items()):
-        values[f"--subparagraph-{level}"] = counter_style(num_fmt, lvl_text)
     if not lang.letter_spacing:
         values |= {"--letter-spacing": "0", "--uppercase": "none"}
     if lang.justified_lists:
@@ -99,9 +119,10 @@ def language_styles() -> Markup:
     DOCX renderer does: Arabic).  note.css uses the properties with ``var()``; a project's
     note.css may override any of them.  (Bold emphasis is a rule, not a property: no value
     of a property would leave the weight of other languages' emphasis as it inherits it.)"""
-    rules = []
+    rules = list_rules()
     for lang in languages.LANGUAGES.values():
-        declarations = [f"{name}: {value};" for name, value in language_properties(lang).items()]
+        properties = language_properties(lang) | list_properties(lang.code)
+        declarations = [f"{name}: {value};" for name, value in properties.items()]
         if lang.line_height:
             declarations.append(f"line-height: {lang.line_height};")
         if declarations:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from conceptnotes import fonts
+from conceptnotes import fonts, languages
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.model import Localized, Rendered, Untranslated
 from conceptnotes.model.visitor import walk
@@ -31,6 +31,7 @@ from conceptnotes.read.files import read_input
 from conceptnotes.render.common import created
 from conceptnotes.render.formats import PDF_VARIANTS
 from conceptnotes.render.html import TEMPLATE_DIR, css_string, pdf_font_files, render_html, shown_characters
+from conceptnotes.render.justify import justify_between_characters
 from conceptnotes.render.pdf_languages import tag_languages
 from conceptnotes.render.pdf_spaces import spaces_as_spaces
 
@@ -206,6 +207,8 @@ def render_pdf(
         base = Path(os.path.abspath(template_dir)).as_uri() + "/"
         html_doc = weasyprint.HTML(string=html, base_url=base, url_fetcher=fetcher)
         document = html_doc.render(font_config=font_config, pdf_variant=variant, pdf_tags=True)
+        if languages.get(localized.lang).inter_character:
+            justify_between_characters(document)
         if inspect is not None:
             inspect(document)
         pdf = _write(document, localized, html, variant, attachments)

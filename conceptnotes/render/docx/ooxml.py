@@ -228,10 +228,14 @@ def set_level_formats(document, abstract_num_id: int, formats: dict[int, tuple[s
             continue
         for lvl in abstract.findall(qn("w:lvl")):
             level = int(lvl.get(qn("w:ilvl")))
-            if level in formats:
+            if level in formats:  # (made where a template's level lacks them)
                 fmt, text = formats[level]
-                lvl.find(qn("w:numFmt")).set(qn("w:val"), fmt)
-                lvl.find(qn("w:lvlText")).set(qn("w:val"), text)
+                put(lvl, "numFmt", LVL_ORDER, val=fmt)
+                put(lvl, "lvlText", LVL_ORDER, val=text)
+
+
+LVL_ORDER = ("start", "numFmt", "lvlRestart", "pStyle", "isLgl", "suff", "lvlText", "lvlPicBulletId", "legacy",
+             "lvlJc", "pPr", "rPr")
 
 
 def add_paragraph_numbering(document, abstract_num_id: int, text: str, tab: int = 567) -> None:

@@ -23,7 +23,7 @@ from xml.sax.saxutils import quoteattr
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
-from docx.shared import Emu
+from docx.shared import Emu, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 from docx.text.run import Run
@@ -34,8 +34,9 @@ from conceptnotes import model as m
 from conceptnotes.model import Localized
 from conceptnotes.model.visitor import Visitor, walk
 from conceptnotes.read.files import read_input
+from conceptnotes.render import formats
 from conceptnotes.render.common import created
-from conceptnotes.render.docx import ooxml, page
+from conceptnotes.render.docx import ooxml, page, widths
 from conceptnotes.render.docx.ooxml import element, w
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
@@ -233,6 +234,7 @@ class TemplateFacts:
     number_abstract: int | None  # the abstract numberings of "List Number" and "List Bullet"
     bullet_abstract: int | None
     text_width: int  # between the margins of the last section, in EMU
+    table_text_size: int  # the font size of "Table Text", in EMU
 
     @classmethod
     def of(cls, data: bytes) -> TemplateFacts:
@@ -252,6 +254,7 @@ def _template_facts(data: bytes) -> TemplateFacts:
         number_abstract=ooxml.style_abstract_num(doc, "List Number"),
         bullet_abstract=ooxml.style_abstract_num(doc, "List Bullet"),
         text_width=section.page_width - section.left_margin - section.right_margin,
+        table_text_size=names["Table Text"].font.size or Pt(11),
     )
 
 
@@ -273,7 +276,10 @@ class DocxVisitor(InlineWriter):
         self.footnotes = ooxml.footnotes_part(self.doc)
         ooxml.clear_footnotes(self.footnotes)
         self.number_abstract, self.bullet_abstract = facts.number_abstract, facts.bullet_abstract
-        ooxml.set_level_formats(self.doc, self.number_abstract, self.language.subparagraphs)
+        for ordered, abstract in ((True, self.number_abstract), (False, self.bullet_abstract)):
+            code = self.language.code  # the PDF's labels: one rule, languages.list_label
+            ooxml.set_level_formats(self.doc, abstract, {level: languages.list_label(code, ordered, level)
+                                                         for level in range(languages.LIST_LEVELS)})
         self.footnote_ids: dict[str, int] = {}
         self.fallbacks: dict = {}  # paragraph (w:p) showing source text -> source language
         self.next_footnote_id = ooxml.next_footnote_id(self.footnotes)  # and counted from here
@@ -285,6 +291,7 @@ class DocxVisitor(InlineWriter):
         self.body = self.doc._body
         self.sections = list(self.doc.sections)  # found now, in the emptied body: the template's
         self.text_width, self.table_style_id = facts.text_width, facts.table_style_id
+        self.table_text_size = facts.table_text_size
         self.bookmarks = 0
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
 
@@ -408,13 +415,15 @@ class DocxVisitor(InlineWriter):
     def table_xml(self, b: m.Table) -> str:
         """A ``w:tbl`` of the table's rows and columns, each cell an empty paragraph of its
         style and alignment: the table style, the text's width, the header rows repeated
-        on each page (and never split), the column widths by :meth:`column_widths`."""
+        on each page (and never split), the column widths by :meth:`column_widths`, kept as
+        they are (a fixed layout: Word's automatic one would narrow a column to break a word)."""
         widths = [width.twips for width in self.column_widths(b)]
         style = "" if self.table_style_id is None else f"<w:tblStyle w:val={quoteattr(self.table_style_id)}/>"
         out = [
             f"<w:tbl {nsdecls('w')}><w:tblPr>{style}"
-            '<w:tblW w:type="pct" w:w="5000"/><w:tblLook w:firstColumn="1" w:firstRow="1" w:lastColumn="0"'
-            ' w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr><w:tblGrid>',
+            '<w:tblW w:type="pct" w:w="5000"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1"'
+            ' w:firstRow="1" w:lastColumn="0" w:lastRow="0" w:noHBand="0" w:noVBand="1" w:val="04A0"/></w:tblPr>'
+            "<w:tblGrid>",
             *(f'<w:gridCol w:w="{width}"/>' for width in widths),
             "</w:tblGrid>",
         ]
@@ -433,17 +442,13 @@ class DocxVisitor(InlineWriter):
         return "".join(out)
 
     def column_widths(self, b: m.Table) -> list[Emu]:
-        """Share the text width among columns by the length of their longest text.
-
-        Word and LibreOffice otherwise give every column the same width, which squeezes a
-        column of long text beside a column of dates.
-        """
-        longest = [6] * b.columns
-        for row in b.header + b.body:
-            for index, cell in enumerate(row):
-                longest[index] = max(longest[index], min(_text_length(cell.children), 60))
-        total = sum(longest)
-        return [Emu(int(self.text_width * longest[index] / total)) for index in range(b.columns)]
+        """The text width shared among the columns by their content, as the PDF's table layout
+        does, so that no word breaks inside (:func:`widths.column_widths`): Word and LibreOffice
+        would otherwise give every column the same width."""
+        rows = [[(m.plain_text(cell.children), index < len(b.header)) for cell in row]
+                for index, row in enumerate(b.header + b.body)]
+        slots = fonts.configured(self.localized.lang, formats.get("docx").fonts)
+        return [Emu(width) for width in widths.column_widths(rows, self.text_width, self.table_text_size, slots)]
 
     def visit_quote(self, b: m.Quote, where: Where) -> None:
         if where.sink == self.body_sink:  # the paragraph introducing a quotation stays with it
@@ -476,13 +481,6 @@ class DocxVisitor(InlineWriter):
         paragraph._p.get_or_add_pPr().append(
             parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>')
         )
-
-
-def _text_length(nodes: tuple[m.Inline, ...]) -> int:
-    """``len(m.plain_text(nodes))``, without a walk through the nodes when they are plain text."""
-    if all(isinstance(node, m.Text | m.Code) for node in nodes):
-        return sum(len(node.text) for node in nodes)
-    return len(m.plain_text(nodes))
 
 
 def render_docx(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
