@@ -806,11 +806,6 @@ NOTE_CASES = [
         id="not-utf8",
     ),
     pytest.param(
-        b"\xef\xbb\xbf" + (FRONT + BODY).encode(),
-        ["1: the file starts with a byte-order mark; save it as UTF-8 without BOM"],
-        id="bom",
-    ),
-    pytest.param(
         "\n" + FRONT + BODY,
         ["1: blank line before the front matter: the first line must be '---'"],
         id="blank-line-first",
