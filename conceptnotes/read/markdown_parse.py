@@ -649,6 +649,7 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
     converter.problems.extend(list_nesting.unseparated_lists(body, first_line, str(path)))
+    converter.problems.extend(list_nesting.lettered_lines(body, first_line, str(path)))
     blocks = converter.blocks(root)
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
