@@ -95,7 +95,7 @@ FRONT_CASES = [
     pytest.param(
         "---\n" + edit(FRONT, "  end: 2022-05-11", "  end: 2022-05-09") + "---\n" + BODY,
         7,
-        "'event.end' (2022-05-09) is before 'event.start' (2022-05-10)",
+        "'event.end' (2022-05-09) is before 'event.start' (2022-05-10): correct one of the two dates",
         id="end-before-start",
     ),
     pytest.param(
@@ -147,7 +147,7 @@ def test_every_problem_of_every_note_is_reported(tmp_path):
         "content/beta/note.md:9: 'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'Kenya'",
         f"content/beta/note.md:12: unknown key 'colour' (known keys: {TOP_KEYS})",
         "content/beta/note.md:17: heading level 4 is not supported: use '#', '##' or '###'",
-        "content/delta/note.md:7: 'event.end' (2022-05-01) is before 'event.start' (2022-05-10)",
+        "content/delta/note.md:7: 'event.end' (2022-05-01) is before 'event.start' (2022-05-10): correct one of the two dates",
         failed(5),
     ]
     assert result.stdout == ""
@@ -163,7 +163,7 @@ def test_absolute_note_path_is_shown_relative_when_inside_the_working_folder(tmp
     assert main(["check", str(folder)]) == 1
     shown = "content/test-note/note.md" if inside else str(folder / "note.md")
     assert capsys.readouterr().err.splitlines() == [
-        f"{shown}:7: 'event.end' (2022-05-09) is before 'event.start' (2022-05-10)",
+        f"{shown}:7: 'event.end' (2022-05-09) is before 'event.start' (2022-05-10): correct one of the two dates",
         failed(1),
     ]
 
@@ -361,7 +361,7 @@ def test_failed_build_keeps_the_good_output(tmp_path):
     result = run_cli(*args, cwd=tmp_path)
     assert result.returncode == 1
     assert result.stderr == (
-        f"content/test-note/note.md:7: 'event.end' (2022-05-09) is before 'event.start' (2022-05-10)\n{failed(1)}\n"
+        f"content/test-note/note.md:7: 'event.end' (2022-05-09) is before 'event.start' (2022-05-10): correct one of the two dates\n{failed(1)}\n"
     )
     assert built.read_bytes() == data
     assert built.stat().st_mtime_ns == mtime

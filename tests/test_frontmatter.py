@@ -323,11 +323,11 @@ CASES = [
     pytest.param("  start: 2022-05-10", "  start: [2022-05-10]", "start:",
                  "'event.start' must be a date written YYYY-MM-DD, not a list", id="date-list"),
     pytest.param("  start: 2022-05-10", "  start: 2022-02-30", "start:",
-                 "'event.start' is not a real date: '2022-02-30'", id="impossible-date"),
+                 "'event.start' is not a real date: '2022-02-30': check the day and the month", id="impossible-date"),
     pytest.param("  end: 2022-05-11", "  end: 2022-13-01", "end:",
-                 "'event.end' is not a real date: '2022-13-01'", id="month-13"),
+                 "'event.end' is not a real date: '2022-13-01': check the day and the month", id="month-13"),
     pytest.param("  end: 2022-05-11", "  end: 2022-05-09", "end:",
-                 "'event.end' (2022-05-09) is before 'event.start' (2022-05-10)", id="end-before-start"),
+                 "'event.end' (2022-05-09) is before 'event.start' (2022-05-10): correct one of the two dates", id="end-before-start"),
     pytest.param("  country: KE", "  country: XX", "country:",
                  "'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'XX'",
                  id="unknown-country"),
@@ -348,16 +348,16 @@ CASES = [
     pytest.param("subtitle: Concept note", "distribution: Secret", "distribution:",
                  "'distribution' must be one of General, Limited, Restricted, not 'Secret'", id="distribution"),
     pytest.param("subtitle: Concept note", "contacts:\n  - name: Jane Doe\n    email: jane.doe", "email:",
-                 "'contacts.email' is not an email address: 'jane.doe'", id="contact-email"),
+                 "'contacts.email' is not an email address: 'jane.doe': write one such as name@un.org", id="contact-email"),
     pytest.param("subtitle: Concept note", "contacts:\n  - name: Jane Doe\n    url: www.un.org", "url:",
                  "'contacts.url' must be a web address starting with https:// or http://", id="contact-url"),
     pytest.param("subtitle: Concept note", "contacts:\n  - email: jane.doe@un.org", "email:",
                  "'contacts.name' is missing: add a line 'name: ...' under 'contacts:', with the name of"
                  " the contact point (an office or a post)", id="contact-without-name"),
     pytest.param("subtitle: Concept note", "subtitle: Concept note\ntitle: Another title", "Another title",
-                 "duplicate key 'title' (first given on line 2)", id="duplicate-key"),
+                 "duplicate key 'title' (first given on line 2): keep one of the two lines", id="duplicate-key"),
     pytest.param("  city: Nairobi", "  city: Nairobi\n  city: Mombasa", "Mombasa",
-                 "duplicate key 'event.city' (first given on line 8)", id="duplicate-event-key"),
+                 "duplicate key 'event.city' (first given on line 8): keep one of the two lines", id="duplicate-event-key"),
     pytest.param("subtitle: Concept note", "subtitle: &sub Concept note", "subtitle:",
                  "invalid front matter: anchors (&name) are not allowed", id="anchor"),
     pytest.param("subtitle: Concept note", "subtitle: *sub", "subtitle:",
@@ -395,14 +395,14 @@ def test_end_before_start_names_the_end_line(folder):
     text = note_text(replace_once(BASE, "  end: 2022-05-11", "  end: 2022-05-09"))
     [(line, message)] = problems_of(write(folder, text))
     assert text.split("\n")[line - 1] == "  end: 2022-05-09"
-    assert message == "'event.end' (2022-05-09) is before 'event.start' (2022-05-10)"
+    assert message == "'event.end' (2022-05-09) is before 'event.start' (2022-05-10): correct one of the two dates"
 
 
 def test_duplicate_key_names_both_lines(folder):
     front = BASE + "title: Another title\n"
     [(line, message)] = problems_of(write(folder, note_text(front)))
     assert line == 12  # the second 'title'
-    assert message == "duplicate key 'title' (first given on line 2)"
+    assert message == "duplicate key 'title' (first given on line 2): keep one of the two lines"
 
 
 def test_every_problem_is_reported(folder):

@@ -179,7 +179,8 @@ class _Reader:
             key = key_node.value
             label = key if name == "the front matter" else f"{name}.{key}"
             if key in seen:
-                self.error(key_node, f"duplicate key '{excerpt(label)}' (first given on line {self.line(seen[key])})")
+                self.error(key_node, f"duplicate key '{excerpt(label)}' (first given on line {self.line(seen[key])}):"
+                                     " keep one of the two lines")
                 continue
             seen[key] = key_node
             if key not in fields:
@@ -247,7 +248,7 @@ class _Reader:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            self.error(node, f"'{name}' is not a real date: '{excerpt(value)}'")
+            self.error(node, f"'{name}' is not a real date: '{excerpt(value)}': check the day and the month")
             return None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             self.error(node, f"'{name}' ({value}) is not a concept note's date: its year must be"
@@ -296,7 +297,7 @@ class _Reader:
     def email(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
         if value is not None and value != PLACEHOLDER and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            self.error(node, f"'{name}' is not an email address: '{excerpt(value)}'")
+            self.error(node, f"'{name}' is not an email address: '{excerpt(value)}': write one such as name@un.org")
             return None
         return value
 
@@ -474,7 +475,8 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         if "event.end" in r.placeholders and "event.start" not in r.placeholders:
             v["end"] = v["start"]
         if v["end"] < v["start"]:
-            r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']})")
+            r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']}):"
+                           " correct one of the two dates")
             return None
         return Event(v["start"], v["end"], v["city"], v["country"], v.get("venue") or "")
 
