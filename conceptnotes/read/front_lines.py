@@ -40,6 +40,7 @@ _GLUED = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/].*)")
 class _Line:
     index: int  # 0-based, in the front matter
     indent: int
+    content: int  # the column of what follows the indentation and '- '
     dash: bool
     key: str | None
     value: str
@@ -61,7 +62,8 @@ def _read(index: int, raw: str) -> _Line:
     found = _KEY.fullmatch(rest)
     key = found.group("key") if found else None
     value = (found.group("value") or "") if found else rest
-    return _Line(index, len(parts.group("indent")), bool(parts.group("dash")), key, value.strip(), raw.strip())
+    indent, dash = len(parts.group("indent")), parts.group("dash") or ""
+    return _Line(index, indent, indent + len(dash), bool(dash), key, value.strip(), raw.strip())
 
 
 def mistake(text: str) -> tuple[int, str] | None:
@@ -145,9 +147,9 @@ def _under(line: _Line, block: _Block) -> str | None:
         return None
     mapping = not first.dash and first.key is not None
     if mapping and line.indent != first.indent and (line.key or line.indent < first.indent):
-        width = "space" if first.indent == 1 else "spaces"
-        return (f"indent '{excerpt(line.text, 40)}' by {first.indent} {width}, not {line.indent}, to line it up"
-                f" with '{excerpt(first.text, 40)}' under '{block.key}:'")
+        return _line_up(line, first.indent, first.text, block.key)
+    if first.dash and first.key and line.key and not line.dash and line.indent != first.content:
+        return _line_up(line, first.content, first.text.removeprefix("-").strip(), block.key)
     if line.indent != first.indent:
         return None
     if mapping and line.key is None and not line.dash:
@@ -156,6 +158,12 @@ def _under(line: _Line, block: _Block) -> str | None:
         return (f"start this line with '- ', as the other lines under '{block.key}:':"
                 f" write '{' ' * line.indent}- {excerpt(line.text, 50)}'")
     return None
+
+
+def _line_up(line: _Line, column: int, other: str, parent: str) -> str:
+    width = "space" if column == 1 else "spaces"
+    return (f"indent '{excerpt(line.text, 40)}' by {column} {width}, not {line.indent}, to line it up"
+            f" with '{excerpt(other, 40)}' under '{parent}:'")
 
 
 def _no_colon(line: _Line, parent: str) -> str:
