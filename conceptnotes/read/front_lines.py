@@ -31,6 +31,10 @@ CURLY = {"“": "”", "‘": "’", "«": "»", "„": "“", "‚": "‘", "�
 # What YAML reads as markup at the start of a value: it must then be in quotes.
 SPECIAL_START = tuple("[]{}@`%*&!|>#'\"") + ("- ",)
 
+# What is said of a line YAML cannot read, when nothing more precise is known.
+UNREADABLE = ("this line cannot be read: check that it is 'name: value' with a space after the colon, that it is"
+              " lined up with the lines around it, and that a value with special characters is in quotes")
+
 _PARTS = re.compile(r"(?P<indent> *)(?P<dash>- +)?(?P<rest>.*?)\s*$")
 _KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*)[ ]*:(?:[ \t]+(?P<value>.*)|$)")
 _GLUED = re.compile(r"(?P<key>[A-Za-z_][\w-]*):(?P<value>[^\s/].*)")
@@ -229,5 +233,4 @@ def plain_yaml_error(problem: str, context: str, line_text: str) -> str:
         return f"a value that starts with '{value[0]}' must be put in quotes: {fix}"
     if ": " in value and fix:
         return f"a value with ': ' in it must be put in quotes: {fix}"
-    return ("this line cannot be read: check that it is 'name: value' with a space after the colon, that it is"
-            " lined up with the lines around it, and that a value with special characters is in quotes")
+    return UNREADABLE

@@ -125,13 +125,13 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
     except _Refused as exc:
         raise NoteError.at(path, first_line + exc.problem_mark.line, f"invalid front matter: {exc.problem}") from None
     except yaml.MarkedYAMLError as exc:
-        found = front_lines.mistake(text)
-        if found is not None:
-            raise NoteError.at(path, first_line + found[0], found[1]) from None
         quoted = "quoted scalar" in str(exc.context) or "flow" in str(exc.context)
         mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
         index = min(mark.line if mark else 0, text.count("\n"))
         message = front_lines.plain_yaml_error(exc.problem or "", str(exc.context), text.split("\n")[index])
+        found = front_lines.mistake(text)  # YAML often names the line after the mistake, or its own words
+        if found is not None and (found[0] <= index or message == front_lines.UNREADABLE):
+            index, message = found
         raise NoteError.at(path, first_line + index, message) from None
     except yaml.reader.ReaderError as exc:  # characters YAML does not accept
         line = first_line + text.count("\n", 0, exc.position)
