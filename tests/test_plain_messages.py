@@ -94,6 +94,9 @@ MISTAKES = [
     mistake(TITLE, "title: [Draft] Regional Expert Meeting", 2,
             "a value that starts with '[' must be put in quotes: title: \"[Draft] Regional Expert Meeting\"",
             name="value-starting-with-bracket"),
+    mistake("subtitle: Concept note", "subtitle: !Draft! concept note", 3,
+            "a value that starts with '!' must be put in quotes: subtitle: \"!Draft! concept note\"",
+            name="value-starting-with-exclamation-mark"),
     mistake(TITLE, 'title: "Regional Expert Meeting', 2, 'the quotation mark " opened on this line is never'
             ' closed', name="quote-not-closed"),
     mistake("city: Addis Ababa", "city: # Addis Ababa", 9, "since '#' starts a comment: put the value in quotes: city: \"# Addis Ababa\"",

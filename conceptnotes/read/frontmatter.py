@@ -123,7 +123,11 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
     try:
         return yaml.compose(text, Loader=_Loader)
     except _Refused as exc:
-        raise NoteError.at(path, first_line + exc.problem_mark.line, f"invalid front matter: {exc.problem}") from None
+        index = exc.problem_mark.line
+        fix = front_lines.quotes_fix(text.split("\n")[index]) if re.match(r"YAML tags \(![^!]", exc.problem) else ""
+        message = f"a value that starts with '!' must be put in quotes: {fix}" if fix else \
+            f"invalid front matter: {exc.problem}"
+        raise NoteError.at(path, first_line + index, message) from None
     except yaml.MarkedYAMLError as exc:
         quoted = "quoted scalar" in str(exc.context) or "flow" in str(exc.context)
         mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
