@@ -133,3 +133,24 @@ def test_the_issue_s_note_prints_no_marker_in_the_pdf_or_the_docx(make_note, tmp
             levels[paragraph.text] = int(numbering.find(qn("w:ilvl")).get(qn("w:val")))
     assert levels == {"To share practices, in particular:": 0, "consent;": 1, "oversight;": 1,
                       "To agree on next steps.": 0}
+
+
+@pytest.mark.parametrize(("above", "message"), [
+    ("> A quotation.", "this list follows a quotation's line and is read as part of the quotation"),
+    ("Term\n:   A definition.", "this list follows a definition's line and is read as part of the definition"),
+    ("| A | B |\n| --- | --- |\n| 1 | 2 |", "this list follows a table's last row and is read as rows of the table"),
+])
+def test_a_list_right_under_a_quotation_a_definition_or_a_table_is_a_warning_at_its_line(above, message):
+    """Python-Markdown joins the list to the line above ("A quotation. - one"), or makes its
+    items rows of the table."""
+    body = f"{above}\n- one;\n- two.\n"
+    _, problems = parse_body(body, Path("/nonexistent/n/note.md"), 1, Path("/nonexistent/n/assets"))
+    assert [(p.line, p.message) for p in problems] == \
+        [(above.count("\n") + 2, f"{message}: put a blank line before it")]
+
+
+def test_a_list_right_under_a_rule_or_a_heading_is_a_list():
+    document, warned, _ = _parse("# Objectives\n- one;\n- two.\n\n* * *\n- three.\n")
+    assert not warned
+    assert [_items(block) for block in document.blocks if isinstance(block, m.ListBlock)] == \
+        [["one;", "two."], ["three."]]

@@ -118,17 +118,38 @@ def unseparated_lists(original: str, first_line: int, path: str) -> Problems:
                                  " before it", warning=True))
             inside = 0
         elif marker and marker.group("space"):
-            if state == "paragraph" and _starts_list(marker):
-                found.append(Problem(path, first_line + index, "this list follows a paragraph's line and is read"
-                                     " as part of the paragraph: put a blank line before it", warning=True))
+            if state in JOINED and (state != "paragraph" or _starts_list(marker)):
+                found.append(Problem(path, first_line + index, JOINED[state], warning=True))
                 state = "said"  # the paragraph's other items: said once
             elif state != "said":
-                state = "list" if state != "paragraph" else state
+                state = "list" if state not in JOINED else state
         elif state in ("list", "said") or (state == "list-blank" and line.startswith((" ", "\t"))):
             state = "list" if state == "list-blank" else state
         else:
-            state = "paragraph" if _paragraph_line(line) else "blank"
+            state = _outside_lists(line)
     return found
+
+
+# What a list right under a line of each kind is read as (Python-Markdown joins it to the line).
+JOINED = {
+    "paragraph": "this list follows a paragraph's line and is read as part of the paragraph: put a blank line"
+                 " before it",
+    ">": "this list follows a quotation's line and is read as part of the quotation: put a blank line before it",
+    ":": "this list follows a definition's line and is read as part of the definition: put a blank line before it",
+    "[^": "this list follows a footnote's line and is read as part of the footnote: put a blank line before it",
+    "|": "this list follows a table's last row and is read as rows of the table: put a blank line before it",
+}
+
+
+def _outside_lists(line: str) -> str:
+    """The kind of a line outside lists: "paragraph", the start of a line a list would be joined
+    to (a quotation's, a definition's, a footnote's, a table row), else "blank" (a heading, a
+    rule, an indented line)."""
+    if RULE.match(line):
+        return "blank"
+    if _paragraph_line(line):
+        return "paragraph"
+    return next((start for start in JOINED if start != "paragraph" and line.startswith(start)), "blank")
 
 
 def _paragraph_line(line: str) -> bool:
