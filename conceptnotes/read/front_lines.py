@@ -19,7 +19,7 @@ from conceptnotes.errors import excerpt
 
 # The keys a line under each key of the front matter holds (``event:``, a contact of ``contacts:``).
 SUB_KEYS = {
-    "event": ("start", "end", "city", "country", "venue"),
+    "event": ("start", "end", "city", "country", "country_name", "venue"),
     "contacts": ("name", "email", "url", "phone"),
 }
 TOP_KEYS = (
