@@ -271,7 +271,8 @@ def test_table_without_alignment_and_pipe_in_code():
 )
 def test_ragged_table_row_is_an_error_at_its_line(row, count):
     _, errors, _ = parse(f"Intro.\n\n| A | B |\n|---|---|\n| 1 | 2 |\n{row}\n| 5 | 6 |\n")
-    assert errors == [(106, f"table row has {count} cells but the header has 2")]
+    assert errors == [(106, f"table row has {count} cells but the header has 2: give every row as many cells as the header"
+                             " (a '|' inside a cell is written '\\|')")]
 
 
 # Definition lists and quotes ----------------------------------------------------------
@@ -348,7 +349,8 @@ def test_footnotes_numbered_in_order_of_first_reference():
 
 def test_footnote_reference_without_definition():
     _, errors, _ = parse("# Introduction\n\nText[^missing] here.\n")
-    assert errors == [(103, "footnote [^missing] is referenced but never defined")]
+    assert errors == [(103, "footnote [^missing] is referenced but never defined: add its text at the end of the note,"
+                            " '[^missing]: ...', or correct the call")]
 
 
 def test_a_footnote_called_twice_is_an_error_at_the_second_call():
@@ -373,7 +375,8 @@ def test_a_footnote_called_twice_is_an_error_at_the_second_call():
 
 def test_footnote_definition_never_referenced():
     document, errors, _ = parse("Text[^used].\n\n[^used]: Used note.\n\n[^unused]: Never called.\n")
-    assert errors == [(105, "footnote [^unused] is defined but never referenced")]
+    assert errors == [(105, "footnote [^unused] is defined but never referenced: call it with [^unused] after the words it"
+                            " explains, or remove it")]
     assert [f.key for f in document.footnotes] == ["used"]
 
 

@@ -114,7 +114,8 @@ def check_characters(text: str, path: Path, first_line: int = 1) -> Problems:
 
 
 def decode(data: bytes, path: Path) -> str:
-    """Decode UTF-8, naming the line and byte offset of the first bad byte."""
+    """Decode UTF-8, naming the line and byte offset of the first bad byte; a byte-order mark
+    that starts the file (as Notepad and Word save UTF-8) is not part of the text."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -122,4 +123,4 @@ def decode(data: bytes, path: Path) -> str:
         raise NoteError.at(
             path, line, f"not valid UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); save the file as UTF-8"
         ) from None
-    return text.replace("\r\n", "\n")
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")

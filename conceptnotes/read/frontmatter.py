@@ -23,6 +23,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from conceptnotes import countries, languages, placeholders
 from conceptnotes.errors import NoteError, Problem, Problems, excerpt
 from conceptnotes.model import Contact, Event, Meta
+from conceptnotes.read import front_lines
 from conceptnotes.read.characters import forbidden_character
 from conceptnotes.read.document_kinds import is_document_kind
 
@@ -55,6 +56,8 @@ TO_FILL = {
     "contacts.url": "the contact's web address",
     "contacts.phone": "the contact's telephone number",
     "keywords": "a keyword",
+    "languages": "the languages, such as [en, fr]",
+    "source_language": "the language the note is written in, such as en",
 }
 
 
@@ -70,17 +73,20 @@ def split_front_matter(text: str, path: Path) -> SplitNote:
     """Cut ``---`` fenced YAML from the top of a note's text."""
     lines = text.split("\n")
     if not lines or lines[0].rstrip("\r") != FENCE:
-        if text.startswith("\ufeff"):
-            raise NoteError.at(path, 1, "the file starts with a byte-order mark; save it as UTF-8 without BOM")
         if lines and not lines[0].strip() and any(line.rstrip() == FENCE for line in lines[:5]):
             raise NoteError.at(path, 1, "blank line before the front matter: the first line must be '---'")
-        raise NoteError.at(path, 1, "a note must start with front matter: a line '---', YAML, and a closing '---'")
+        raise NoteError.at(path, 1, "a note must start with front matter: a line '---', the fields"
+                                    " (such as 'title: ...') and a closing '---'")
     for index, line in enumerate(lines[1:], start=1):
         if line.rstrip("\r") == FENCE:
             front = "\n".join(lines[1:index])
             body = "\n".join(lines[index + 1 :])
             return SplitNote(front, 2, body, index + 2)
     raise NoteError.at(path, 1, "the front matter is never closed: add a line '---' after it")
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """What the front matter may not use though YAML has it (aliases, anchors, tags, deep nesting)."""
 
 
 class _Loader(yaml.SafeLoader):
@@ -93,18 +99,18 @@ class _Loader(yaml.SafeLoader):
     def compose_node(self, parent: Node | None, index: Any) -> Node | None:
         if self.check_event(AliasEvent):
             event = self.peek_event()
-            raise yaml.MarkedYAMLError(None, None, "aliases (*name) are not allowed", event.start_mark)
+            raise _Refused(None, None, "aliases (*name) are not allowed", event.start_mark)
         event = self.peek_event()
         if getattr(event, "anchor", None):
-            raise yaml.MarkedYAMLError(None, None, "anchors (&name) are not allowed", event.start_mark)
+            raise _Refused(None, None, "anchors (&name) are not allowed", event.start_mark)
         if len(self.nesting) >= MAX_NESTING and isinstance(event, CollectionStartEvent):
-            raise yaml.MarkedYAMLError(
+            raise _Refused(
                 None, None, f"lists and mappings nest more than {MAX_NESTING} deep", event.start_mark
             )
         tag = getattr(event, "tag", None)
         if tag not in (None, "!"):
             shown = "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
-            raise yaml.MarkedYAMLError(None, None, f"YAML tags ({shown}) are not allowed", event.start_mark)
+            raise _Refused(None, None, f"YAML tags ({shown}) are not allowed", event.start_mark)
         self.nesting.append(event)
         try:
             return super().compose_node(parent, index)
@@ -113,15 +119,25 @@ class _Loader(yaml.SafeLoader):
 
 
 def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
+    """The front matter's nodes; what YAML cannot read is said in plain words at the line to
+    change (:mod:`front_lines`), never in YAML's terms."""
     try:
         return yaml.compose(text, Loader=_Loader)
+    except _Refused as exc:
+        index = exc.problem_mark.line
+        fix = front_lines.quotes_fix(text.split("\n")[index]) if re.match(r"YAML tags \(![^!]", exc.problem) else ""
+        message = f"a value that starts with '!' must be put in quotes: {fix}" if fix else \
+            f"invalid front matter: {exc.problem}"
+        raise NoteError.at(path, first_line + index, message) from None
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = first_line + (mark.line if mark else 0)
-        message = exc.problem or exc.context or "invalid YAML"
-        colon = message == "mapping values are not allowed here" and mark and mark.line <= text.count("\n")
-        hint = _quotes_hint(text.split("\n")[mark.line]) if colon else ""
-        raise NoteError.at(path, line, f"invalid front matter: {message}{hint}") from None
+        quoted = "quoted scalar" in str(exc.context) or "flow" in str(exc.context)
+        mark = (exc.context_mark if quoted else None) or exc.problem_mark or exc.context_mark
+        index = min(mark.line if mark else 0, text.count("\n"))
+        message = front_lines.plain_yaml_error(exc.problem or "", str(exc.context), text.split("\n")[index])
+        found = front_lines.mistake(text)  # YAML often names the line after the mistake, or its own words
+        if found is not None and (found[0] <= index or message == front_lines.UNREADABLE):
+            index, message = found
+        raise NoteError.at(path, first_line + index, message) from None
     except yaml.reader.ReaderError as exc:  # characters YAML does not accept
         line = first_line + text.count("\n", 0, exc.position)
         raise NoteError.at(
@@ -129,30 +145,8 @@ def compose_yaml(text: str, path: Path, first_line: int) -> Node | None:
             line,
             f"character U+{exc.character:04X} is not allowed in the front matter"
             if isinstance(exc.character, int)
-            else "invalid front matter: not readable text",
+            else "the front matter is not readable text",
         ) from None
-
-
-# A line of the front matter: its indentation, '- ' of a list item, 'key: ', and its value.
-_LINE = re.compile(r"^(\s*)(- )?(?:([\w-]+):\s+)?(.*?)\s*$")
-# Keys of mappings (the front matter, 'event', 'contacts'): a list item may start with one.
-KEY_NAMES = {"name", "email", "url", "phone", "start", "end", "city", "country", "country_name", "venue"}
-
-
-def _quotes_hint(line: str) -> str:
-    """The fix of an unquoted value holding ': ', which YAML reads as a mapping: the line
-    with its value in quotes ('title: A: B', '- Office: of: C', '- name: A: B')."""
-    found = _LINE.match(line)
-    if not found:
-        return ""
-    _, item, key, value = found.groups()
-    if item and key and key not in KEY_NAMES:  # '- Office: of: C' is one organizer
-        key, value = None, line.split("- ", 1)[1].strip()
-    if not (item or key) or ": " not in value or value[:1] in ("'", '"', "[", "{"):
-        return ""
-    quoted = "'" + value.replace("'", "''") + "'" if '"' in value else f'"{value}"'
-    start = " ".join(part for part in (item and "-", key and f"{key}:") if part)
-    return f"; a value with ': ' in it must be put in quotes: {start} {excerpt(quoted, 100)}"
 
 
 # The schema ----------------------------------------------------------------
@@ -161,8 +155,9 @@ def _quotes_hint(line: str) -> str:
 class _Reader:
     """Converts nodes to values by the schema, collecting problems."""
 
-    def __init__(self, path: Path, first_line: int) -> None:
+    def __init__(self, path: Path, first_line: int, source: str = "") -> None:
         self.path = path
+        self.source = source.split("\n")  # the front matter's lines
         self.first_line = first_line
         self.problems = Problems()
         self.text_lines: dict[str, list[int]] = {}  # the line of each text value, by its name
@@ -178,7 +173,7 @@ class _Reader:
         self, node: Node, name: str, fields: dict[str, Callable[[Node, str], Any]], required: tuple[str, ...]
     ) -> dict[str, Any] | None:
         if not isinstance(node, MappingNode):
-            self.error(node, f"{name} must be a mapping of keys to values, not {_describe(node)}")
+            self.error(node, _not_fields(name, node))
             return None
         values: dict[str, Any] = {}
         seen: dict[str, Node] = {}
@@ -189,18 +184,20 @@ class _Reader:
             key = key_node.value
             label = key if name == "the front matter" else f"{name}.{key}"
             if key in seen:
-                self.error(key_node, f"duplicate key '{excerpt(label)}' (first given on line {self.line(seen[key])})")
+                self.error(key_node, f"duplicate key '{excerpt(label)}' (first given on line {self.line(seen[key])}):"
+                                     " keep one of the two lines")
                 continue
             seen[key] = key_node
             if key not in fields:
-                self.error(key_node, f"unknown key '{excerpt(label)}'{_known_keys(key, fields)}")
+                self.error(key_node, _unknown_key(key, label, fields, top=name == "the front matter"))
                 continue
             values[key] = fields[key](value_node, label)
             values[f"__line__{key}"] = self.line(key_node)
         for key in required:
             if key not in seen:
                 label = key if name == "the front matter" else f"{name}.{key}"
-                self.error(node, f"missing required key '{label}'")
+                under = "" if name == "the front matter" else f" under '{name}:'"
+                self.error(node, f"'{label}' is missing: add a line '{key}: ...'{under}, with {_to_fill(label)}")
         return values
 
     def placeholder(self, node: Node, name: str) -> bool:
@@ -222,8 +219,11 @@ class _Reader:
             return PLACEHOLDER
         value = node.value.strip()
         if not value:
-            self.error(node, f"'{name}' is empty")
+            self.error(node, self.empty(node, name))
             return None
+        if front_lines.curly_quoted(value):
+            self.problems.add(self.path, self.line(node), f"'{name}' is written in curly quotes"
+                              f" ({value[0]} {value[-1]}), which would print: remove them", warning=True)
         bad = forbidden_character(value)
         if bad:
             self.error(node, f"'{name}': {bad}")
@@ -231,9 +231,18 @@ class _Reader:
         self.text_lines.setdefault(name, []).append(self.line(node))
         return value
 
+    def empty(self, node: Node, name: str) -> str:
+        """What to write in a value left empty; a '#' after the colon starts a comment."""
+        line = self.source[node.start_mark.line] if node.start_mark.line < len(self.source) else ""
+        key, _, rest = line.partition(":")
+        if rest.strip().startswith("#"):
+            return (f"'{name}' is empty, since '#' starts a comment: put the value in quotes:"
+                    f" {key.strip()}: \"{excerpt(rest.strip(), 50)}\"")
+        return f"'{name}' is empty: write {_to_fill(name)} after the colon"
+
     def date(self, node: Node, name: str) -> dt.date | None:
         if not isinstance(node, ScalarNode):
-            self.error(node, f"'{name}' must be a date (YYYY-MM-DD), not {_describe(node)}")
+            self.error(node, f"'{name}' must be a date written YYYY-MM-DD, not {_describe(node)}")
             return None
         if self.placeholder(node, name):
             return PLACEHOLDER_DAY
@@ -244,7 +253,7 @@ class _Reader:
         try:
             day = dt.date.fromisoformat(value)
         except ValueError:
-            self.error(node, f"'{name}' is not a real date: '{excerpt(value)}'")
+            self.error(node, f"'{name}' is not a real date: '{excerpt(value)}': check the day and the month")
             return None
         if not FIRST_YEAR <= day.year <= LAST_YEAR:
             self.error(node, f"'{name}' ({value}) is not a concept note's date: its year must be"
@@ -264,7 +273,11 @@ class _Reader:
         def convert(node: Node, name: str) -> str | None:
             value = self.text(node, name, placeholder=False)
             if value is not None and value not in choices:
-                self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{excerpt(value)}'")
+                several = [part.strip() for part in value.split(",")]
+                if len(several) > 1 and all(part in choices for part in several):
+                    self.error(node, f"write several languages in brackets: {name}: [{', '.join(several)}]")
+                else:
+                    self.error(node, f"'{name}' must be one of {', '.join(choices)}, not '{excerpt(value)}'")
                 return None
             return value
 
@@ -295,7 +308,7 @@ class _Reader:
     def email(self, node: Node, name: str) -> str | None:
         value = self.text(node, name)
         if value is not None and value != PLACEHOLDER and not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
-            self.error(node, f"'{name}' is not an email address: '{excerpt(value)}'")
+            self.error(node, f"'{name}' is not an email address: '{excerpt(value)}': write one such as name@un.org")
             return None
         return value
 
@@ -303,10 +316,15 @@ class _Reader:
         self, item: Callable[[Node, str], Any], *, allow_scalar: bool = False
     ) -> Callable[[Node, str], tuple[Any, ...] | None]:
         def convert(node: Node, name: str) -> tuple[Any, ...] | None:
+            if allow_scalar and isinstance(node, ScalarNode) and re.match(r"-[^\s\d-]", node.value):
+                self.error(node, f"put a space after '-' to make '{excerpt(node.value[1:], 40)}' an item of"
+                                 f" '{name}': write '- {excerpt(node.value[1:], 40)}'")
+                return None
             if allow_scalar and isinstance(node, ScalarNode):
                 node = SequenceNode("tag:yaml.org,2002:seq", [node], node.start_mark, node.end_mark)
             if not isinstance(node, SequenceNode):
-                self.error(node, f"'{name}' must be a list, not {_describe(node)}")
+                self.error(node, f"'{name}' must be a list, each item on its own line starting with '- ',"
+                                 f" not {_describe(node)}")
                 return None
             if not node.value:
                 self.error(node, f"'{name}' is an empty list")
@@ -326,9 +344,36 @@ def _known_keys(key: str, fields: dict[str, Any]) -> str:
     return f" (known keys: {', '.join(sorted(fields))})"
 
 
+def _unknown_key(key: str, label: str, fields: dict[str, Any], *, top: bool) -> str:
+    """An unknown key: the key it belongs under ('start' at the margin belongs under
+    'event:'), or the known key closest to it."""
+    for parent, keys in front_lines.SUB_KEYS.items():
+        if top and key in keys and parent == "event":
+            return f"'{key}' belongs under 'event:': indent it by two spaces"
+        if top and key in keys:
+            return (f"'{key}' belongs to a contact under 'contacts:': write it under its '- name:',"
+                    " indented by four spaces")
+    return f"unknown key '{excerpt(label)}'{_known_keys(key, fields)}"
+
+
+def _not_fields(name: str, node: Node) -> str:
+    """A value where lines of 'name: value' were expected (``event: Málaga``, ``event:`` alone)."""
+    if name == "the front matter":
+        return "the front matter must be lines of 'name: value', such as 'title: ...'"
+    what = {"event": "its start, end, city and country", "contacts": "the contact's name, email, url or phone",
+            "job_numbers": "a job number for each language, such as 'en: \"2206101\"'"}.get(name, "its fields")
+    if isinstance(node, ScalarNode) and not node.value.strip():
+        return f"'{name}' has nothing under it: write {what} on the lines below it, indented by two spaces"
+    return f"'{name}' must have {what} on the lines below it, indented by two spaces, not {_describe(node)}"
+
+
+def _to_fill(name: str) -> str:
+    return TO_FILL.get(name, TO_FILL.get(re.sub(r"\.\d+", "", name), "its value"))
+
+
 def _describe(node: Node) -> str:
     if isinstance(node, MappingNode):
-        return "a mapping"
+        return "lines of 'name: value'"
     if isinstance(node, SequenceNode):
         return "a list"
     return f"'{excerpt(node.value)}'"
@@ -346,7 +391,7 @@ def read_meta_and_warnings(front: str, path: Path, first_line: int) -> tuple[Met
         raise NoteError.at(
             path, first_line - 1, "the front matter is empty: 'title', 'languages' and 'event' are required"
         )
-    r = _Reader(path, first_line)
+    r = _Reader(path, first_line, front)
 
     fields = _fields(r, path)
     values = r.mapping(node, "the front matter", fields, ("title", "languages", "event"))
@@ -436,7 +481,8 @@ def _fields(r: _Reader, path: Path) -> dict[str, Callable[[Node, str], Any]]:
         if "event.end" in r.placeholders and "event.start" not in r.placeholders:
             v["end"] = v["start"]
         if v["end"] < v["start"]:
-            r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']})")
+            r.problems.add(path, v["__line__end"], f"'event.end' ({v['end']}) is before 'event.start' ({v['start']}):"
+                           " correct one of the two dates")
             return None
         return Event(v["start"], v["end"], v["city"], v.get("country") or "", v.get("venue") or "",
                      v.get("country_name") or "")
@@ -512,7 +558,7 @@ def _one_country(r: _Reader, node: Node, values: dict[str, Any]) -> bool:
 def _job_numbers(r: _Reader, path: Path, node: Node) -> dict[str, str] | None:
     """``job_numbers``: a mapping of languages to UN job numbers."""
     if not isinstance(node, MappingNode):
-        r.error(node, f"'job_numbers' must map languages to job numbers, not {_describe(node)}")
+        r.error(node, _not_fields("job_numbers", node))
         return None
     values = r.mapping(node, "job_numbers", {lang: r.text for lang in LANGUAGES}, ())
     if values is None:

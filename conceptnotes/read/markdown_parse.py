@@ -421,7 +421,8 @@ class _Converter(_InlineConverter):
                 header_cells = len(cells)
             elif len(cells) != header_cells:
                 self.error(
-                    f"table row has {len(cells)} cells but the header has {header_cells}",
+                    f"table row has {len(cells)} cells but the header has {header_cells}: give every row as many"
+                    " cells as the header (a '|' inside a cell is written '\\|')",
                     self.locator.first_line + index,
                 )
             index += 1
@@ -458,7 +459,8 @@ class _Converter(_InlineConverter):
                     backref.text = ""
             blocks = self.blocks(li)
             if key not in self.footnote_numbers:
-                self.error(f"footnote [^{key}] is defined but never referenced", line)
+                self.error(f"footnote [^{key}] is defined but never referenced: call it with [^{key}] after the words"
+                           " it explains, or remove it", line)
                 continue
             found[key] = m.Footnote(key, self.footnote_numbers[key], blocks, line)
         return tuple(sorted(found.values(), key=lambda f: f.number))
@@ -649,6 +651,7 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
     lines = body.split("\n")
     converter = _Converter(path, assets, _Locator(lines, first_line), list(md.htmlStash.rawHtmlBlocks))
     converter.problems.extend(list_nesting.unseparated_lists(body, first_line, str(path)))
+    converter.problems.extend(list_nesting.lettered_lines(body, first_line, str(path)))
     blocks = converter.blocks(root)
     footnotes = converter.footnotes(root)
     for key in converter.footnote_numbers.keys() - {f.key for f in footnotes}:
@@ -660,7 +663,8 @@ def parse_body(body: str, path: Path, first_line: int, assets: Path) -> tuple[m.
         for key in _footnote_calls(line):
             called.setdefault(key, []).append(first_line + index)
             if key not in defined:
-                converter.error(f"footnote [^{key}] is referenced but never defined", first_line + index)
+                converter.error(f"footnote [^{key}] is referenced but never defined: add its text at the end of the"
+                                f" note, '[^{key}]: ...', or correct the call", first_line + index)
     _repeated_calls(converter, called)
     document = m.Document(blocks, footnotes)
     for link in (node for node in walk(document) if isinstance(node, m.Link)):
