@@ -423,7 +423,9 @@ def test_no_arguments_is_build_when_notes_are_broken(project, capsys):
     assert main(["build"]) == 1
     assert capsys.readouterr() == without
     assert without.err.splitlines() == [
-        "content/alpha/note.md:9: 'event.country' must be an ISO 3166-1 alpha-2 country code such as ES, not 'XX'",
+        "content/alpha/note.md:9: 'event.country': the United Nations lists no name for XX (neither UNTERM nor M49"
+        " has it); for a place without one, remove 'country' and write the place's name as 'country_name:' under"
+        " 'event', translated in each language's catalog as 'event.city' is",
         "content/beta/note.md:16: raw HTML is not allowed in a note: '<div>raw</div>'",
         failed(2),
     ]

@@ -548,7 +548,8 @@ def _one_country(r: _Reader, node: Node, values: dict[str, Any]) -> bool:
     (``country``), or, for a place without one, by the note's own name (``country_name``)."""
     given = [key for key in ("country", "country_name") if key in values]
     if not given:
-        r.error(node, "missing required key 'event.country'")
+        r.error(node, "'event.country' is missing: add a line 'country: ...' under 'event:', with"
+                      f" {_to_fill('event.country')}")
     elif len(given) == 2:
         r.problems.add(r.path, values["__line__country_name"], "'event.country_name' is for a place the United"
                        " Nations has no name for, and 'event.country' names the country: remove one of them")
