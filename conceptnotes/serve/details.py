@@ -92,12 +92,14 @@ def form(folder: Path, countries: list[dict[str, str]]) -> dict[str, Any]:
 
 def countries() -> list[dict[str, str]]:
     """The countries the front matter accepts (the reader's own test of a code), each with its
-    United Nations short name in English (``i18n.formatting.country_name``), by name."""
+    United Nations short name (``i18n.formatting.country_name``) in the pages' language, the
+    default source language, by name."""
     from conceptnotes.i18n.formatting import country_name
     from conceptnotes.read.frontmatter import _known_country  # the reader's list of codes, whatever its data
 
     codes = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase]
-    found = [{"code": code, "name": country_name(code, "en")} for code in codes if _known_country(code)]
+    lang = languages.DEFAULT_SOURCE
+    found = [{"code": code, "name": country_name(code, lang)} for code in codes if _known_country(code)]
     return sorted(found, key=lambda country: country["name"].casefold())
 
 
