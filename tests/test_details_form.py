@@ -30,7 +30,10 @@ from conceptnotes.new_note import note_text
 from conceptnotes.read.loader import load_note
 from conceptnotes.serve import details, front_lines
 
+from . import test_write_gate
 from .conftest import run_in, running_server
+
+audited = test_write_gate.audited  # the fixture that logs every open of a project file, in every process
 
 SETTINGS = dict(
     deadline=None,
@@ -245,6 +248,24 @@ def test_a_save_needs_the_token_the_origin_and_the_values_it_was_loaded_with(new
         status, answer = post(api, {"values": body["values"], "base": answer["values"]}, token=token, origin=origin)
         assert status == 200, answer
     assert meta_of(note.parent).title == "Forum on Youth"
+
+
+def test_the_form_opens_the_note_only_through_the_gates(new_project, audited):
+    """Every open of a project file by the form's answers (its values, a check, a save) goes
+    through read/files.py or writing.py (the hook of tests/test_write_gate.py)."""
+    from .test_serve import get, post, token_of
+
+    report = audited(new_project)
+    with running_server(new_project) as url:
+        token, origin, api = token_of(url), url.rstrip("/"), f"{url}api/details/{NOTE_ID}/en"
+        loaded = json.loads(get(api)[1])["values"]
+        values = dict(loaded, title="Forum on Youth")
+        assert post(f"{api}/check", {"values": values}, token=token, origin=origin)[0] == 200
+        assert post(api, {"values": values, "base": loaded}, token=token, origin=origin)[0] == 200
+    seen, others, _ = report()
+    assert others == [], "\n".join(others)
+    assert "note.md" in seen
+    assert meta_of(new_project / "content" / NOTE_ID).title == "Forum on Youth"
 
 
 # Chromium -------------------------------------------------------------------------------------------
