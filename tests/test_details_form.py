@@ -191,6 +191,15 @@ def test_any_text_is_written_as_the_reader_reads_it(tmp_path_factory, title, cit
     assert note.meta.organizers == tuple(values["organizers"])
 
 
+def test_a_block_scalar_is_replaced_and_the_next_key_kept(tmp_path):
+    front = SAMPLE_FRONT.replace("title: High-Level Conference  # the invitation's words",
+                                 "title: >\n  High-Level\n  Conference\n\n")
+    folder = project_with(tmp_path, f"---\n{front}---\n{BODY}")
+    _, after = saved(folder, {"title": "Forum"})
+    assert after.decode().startswith("---\ntitle: Forum\n\n\nsubtitle: Concept note\n")  # the blank lines kept
+    assert (meta_of(folder).title, meta_of(folder).subtitle) == ("Forum", "Concept note")
+
+
 def test_a_comment_the_form_cannot_keep_stops_the_save(tmp_path):
     front = SAMPLE_FRONT.replace("languages: [en]", "languages: [en,  # English first\n  fr]")
     folder = project_with(tmp_path, f"---\n{front}---\n{BODY}")

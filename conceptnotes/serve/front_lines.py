@@ -106,7 +106,13 @@ def comments(text: str) -> list[tuple[int, str]]:
 
 def last_end(node: Node) -> int:
     """The index just after the last character of ``node`` (a block collection's own end mark
-    is the start of what follows it, comments and blank lines included)."""
+    is the start of what follows it, comments and blank lines included; a block scalar's,
+    ``|`` or ``>``, is after its line break and the blank lines kept by its chomping)."""
+    if isinstance(node, ScalarNode) and node.style in ("|", ">"):
+        end, buffer = node.end_mark.index, node.end_mark.buffer
+        while end > node.start_mark.index and buffer[end - 1] in " \t\r\n":
+            end -= 1
+        return end
     if isinstance(node, ScalarNode) or node.flow_style or not node.value:
         return node.end_mark.index
     last = node.value[-1]

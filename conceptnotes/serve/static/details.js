@@ -144,8 +144,12 @@
       status(data.problems.some((problem) => !problem.warning) ? "saved, with the problems above" : "saved");
     } else if (code === 409) {
       // note.md was changed meanwhile (an editor saved it): its values become the base, the officer's stay
+      const changedFields = Object.keys(data.values).filter(
+        (name) => JSON.stringify(data.values[name]) !== JSON.stringify(base[name]));
+      const said = changedFields.map((name) => typeof data.values[name] === "string" ?
+        `${name} is now “${data.values[name]}”` : `${name} changed`);
       base = data.values;
-      status(`Not saved: note.md was changed meanwhile (its title is now “${data.values.title}”). ` +
+      status(`Not saved: note.md was changed meanwhile (${said.join("; ") || "its front matter"}). ` +
         "Your values are still in the form: save again to replace what it says.");
       form.classList.add("conflict");
     } else {
