@@ -22,11 +22,14 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+import ruamel.yaml
+import yaml
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from conceptnotes.errors import NoteError
 from conceptnotes.new_note import note_text
+from conceptnotes.read.frontmatter import split_front_matter
 from conceptnotes.read.loader import load_note
 from conceptnotes.serve import details, front_lines
 
@@ -95,9 +98,12 @@ def meta_of(folder: Path):
     return note.meta
 
 
+def front_of(text: str) -> str:
+    return split_front_matter(text, Path("note.md")).front
+
+
 def comment_texts(text: str) -> Counter:
-    front = text.split("---")[1]
-    return Counter(comment for _, comment in front_lines.comments(front))
+    return Counter(comment for _, comment in front_lines.comments(front_of(text)))
 
 
 # The writer -----------------------------------------------------------------------------------------
@@ -119,6 +125,11 @@ def test_a_trap_reads_back_as_the_text_entered(tmp_path, trap):
     assert (meta.contacts[0].name, meta.contacts[0].phone) == (trap, trap)
     assert after.split(b"\n---\n", 1)[1] == before.split(b"\n---\n", 1)[1]  # the body, byte for byte
     assert comment_texts(after.decode()) == comment_texts(before.decode())
+    # any other reader of the file reads the same text: YAML 1.1 (PyYAML's safe loader) and 1.2 (ruamel.yaml)
+    for loaded in (yaml.safe_load(front_of(after.decode())),
+                   ruamel.yaml.YAML(typ="safe", pure=True).load(front_of(after.decode()))):
+        assert (loaded["title"], loaded["event"]["city"], loaded["event"]["country"]) == (trap, trap, "NO")
+        assert loaded["organizers"] == [trap, "Government of Spain"] and loaded["contacts"][0]["phone"] == trap
 
 
 def test_only_the_lines_of_what_changed_change(tmp_path):
@@ -182,6 +193,10 @@ def test_any_text_is_written_as_the_reader_reads_it(tmp_path_factory, title, cit
     assert details.read_front(folder, data).values == values
     assert data.split(b"\n---\n", 1)[1] == BODY.encode()
     assert comment_texts(data.decode()) == comment_texts(front.text)
+    for loaded in (yaml.safe_load(front_of(data.decode())),
+                   ruamel.yaml.YAML(typ="safe", pure=True).load(front_of(data.decode()))):
+        assert (loaded["title"], loaded["event"]["city"]) == (values["title"], values["event"]["city"])
+        assert loaded.get("organizers", []) == values["organizers"]
     try:
         note, _ = load_note(folder, data=data)
     except NoteError:
@@ -189,6 +204,40 @@ def test_any_text_is_written_as_the_reader_reads_it(tmp_path_factory, title, cit
     assert (note.meta.title, note.meta.event.city, note.meta.contacts[0].name) == (values["title"], city.strip(),
                                                                                   name.strip())
     assert note.meta.organizers == tuple(values["organizers"])
+
+
+OPTIONAL_TEXT = st.one_of(st.just(""), TEXT)
+CONTACT = st.fixed_dictionaries({"name": TEXT, "email": st.sampled_from(["", "office@un.org"]),
+                                 "url": st.sampled_from(["", "https://www.un.org/"]), "phone": OPTIONAL_TEXT})
+FRONTS = {"sample": f"---\n{SAMPLE_FRONT}---\n{BODY}", "new": note_text(("en",), "en"),
+          "new, CRLF": note_text(("en", "fr"), "en").replace("\n", "\r\n")}
+
+
+@settings(max_examples=60, **SETTINGS)
+@given(which=st.sampled_from(sorted(FRONTS)), subtitle=OPTIONAL_TEXT, symbol=OPTIONAL_TEXT, venue=OPTIONAL_TEXT,
+       date=st.sampled_from(["", "2022-04-01", "TODO"]), numbered=st.booleans(),
+       langs=st.lists(st.sampled_from(["ar", "en", "es", "fr", "ru", "zh"]), min_size=1, unique=True),
+       organizers=st.lists(TEXT, max_size=3), contacts=st.lists(CONTACT, max_size=3))
+def test_fields_added_removed_and_changed_keep_the_rest(tmp_path_factory, which, subtitle, symbol, venue, date,
+                                                        numbered, langs, organizers, contacts):
+    """Fields added, emptied (removed) and changed, lists grown and shrunk, on the sample's
+    front matter and on the one 'build.py new' writes (CRLF too): the values read back, and
+    the body, every comment and the lines of the keys the form does not write stay."""
+    folder = project_with(tmp_path_factory.mktemp("note"), FRONTS[which])
+    front = details.read_front(folder)
+    values = json.loads(json.dumps(front.values))
+    values.update(subtitle=subtitle, symbol=symbol, date=date, numbered_paragraphs=numbered, languages=langs,
+                  organizers=organizers, contacts=contacts)
+    values["event"]["venue"] = venue
+    values = details.posted_values(values, front.values)
+    data = front.with_values(values)
+    assert details.read_front(folder, data).values == values
+    fence = "\r\n---\r\n" if "CRLF" in which else "\n---\n"
+    assert data.decode().split(fence, 1)[1] == FRONTS[which].split(fence, 1)[1]
+    assert comment_texts(data.decode()) == comment_texts(FRONTS[which])
+    kept = [line for line in FRONTS[which].splitlines(keepends=True)
+            if line.startswith(("source_language:", "distribution:", "keywords:"))]
+    assert all(line in data.decode().splitlines(keepends=True) for line in kept)
 
 
 def test_a_block_scalar_is_replaced_and_the_next_key_kept(tmp_path):
