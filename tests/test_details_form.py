@@ -258,6 +258,14 @@ def test_a_comment_the_form_cannot_keep_stops_the_save(tmp_path):
     assert (folder / "note.md").read_bytes() == before
 
 
+def test_values_that_would_not_read_back_are_not_written(tmp_path):
+    folder = project_with(tmp_path, f"---\n{{}}\n---\n{BODY}")  # a front matter written as one flow mapping
+    before = (folder / "note.md").read_bytes()
+    with pytest.raises(NoteError, match="the form could not write these values; nothing was saved"):
+        saved(folder, {"title": "Forum"})
+    assert (folder / "note.md").read_bytes() == before
+
+
 def test_the_problems_are_the_checks_by_field(tmp_path):
     folder = project_with(tmp_path, f"---\n{SAMPLE_FRONT}---\n{BODY}")
     values = details.read_front(folder).values

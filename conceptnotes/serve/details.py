@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode
 
 from conceptnotes import languages
@@ -29,6 +30,7 @@ from conceptnotes.project import NOTE_FILE
 from conceptnotes.serve import front_lines
 
 log = logging.getLogger(__name__)
+CANNOT_WRITE = "the form could not write these values; nothing was saved: change them in note.md"
 
 
 class Conflict(ConceptnotesError):
@@ -58,6 +60,8 @@ class Front:
         except front_lines.LostComment as exc:
             raise NoteError.at(self.path, 0, f"the comment '{exc.text}' is inside a list the form would write"
                                              " anew: change that field in note.md") from None
+        except yaml.YAMLError:  # what was written does not scan: refused below, as any value not read back
+            raise NoteError.at(self.path, 0, CANNOT_WRITE) from None
         return (self.text[: self.start] + front + self.text[self.end:]).encode("utf-8")
 
 
@@ -174,7 +178,10 @@ def problems(folder: Path, data: bytes) -> list[dict[str, Any]]:
         found = [*checked.warnings, *checked.skipped]
     except NoteError as exc:
         found = list(exc.problems)
-    fields = _fields_by_line(read_front(folder, data))
+    try:
+        fields = _fields_by_line(read_front(folder, data))
+    except NoteError:  # the proposed front matter is not YAML: the loader's problems say where
+        fields = {}
     path = str(folder / NOTE_FILE)
     return [{"field": fields.get(p.line, "") if p.path == path else "", "line": p.line, "message": p.message,
              "warning": p.warning, "text": str(p)} for p in dict.fromkeys(found)]
@@ -214,9 +221,12 @@ def save(folder: Path, posted: Any, base: Any, lock: threading.Lock) -> dict[str
             raise Conflict(front.values)
         values = posted_values(posted, front.values)
         data = front.with_values(values)
-        if read_front(folder, data).values != values:
-            raise NoteError.at(front.path, 0, "the form could not write these values; nothing was saved:"
-                                              " change them in note.md")
+        try:
+            written = read_front(folder, data).values
+        except NoteError:
+            written = None
+        if written != values:
+            raise NoteError.at(front.path, 0, CANNOT_WRITE)
         if data != front.text.encode("utf-8"):
             write_atomic(front.path, data, folder.parent)
             log.info("saved %s", front.path)
