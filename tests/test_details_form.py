@@ -35,6 +35,7 @@ from conceptnotes.serve import details, front_lines
 
 from . import test_write_gate
 from .conftest import run_in, running_server
+from .test_browser import until
 
 audited = test_write_gate.audited  # the fixture that logs every open of a project file, in every process
 
@@ -411,13 +412,18 @@ def test_a_note_changed_on_disk_and_in_the_form_at_once_gets_the_conflict(new_pr
     note = new_project / "content" / NOTE_ID / "note.md"
     with running_server(new_project) as url:
         form = open_form(page, url)
-        form.locator('[data-field="title"]').fill("Forum on Youth")
+        title = form.locator('[data-field="title"]')
+        # changed on disk while the form is as it was filled: the form follows the file
         note.write_text(note.read_text(encoding="utf-8").replace("title: TODO", "title: Forum on Cities"), "utf-8")
+        until(page, lambda: title.input_value() == "Forum on Cities", "the form to follow note.md")
+        # changed on disk and in the form at once: the save is refused, the officer's text kept
+        title.fill("Forum on Youth")
+        note.write_text(note.read_text(encoding="utf-8").replace("Forum on Cities", "Forum on Towns"), "utf-8")
         form.locator("#d-save").click()
         form.locator("#d-status", has_text="changed meanwhile").wait_for()
-        assert "Forum on Cities" in form.locator("#d-status").inner_text()
-        assert form.locator('[data-field="title"]').input_value() == "Forum on Youth"  # the officer's text kept
-        assert meta_of(note.parent).title == "Forum on Cities"  # nothing written
+        assert "title is now “Forum on Towns”" in form.locator("#d-status").inner_text()
+        assert title.input_value() == "Forum on Youth"
+        assert meta_of(note.parent).title == "Forum on Towns"  # nothing written
         form.locator("#d-save").click()  # saved knowingly over the other
         form.locator("#d-status", has_text=SAVED).wait_for()
     assert meta_of(note.parent).title == "Forum on Youth"

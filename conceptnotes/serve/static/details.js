@@ -8,6 +8,7 @@
   const api = `/api/details/${encodeURIComponent(body.note)}/${body.lang}`;
   const DATE = /^\d{4}-\d{2}-\d{2}$/;
   let base = null;  // the values as note.md held them when the form was filled
+  let lists = {countries: [], languages: []};  // what the fields offer, as the server gave them
   let timer = 0;
   let asked = 0;  // the number of the latest check asked for: an older answer is dropped
 
@@ -71,9 +72,9 @@
     setDate(field("date"), values.date);
     setDate(field("event.start"), values.event.start);
     setDate(field("event.end"), values.event.end);
-    if (data.countries) { form.countries = data.countries; form.languages = data.languages; }
-    setCountries(form.countries, values.event.country);
-    setLanguages(form.languages, values.languages);
+    lists = {countries: data.countries, languages: data.languages};
+    setCountries(lists.countries, values.event.country);
+    setLanguages(lists.languages, values.languages);
     document.getElementById("d-organizers").replaceChildren(...values.organizers.map(organizerRow));
     document.getElementById("d-contacts").replaceChildren(...values.contacts.map(contactRow));
     field("numbered_paragraphs").checked = values.numbered_paragraphs;
