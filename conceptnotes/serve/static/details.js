@@ -45,7 +45,9 @@
     const select = field("event.country");
     const options = countries.map((country) => new Option(`${country.name} (${country.code})`, country.code));
     if (!countries.some((country) => country.code === code)) {
-      options.unshift(new Option(code ? `${code}: not a country code the note accepts` : "Choose the country", code));
+      const said = code === "TODO" ? "Still TODO: choose the country" :
+        code ? `${code}: not a country code the note accepts` : "Choose the country";
+      options.unshift(new Option(said, code));
     }
     select.replaceChildren(...options);
     select.value = code;
