@@ -345,9 +345,11 @@ def page(browser):
     opened.set_default_timeout(60_000)
     errors: list[str] = []
     opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text
+              else None)
     yield opened
     context.close()
-    assert errors == [], errors  # no script error, no refusal by the Content-Security-Policy
+    assert errors == [], errors  # no script error, nothing refused by the Content-Security-Policy
 
 
 def open_form(page, url: str):
@@ -396,8 +398,14 @@ def test_a_new_note_filled_in_the_form_builds(new_project, page, tmp_path):
 
 
 def test_a_wrong_date_shows_its_message_beside_the_field(new_project, page):
+    note = new_project / "content" / NOTE_ID / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("# date: 2022-04-01", "date: <b>1900</b>"), "utf-8")
     with running_server(new_project) as url:
         form = open_form(page, url)
+        # what note.md says is text in the page, never markup
+        said = form.locator('.field-problems[data-for="date"] li').first
+        said.wait_for()
+        assert "not '<b>1900</b>'" in said.inner_text() and form.locator(".field-problems b").count() == 0
         form.locator('[data-field="event.start"]').fill("2026-03-10")
         form.locator('[data-field="event.end"]').fill("2026-03-02")
         beside = form.locator('.field-problems[data-for="event.end"] li')
