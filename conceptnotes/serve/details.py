@@ -58,9 +58,9 @@ class Front:
         try:
             front = front_lines.edit_front(self.text[self.start:self.end], self.node, values)
         except front_lines.LostComment as exc:
-            raise NoteError.at(self.path, 0, f"the comment '{exc.text}' is inside a list the form would write"
+            raise NoteError.at(self.path, 0, f"the comment '{exc.text}' is inside a value the form would write"
                                              " anew: change that field in note.md") from None
-        except yaml.YAMLError:  # what was written does not scan: refused below, as any value not read back
+        except yaml.YAMLError:  # the edit does not scan: refused as a value that would not read back
             raise NoteError.at(self.path, 0, CANNOT_WRITE) from None
         return (self.text[: self.start] + front + self.text[self.end:]).encode("utf-8")
 

@@ -1,12 +1,13 @@
 """Front-matter values written into a note's own lines: only the lines of what changed.
 
 A round-trip YAML library does not promise the rest byte for byte: ruamel.yaml 0.19.1,
-given the front matter ``build.py new`` writes and changed nothing, re-indents list items
-(``  - TODO`` became ``- TODO``), moves comments' columns and folds a long title onto two
-lines.  So the file is edited here as an editor would: the YAML is composed with its
-marks (the project's own composer, :func:`read.frontmatter.compose_yaml`), and each value
-the form changed is replaced where it is written (a scalar's characters, a list item's
-lines, a key's lines), a key added after the key before it, a key removed with its lines.
+loading and dumping with no change, re-indented the list items of the front matter
+``build.py new`` writes (``  - TODO`` became ``- TODO``) and moved a comment's column, and
+folded the sample note's long title onto two lines.  So the file is edited here as an
+editor would: given the front matter composed with its marks (by the project's own
+composer, ``read.frontmatter.compose_yaml``), each value the form changed is replaced
+where it is written (a scalar's characters, a list item's lines, a key's lines), a key
+added after the key before it, a key removed with its lines.
 Every other character is left as it was; a comment on a removed line is kept on a line of
 its own.  A scalar is written plain only when YAML 1.1 (PyYAML, the project's reader) and
 YAML 1.2 (ruamel.yaml) both read it back as the same text, else double-quoted with
