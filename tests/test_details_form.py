@@ -168,6 +168,10 @@ def test_crlf_line_ends_and_a_new_note_stay_as_they_are(tmp_path):
     assert b"\n" not in after.replace(b"\r\n", b"")  # every line ends as the file's did
     assert comment_texts(after.decode()) == comment_texts(before.decode())
     assert after.split(b"\r\n---\r\n", 1)[1] == before.split(b"\r\n---\r\n", 1)[1]
+    lines = after.decode().split("\r\n")
+    for key in ("symbol", "venue"):  # under the line 'build.py new' wrote for it
+        assert lines[next(i for i, line in enumerate(lines) if line.lstrip().startswith(f"{key}:")) - 1].lstrip(
+        ).startswith(f"# {key}:")
     meta = meta_of(folder)
     assert (meta.title, meta.symbol, meta.languages) == ("Forum", "A/CONF.1/1", ("en", "fr"))
     assert (meta.event.venue, meta.organizers, meta.numbered_paragraphs) == ("UNON", ("UNEP", "UN-Habitat"), True)

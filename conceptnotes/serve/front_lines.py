@@ -7,7 +7,8 @@ folded the sample note's long title onto two lines.  So the file is edited here 
 editor would: given the front matter composed with its marks (by the project's own
 composer, ``read.frontmatter.compose_yaml``), each value the form changed is replaced
 where it is written (a scalar's characters, a list item's lines, a key's lines), a key
-added after the key before it, a key removed with its lines.
+added under its commented-out line (``# venue: ...``, as ``build.py new`` writes the
+optional keys) or else after the key before it, a key removed with its lines.
 Every other character is left as it was; a comment on a removed line is kept on a line of
 its own.  A scalar is written plain only when YAML 1.1 (PyYAML, the project's reader) and
 YAML 1.2 (ruamel.yaml) both read it back as the same text, else double-quoted with
@@ -144,12 +145,12 @@ class Editor:
         return end - 1 if end > self.starts[line] and self.text[end - 1] == "\r" else end
 
     def insert_after(self, line: int, lines: list[str]) -> None:
-        """``lines`` after ``line`` and the comment lines right after it at least as deep as
-        they are (a commented-out ``# venue: ...`` of the same mapping, an item's own comments)."""
+        """``lines`` after ``line`` and the comment lines right after it deeper than they are
+        (those of the entry on ``line``: a list item's own commented-out keys)."""
         depth = len(lines[0]) - len(lines[0].lstrip(" "))
         while line + 1 < len(self.starts):
             following = self.text[self.starts[line + 1]:self.eol(line + 1)]
-            if not following.lstrip(" ").startswith("#") or len(following) - len(following.lstrip(" ")) < depth:
+            if not following.lstrip(" ").startswith("#") or len(following) - len(following.lstrip(" ")) <= depth:
                 break
             line += 1
         self.replace(self.eol(line), self.eol(line), "".join(self.newline + text for text in lines))
@@ -280,12 +281,36 @@ def _mapping(editor: Editor, node: MappingNode, values: dict[str, Any], name: st
         elif not _empty(value, path):
             lines = _block(key, value, path, column)
             before = [present[k] for k in keys[: keys.index(key)] if k in present]
-            if before:
+            anchor = _commented_out(editor, node, key, column)
+            if anchor is not None:
+                editor.insert_after(anchor, lines)
+            elif before:
                 editor.insert_after(_last_line(editor, *before[-1]), lines)
             elif name == "":
                 editor.insert_before(editor.line(node.value[0][0].start_mark.index), lines)
             else:
                 editor.insert_after(_last_line(editor, *node.value[-1]), lines)
+
+
+def _commented_out(editor: Editor, node: MappingNode, key: str, column: int) -> int | None:
+    """The line of ``# key: ...`` in the mapping ``node`` (``build.py new`` writes the optional
+    keys so), where a key of it may follow: at its column, and followed by one of its keys
+    or by nothing of it (its last line, or comments after it); None if there is none."""
+    first = editor.line(node.value[0][0].start_mark.index)
+    last = _last_line(editor, *node.value[-1])
+    key_lines = {editor.line(k.start_mark.index) for k, _ in node.value}
+    found = None
+    for line in range(first, len(editor.starts)):
+        text = editor.text[editor.starts[line]:editor.eol(line)]
+        if not text.strip() or text.lstrip(" ").startswith("#"):
+            if found is None and text.startswith(" " * column + f"# {key}:"):
+                found = line
+            continue
+        if line > last:
+            break  # the first line after the mapping and its comments
+        if found is not None:
+            return found if line in key_lines and not text.startswith(" " * (column + 1)) else None
+    return found
 
 
 def _last_line(editor: Editor, key_node: Node, value_node: Node) -> int:
