@@ -19,11 +19,13 @@ MAX_NOTE_BYTES = 2_000_000
 NOTE_ID = re.compile(r"[a-z0-9][a-z0-9._-]*")
 
 
-def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]]:
+def load_note(folder: Path, *, body: bool = True, data: bytes | None = None) -> tuple[m.Note, list[Problem]]:
     """Read and validate one note; return it with its warnings, or raise NoteError.
 
     Without ``body``, only the front matter is parsed and the document is empty: enough
-    to plan the documents and to tell, by the raw inputs, whether they are up to date."""
+    to plan the documents and to tell, by the raw inputs, whether they are up to date.
+    ``data``: the bytes of ``note.md`` as proposed (the preview server's Details form),
+    validated in place of the file's."""
     source = folder / NOTE_FILE
     if not is_present(source):
         raise NoteError.at(folder, 0, f"no {NOTE_FILE} in this folder")
@@ -34,7 +36,10 @@ def load_note(folder: Path, *, body: bool = True) -> tuple[m.Note, list[Problem]
         )
     if reserved.id_refusal(note_id):
         raise NoteError.at(source, 0, f"{reserved.id_refusal(note_id)}; rename the note's folder")
-    data = read_input(source, folder.parent, limit=MAX_NOTE_BYTES, too_large=_too_large)
+    if data is None:
+        data = read_input(source, folder.parent, limit=MAX_NOTE_BYTES, too_large=_too_large)
+    elif len(data) > MAX_NOTE_BYTES:
+        raise NoteError.at(source, 0, _too_large(len(data)))
     text = decode(data, source)
     bad = check_characters(text, source)
     if bad:

@@ -8,7 +8,8 @@ HTML; the server's JSON carries text, and HTML only where this package escaped i
 Safety: files are sent only from the output folder, the previews' own folder and the
 package's static folder (:func:`files.project_file`); the only writes are a unit's
 translation into ``locales/<lang>/LC_MESSAGES/<note-id>.po`` of an existing note and one
-of its languages, on a POST with the session's token and a same-origin ``Origin``.  A
+of its languages, and the Details form's fields into an existing note's ``note.md``
+(:mod:`details`), on a POST with the session's token and a same-origin ``Origin``.  A
 POST's body is refused by its size before it is read whole; with ``--allow-remote`` every
 request needs the secret of the address printed at start (:mod:`access`).
 """
@@ -21,6 +22,7 @@ import json
 import mimetypes
 import secrets
 import tempfile
+import threading
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
@@ -62,6 +64,8 @@ class Server:
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
         self.previews = Previews(self.folder, Workers(seconds=seconds))
         self.notes = Notes()  # the workbench's parsed notes: a save parses only the catalog
+        self.details_lock = threading.Lock()  # one read-compare-write of a note.md at a time
+        self.countries: list[dict[str, str]] | None = None  # the Details form's list, made once
         self.stopping = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
         self.pages = jinja2.Environment(
@@ -293,6 +297,74 @@ async def save_unit(request: Request) -> Response:
     return JSONResponse({"unit": status.unit_json(view)})
 
 
+# the Details form ----------------------------------------------------------------------------
+
+
+async def details_form(request: Request) -> Response:
+    """The Details form's values (note.md's front matter as written) and its lists."""
+    from conceptnotes.serve import details
+
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    server, _, folder, _ = found
+    if server.countries is None:
+        server.countries = await run_in_threadpool(details.countries)
+    try:
+        data = await run_in_threadpool(details.form, folder, server.countries)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    return JSONResponse(data, headers={"Cache-Control": "no-store"})
+
+
+async def details_check(request: Request) -> Response:
+    """The problems of the note with the form's values, as ``check`` says them, by field."""
+    from conceptnotes.serve import details
+
+    posted = await _posted_about_note(request)
+    if isinstance(posted, Response):
+        return posted
+    folder, body = posted
+    try:
+        data = await run_in_threadpool(details.check, folder, body.get("values"))
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    except UsageError as exc:
+        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    return JSONResponse(data)
+
+
+async def details_save(request: Request) -> Response:
+    """Write the form's values into note.md: 409 with the file's values when they changed since
+    the form was loaded (``base``), and nothing written."""
+    from conceptnotes.serve import details
+
+    posted = await _posted_about_note(request)
+    if isinstance(posted, Response):
+        return posted
+    folder, body = posted
+    server = _server(request)
+    try:
+        data = await run_in_threadpool(details.save, folder, body.get("values"), body.get("base"),
+                                       server.details_lock)
+    except details.Conflict as exc:
+        return JSONResponse({"conflict": True, "values": exc.current}, status_code=409)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    except UsageError as exc:
+        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    return JSONResponse(data)
+
+
+async def _posted_about_note(request: Request) -> tuple[Path, dict] | Response:
+    """A POST about one note: its folder and the JSON body; or the refusal (:func:`_posted`)."""
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    body = await _posted(request)
+    return body if isinstance(body, Response) else (found[2], body)
+
+
 async def _posted_texts(request: Request, names: tuple[str, ...]) -> tuple[Path, str, list[str]] | Response:
     """A POST about one note and language: its folder, the language and the texts ``names``
     of its body; or the refusal (404 for no such note or language, see :func:`_posted`)."""
@@ -378,6 +450,9 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
         Route("/api/units/{note}/{lang}", units),
         Route("/api/units/{note}/{lang}", save_unit, methods=["POST"]),
         Route("/api/check/{note}/{lang}", check_unit, methods=["POST"]),
+        Route("/api/details/{note}/{lang}", details_form),
+        Route("/api/details/{note}/{lang}", details_save, methods=["POST"]),
+        Route("/api/details/{note}/{lang}/check", details_check, methods=["POST"]),
         Route("/preview/{note}/{lang}/{version}/{name}", preview_file),
         Route("/output/{path:path}", output_file),
         Route("/static/{name:path}", static),
