@@ -15,7 +15,6 @@ when the front matter still holds the values the form was loaded with: otherwise
 from __future__ import annotations
 
 import logging
-import string
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -95,15 +94,14 @@ def form(folder: Path, countries: list[dict[str, str]]) -> dict[str, Any]:
 
 
 def countries() -> list[dict[str, str]]:
-    """The countries the front matter accepts (the reader's own test of a code), each with its
-    United Nations short name (``i18n.formatting.country_name``) in the pages' language, the
-    default source language, by name."""
+    """The countries the front matter accepts (``conceptnotes.countries``, the reader's own
+    list), each with its United Nations short name (``i18n.formatting.country_name``) in the
+    pages' language, the default source language, by name."""
+    from conceptnotes import countries as table
     from conceptnotes.i18n.formatting import country_name
-    from conceptnotes.read.frontmatter import _known_country  # the reader's list of codes, whatever its data
 
-    codes = [a + b for a in string.ascii_uppercase for b in string.ascii_uppercase]
     lang = languages.DEFAULT_SOURCE
-    found = [{"code": code, "name": country_name(code, lang)} for code in codes if _known_country(code)]
+    found = [{"code": code, "name": country_name(code, lang)} for code in table.codes()]
     return sorted(found, key=lambda country: country["name"].casefold())
 
 
