@@ -277,7 +277,7 @@ def test_the_problems_are_the_checks_by_field(tmp_path):
     values["event"] = dict(values["event"], end="2022-05-01")
     values["date"] = "1900-01-01"
     found = {p["field"]: p["message"] for p in details.check(folder, values)["problems"]}
-    assert found["event.end"] == "'event.end' (2022-05-01) is before 'event.start' (2022-05-10)"
+    assert found["event.end"] == "'event.end' (2022-05-01) is before 'event.start' (2022-05-10): correct one of the two dates"
     assert "between 1945 and 2100" in found["date"]
 
 
