@@ -44,6 +44,7 @@ ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a 
 W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
 W_TR, W_TC = w("tr"), w("tc")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+WORD_JOINER = "\u2060"
 LIST_INDENT = Emu(360045)  # 1 cm: a list item's further paragraphs, per level
 
 Sink = Callable[[str], Paragraph]
@@ -186,6 +187,8 @@ class InlineWriter(Visitor):
     # Footnotes ------------------------------------------------------------------------
 
     def visit_footnote_ref(self, n: m.FootnoteRef, paragraph: Paragraph, fmt: Format, target) -> None:
+        # a word joiner (U+2060) joins the call to the character before it: it never starts a line
+        self.run(WORD_JOINER, Format(), target)
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number
             run = self.run(str(n.number), Format(), target)
             run.insert(0, ooxml.run_style(self.style_ids["footnote reference"]))
