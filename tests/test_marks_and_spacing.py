@@ -93,3 +93,82 @@ def test_footnote_call_never_starts_a_line(tmp_path, lang):
         before = run.getprevious()
         text = "".join(t.text or "" for t in before.iter("{*}t"))
         assert text.endswith(WORD_JOINER), f"no word joiner before the call: {text!r}"
+
+
+# Numbers written in groups ----------------------------------------------------------------
+
+NUMBERS = "Il y a 1 000 places et 25 000 000 dollars ; en 2022 100 participants."
+GROUP_SPACE = {"fr": "\u202f", "ru": "\u00a0", "es": " "}  # Spanish: as typed (no sourced UN rule)
+WIDTHS = 40  # paragraphs, each with "1 000" a little further along its line
+
+
+def numbers_note(project: Path, lang: str) -> Path:
+    """A note in ``lang`` with grouped numbers in a paragraph and a table, and paragraphs
+    that put "1 000" at the end of a line at every width around it."""
+    front = f"""\
+        title: Test Conference
+        languages: [{lang}]
+        source_language: {lang}
+        event:
+          start: 2022-05-10
+          end: 2022-05-11
+          city: Geneva
+          country: CH
+        organizers:
+          - United Nations Office of Counter-Terrorism
+        """
+    widths = "\n\n".join(f"{'Mot ' * 19}{'i' * k} 1 000 places." for k in range(1, WIDTHS + 1))
+    body = f"""\
+# Introduction
+
+{NUMBERS}
+
+| Participants | Budget |
+| --- | --- |
+| 1 000 | 25 000 000 |
+
+{widths}
+"""
+    return write_note(project / "content" / f"numbers-{lang}", body, front)
+
+
+def grouped(lang: str) -> tuple[str, str, str]:
+    space = GROUP_SPACE[lang]
+    return f"1{space}000", f"25{space}000{space}000", "2022 100 participants"
+
+
+@pytest.fixture(scope="module")
+def numbers_built(tmp_path_factory):
+    project = tmp_path_factory.mktemp("numbers")
+    for lang in GROUP_SPACE:
+        numbers_note(project, lang)
+    result = run_in(project, "build", "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return project / "output"
+
+
+@pytest.mark.parametrize("lang", sorted(GROUP_SPACE))
+def test_number_groups_in_docx_text_and_tables(numbers_built, lang):
+    document = Document(numbers_built / f"numbers-{lang}" / f"numbers-{lang}.{lang}.docx")
+    text = "\n".join(p.text for p in document.paragraphs)
+    one, many, other = grouped(lang)
+    assert one in text and many in text and other in text  # "2022 100": two numbers, as typed
+    assert text.count(one) == 1 + WIDTHS
+    cells = [cell.text for cell in document.tables[0].rows[1].cells]
+    assert cells == [one, many]
+
+
+@pytest.mark.parametrize("lang", sorted(GROUP_SPACE))
+def test_number_groups_never_break_in_pdf(numbers_built, lang):
+    """Every "1" of "1 000" is on the line of its "000" in French and Russian; in Spanish,
+    typed as written, one of the paragraphs breaks it (the test puts it at a line's end)."""
+    pdf = numbers_built / f"numbers-{lang}" / f"numbers-{lang}.{lang}.pdf"
+    words = pdf_words(pdf)
+    pairs = [(word, words[index + 1]) for index, word in enumerate(words[:-1])
+             if word[4] == "1" and words[index + 1][4] in ("000", "000,")]
+    assert len(pairs) >= WIDTHS + 1  # the paragraph, the table cell, the widths
+    broken = [f"page {one[0]}: 1 | 000 at y={one[2]:.0f}" for one, thousand in pairs if abs(one[2] - thousand[2]) > 3]
+    if lang == "es":
+        assert broken
+    else:
+        assert broken == []
