@@ -26,6 +26,7 @@ from conceptnotes.i18n.units import (
     is_unit,
     map_document,
     renumber_footnotes,
+    shown_fields,
     to_markdown,
     translatable,
     translate_meta,
@@ -163,6 +164,8 @@ class Translator:
         self.problems = Problems()
         self.fallbacks: list[Problem] = []
         self.keys = frozenset(f.key for f in note.document.footnotes)
+        # a front-matter text shown in the source language, by its text and line: marked as a body unit is
+        self.front: dict[tuple[str, int], m.Untranslated] = {}
 
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
@@ -190,11 +193,7 @@ class Translator:
         msgid = to_markdown(source)
         translation, po_line = self.lookup(msgid, line)
         if translation is None:
-            # named from the project folder, so the DOCX comment is the same on every machine
-            name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
-            where = f"{name}:{po_line}" if po_line else str(name)
-            fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
-            return (m.Untranslated(source, self.note.meta.source_language, where, fuzzy),)
+            return (self.untranslated(source, msgid, po_line),)
         deep = nesting_problems(translation, self.path, po_line)
         if deep:
             self.problems.extend(deep)
@@ -205,6 +204,14 @@ class Translator:
             self.problems.add(self.path, po_line, message)
         self.check_fonts(m.plain_text(parsed), po_line)
         return parsed
+
+    def untranslated(self, source: tuple[m.Inline, ...], msgid: str, po_line: int) -> m.Untranslated:
+        """The source text standing in for the unit ``msgid``, marked with its catalog entry."""
+        # named from the project folder, so the DOCX comment is the same on every machine
+        name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
+        where = f"{name}:{po_line}" if po_line else str(name)
+        fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
+        return m.Untranslated(source, self.note.meta.source_language, where, fuzzy)
 
     def check_fonts(self, text: str, po_line: int) -> None:
         """A translation's characters must be in the language's fonts: said at its catalog line."""
@@ -219,6 +226,7 @@ class Translator:
             return source
         translation, po_line = self.lookup(source, line)
         if translation is None:
+            self.front[(source, line)] = self.untranslated((m.Text(source),), source, po_line)
             return source
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
             self.problems.add(self.path, po_line, message)
@@ -312,7 +320,9 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
         translator.problems.raise_if_errors()
         localized = dataclasses.replace(note, meta=meta, document=document)
         fallbacks = translator.fallbacks
+        front = {field: translator.front[(text, line)] for field, text, line in shown_fields(note.meta)
+                 if (text, line) in translator.front}
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    shown = labels.shown(localized, lang, gettext_)
+    shown = labels.shown(localized, lang, gettext_, front if lang != note.meta.source_language else {})
     return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown)

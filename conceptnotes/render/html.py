@@ -238,6 +238,7 @@ def render_html(
         return template.render(
             **context(localized, font_files or {}),
             render_blocks=visitor.blocks,
+            front=functools.partial(front_text, visitor, localized.shown.front),
             gettext=localized.gettext,
             _=localized.gettext,
             ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p),
@@ -252,6 +253,13 @@ def render_html(
         name, line = _template_place(exc)
         raise NoteError(Problem(name or str(template_dir / "note.html.j2"), line,
                                 f"template error: {exc.message}")) from None
+
+
+def front_text(visitor: HtmlVisitor, front: Mapping[str, tuple[Any, ...]], field: str, text: str) -> Markup | str:
+    """A front-matter text of the page (``title``, ``organizers.0``, ``event``): its inlines,
+    with the source text shown untranslated marked as in the body, where ``front`` has it;
+    else ``text``, escaped by the template."""
+    return visitor.inlines(front[field]) if field in front else text
 
 
 def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:

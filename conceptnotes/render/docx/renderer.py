@@ -177,6 +177,17 @@ class InlineWriter(Visitor):
             etree.SubElement(rpr, w("i"))
             etree.SubElement(rpr, w("iCs"))
 
+    def front_text(self, paragraph: Paragraph, field: str, text: str) -> None:
+        """A front-matter text of the masthead or title block: a run, or, where the source text
+        is shown untranslated (:attr:`Shown.front`), its inlines, commented as in the body."""
+        nodes = self.localized.shown.front.get(field)
+        if nodes is None:
+            paragraph.add_run(text)
+            return
+        self.inlines(paragraph, nodes)
+        if not (len(nodes) == 1 and isinstance(nodes[0], m.Untranslated)):
+            self.fallbacks.pop(paragraph._p, None)  # partly in the source: the paragraph stays the document's
+
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""
         text = self.localized.shown.fallback_mark(n)
@@ -301,7 +312,7 @@ class DocxVisitor(InlineWriter):
         return num_id
 
     def render(self) -> bytes:
-        page.masthead(self.body_sink, self.localized)
+        page.masthead(self.body_sink, self.localized, self.front_text)
         self.blocks(self.note.document.blocks, Where(self.body_sink))
         page.fill_headers_footers(self.doc, self.localized, self.sections)
         page.set_properties(self.doc, self.localized)
