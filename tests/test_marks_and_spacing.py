@@ -172,3 +172,108 @@ def test_number_groups_never_break_in_pdf(numbers_built, lang):
         assert broken
     else:
         assert broken == []
+
+
+# Untranslated front matter ----------------------------------------------------------------
+
+DRAFT = "translated"  # the test root: English and French, a complete French catalog
+PO = f"locales/fr/LC_MESSAGES/{DRAFT}.po"
+TITLE = "Regional Workshop on Gender and Human Rights in Preventing and Countering Violent Extremism"
+ORGANIZER = "United Nations Entity for Gender Equality and the Empowerment of Women"
+HIGHLIGHT = (255, 243, 176)  # .untranslated's background in note.css
+
+
+def _untranslate(project: Path) -> dict[str, int]:
+    """Blank the French title, the second organizer and the city, and make the subtitle fuzzy;
+    their lines in the catalog."""
+    path = project / PO
+    text = path.read_text(encoding="utf-8")
+    for msgid in (TITLE, ORGANIZER, "Dakar"):
+        text = re.sub(rf'(\nmsgid "{re.escape(msgid)}"\nmsgstr )"[^\n]*"', r'\1""', text)
+    text = text.replace('\nmsgid "Concept note"\n', '\n#, fuzzy\nmsgid "Concept note"\n')
+    path.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    return {msgid: lines.index(f'msgid "{msgid}"') + 1 for msgid in (TITLE, ORGANIZER, "Dakar", "Concept note")}
+
+
+@pytest.fixture(scope="module")
+def front_draft(tmp_path_factory):
+    """The French documents of a draft whose title, subtitle (fuzzy), second organizer and city
+    are not translated."""
+    from .conftest import copy_root
+
+    project = copy_root(DRAFT, tmp_path_factory.mktemp("front"))
+    lines = _untranslate(project)
+    result = run_in(project, "build", f"content/{DRAFT}", "--lang", "fr", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    return project / "output" / DRAFT, lines, result
+
+
+def _highlighted(pdf: Path, phrase: str) -> bool:
+    """Whether the words of ``phrase`` on page 1 lie on the highlight of untranslated text
+    (page drawn at 72 dpi: a pixel is a point)."""
+    from PIL import Image
+
+    first = phrase.split()[0]
+    boxes = [(left, top, right) for page, left, top, right, text in pdf_words(pdf) if page == 1 and text == first]
+    assert boxes, f"{first!r} not on page 1"
+    subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(pdf),
+                    str(pdf.with_suffix(""))], check=True)
+    image = Image.open(pdf.with_suffix(".png")).convert("RGB")
+    left, top, right = boxes[0]
+    pixels = [image.getpixel((x, int(top) + 2)) for x in range(int(left), int(right) + 1)]
+    return any(all(abs(a - b) <= 8 for a, b in zip(pixel, HIGHLIGHT, strict=True)) for pixel in pixels)
+
+
+def test_untranslated_front_matter_is_highlighted_in_the_pdf(front_draft):
+    out, _lines, _result = front_draft
+    pdf = out / f"{DRAFT}.fr.pdf"
+    assert _highlighted(pdf, TITLE)  # the English title, as an English paragraph of the body is
+    assert _highlighted(pdf, ORGANIZER)
+    assert _highlighted(pdf, "Dakar")  # the city, inside the event line
+    assert not _highlighted(pdf, "Bureau de lutte")  # the first organizer is translated
+
+
+def test_untranslated_front_matter_is_commented_in_the_docx(front_draft):
+    from lxml import etree
+
+    from .test_docx import docx_part_xml
+
+    out, lines, result = front_draft
+    path = out / f"{DRAFT}.fr.docx"
+    root = etree.fromstring(docx_part_xml(path, "word/comments.xml"))
+    comments = {c.get(f"{{{W}}}id"): "".join(t.text or "" for t in c.iter(f"{{{W}}}t"))
+                for c in root.iter(f"{{{W}}}comment")}
+    document = Document(path)
+    commented = {}
+    for paragraph in document.paragraphs:
+        for start in paragraph._p.iter(f"{{{W}}}commentRangeStart"):
+            commented[comments[start.get(f"{{{W}}}id")]] = (paragraph.style.name, _commented_text(paragraph._p, start))
+    expected = {
+        f"Untranslated: the English text is shown. Translate it in {PO}:{lines[TITLE]}.": ("Title", TITLE),
+        f"Untranslated: the English text is shown. Translate it in {PO}:{lines[ORGANIZER]}.":
+            ("Masthead Organizer", ORGANIZER),
+        f"Untranslated: the English text is shown. Translate it in {PO}:{lines['Dakar']}.": ("Event", "Dakar"),
+        f"Fuzzy translation: the English text is shown until a translator checks it. Review it and clear its"
+        f" fuzzy flag in {PO}:{lines['Concept note']}.": ("Subtitle", "Concept note"),
+    }
+    assert commented == expected
+    # each was a warning at its catalog line, as a body unit's is
+    for msgid in (TITLE, ORGANIZER, "Dakar", "Concept note"):
+        assert f"{PO}:{lines[msgid]}: warning: " in result.stderr
+
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+
+
+def _commented_text(paragraph, start) -> str:
+    """The text of ``paragraph`` between a comment's start and its end."""
+    inside, text = False, ""
+    for element in paragraph.iter(f"{{{W}}}commentRangeStart", f"{{{W}}}commentRangeEnd", f"{{{W}}}t"):
+        if element is start:
+            inside = True
+        elif element.tag == f"{{{W}}}commentRangeEnd" and element.get(f"{{{W}}}id") == start.get(f"{{{W}}}id"):
+            break
+        elif inside and element.tag == f"{{{W}}}t":
+            text += element.text or ""
+    return text

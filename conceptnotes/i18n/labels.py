@@ -8,7 +8,6 @@ renderers read them from ``model.Localized``, so a PDF and a DOCX say the same.
 from __future__ import annotations
 
 from conceptnotes import languages
-from conceptnotes import model as m
 from conceptnotes.model.localized import Shown
 
 
@@ -63,6 +62,7 @@ def event_line(gettext, meta, lang: str, front=None) -> tuple:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give,
     as inlines: the city and venue that ``front`` has (``event.city``, ``event.venue``: the
     source text shown untranslated) as it has them, the rest as text."""
+    from conceptnotes import model as m
     from conceptnotes.i18n.formatting import country_name, format_date_range
     from conceptnotes.i18n.typography import no_break_dates
 
@@ -81,6 +81,7 @@ def event_line(gettext, meta, lang: str, front=None) -> tuple:
 
 def _fill(pattern: str, values: dict[str, tuple]) -> tuple:
     """``pattern`` with each ``{name}`` replaced by the inlines ``values[name]``."""
+    from conceptnotes import model as m
     from conceptnotes.placeholders import Name, parts
 
     pieces = [values[part] if isinstance(part, Name) else (m.Text(part),) for part in parts(pattern, values)]
@@ -129,6 +130,7 @@ def shown(note, lang: str, gettext, front=None) -> Shown:
     """Every string a document of ``note`` (localized) in ``lang`` shows besides its text;
     ``front`` maps a front-matter field shown untranslated (``title``, ``organizers.1``,
     ``event.city``) to its source text, marked (``model.Untranslated``)."""
+    from conceptnotes import model as m
     from conceptnotes.i18n.formatting import format_day
     from conceptnotes.model.visitor import walk
 
