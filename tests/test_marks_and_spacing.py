@@ -277,3 +277,33 @@ def _commented_text(paragraph, start) -> str:
         elif inside and element.tag == f"{{{W}}}t":
             text += element.text or ""
     return text
+
+
+# Contact names, keywords, the DOCX category -------------------------------------------------
+
+
+def test_contact_names_and_keywords_are_no_units_and_the_category_is_the_subtitle(tmp_path):
+    """A contact's name is printed nowhere: a strict build does not ask for it.  Keywords are
+    the note's own search terms, written as they are in every language version; Word's
+    category is the kind of document, the subtitle, translated as the subtitle is."""
+    from pypdf import PdfReader
+
+    from .conftest import copy_root
+
+    project = copy_root(DRAFT, tmp_path)
+    note = project / "content" / DRAFT / "note.md"
+    text = note.read_text(encoding="utf-8")
+    text = text.replace("contacts:\n  - name: United Nations Office of Counter-Terrorism",
+                        "keywords: [gender, human rights]\ncontacts:\n  - name: Focal point of the workshop")
+    note.write_text(text, encoding="utf-8")
+    result = run_in(project, "build", f"content/{DRAFT}", "--strict", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    assert "Focal point" not in result.stderr
+    assert run_in(project, "i18n", "extract", f"content/{DRAFT}").returncode == 0
+    template = (project / "locales" / f"{DRAFT}.pot").read_text(encoding="utf-8")
+    assert "Focal point of the workshop" not in template and 'msgid "gender"' not in template
+    out = project / "output" / DRAFT
+    for lang, category in (("en", "Concept note"), ("fr", "Note de cadrage")):
+        properties = Document(out / f"{DRAFT}.{lang}.docx").core_properties
+        assert (properties.keywords, properties.category) == ("gender, human rights", category)
+        assert PdfReader(out / f"{DRAFT}.{lang}.pdf").metadata["/Keywords"] == "gender, human rights"
