@@ -215,13 +215,13 @@ def _highlighted(pdf: Path, phrase: str) -> bool:
     from PIL import Image
 
     first = phrase.split()[0]
-    boxes = [(left, top, right) for page, left, top, right, text in pdf_words(pdf) if page == 1 and text == first]
+    boxes = [(left, top, right) for page, left, top, right, text in pdf_words(pdf) if page == 1 and text.strip("،,") == first]
     assert boxes, f"{first!r} not on page 1"
     subprocess.run(["pdftoppm", "-png", "-r", "72", "-f", "1", "-l", "1", "-singlefile", str(pdf),
                     str(pdf.with_suffix(""))], check=True)
     image = Image.open(pdf.with_suffix(".png")).convert("RGB")
     left, top, right = boxes[0]
-    pixels = [image.getpixel((x, int(top) + 2)) for x in range(int(left), int(right) + 1)]
+    pixels = [image.getpixel((x, y)) for x in range(int(left), int(right) + 1) for y in range(int(top), int(top) + 10)]
     return any(all(abs(a - b) <= 8 for a, b in zip(pixel, HIGHLIGHT, strict=True)) for pixel in pixels)
 
 
@@ -307,3 +307,28 @@ def test_contact_names_and_keywords_are_no_units_and_the_category_is_the_subtitl
         properties = Document(out / f"{DRAFT}.{lang}.docx").core_properties
         assert (properties.keywords, properties.category) == ("gender, human rights", category)
         assert PdfReader(out / f"{DRAFT}.{lang}.pdf").metadata["/Keywords"] == "gender, human rights"
+
+
+def test_untranslated_city_in_an_arabic_event_line(tmp_path):
+    """The city is marked; the event line stays right to left: the English city, first in
+    the line, stands at its right end (the PDF) and the paragraph keeps w:bidi (the DOCX)."""
+    from .conftest import copy_root
+
+    project = copy_root("official", tmp_path)
+    path = project / "locales" / "ar" / "LC_MESSAGES" / "official.po"
+    text = path.read_text(encoding="utf-8")
+    text, count = re.subn(r'(#\. event\.city\n#: [^\n]*\nmsgid "Málaga"\nmsgstr )"[^"\n]*"', r'\1""', text)
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+    result = run_in(project, "build", "--lang", "ar", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    pdf = project / "output" / "official" / "official.ar.pdf"
+    words = [word for word in pdf_words(pdf) if word[0] == 1]
+    (city,) = [word for word in words if word[4].strip("،,") == "Málaga"]
+    line = [word for word in words if abs(word[2] - city[2]) < 4]
+    assert city[3] >= max(word[3] for word in line) - 1  # at the line's right end
+    assert _highlighted(pdf, "Málaga")
+    document = Document(project / "output" / "official" / "official.ar.docx")
+    (event,) = [p for p in document.paragraphs if p.style.name == "Event"]
+    assert event.text.startswith("Málaga")
+    assert event._p.find(f"{{{W}}}pPr/{{{W}}}bidi") is not None
