@@ -58,10 +58,16 @@ ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, E
        FIGURE, TABLE)
 
 
-def event_line(gettext, meta, lang: str, front=None) -> tuple:
-    """The event's place and dates in ``lang``, in the order and punctuation its labels give,
-    as inlines: the city and venue that ``front`` has (``event.city``, ``event.venue``: the
-    source text shown untranslated) as it has them, the rest as text."""
+def event_line(gettext, meta, lang: str) -> str:
+    """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
+    from conceptnotes import model as m
+
+    return m.plain_text(event_inlines(gettext, meta, lang))
+
+
+def event_inlines(gettext, meta, lang: str, front=None) -> tuple:
+    """:func:`event_line` as inlines: the city and venue that ``front`` has (``event.city``,
+    ``event.venue``: the source text shown untranslated) as it has them, the rest as text."""
     from conceptnotes import model as m
     from conceptnotes.i18n.formatting import country_name, format_date_range
     from conceptnotes.i18n.typography import no_break_dates
@@ -136,7 +142,7 @@ def shown(note, lang: str, gettext, front=None) -> Shown:
 
     front = front or {}
     meta = note.meta
-    event = event_line(gettext, meta, lang, front)
+    event = event_inlines(gettext, meta, lang, front)
     marked = {name: (node,) for name, node in front.items() if not name.startswith("event.")}
     if any(isinstance(node, m.Untranslated) for node in event):
         marked["event"] = event
