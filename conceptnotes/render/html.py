@@ -256,10 +256,13 @@ def render_html(
 
 
 def front_text(visitor: HtmlVisitor, front: Mapping[str, tuple[Any, ...]], field: str, text: str) -> Markup | str:
-    """A front-matter text of the page (``title``, ``organizers.0``, ``event``): its inlines,
-    with the source text shown untranslated marked as in the body, where ``front`` has it;
-    else ``text``, escaped by the template."""
-    return visitor.inlines(front[field]) if field in front else text
+    """A front-matter text of the page (``title``, ``organizers.0``, ``event``): ``text``,
+    escaped; where ``front`` has the field, its pieces: the source text shown untranslated
+    marked as in the body, the rest (the event line's own words) written as ``text`` is."""
+    if field not in front:
+        return text
+    return Markup("".join(str(Markup.escape(node.text)) if node.kind == "text" else str(visitor.visit(node))
+                          for node in front[field]))
 
 
 def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:

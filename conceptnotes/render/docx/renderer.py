@@ -178,13 +178,15 @@ class InlineWriter(Visitor):
             etree.SubElement(rpr, w("iCs"))
 
     def front_text(self, paragraph: Paragraph, field: str, text: str) -> None:
-        """A front-matter text of the masthead or title block: a run, or, where the source text
-        is shown untranslated (:attr:`Shown.front`), its inlines, commented as in the body."""
-        nodes = self.localized.shown.front.get(field)
-        if nodes is None:
-            paragraph.add_run(text)
-            return
-        self.inlines(paragraph, nodes)
+        """A front-matter text of the masthead or title block: a run; where the source text is
+        shown untranslated (:attr:`Shown.front`), its pieces: that text commented as in the
+        body, the rest (the event line's own words) written as ``text`` is."""
+        nodes = self.localized.shown.front.get(field, (m.Text(text),))
+        for node in nodes:
+            if isinstance(node, m.Text):
+                paragraph.add_run(node.text)
+            else:
+                self.visit(node, paragraph, Format(), paragraph._p)
         if not (len(nodes) == 1 and isinstance(nodes[0], m.Untranslated)):
             self.fallbacks.pop(paragraph._p, None)  # partly in the source: the paragraph stays the document's
 
