@@ -118,7 +118,7 @@ def test_footnotes_are_word_footnotes(root_docx):
                 for block in blocks_of(note.document.blocks)
                 for index, node in enumerate(getattr(block, "children", ()))
                 if isinstance(node, m.FootnoteRef)]
-    assert text_before_refs == expected
+    assert text_before_refs == [text + "\u2060" for text in expected]  # joined by a word joiner
     rels = document.part.rels.values()
     assert any(r.reltype.endswith("/footnotes") for r in rels)
     assert b"footnotes+xml" in docx_part_xml(path, "[Content_Types].xml")

@@ -582,8 +582,9 @@ def units_of_sample():
 
 def test_units_cover_every_kind_of_text(sample_note):
     kinds = {u.kind for u in units(sample_note)}
-    assert {"title", "subtitle", "event.city", "organizers", "contacts.name", "heading", "paragraph", "list item",
+    assert {"title", "subtitle", "event.city", "organizers", "heading", "paragraph", "list item",
             "table cell", "footnote"} <= kinds
+    assert "contacts.name" not in kinds  # printed nowhere: no unit (tests/test_marks_and_spacing.py)
     by_kind = {}
     for unit in units(sample_note):
         by_kind.setdefault(unit.kind, []).append(unit.msgid)

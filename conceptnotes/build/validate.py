@@ -241,7 +241,9 @@ def text_problems(localized: Localized) -> Problems:
     then a character its language's fonts lack."""
     texts = list(shown_texts(localized))
     meta = localized.note.meta
-    properties = [(meta.lines.get("keywords", 0), k) for k in meta.keywords]  # not shown: in the DOCX's properties
+    # not shown: keywords are in the documents' properties, contact names kept with the note
+    properties = [(meta.lines.get("keywords", 0), k) for k in meta.keywords]
+    properties += [(value_line(meta, f"contacts.{n}.name"), c.name) for n, c in enumerate(meta.contacts)]
     for line, text in texts + properties:
         bad = forbidden_character(text)
         if bad:
@@ -273,7 +275,6 @@ def shown_texts(localized: Localized) -> Iterator[tuple[int, str]]:
     yield value_line(meta, "event.city"), meta.event.city
     yield value_line(meta, "event.venue"), meta.event.venue
     yield value_line(meta, "event.country_name"), meta.event.country_name
-    yield from ((value_line(meta, f"contacts.{n}.name"), c.name) for n, c in enumerate(meta.contacts))
     for node, line in walk_with_lines(localized.note.document):
         yield from ((line, getattr(node, name)) for name in node.shown)  # its fields of text (Node.shown)
     from conceptnotes.i18n import labels

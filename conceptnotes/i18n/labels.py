@@ -60,15 +60,39 @@ ALL = (*DISTRIBUTION.values(), *ORIGINAL.values(), PAGE_OF_PAGES, EVENT_PLACE, E
 
 def event_line(gettext, meta, lang: str) -> str:
     """The event's place and dates in ``lang``, in the order and punctuation its labels give."""
+    from conceptnotes import model as m
+
+    return m.plain_text(event_inlines(gettext, meta, lang))
+
+
+def event_inlines(gettext, meta, lang: str, front=None) -> tuple:
+    """:func:`event_line` as inlines: the city, venue and place's name that ``front`` has
+    (``event.city``, ``event.venue``, ``event.country_name``: the source text shown
+    untranslated) as it has them, the rest as text (the dates' superscripts marked)."""
+    from conceptnotes import model as m
     from conceptnotes.i18n.formatting import event_country, format_date_range, superscripts
     from conceptnotes.i18n.typography import no_break_dates
-    from conceptnotes.placeholders import fill
 
-    place = fill(gettext(EVENT_PLACE), {"city": meta.event.city, "country": event_country(meta.event, lang)})
+    front = front or {}
+
+    def shown(name: str, text: str) -> tuple:
+        return (front[name],) if name in front else (m.Text(text),)
+
+    country = shown("event.country_name", event_country(meta.event, lang))
+    place = _fill(gettext(EVENT_PLACE), {"city": shown("event.city", meta.event.city), "country": country})
     if meta.event.venue:
-        place = fill(gettext(EVENT_VENUE), {"venue": meta.event.venue, "place": place})
+        place = _fill(gettext(EVENT_VENUE), {"venue": shown("event.venue", meta.event.venue), "place": place})
     dates = superscripts(no_break_dates(format_date_range(meta.event.start, meta.event.end, lang), lang), lang)
-    return fill(gettext(EVENT_LINE), {"place": place, "dates": dates})
+    return _fill(gettext(EVENT_LINE), {"place": place, "dates": (m.Text(dates),)})
+
+
+def _fill(pattern: str, values: dict[str, tuple]) -> tuple:
+    """``pattern`` with each ``{name}`` replaced by the inlines ``values[name]``."""
+    from conceptnotes import model as m
+    from conceptnotes.placeholders import Name, parts
+
+    pieces = [values[part] if isinstance(part, Name) else (m.Text(part),) for part in parts(pattern, values)]
+    return m.merge_text(node for piece in pieces for node in piece)
 
 
 def masthead_details(gettext, meta, lang: str) -> list[str]:
@@ -109,17 +133,27 @@ def fallback_mark(node) -> str:
     return f"Untranslated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
 
 
-def shown(note, lang: str, gettext) -> Shown:
-    """Every string a document of ``note`` (localized) in ``lang`` shows besides its text."""
+def shown(note, lang: str, gettext, front=None) -> Shown:
+    """Every string a document of ``note`` (localized) in ``lang`` shows besides its text;
+    ``front`` maps a front-matter field shown untranslated (``title``, ``organizers.1``,
+    ``event.city``) to its source text, marked (``model.Untranslated``)."""
+    from conceptnotes import model as m
     from conceptnotes.i18n.formatting import format_day, superscripts
     from conceptnotes.model.visitor import walk
 
-    meta, nodes = note.meta, list(walk(note.document))
+    front = front or {}
+    meta = note.meta
+    event = event_inlines(gettext, meta, lang, front)
+    marked = {name: (node,) for name, node in front.items() if not name.startswith("event.")}
+    if any(isinstance(node, m.Untranslated) for node in event):
+        marked["event"] = event
+    nodes = [*walk(note.document), *front.values()]
     english = languages.get(lang).english_masthead
     return Shown(
         masthead_details=tuple(masthead_details(gettext, meta, lang)),
         masthead_lang=languages.LABEL_LANGUAGE if english else lang,
-        event_line=event_line(gettext, meta, lang),
+        event_line=m.plain_text(event),
+        front=marked,
         date=superscripts(format_day(meta.date, lang), lang) if meta.date else "",
         page_label=gettext(PAGE_OF_PAGES),
         captions={(node.kind, node.number): caption_label(gettext, node, lang) for node in nodes

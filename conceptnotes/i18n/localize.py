@@ -27,6 +27,7 @@ from conceptnotes.i18n.units import (
     is_unit,
     map_document,
     renumber_footnotes,
+    shown_fields,
     to_markdown,
     translatable,
     translate_meta,
@@ -168,6 +169,8 @@ class Translator:
         self.problems = Problems()
         self.fallbacks: list[Problem] = []
         self.keys = frozenset(f.key for f in note.document.footnotes)
+        # a front-matter text shown in the source language, by its text and line: marked as a body unit is
+        self.front: dict[tuple[str, int], m.Untranslated] = {}
 
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
@@ -195,11 +198,7 @@ class Translator:
         msgid = to_markdown(source)
         translation, po_line = self.lookup(msgid, line)
         if translation is None:
-            # named from the project folder, so the DOCX comment is the same on every machine
-            name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
-            where = f"{name}:{po_line}" if po_line else str(name)
-            fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
-            return (m.Untranslated(source, self.note.meta.source_language, where, fuzzy),)
+            return (self.untranslated(source, msgid, po_line),)
         if kind in ONE_LINE:
             self.one_line(translation, kind, po_line)
         deep = nesting_problems(translation, self.path, po_line)
@@ -223,6 +222,14 @@ class Translator:
             self.problems.add(self.path, po_line, message)
         return link_addresses.relinked(parsed, found)
 
+    def untranslated(self, source: tuple[m.Inline, ...], msgid: str, po_line: int) -> m.Untranslated:
+        """The source text standing in for the unit ``msgid``, marked with its catalog entry."""
+        # named from the project folder, so the DOCX comment is the same on every machine
+        name = self.path.relative_to(self.project) if self.path.is_relative_to(self.project) else self.path
+        where = f"{name}:{po_line}" if po_line else str(name)
+        fuzzy = catalogs.state(self.catalog, msgid)[0] == "fuzzy"
+        return m.Untranslated(source, self.note.meta.source_language, where, fuzzy)
+
     def check_fonts(self, text: str, po_line: int) -> None:
         """A translation's characters must be in the language's fonts: said at its catalog line."""
         if fonts.missing_font_files(self.lang):
@@ -236,6 +243,7 @@ class Translator:
             return source
         translation, po_line = self.lookup(source, line)
         if translation is None:
+            self.front[(source, line)] = self.untranslated((m.Text(source),), source, po_line)
             return source
         self.one_line(translation, "front-matter text", po_line)
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
@@ -318,21 +326,23 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     if lang == note.meta.source_language:
         localized = note
         fallbacks: list[Problem] = []
+        front: dict = {}
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang, read)
-        localized, fallbacks = _translated(note, lang, path, catalog, problems, locales.parent)
+        localized, fallbacks, front = _translated(note, lang, path, catalog, problems, locales.parent)
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    shown = labels.shown(localized, lang, gettext_)
+    shown = labels.shown(localized, lang, gettext_, front)
     return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown)
 
 
 def _translated(
     note: m.Note, lang: str, path: Path, catalog: Catalog | None, problems: list[Problem], project: Path
-) -> tuple[m.Note, list[Problem]]:
-    """``note`` with every unit translated from ``catalog`` (the one at ``path``) and what
-    fell back; NoteError for ``problems`` (the catalog's) and every broken translation."""
+) -> tuple[m.Note, list[Problem], dict]:
+    """``note`` with every unit translated from ``catalog`` (the one at ``path``), what fell
+    back, and the front-matter fields shown untranslated (field -> its marked source text);
+    NoteError for ``problems`` (the catalog's) and every broken translation."""
     translator = Translator(note, lang, path, catalog, project)
     translator.problems.extend(problems)
     if catalog is None:
@@ -349,7 +359,9 @@ def _translated(
     meta = translate_meta(note.meta, translator.text)
     document = renumber_footnotes(map_document(note.document, translator.inlines))
     translator.problems.raise_if_errors()
-    return dataclasses.replace(note, meta=meta, document=document), translator.fallbacks
+    front = {field: translator.front[(text, line)] for field, text, line in shown_fields(note.meta)
+             if (text, line) in translator.front}
+    return dataclasses.replace(note, meta=meta, document=document), translator.fallbacks, front
 
 
 def catalog_problems(note: m.Note, lang: str, data: bytes) -> Problems:

@@ -4,7 +4,10 @@ Straight apostrophes become ’ in every language; dates and time ranges never b
 language's quotation marks ("..." is “...” in English,
 Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a no-break
 space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
-« ».  Only text nodes change, never code, link targets or image paths.
+« ».  A number written in groups of three digits ("1 000", "25 000 000") keeps its groups
+together with the language's group space where CLDR's is one: a narrow no-break space in
+French, a no-break space in Russian; other languages' numbers stay as typed.  Only text
+nodes change, never code, link targets or image paths.
 """
 
 from __future__ import annotations
@@ -72,9 +75,35 @@ def no_break_dates(text: str, lang: str) -> str:
     return TIME_RANGE.sub(lambda g: (NBSP if g[1] else "") + g[2] + (NBSP if g[3] else "\u2060"), text)
 
 
+# A number written in groups: one to three digits, then groups of exactly three, each after
+# one space ("1 000", "25 000 000"), with no digit right before or after: in "in 2022 100
+# participants" no group follows "100", and "2022" has four digits: both stay as typed.
+NUMBER_GROUPS = re.compile(r"(?<!\d)\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?!\d)")
+
+
+@functools.cache
+def group_separator(lang: str) -> str:
+    """The space between a number's groups in ``lang``, when the language writes one: CLDR's
+    group symbol, where it is a space (French a narrow no-break space, Russian a no-break
+    space); empty where it is a mark (a comma, a point: en, es, zh, ar), and numbers stay as
+    typed."""
+    from babel.numbers import get_group_symbol
+
+    symbol = get_group_symbol(languages.get(lang).babel_locale)
+    return symbol if symbol in (NBSP, NNBSP) else ""
+
+
+def no_break_numbers(text: str, lang: str) -> str:
+    """The spaces between a number's groups of digits as the language's no-break group space."""
+    separator = group_separator(lang)
+    if not separator:
+        return text
+    return NUMBER_GROUPS.sub(lambda g: re.sub(r"[ \u00a0\u202f]", separator, g.group()), text)
+
+
 def _rule(lang: str):
     def apply(text: str) -> str:
-        text = no_break_dates(apostrophes(quotes(text, lang)), lang)
+        text = no_break_numbers(no_break_dates(apostrophes(quotes(text, lang)), lang), lang)
         return french(text) if languages.get(lang).spaced_punctuation else text
 
     return apply

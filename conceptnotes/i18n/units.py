@@ -159,7 +159,10 @@ def map_document(document: m.Document, fn: InlineMap) -> m.Document:
 
 
 def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
-    """``(field, text, line)`` of every translatable front-matter text, each at its own line."""
+    """``(field, text, line)`` of every translatable front-matter text the documents print,
+    each at its own line.  Contact names are kept with the note and printed nowhere (the
+    body's Contact section is what a reader sees): no unit, never demanded by a strict build;
+    keywords are the note's own search terms, in the properties as written: no unit either."""
     for name in META_FIELDS:
         if translatable(getattr(meta, name)):
             yield name, getattr(meta, name), meta.lines.get(name, 0)
@@ -170,8 +173,16 @@ def meta_texts(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
         yield "event.venue", meta.event.venue, value_line(meta, "event.venue")
     for index, organizer in enumerate(meta.organizers):
         yield "organizers", organizer, value_line(meta, f"organizers.{index}")
-    for index, contact in enumerate(meta.contacts):
-        yield "contacts.name", contact.name, value_line(meta, f"contacts.{index}.name")
+
+
+def shown_fields(meta: m.Meta) -> Iterator[tuple[str, str, int]]:
+    """``(field, text, line)`` of every front-matter unit, each organizer by its place
+    (``organizers.1``): where a draft marks source text shown untranslated."""
+    for field, text, line in meta_texts(meta):
+        if field != "organizers":
+            yield field, text, line
+    for index, organizer in enumerate(meta.organizers):
+        yield f"organizers.{index}", organizer, value_line(meta, f"organizers.{index}")
 
 
 def value_line(meta: m.Meta, name: str) -> int:
@@ -207,10 +218,6 @@ def translate_meta(meta: m.Meta, translate: Callable[[str, int], str]) -> m.Meta
         event=event,
         organizers=tuple(
             translate(o, value_line(meta, f"organizers.{index}")) for index, o in enumerate(meta.organizers)
-        ),
-        contacts=tuple(
-            dataclasses.replace(c, name=translate(c.name, value_line(meta, f"contacts.{index}.name")))
-            for index, c in enumerate(meta.contacts)
         ),
     )
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from conceptnotes.errors import Problem
-from conceptnotes.model.nodes import Note, Untranslated
+from conceptnotes.model.nodes import Inline, Note, Untranslated
 
 PAGE_NAMES = ("page", "pages")  # the placeholders of :attr:`Shown.page_label`
 
@@ -65,6 +65,10 @@ class Shown:
     captions: Mapping[tuple[str, int], str] = field(default_factory=dict)  # (kind, number): "Figure I"
     # (source language, catalog entry, fuzzy): the remark on source text shown untranslated
     fallback_marks: Mapping[tuple[str, str, bool], str] = field(default_factory=dict)
+    # a front-matter text shown with source text untranslated ("title", "subtitle",
+    # "organizers.0", "event": the event line), as inlines: the source text marked as a
+    # body unit's is; a field shown fully translated is not here
+    front: Mapping[str, tuple[Inline, ...]] = field(default_factory=dict)
 
     def caption_label(self, node) -> str:
         """"Figure I" of a figure, "Table 1" of a captioned table."""

@@ -259,6 +259,7 @@ def render_html(
         return template.render(
             **context(localized, font_files or {}),
             render_blocks=visitor.blocks,
+            front=functools.partial(front_text, visitor, localized.shown.front),
             gettext=localized.gettext,
             _=localized.gettext,
             ngettext=lambda s, p, n: localized.gettext(s if n == 1 else p),
@@ -273,6 +274,16 @@ def render_html(
         name, line = _template_place(exc)
         raise NoteError(Problem(name or str(template_dir / "note.html.j2"), line,
                                 f"template error: {exc.message}")) from None
+
+
+def front_text(visitor: HtmlVisitor, front: Mapping[str, tuple[Any, ...]], field: str, text: str) -> Markup | str:
+    """A front-matter text of the page (``title``, ``organizers.0``, ``event``): ``text``,
+    escaped; where ``front`` has the field, its pieces: the source text shown untranslated
+    marked as in the body, the rest (the event line's own words) written as ``text`` is."""
+    if field not in front:
+        return text
+    return Markup("".join(str(shown_html(node.text)) if node.kind == "text" else str(visitor.visit(node))
+                          for node in front[field]))
 
 
 def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:

@@ -22,16 +22,19 @@ from conceptnotes.render.docx import ooxml
 from conceptnotes.render.docx.template import PLACEHOLDER, headers_footers
 
 
-def masthead(sink, localized: Localized) -> None:
+def masthead(sink, localized: Localized, write=None) -> None:
     """The masthead as in UN documents and the PDF: organizers at the start, the symbol in
     bold at the end of the last organizer's line; under the rule (the top border of
     "Masthead Details"), distribution, date and original language one a line, in a column
-    at the end side; then subtitle, title and event."""
+    at the end side; then subtitle, title and event.  ``write(paragraph, field, text)``
+    writes a front-matter text (``title``, ``organizers.0``, ``event``), the renderer's way
+    of marking source text shown untranslated (:attr:`Shown.front`); by default, a run."""
     meta, lang = localized.note.meta, localized.lang
+    write = write or add_shown_field
     organizer = None
-    for name in meta.organizers:
+    for index, name in enumerate(meta.organizers):
         organizer = sink("Masthead Organizer")
-        organizer.add_run(name)
+        write(organizer, f"organizers.{index}", name)
     if meta.symbol and organizer is not None:
         organizer.paragraph_format.tab_stops.add_tab_stop(_text_width(organizer), WD_TAB_ALIGNMENT.RIGHT)
         symbol = organizer.add_run("\t" + meta.symbol)
@@ -48,11 +51,18 @@ def masthead(sink, localized: Localized) -> None:
             details.runs[-1].add_break()
         add_shown(details, tab + detail)
     if meta.subtitle:
-        subtitle = sink("Subtitle").add_run(meta.subtitle)
+        subtitle = sink("Subtitle")
+        write(subtitle, "subtitle", meta.subtitle)
         if not language.letter_spacing:  # the template's Subtitle spaces its letters
-            ooxml.put(subtitle._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
-    sink("Title").add_run(meta.title)
-    add_shown(sink("Event"), localized.shown.event_line)
+            for run in subtitle.runs:
+                ooxml.put(run._r.get_or_add_rPr(), "spacing", ooxml.RPR_ORDER, val="0")
+    write(sink("Title"), "title", meta.title)
+    write(sink("Event"), "event", localized.shown.event_line)
+
+
+def add_shown_field(paragraph: Paragraph, field: str, text: str) -> None:
+    """``masthead``'s default writer of a front-matter text: :func:`add_shown`."""
+    add_shown(paragraph, text)
 
 
 def add_shown(paragraph: Paragraph, text: str) -> None:
@@ -170,7 +180,7 @@ def set_properties(doc, localized: Localized) -> None:
     props.revision = 1
     props.keywords = core_property(_whole_keywords(meta.keywords))
     props.identifier = core_property(meta.symbol)
-    props.category = "Concept note"
+    props.category = core_property(meta.subtitle)  # the kind of document, as the subtitle names it: translated
     props.comments = ""
     props.content_status = ""
     props.version = ""

@@ -45,6 +45,7 @@ ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a 
 W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
 W_TR, W_TC = w("tr"), w("tc")
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+WORD_JOINER = "\u2060"
 LIST_INDENT = Emu(360045)  # 1 cm: a list item's further paragraphs, per level
 
 Sink = Callable[[str], Paragraph]
@@ -177,6 +178,19 @@ class InlineWriter(Visitor):
             etree.SubElement(rpr, w("i"))
             etree.SubElement(rpr, w("iCs"))
 
+    def front_text(self, paragraph: Paragraph, field: str, text: str) -> None:
+        """A front-matter text of the masthead or title block: a run; where the source text is
+        shown untranslated (:attr:`Shown.front`), its pieces: that text commented as in the
+        body, the rest (the event line's own words) written as ``text`` is."""
+        nodes = self.localized.shown.front.get(field, (m.Text(text),))
+        for node in nodes:
+            if isinstance(node, m.Text):
+                page.add_shown(paragraph, node.text)  # the dates' superscripts as Word's
+            else:
+                self.visit(node, paragraph, Format(), paragraph._p)
+        if not (len(nodes) == 1 and isinstance(nodes[0], m.Untranslated)):
+            self.fallbacks.pop(paragraph._p, None)  # partly in the source: the paragraph stays the document's
+
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""
         text = self.localized.shown.fallback_mark(n)
@@ -187,6 +201,8 @@ class InlineWriter(Visitor):
     # Footnotes ------------------------------------------------------------------------
 
     def visit_footnote_ref(self, n: m.FootnoteRef, paragraph: Paragraph, fmt: Format, target) -> None:
+        # a word joiner (U+2060) joins the call to the character before it: it never starts a line
+        self.run(WORD_JOINER, Format(), target)
         if n.key in self.footnote_ids:  # Word calls a footnote once; a second call shows its number
             run = self.run(str(n.number), Format(), target)
             run.insert(0, ooxml.run_style(self.style_ids["footnote reference"]))
@@ -305,7 +321,7 @@ class DocxVisitor(InlineWriter):
         return num_id
 
     def render(self) -> bytes:
-        page.masthead(self.body_sink, self.localized)
+        page.masthead(self.body_sink, self.localized, self.front_text)
         self.blocks(self.note.document.blocks, Where(self.body_sink))
         page.fill_headers_footers(self.doc, self.localized, self.sections)
         page.set_properties(self.doc, self.localized)
