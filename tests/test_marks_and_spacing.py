@@ -332,3 +332,30 @@ def test_untranslated_city_in_an_arabic_event_line(tmp_path):
     (event,) = [p for p in document.paragraphs if p.style.name == "Event"]
     assert event.text.startswith("Málaga")
     assert event._p.find(f"{{{W}}}pPr/{{{W}}}bidi") is not None
+
+
+def test_an_untranslated_city_and_a_superscript_date_in_one_event_line(tmp_path):
+    """The marks and the dates meet in the event line: with the city untranslated in a French
+    draft, the line is in marked pieces, and its date still sets the "er" of "1er" as a
+    superscript (the PDF's HTML and a Word superscript run) beside the commented city."""
+    from .conftest import copy_root
+
+    project = copy_root("egm-cross-month", tmp_path)
+    path = project / "locales" / "fr" / "LC_MESSAGES" / "egm-cross-month.po"
+    text, count = re.subn(r'(#\. event\.city\n#: [^\n]*\nmsgid "Geneva"\nmsgstr )"[^"\n]*"', r'\1""',
+                          path.read_text(encoding="utf-8"))
+    assert count == 1
+    path.write_text(text, encoding="utf-8")
+    result = run_in(project, "build", "--lang", "fr", "--format", "html,docx", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    out = project / "output" / "egm-cross-month"
+    page = (out / "egm-cross-month.fr.html").read_text(encoding="utf-8")
+    (event,) = re.findall(r'<p class="event">(.*?)</p>', page, flags=re.S)
+    assert "Geneva" in event and "Genève" not in event
+    assert re.search(r"1<sup>er</sup>\u00a0décembre", event), event
+    document = Document(out / "egm-cross-month.fr.docx")
+    (paragraph,) = [p for p in document.paragraphs if p.style.name == "Event"]
+    assert "Geneva" in paragraph.text and "Genève" not in paragraph.text
+    assert [run.text for run in paragraph.runs if run.font.superscript] == ["er"]
+    comments = paragraph._p.findall(f".//{{{W}}}commentRangeStart")
+    assert comments, paragraph._p.xml[:2000]
