@@ -25,6 +25,7 @@ from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import walk, walk_with_lines
+from conceptnotes.project import INSTALLED, command
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
@@ -254,8 +255,9 @@ def font_problems(localized: Localized, texts: list[tuple[int, str]]) -> Problem
     note, lang = localized.note, localized.lang
     missing = [str(p) for p in fonts.missing_font_files(lang)]
     if missing:
-        return Problems([Problem(str(note.source), 0,
-                                 f"font file missing: {missing[0]} (run 'make' to install the fonts)")])
+        fix = (f"run {command('doctor')}: it names the Debian package to install" if INSTALLED
+               else "run 'make' to install the fonts")
+        return Problems([Problem(str(note.source), 0, f"font file missing: {missing[0]} ({fix})")])
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:
