@@ -252,9 +252,14 @@ def _xliff_import(path: Path, project: Project) -> int:
     return 0
 
 
+# The working folder's output/: the default --out, unless --project names another project
+# (told apart by identity, so that '--out output' typed by the user stays as typed).
+DEFAULT_OUT = Project.working().output
+
+
 def _out_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--out", type=Path, default=None, metavar="DIR", help="output folder (default: the project's output/)"
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: the project's output/)"
     )
 
 
@@ -582,8 +587,11 @@ def _in_project(args: argparse.Namespace) -> None:
     without it), and the default ``--out`` of the build commands its ``output/``."""
     if args.project is not None and not args.project.is_dir():
         raise UsageError(f"--project {args.project}: no such folder")
-    args.project = Project.at(args.project) if args.project is not None else Project.working()
-    if args.command in ("build", "official", "verify", "manifest") and args.out is None:
+    if args.project is None:
+        args.project = Project.working()
+        return
+    args.project = Project.at(args.project)
+    if args.command in ("build", "official", "verify", "manifest") and args.out is DEFAULT_OUT:
         args.out = args.project.output
 
 
