@@ -16,7 +16,7 @@ from pathlib import Path
 
 from conceptnotes import __version__
 from conceptnotes.build.pipeline import PDF_VARIANTS, Scope, build, check, note_folders
-from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
+from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, SystemMissing, UsageError, display_path
 from conceptnotes.project import Project, command, program_name
 from conceptnotes.render import formats
 
@@ -567,7 +567,7 @@ def main(argv: list[str] | None = None) -> int:
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except BuildLocked as exc:
+    except (BuildLocked, SystemMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BuildStopped as exc:

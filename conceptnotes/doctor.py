@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from conceptnotes import fonts, languages
+from conceptnotes.build.validate import PANGO_PACKAGES
 from conceptnotes.project import INSTALLED, REQUIREMENTS, Project, cache_root, package_version
 
 
@@ -59,7 +60,7 @@ def diagnose(project: Project) -> list[Finding]:
 
 def text_libraries() -> list[Finding]:
     """Pango and HarfBuzz, as WeasyPrint loads them, and HarfBuzz's subsetter."""
-    pango_fix = apt_install("libpango-1.0-0", "libpangoft2-1.0-0")
+    pango_fix = apt_install(*PANGO_PACKAGES)
     try:
         with warnings.catch_warnings():  # WeasyPrint warns when the subsetter is missing: said below
             warnings.simplefilter("ignore")

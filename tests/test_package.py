@@ -177,3 +177,21 @@ def test_the_sample_project_builds_the_checkouts_documents(installed, tmp_path, 
     different = [name for name in names if (built / name).read_bytes() != (sample_out / name).read_bytes()]
     assert different == []
     assert checkout_state() == before
+
+
+def test_a_build_without_pango_says_what_to_install(root, monkeypatch):
+    """The first build on a machine without Pango names the packages and their install
+    command, before anything starts; ``check`` too (it checks the PDF's stylesheet)."""
+    from conceptnotes.build import manifest
+    from tests.conftest import run_in
+
+    versions = {**manifest.tool_versions(), "pango": "missing"}
+    monkeypatch.setattr(manifest, "tool_versions", lambda: versions)
+    project = root("table")
+    for command in ("build", "check", "official"):
+        done = run_in(project, command)
+        assert done.returncode == 1, done.stderr
+        assert "error: Pango is missing, which lays out the PDF: install it with '" in done.stderr
+        assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0' ('.venv/bin/python build.py doctor'" in done.stderr
+    assert not (project / "output").exists()
+    assert run_in(project, "build", "--format", "docx").returncode == 0  # the DOCX needs no Pango
