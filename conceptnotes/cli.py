@@ -17,7 +17,7 @@ from pathlib import Path
 from conceptnotes import __version__
 from conceptnotes.build.pipeline import PDF_VARIANTS, Scope, build, check, note_folders
 from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, SystemMissing, UsageError, display_path
-from conceptnotes.project import Project, command, program_name
+from conceptnotes.project import INSTALLED, Project, command, program_name
 from conceptnotes.render import formats
 
 
@@ -431,7 +431,8 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(f"serve: --host {args.host} lets other machines read the notes; add --allow-remote"
                          " if that is meant")
     if shutil.which("pdftoppm") is None:
-        raise UsageError("serve: pdftoppm is missing (it draws the pages): install poppler-utils, or run 'make serve'")
+        make = "" if INSTALLED else ", or run 'make serve'"
+        raise UsageError(f"serve: pdftoppm is missing (it draws the pages): install poppler-utils{make}")
     project = args.project
     if not project.note_folders():
         print(f"no notes found under {display_path(project.content)}/", file=sys.stderr)
