@@ -195,3 +195,15 @@ def test_a_build_without_pango_says_what_to_install(root, monkeypatch):
         assert "apt-get install libpango-1.0-0 libpangoft2-1.0-0' ('.venv/bin/python build.py doctor'" in done.stderr
     assert not (project / "output").exists()
     assert run_in(project, "build", "--format", "docx").returncode == 0  # the DOCX needs no Pango
+
+
+def test_init_refuses_a_folder_that_exists_and_project_a_folder_that_does_not(tmp_path):
+    from tests.conftest import run_in
+
+    (tmp_path / "office").mkdir()
+    done = run_in(tmp_path, "init", "office")
+    assert (done.returncode, done.stderr) == (2, "error: init: office already exists: name a new folder\n")
+    assert list((tmp_path / "office").iterdir()) == []
+    done = run_in(tmp_path, "check", "--project", "nowhere")
+    assert (done.returncode, done.stderr) == (2, "error: --project nowhere: no such folder\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["office"]
