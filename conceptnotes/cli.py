@@ -1,7 +1,9 @@
-"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve|new|doctor] ...``.
+"""The command line: ``.venv/bin/python build.py [build|check|official|verify|manifest|i18n|serve|new|doctor|init]``,
+and the same as the installed console command ``conceptnotes`` (``pyproject.toml``), whose messages name it.
 
 Only this module prints and chooses exit codes: 0 success, 1 problems in the inputs
-(each printed as ``path:line: message``), 2 usage errors.
+(each printed as ``path:line: message``), 2 usage errors.  Every command works on the
+project in the folder it runs in, or the one ``--project DIR`` names.
 """
 
 from __future__ import annotations
@@ -14,8 +16,8 @@ from pathlib import Path
 
 from conceptnotes import __version__
 from conceptnotes.build.pipeline import PDF_VARIANTS, Scope, build, check, note_folders
-from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, UsageError, display_path
-from conceptnotes.project import Project, command
+from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, SystemMissing, UsageError, display_path
+from conceptnotes.project import INSTALLED, Project, command, program_name
 from conceptnotes.render import formats
 
 
@@ -30,7 +32,7 @@ def _csv(value: str) -> tuple[str, ...]:
 
 def parser() -> argparse.ArgumentParser:
     top = _Parser(
-        prog="build.py",
+        prog=program_name(),
         description="Build concept notes into official DOCX and PDF documents.",
         epilog="With no command, builds every note under content/ (as 'make' does).",
     )
@@ -78,7 +80,44 @@ def parser() -> argparse.ArgumentParser:
     _add_official_and_verify(commands)
     _add_new_and_doctor(commands)
     _add_import(commands)
+    _add_init(commands)
+    _project_option(top)
     return top
+
+
+def _project_option(parser: argparse.ArgumentParser) -> None:
+    """``--project DIR`` on every command that works on a project (all but ``init``)."""
+    subcommands = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subcommands:
+        parser.add_argument("--project", type=Path, default=None, metavar="DIR",
+                            help="the project folder, which holds content/ (default: the current folder)")
+    for action in subcommands:
+        for name, sub in action.choices.items():
+            if name != "init":
+                _project_option(sub)
+
+
+def _add_init(commands) -> None:
+    init = commands.add_parser(
+        "init",
+        help="make a new project folder: content/, locales/, .gitignore, README",
+        description="Make the folder DIR, a project of its own: content/ for the notes, an empty locales/ (the"
+        " templates' labels are read from the tool until the project has catalogs of its own), a .gitignore for"
+        " output/, and a README with the commands to run there. DIR must not exist yet.",
+    )
+    init.add_argument("folder", type=Path, metavar="DIR", help="the new project's folder")
+    init.add_argument("--sample", action="store_true",
+                      help="start with the sample note (content/malaga-2022) and its catalogs in six languages")
+
+
+def _init(args: argparse.Namespace) -> int:
+    from conceptnotes.new_project import create
+
+    made = create(args.folder, sample=args.sample)
+    for name in made.files:
+        print(f"wrote {display_path(made.folder / name)}")
+    print(f"next: cd {display_path(made.folder)}, then {command('build')}")
+    return 0
 
 
 def _add_import(commands) -> None:
@@ -96,7 +135,7 @@ def _add_import(commands) -> None:
 def _import(args: argparse.Namespace) -> int:
     from conceptnotes.word.importer import import_docx
 
-    done = import_docx(args.docx, Project.working(), args.id)
+    done = import_docx(args.docx, args.project, args.id)
     _report(done.problems.warnings)
     images = f" and {done.images} image(s) in assets/" if done.images else ""
     print(f"imported {display_path(args.docx)} as {display_path(done.folder / 'note.md')}{images}")
@@ -163,12 +202,12 @@ def _i18n(args: argparse.Namespace) -> int:
     from conceptnotes.i18n import commands as i18n
 
     if args.action == "import":
-        return _xliff_import(args.file)
-    notes, _ = load_notes(note_folders(args.notes))
+        return _xliff_import(args.file, args.project)
+    notes, _ = load_notes(note_folders(args.notes, args.project))
     if args.action == "export":
         return _xliff_export(notes, args.xliff, args.out, explicit=bool(args.notes))
     if args.action == "extract":
-        for written in i18n.extract(notes):
+        for written in i18n.extract(notes, None if notes else args.project.locales):
             print(f"{'wrote' if written.changed else 'unchanged'} {display_path(written.path)}")
         return 0
     if args.action == "update":
@@ -206,19 +245,24 @@ def _xliff_export(notes: list, lang: str, out: Path | None, *, explicit: bool) -
     return 0
 
 
-def _xliff_import(path: Path) -> int:
+def _xliff_import(path: Path, project: Project) -> int:
     from conceptnotes.i18n import xliff
 
-    done = xliff.import_file(path)
+    done = xliff.import_file(path, project)
     _report(done.problems.warnings)
     said = f"{done.translated} translated, {done.fuzzy} fuzzy, {done.unchanged} unchanged"
     print(f"{'updated' if done.changed else 'unchanged'} {display_path(done.catalog)} ({said})")
     return 0
 
 
+# The working folder's output/: the default --out, unless --project names another project
+# (told apart by identity, so that '--out output' typed by the user stays as typed).
+DEFAULT_OUT = Project.working().output
+
+
 def _out_option(sub: argparse.ArgumentParser) -> None:
     sub.add_argument(
-        "--out", type=Path, default=Project.working().output, metavar="DIR", help="output folder (default: output/)"
+        "--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: the project's output/)"
     )
 
 
@@ -338,7 +382,7 @@ def _add_new_and_doctor(commands) -> None:
 def _new(args: argparse.Namespace) -> int:
     from conceptnotes.new_note import NEXT, create
 
-    created = create(Project.working(), args.id, args.lang)
+    created = create(args.project, args.id, args.lang)
     print(f"wrote {display_path(created.note)}")
     for written in created.catalogs:
         print(f"{'wrote' if written.changed else 'unchanged'} {display_path(written.path)}")
@@ -346,10 +390,10 @@ def _new(args: argparse.Namespace) -> int:
     return 0
 
 
-def _doctor() -> int:
+def _doctor(project: Project) -> int:
     from conceptnotes.doctor import diagnose
 
-    findings = diagnose(Project.working())
+    findings = diagnose(project)
     width = max(len(f.name) for f in findings)
     for f in findings:
         status = "ok" if f.ok else "MISSING" if f.required else "note"
@@ -390,10 +434,11 @@ def _serve(args: argparse.Namespace) -> int:
         raise UsageError(f"serve: --host {args.host} lets other machines read the notes; add --allow-remote"
                          " if that is meant")
     if shutil.which("pdftoppm") is None:
-        raise UsageError("serve: pdftoppm is missing (it draws the pages): install poppler-utils, or run 'make serve'")
-    project = Project.working()
+        make = "" if INSTALLED else ", or run 'make serve'"
+        raise UsageError(f"serve: pdftoppm is missing (it draws the pages): install poppler-utils{make}")
+    project = args.project
     if not project.note_folders():
-        print("no notes found under content/", file=sys.stderr)
+        print(f"no notes found under {display_path(project.content)}/", file=sys.stderr)
         return 1
     if not is_local(args.host):
         print(f"warning: serving on {args.host}: other machines can reach this server", file=sys.stderr)
@@ -496,24 +541,17 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = parser().parse_args(argv)
         done.command = args.command
+        if args.command == "init":
+            return _init(args)
+        _in_project(args)
         if args.command == "i18n":
             done.writes_catalogs = args.action in ("extract", "import") or (args.action == "update" and not args.check)
             return _i18n(args)
-        if args.command == "verify":
-            return _verify(args.out)
-        if args.command == "manifest":
-            return _merge(args.shards, args.out)
-        if args.command == "serve":
-            return _serve(args)
-        if args.command == "new":
-            return _new(args)
-        if args.command == "doctor":
-            return _doctor()
-        if args.command == "import":
-            return _import(args)
-        folders = note_folders(getattr(args, "notes", None))
+        if args.command in _COMMANDS:
+            return _COMMANDS[args.command](args)
+        folders = note_folders(getattr(args, "notes", None), args.project)
         if not folders:
-            print("no notes found under content/", file=sys.stderr)
+            print(f"no notes found under {display_path(args.project.content)}/", file=sys.stderr)
             return 1
         if args.command == "check":
             checked = check(folders, Scope(strict=args.strict))
@@ -528,12 +566,12 @@ def main(argv: list[str] | None = None) -> int:
         _summary(built)
         if getattr(args, "shard", None):
             print(f"shard {args.shard}: a partial manifest; join the output folders of all {args.shard.count}"
-                  " shards with 'build.py manifest merge DIR... --out DIR'")
+                  f" shards with '{program_name()} manifest merge DIR... --out DIR'")
         return 0
     except UsageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    except BuildLocked as exc:
+    except (BuildLocked, SystemMissing) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BuildStopped as exc:
@@ -546,6 +584,29 @@ def main(argv: list[str] | None = None) -> int:
         failed = f"failed: {count} problem{'s' if count != 1 else ''}; nothing was written"
         print(exc.summary or failed, file=sys.stderr)
         return 1
+
+
+def _in_project(args: argparse.Namespace) -> None:
+    """``args.project`` made the Project that ``--project DIR`` names (the current folder's
+    without it), and the default ``--out`` of the build commands its ``output/``."""
+    if args.project is not None and not args.project.is_dir():
+        raise UsageError(f"--project {args.project}: no such folder")
+    if args.project is None:
+        args.project = Project.working()
+        return
+    args.project = Project.at(args.project)
+    if args.command in ("build", "official", "verify", "manifest") and args.out is DEFAULT_OUT:
+        args.out = args.project.output
+
+
+_COMMANDS = {
+    "verify": lambda args: _verify(args.out),
+    "manifest": lambda args: _merge(args.shards, args.out),
+    "serve": _serve,
+    "new": _new,
+    "doctor": lambda args: _doctor(args.project),
+    "import": _import,
+}
 
 
 def _build(args: argparse.Namespace, folders: list[Path]):

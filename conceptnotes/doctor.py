@@ -4,7 +4,9 @@
 exits 1 when one that a build needs (``required``) is not ok.  What only the tests or
 the preview use is a note.  The system packages and pins named here are those of the
 Makefile (``RUNTIME_DEBS``) and ``conceptnotes/data/fonts.json``; the Python pins are
-``requirements.txt``.
+``requirements.txt``: the checkout's, or the copy an installed tool holds (``project.REQUIREMENTS``),
+never a checkout's the command happens to run in.  The fixes name ``make`` only where there
+is a checkout to run it in.
 """
 
 from __future__ import annotations
@@ -15,15 +17,15 @@ import os
 import re
 import shutil
 import subprocess
+import sys
 import tempfile
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
 from conceptnotes import fonts, languages
-from conceptnotes.project import TOOL_ROOT, Project, cache_root, package_version
-
-REQUIREMENTS = TOOL_ROOT / "requirements.txt"
+from conceptnotes.build.validate import PANGO_PACKAGES
+from conceptnotes.project import INSTALLED, REQUIREMENTS, Project, cache_root, package_version
 
 
 @dataclass(frozen=True)
@@ -38,7 +40,7 @@ class Finding:
 def apt_install(*packages: str) -> str:
     """The command that installs Debian ``packages``: with sudo unless run as root."""
     sudo = "" if os.geteuid() == 0 else "sudo "
-    return f"{sudo}apt-get install {' '.join(packages)} (or make)"
+    return f"{sudo}apt-get install {' '.join(packages)}{'' if INSTALLED else ' (or make)'}"
 
 
 def diagnose(project: Project) -> list[Finding]:
@@ -58,7 +60,7 @@ def diagnose(project: Project) -> list[Finding]:
 
 def text_libraries() -> list[Finding]:
     """Pango and HarfBuzz, as WeasyPrint loads them, and HarfBuzz's subsetter."""
-    pango_fix = apt_install("libpango-1.0-0", "libpangoft2-1.0-0")
+    pango_fix = apt_install(*PANGO_PACKAGES)
     try:
         with warnings.catch_warnings():  # WeasyPrint warns when the subsetter is missing: said below
             warnings.simplefilter("ignore")
@@ -138,7 +140,7 @@ def font_findings() -> list[Finding]:
     for family in config["families"]:
         package = FONT_PACKAGES.get(family, "")
         pin = config["packages"].get(package, "")
-        install = apt_install(f"{package}={pin}" if pin else package) if package else "make"
+        install = apt_install(f"{package}={pin}" if pin else package) if package else _reinstall()
         faces = fonts.family_faces(family)
         missing = sorted({str(face.source) for face in faces if not face.source.is_file()})
         from_package = f" (Debian package {package})" if package else ""
@@ -184,7 +186,7 @@ def tool_findings() -> list[Finding]:
     found = []
     for program, purpose, package, make, required in TOOLS:
         where = shutil.which(program)
-        fix = apt_install(package) if make is None else f"{apt_install(package).removesuffix(' (or make)')} (or {make})"
+        fix = apt_install(package).removesuffix(" (or make)") + ("" if INSTALLED else f" (or {make or 'make'})")
         detail = f"{where}: {purpose}" if where else f"{program} is missing ({package}): {purpose}"
         found.append(Finding(program, where is not None, detail, fix, required))
     return found
@@ -215,17 +217,28 @@ def installed_version(name: str) -> str | None:
 
 def python_findings(requirements: Path = REQUIREMENTS) -> list[Finding]:
     """One finding for the pins that hold, one per pin that does not."""
-    fix = ".venv/bin/pip install -r requirements.txt (or make)"
+    fix = _reinstall() if INSTALLED else ".venv/bin/pip install -r requirements.txt (or make)"
     wrong = []
     wanted = pins(requirements)
     for name, pin in wanted:
         have = installed_version(name)
         if have != pin:
             said = "not installed" if have is None else f"{have} installed"
-            wrong.append(Finding(f"python {name}", False, f"{said}; requirements.txt pins {pin}", fix))
+            wrong.append(Finding(f"python {name}", False, f"{said}; {_pinned_by()} pins {pin}", fix))
     if wrong:
         return wrong
-    return [Finding("python packages", True, f"the {len(wanted)} pins of requirements.txt are installed")]
+    return [Finding("python packages", True, f"the {len(wanted)} pins of {_pinned_by()} are installed")]
+
+
+def _pinned_by() -> str:
+    """What holds the pins, as the findings name it."""
+    return f"conceptnotes' requirements.txt ({REQUIREMENTS})" if INSTALLED else "requirements.txt"
+
+
+def _reinstall() -> str:
+    """The command that installs the pinned Python packages: ``make`` in a checkout; into an
+    installed tool's own environment, from the requirements it holds."""
+    return f"{sys.executable} -m pip install -r {REQUIREMENTS}" if INSTALLED else "make"
 
 
 # Folders -----------------------------------------------------------------------------------------

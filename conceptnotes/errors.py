@@ -77,6 +77,11 @@ class BuildLocked(ConceptnotesError):
     """Another build holds the output folder (exit status 1)."""
 
 
+class SystemMissing(ConceptnotesError):
+    """A system package the build needs is missing from this machine, said with the command
+    that installs it (exit status 1)."""
+
+
 class BuildStopped(ConceptnotesError):
     """A build stopped by an interruption (``cause`` a KeyboardInterrupt) or an error while
     writing (an OSError), with what it left in its output folder, as checked there:

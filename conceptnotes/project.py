@@ -3,10 +3,15 @@
 A *project* is a folder with ``content/<note-id>/note.md`` and, beside it, ``locales/``
 (and optionally ``templates/``).  The build reads only there and writes only to the
 output folder and the cache; the other commands write only into the project.  What a
-project does not have itself, it reads from the tool's own checkout (and never writes
-there): the concept-note templates, and the catalogs of the templates' labels
+project does not have itself, it reads from the tool (and never writes there): the
+concept-note templates, and the catalogs of the templates' labels
 (``i18n.catalogs.label_catalog``).  Its catalogs are always its own ``locales/``, made
 when a command first writes one.  Every path the pipeline uses is derived here, and nowhere else.
+
+The tool's own files are those of its checkout (``templates/``, ``locales/``, ``babel.cfg``,
+``requirements.txt`` beside the package), or, in an installed tool (``pip install``), the
+copy of them that the build of the package put into it (``conceptnotes/builtin/``, see
+``setup.py``), laid out as in the checkout.
 """
 
 from __future__ import annotations
@@ -18,22 +23,48 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-# The checkout conceptnotes runs from: its templates, label catalogs and babel.cfg.
 PACKAGE_DIR = Path(__file__).resolve().parent
-TOOL_ROOT = PACKAGE_DIR.parent
+# The tool's files (templates, label catalogs, babel.cfg, requirements.txt): in an installed
+# package its own copy of them (setup.py makes it), else the checkout the package runs from.
+INSTALLED_COPY = PACKAGE_DIR / "builtin"
+INSTALLED = INSTALLED_COPY.is_dir()
+TOOL_ROOT = INSTALLED_COPY if INSTALLED else PACKAGE_DIR.parent
+# The sample project (content/malaga-2022 and its catalogs), which 'init --sample' copies.
+SAMPLE_ROOT = INSTALLED_COPY / "sample" if INSTALLED else TOOL_ROOT
+SAMPLE_NOTE = "malaga-2022"
 DATA_DIR = PACKAGE_DIR / "data"  # fonts.json, date_ranges.json, country_names.json
 TEMPLATE_NAME = "concept-note"
 BUILTIN_TEMPLATES = TOOL_ROOT / "templates" / TEMPLATE_NAME
 BUILTIN_LOCALES = TOOL_ROOT / "locales"  # the labels' catalogs a project without its own reads
 BABEL_CFG = TOOL_ROOT / "babel.cfg"  # where the templates' labels are extracted from
+REQUIREMENTS = TOOL_ROOT / "requirements.txt"  # the pinned Python packages (doctor compares)
 NOTE_FILE = "note.md"
-# The command as the README and docs/cli.md run it, for messages that name one.
+# The command as the README and docs/cli.md run it from a checkout, for messages that name one;
+# the installed console command (pyproject.toml) is CONSOLE_COMMAND.
 COMMAND = ".venv/bin/python build.py"
+CONSOLE_COMMAND = "conceptnotes"
+
+
+def _console() -> bool:
+    """Whether this process is the installed console command (``conceptnotes``), not build.py."""
+    return Path(sys.argv[0] if sys.argv else "").stem == CONSOLE_COMMAND
+
+
+def program() -> str:
+    """The command the user ran, as messages name it: ``conceptnotes`` when run as the
+    installed console command, else ``.venv/bin/python build.py``."""
+    return CONSOLE_COMMAND if _console() else COMMAND
+
+
+def program_name() -> str:
+    """The command's short name, as its usage and a few messages give it: ``build.py`` or ``conceptnotes``."""
+    return CONSOLE_COMMAND if _console() else "build.py"
 
 
 def command(words: str) -> str:
-    """A command to run, as a message names it: ``'.venv/bin/python build.py i18n update'``."""
-    return f"'{COMMAND} {words}'"
+    """A command to run, as a message names it: ``'.venv/bin/python build.py i18n update'``
+    (``'conceptnotes i18n update'`` from the console command)."""
+    return f"'{program()} {words}'"
 
 
 def read_data(name: str) -> dict:

@@ -26,7 +26,7 @@ from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
 from conceptnotes.i18n import catalogs
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, package_version
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, package_version, program_name
 from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
 from conceptnotes.reserved import MANIFEST, PENDING
@@ -59,14 +59,15 @@ def _c_version(library: str, function: str) -> str:
 
 def _relative(path: Path) -> str:
     """A stable name for an input: relative to the working folder, or to conceptnotes' own
-    folder (templates, data), else absolute (system fonts)."""
+    folders (templates, data: the same names from a checkout and from an installed tool),
+    else absolute (system fonts)."""
     return _relative_to(path, Path.cwd())
 
 
 @lru_cache(maxsize=4096)
 def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts, for every document
     resolved = path.resolve()
-    for base in (cwd, TOOL_ROOT):
+    for base in (cwd, TOOL_ROOT, PACKAGE_DIR.parent):
         if resolved.is_relative_to(base):
             return str(resolved.relative_to(base))
     return str(resolved)
@@ -375,10 +376,10 @@ def partial_problem(manifest: Manifest) -> Problem:
     if not isinstance(shard, dict):
         return manifest.problem("a partial manifest with an unreadable 'shard' block")
     index, count, documents = shard.get("index"), shard.get("count"), shard.get("documents")
+    merge = f"{program_name()} manifest merge DIR... --out DIR"
     return manifest.problem(f"a partial manifest: shard {index} of {count} of an official build, with"
                             f" {len(manifest.outputs)} of its {documents} documents; merge the output folders of"
-                            f" all {count} shards (build.py manifest merge DIR... --out DIR), then verify the merged"
-                            " folder")
+                            f" all {count} shards ({merge}), then verify the merged folder")
 
 
 def line_of(text: str, key: str, depth: int) -> int:

@@ -21,6 +21,7 @@ from conceptnotes.build.manifest import Manifest, canonical
 from conceptnotes.build.output import PENDING, commit_changes, stage, staging
 from conceptnotes.build.pipeline import FORMATS, removable, validate_options
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path
+from conceptnotes.project import program_name
 
 # what the shards of one build agree on: the key in the manifest (or its shard block) and what differs
 _SAME = (
@@ -130,7 +131,8 @@ def _read(folder: Path) -> Part:
             "an interrupted build is pending in this shard's folder:"
             " its outputs are part-way replaced; build the shard again",
         )
-    part = Part(Manifest.load(folder, "no manifest: not a shard's output folder (build.py official --shard K/N)"))
+    missing = f"no manifest: not a shard's output folder ({program_name()} official --shard K/N)"
+    part = Part(Manifest.load(folder, missing))
     record = part.record
     if "shard" not in record or not record.get("official"):
         raise NoteError(part.problem(

@@ -208,6 +208,7 @@ def check(folders: list[Path], scope: Scope = Scope(),
     from conceptnotes.render.html import render_html
 
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
+    validate.system_refusal(scope.formats or FORMATS)
     notes, warnings = loaded if loaded is not None else load_notes(folders)
     warnings = list(warnings)
     problems, skipped = Problems(), []
@@ -271,6 +272,7 @@ def build(
     the other notes' inputs are not in that manifest.
     """
     validate_options(langs, formats, out, folders)
+    validate.system_refusal(formats)
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()

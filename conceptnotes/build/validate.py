@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 from collections import defaultdict
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -22,9 +23,10 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.build import output
-from conceptnotes.errors import NoteError, Problem, Problems
+from conceptnotes.errors import NoteError, Problem, Problems, SystemMissing
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import walk, walk_with_lines
+from conceptnotes.project import INSTALLED, command
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
@@ -251,13 +253,31 @@ def text_problems(localized: Localized) -> Problems:
     return font_problems(localized, texts)
 
 
+# The Debian packages of Pango, which WeasyPrint lays the PDF out with (the Makefile's RUNTIME_DEBS).
+PANGO_PACKAGES = ("libpango-1.0-0", "libpangoft2-1.0-0")
+
+
+def system_refusal(formats: tuple[str, ...]) -> None:
+    """SystemMissing when a format among ``formats`` is laid out by WeasyPrint and this machine
+    has no Pango: said before anything starts (the version the manifest records is how it is
+    found, without importing WeasyPrint; by its Linux library name, so on Linux only)."""
+    from conceptnotes.build.manifest import tool_versions
+
+    laid_out = any("weasyprint" in output_formats.get(name).warm_up for name in formats if name in output_formats.NAMES)
+    if laid_out and sys.platform.startswith("linux") and tool_versions()["pango"] == "missing":
+        sudo = "" if os.geteuid() == 0 else "sudo "
+        raise SystemMissing(f"Pango is missing, which lays out the PDF: install it with '{sudo}apt-get install"
+                            f" {' '.join(PANGO_PACKAGES)}' ({command('doctor')} says all that the build needs)")
+
+
 def font_problems(localized: Localized, texts: list[tuple[int, str]]) -> Problems:
     """Every character the document shows must be in the fonts configured for its language."""
     note, lang = localized.note, localized.lang
     missing = [str(p) for p in fonts.missing_font_files(lang)]
     if missing:
-        return Problems([Problem(str(note.source), 0,
-                                 f"font file missing: {missing[0]} (run 'make' to install the fonts)")])
+        fix = (f"run {command('doctor')}: it names the Debian package to install" if INSTALLED
+               else "run 'make' to install the fonts")
+        return Problems([Problem(str(note.source), 0, f"font file missing: {missing[0]} ({fix})")])
     for line, text in texts:
         char = fonts.first_uncovered(text, lang)
         if char:

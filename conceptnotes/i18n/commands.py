@@ -12,7 +12,7 @@ from conceptnotes.errors import NoteError, Problems
 from conceptnotes.i18n import catalogs, labels
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
-from conceptnotes.project import BABEL_CFG, TOOL_ROOT, Project, command
+from conceptnotes.project import BABEL_CFG, PACKAGE_DIR, TOOL_ROOT, Project, command
 from conceptnotes.read.files import is_present
 from conceptnotes.writing import write_atomic
 
@@ -24,8 +24,10 @@ def target_languages(note: Note) -> list[str]:
 COMMENT_TAG = "TRANSLATORS:"  # a comment so marked, above a label, is shown to its translators
 
 
-def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
-    """The templates' labels, found as ``pybabel extract -F babel.cfg -c TRANSLATORS:`` finds them."""
+def extract_labels() -> Catalog:
+    """The templates' labels, found as ``pybabel extract -F babel.cfg -c TRANSLATORS:`` finds them
+    in the checkout: the same catalog from an installed tool, whose templates are not beside the
+    package (:data:`conceptnotes.project.TOOL_ROOT`)."""
     from babel.messages.extract import extract_from_dir
     from babel.messages.frontend import parse_mapping_cfg
 
@@ -41,12 +43,29 @@ def extract_labels(root: Path = TOOL_ROOT) -> Catalog:
         revision_date=day,
         charset="utf-8",
     )
-    for filename, lineno, message, comments, context in extract_from_dir(
-        root, method_map, options_map, comment_tags=(COMMENT_TAG,), strip_comment_tags=True,
-        directory_filter=lambda d: not Path(d).name.startswith("."),
-    ):
-        catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
+    # the package's code (conceptnotes/**.py) from the folder that holds it, then the templates
+    # from the tool's folder: one walk of the checkout, where the two are the same folder
+    for root in dict.fromkeys((PACKAGE_DIR.parent, TOOL_ROOT)):
+        for filename, lineno, message, comments, context in extract_from_dir(
+            root, method_map, options_map, comment_tags=(COMMENT_TAG,), strip_comment_tags=True,
+            directory_filter=_walked(root),
+        ):
+            catalog.add(message, locations=[(filename, lineno)], auto_comments=comments, context=context)
     return catalog
+
+
+def _walked(root: Path):
+    """Which folders under ``root`` the extraction walks: no hidden one, and of the folder
+    that holds an installed package (site-packages), only the package."""
+    only_package = root == PACKAGE_DIR.parent != TOOL_ROOT
+
+    def walked(folder: str) -> bool:
+        path = Path(folder)
+        if path.name.startswith("."):
+            return False
+        return not only_package or path == PACKAGE_DIR or PACKAGE_DIR in path.parents
+
+    return walked
 
 
 @dataclass(frozen=True)
