@@ -159,7 +159,7 @@ def term_problems(terms: tuple[Term, ...], flags: set[str] | frozenset[str], sou
         return []
     name = languages.get(lang).name if lang in languages.LANGUAGES else lang
     return [Problem(str(where[0]), where[1],
-                    f"the source has the glossary term '{form}' but the translation has not its {name},"
-                    f" {described(term, lang)} ({FILE_NAME}:{term.line}): use it, or flag the entry"
-                    f" '#, {FLAG}' if the difference is deliberate", warning=True)
+                    f"the source has the glossary term '{form}', but the translation does not have its {name}"
+                    f" term {described(term, lang)} (locales/{FILE_NAME}:{term.line}): use it, or flag the"
+                    f" entry '#, {FLAG}' if the difference is deliberate", warning=True)
             for term, form in missing(terms, source, translation, source_lang, lang)]
