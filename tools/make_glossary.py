@@ -22,6 +22,7 @@ term and whose translation holds none of its forms: what the check would warn of
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -114,6 +115,12 @@ def entry(catalog, path: Path, start: str):
     return found[0]
 
 
+def _quote(start: str, msgid: str) -> str:
+    """A msgid as a source note quotes it: as a JSON string (a test reads it back), its start
+    followed by an ellipsis when the msgid goes on."""
+    return json.dumps(start, ensure_ascii=False) + ("\u2026" if msgid != start else "")
+
+
 def quoted(form: str, text: str, where: str) -> None:
     if form not in text:
         sys.exit(f"{where}: {form!r} is not in the entry's text")
@@ -143,17 +150,18 @@ def make(loaded: dict) -> bytes:
         path, catalog = loaded["en"]  # the template: the msgids
         message = next(msg for msg in catalog if isinstance(msg.id, str) and msg.id.startswith(start))
         quoted(english, message.id, f"{path}:{message.lineno}")
-        tig(english_set, english, "fullForm", f"{path.relative_to(ROOT)}: msgid {start!r}", message.id)
+        where = f"{path.relative_to(ROOT)}:{message.lineno}"
+        tig(english_set, english, "fullForm", f"{where}: msgid {_quote(start, message.id)}", message.id)
         for lang, said in forms.items():
             lang_set = etree.SubElement(term_entry, "langSet")
             lang_set.set(XML_LANG, lang)
             path, catalog = loaded[lang]
-            for number, (form, start) in enumerate(said):
-                message = entry(catalog, path, start)
+            for number, (form, opening) in enumerate(said):
+                message = entry(catalog, path, opening)
                 where = f"{path.relative_to(ROOT)}:{message.lineno}"
                 quoted(form, message.string, where)
-                tig(lang_set, form, "variant" if number else "fullForm", f"{where}: msgstr of msgid {start!r}",
-                    message.string)
+                kind = "variant" if number else "fullForm"
+                tig(lang_set, form, kind, f"{where}: msgstr of msgid {_quote(opening, message.id)}", message.string)
     etree.indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8") + b"\n"
 

@@ -145,6 +145,16 @@ def missing(terms: tuple[Term, ...], source: str, translation: str, source_lang:
             if not in_translation(term, translation, lang)]
 
 
+def notes(terms: tuple[Term, ...], source: str, source_lang: str, lang: str) -> list[str]:
+    """The glossary's terms in ``source`` as an XLIFF ``<note from="glossary">`` says each:
+    ``Member States = États Membres``, then the variants."""
+    out = []
+    for term, form in terms_of(terms, source, source_lang, lang):
+        first, *others = term.forms[lang]
+        out.append(f"{form} = {first}" + (f" (also: {', '.join(others)})" if others else ""))
+    return out
+
+
 def described(term: Term, lang: str) -> str:
     """A term's forms in ``lang`` as a message quotes them: the term, then its variants."""
     first, *others = term.forms[lang]
