@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 
 from conceptnotes.i18n import catalogs, glossary
-from tests.conftest import ROOT, run_in, running_server
+from tests.conftest import ROOT, run_in, running_server, sample_project
 
 GLOSSARY = ROOT / "locales" / "glossary.tbx"
 FR_PO = "locales/fr/LC_MESSAGES/official.po"
@@ -137,6 +137,19 @@ def test_the_glossary_is_an_input_of_each_translation():
 def test_the_matching_rule(source, translation, lang, warned):
     terms = glossary.parse(GLOSSARY.read_bytes(), GLOSSARY)
     assert bool(glossary.missing(terms, source, translation, "en", lang)) is warned
+
+
+def test_the_guide_s_example_is_what_check_says(tmp_path):
+    """docs/guide-translating.md shows the warning of a wrong French term in the sample: the
+    same edit of a copy of the sample makes ``check`` say exactly that."""
+    guide = (ROOT / "docs" / "guide-translating.md").read_text(encoding="utf-8")
+    said = re.search(r"^```text\n(.*glossary term.*)\n```", guide, re.M)[1]
+    project = sample_project(tmp_path)
+    replace(project / "locales/fr/LC_MESSAGES/malaga-2022.po", "des États Membres, représentés",
+            "des pays membres, représentés")
+    result = run_in(project, "check")
+    assert result.returncode == 0
+    assert said in result.stderr.splitlines()
 
 
 # Workbench and XLIFF ----------------------------------------------------------------------------------
