@@ -155,19 +155,32 @@ def test_the_guide_s_example_is_what_check_says(tmp_path):
 # Workbench and XLIFF ----------------------------------------------------------------------------------
 
 
-def test_the_workbench_api_shows_the_unit_s_terms(project):
+def test_the_workbench_shows_the_unit_s_terms(project, browser, tmp_path):
+    """The API gives each unit its terms (the term, the language's forms, whether the saved
+    translation has one); the page lists them beside the unit, a missing one marked."""
     replace(project / FR_PO, RIGHT, WRONG)
     with running_server(project) as url:
         with urllib.request.urlopen(url + "api/units/official/fr?show=all", timeout=60) as response:
             units = json.loads(response.read())["units"]
+        page = browser.new_page(viewport={"width": 1400, "height": 900})
+        page.goto(url + "translate/official/fr?show=all")
+        card = page.locator("#units .unit", has_text="This High-Level International Conference follows up")
+        card.locator(".unit-terms li").first.wait_for()
+        shown = [" ".join(text.split()) for text in card.locator(".unit-terms li").all_inner_texts()]
+        missing = card.locator(".unit-terms li.term-missing").all_inner_texts()
+        card.scroll_into_view_if_needed()
+        page.screenshot(path=tmp_path / "glossary-workbench.png")
+        page.close()
     paragraph = next(unit for unit in units if unit["msgid"].startswith("This High-Level"))
     terms = {term: (forms, found) for term, forms, found in paragraph["terms"]}
     assert terms["Member States"] == (["États Membres"], False)  # the translation lacks it
     assert terms["human rights defenders"] == (["défenseurs des droits de l'homme"], True)
     assert set(terms) == {"United Nations Office of Counter-Terrorism", "Member States", "civil society",
                           "United Nations Global Counter-Terrorism Coordination Compact", "human rights defenders"}
-    heading = next(unit for unit in units if unit["msgid"] == "Background")
-    assert heading["terms"] == []
+    assert next(unit for unit in units if unit["msgid"] == "Background")["terms"] == []
+    assert "Glossary “human rights defenders” → défenseurs des droits de l'homme" in shown
+    assert [" ".join(text.split()) for text in missing] == [
+        "Glossary “Member States” → États Membres — not in the translation"]
 
 
 def test_the_xliff_export_carries_the_terms_and_imports_unchanged(project):

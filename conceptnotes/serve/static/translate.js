@@ -39,13 +39,12 @@
     list.replaceChildren(...terms.map(([term, forms, found]) => {
       const item = conceptnotes.element("li", `Glossary “${term}” → `);
       const [first, ...others] = forms.map((form) => {
-        const span = conceptnotes.element("span", form, "term");
-        span.lang = body.lang;
-        span.dir = "auto";
-        return span;
+        const term = conceptnotes.element("bdi", form, "term");  // isolated: an Arabic term in an English line
+        term.lang = body.lang;
+        return term;
       });
       item.append(first);
-      if (others.length) item.append(" (or ", ...others.flatMap((span, i) => (i ? [", ", span] : [span])), ")");
+      if (others.length) item.append(" (or ", ...others.flatMap((term, i) => (i ? [", ", term] : [term])), ")");
       if (!found && card.unit.msgstr) {
         item.classList.add("term-missing");
         item.append(" — not in the translation");
