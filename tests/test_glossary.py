@@ -108,6 +108,7 @@ def test_a_glossary_that_is_not_tbx_is_refused_at_its_line(project):
     result = run_in(project, "check")
     assert result.returncode == 1
     assert re.search(r"locales/glossary\.tbx:\d+: the glossary is not well-formed XML", result.stderr)
+    assert result.stderr.count("not well-formed") == 1  # read for five languages, told once
 
 
 def test_the_glossary_is_an_input_of_each_translation():

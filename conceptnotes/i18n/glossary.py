@@ -39,6 +39,7 @@ from lxml import etree
 
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problem
+from conceptnotes.read.characters import check_characters, decode, forbidden_character
 from conceptnotes.read.files import is_present, read_input
 
 FILE_NAME = "glossary.tbx"
@@ -78,24 +79,34 @@ def parse(data: bytes, path: Path) -> tuple[Term, ...]:
     """The terms of a TBX document (``data``, the file at ``path``), read by translate-toolkit."""
     from translate.storage import tbx
 
+    bad = check_characters(decode(data, path), path)
+    if bad:
+        raise NoteError(bad)
     parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False)
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
         raise NoteError.at(path, exc.lineno or 0, f"the glossary is not well-formed XML: {exc.msg}") from None
-    if etree.QName(root).localname != "martif":
-        raise NoteError.at(path, root.sourceline or 0,
-                           f"the glossary's root element is <{etree.QName(root).localname}>: a TBX file has <martif>")
+    if root.tag != "martif":  # TBX 2008 has no namespace; TBX 3's <tbx> is not read by the toolkit
+        name = etree.QName(root)
+        said = f"<{name.localname}>" + (f" in the namespace {name.namespace}" if name.namespace else "")
+        raise NoteError.at(path, root.sourceline or 0, f"the glossary's root element is {said}: a TBX glossary"
+                                                       " (ISO 30042:2008, as CAT tools export it) has <martif>")
     terms = []
     for unit in tbx.tbxfile.parsestring(data).units:
         forms: dict[str, tuple[str, ...]] = {}
         for lang_set in unit.getlanguageNodes():
-            lang = (lang_set.get(_XML_LANG) or "").split("-")[0].split("_")[0].lower()
-            found = tuple(term.text.strip() for term in unit.get_target_terms(lang_set.get(_XML_LANG))
-                          if term.text.strip() and not term.deprecated)
-            if lang and found:
-                forms[lang] = forms.get(lang, ()) + found
+            code = lang_set.get(_XML_LANG) or ""
+            lang = code.split("-")[0].split("_")[0].lower()  # fr-FR, as some tools write it: fr
+            if lang:
+                found = tuple(term.text.strip() for term in unit.get_target_terms(code)
+                              if term.text.strip() and not term.deprecated)
+                forms[lang] = tuple(dict.fromkeys(forms.get(lang, ()) + found))
         line = unit.xmlelement.sourceline or 0
+        for form in (form for said in forms.values() for form in said):
+            if wrong := forbidden_character(form):
+                raise NoteError.at(path, line, f"a term of the glossary: {wrong}")
+        forms = {lang: said for lang, said in forms.items() if said}
         if forms:
             terms.append(Term(unit.xmlelement.get("id") or f"line {line}", forms, line))
     return tuple(terms)
