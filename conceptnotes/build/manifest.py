@@ -24,10 +24,10 @@ from conceptnotes.build import journal, names
 from conceptnotes.build.cache import file_hash
 from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
-from conceptnotes.i18n import catalogs
+from conceptnotes.i18n import catalogs, glossary
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, package_version, program_name
-from conceptnotes.read.files import read_input
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version, program_name
+from conceptnotes.read.files import is_present, read_input
 from conceptnotes.render import formats
 from conceptnotes.reserved import MANIFEST, PENDING
 
@@ -77,6 +77,9 @@ def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     """SHA-256 of every file that goes into the note's documents in ``lang``."""
     # a catalog is read from its locales/ folder: the project's, or the tool's for its labels
     files = [(p, p.parents[2] if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
+    terms = glossary.path_of(Project.of_note(note.folder).locales)
+    if lang != note.meta.source_language and is_present(terms):  # the check of a translation reads it
+        files.append((terms, terms.parent))
     files += [(p, template_dir) for p in sorted(template_dir.rglob("*")) if not p.is_dir() or p.is_symlink()]
     files.append((DATA_DIR / "fonts.json", DATA_DIR))
     files += [(p, p.parent) for p in sorted({face.source for face in fonts.faces(lang)})]
@@ -131,7 +134,8 @@ def output_key(localized: Localized, fmt: str, options: dict[str, object], input
     # the note's and catalogs' bytes are not part of the key: their text is, through the
     # model; except in a PDF/A, which carries them as attachments
     attached = formats.get(fmt).attaches(options)
-    files = {k: v for k, v in inputs.items() if attached or not k.endswith((".md", ".po"))}
+    files = {k: v for k, v in inputs.items()
+             if not k.endswith(".tbx") and (attached or not k.endswith((".md", ".po")))}  # a glossary only checks
     payload = {
         "format": fmt,
         "lang": localized.lang,

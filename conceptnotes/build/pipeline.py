@@ -241,7 +241,7 @@ def check(folders: list[Path], scope: Scope = Scope(),
     if scope.strict:
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
         warnings = []
-    problems.raise_if_errors()
+    Problems(dict.fromkeys(problems)).raise_if_errors()  # a file every language reads (the glossary) is told once
     return Checked(documents, list(dict.fromkeys(warnings)), skipped, htmls)
 
 

@@ -20,7 +20,7 @@ from babel.messages.catalog import Catalog
 from conceptnotes import fonts, placeholders
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
-from conceptnotes.i18n import catalogs, labels, link_addresses
+from conceptnotes.i18n import catalogs, glossary, labels, link_addresses
 from conceptnotes.i18n.typography import typeset, typeset_note
 from conceptnotes.i18n.units import (
     ONE_LINE,
@@ -171,6 +171,7 @@ class Translator:
         self.keys = frozenset(f.key for f in note.document.footnotes)
         # a front-matter text shown in the source language, by its text and line: marked as a body unit is
         self.front: dict[tuple[str, int], m.Untranslated] = {}
+        self.terms: tuple[glossary.Term, ...] = ()  # the project's glossary, checked when given
 
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
@@ -210,6 +211,7 @@ class Translator:
         for message in compare(signature(source, markdown=True), signature(parsed, markdown=True)):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(m.plain_text(parsed), po_line)
+        self.check_terms(msgid, m.plain_text(source), m.plain_text(parsed), po_line)
         return self.relinked(msgid, source, parsed, po_line)
 
     def relinked(self, msgid: str, source: tuple[m.Inline, ...], parsed: tuple[m.Inline, ...],
@@ -249,7 +251,15 @@ class Translator:
         for message in compare(signature((m.Text(source),)), signature((m.Text(translation),))):
             self.problems.add(self.path, po_line, message)
         self.check_fonts(translation, po_line)
+        self.check_terms(source, source, translation, po_line)
         return translation
+
+    def check_terms(self, msgid: str, source: str, translation: str, po_line: int) -> None:
+        """A glossary term of the source that the translation lacks: a warning at its line (:mod:`glossary`)."""
+        entry = catalogs.state(self.catalog, msgid)[1]
+        flags = entry.flags if entry is not None else set()
+        self.fallbacks += glossary.term_problems(self.terms, flags, source, translation,
+                                                 self.note.meta.source_language, self.lang, (self.path, po_line))
 
     def one_line(self, translation: str, kind: str, po_line: int) -> None:
         """A unit shown as one line (:data:`units.ONE_LINE`, a front-matter text) has no line break."""
@@ -345,6 +355,7 @@ def _translated(
     NoteError for ``problems`` (the catalog's) and every broken translation."""
     translator = Translator(note, lang, path, catalog, project)
     translator.problems.extend(problems)
+    translator.terms = glossary.load(path.parents[2])  # locales/<lang>/LC_MESSAGES/<note>.po
     if catalog is None:
         translator.fallbacks.append(
             Problem(

@@ -9,6 +9,10 @@ unit's inline Markdown as XLIFF inline tags (:mod:`inline_tags`).  A translated 
 target has ``state="translated"`` (and ``approved="yes"``), a fuzzy one's
 ``state="needs-review-translation"``, an untranslated unit has no target.
 
+Each term of the project's glossary that a unit's source holds is a ``<note
+from="glossary">`` of the unit: the term, its translation in the language and its
+variants (:mod:`glossary`).
+
 Each link's address is a ``<note from="link">`` of its unit (with the address the catalog
 states for the language, :mod:`link_addresses`): the translator sees what a text links to
 and cannot change it, as the tag keeps the source's address.  A trans-unit carries no
@@ -45,7 +49,7 @@ from lxml import etree
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
-from conceptnotes.i18n import editing, link_addresses
+from conceptnotes.i18n import editing, glossary, link_addresses
 from conceptnotes.i18n import inline_tags as tags
 from conceptnotes.i18n.commands import target_languages, write
 from conceptnotes.i18n.target_warnings import target_warnings
@@ -91,6 +95,7 @@ def export_note(note_folder: Path, lang: str) -> bytes:
     file_node.set("target-language", lang)
     etree.SubElement(file_node, _q("body"))
     store = xliff.xlifffile.parsestring(etree.tostring(skeleton, xml_declaration=True, encoding="UTF-8"))
+    terms = glossary.load(project.locales)
     for unit in opened.units:
         view = editing.entry(opened, unit.msgid)
         entry = store.addsourceunit(unit.msgid, filename=original)
@@ -111,6 +116,9 @@ def export_note(note_folder: Path, lang: str) -> bytes:
         entry.addnote(unit.kind, origin="conceptnotes")
         for said in _link_notes(opened, unit, table):
             entry.addnote(said, origin="link")
+        for said in glossary.notes(terms, m.plain_text(unit.inlines) if unit.inlines else unit.msgid,
+                                   note.meta.source_language, lang):
+            entry.addnote(said, origin="glossary")
         where = f"{original}:{unit.line}" + (f"; {po}:{view.po_line}" if view.po_line else "")
         entry.addnote(where, origin="location")
         if view.previous:

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from conceptnotes import model as m
 from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
-from conceptnotes.i18n import link_addresses
+from conceptnotes.i18n import glossary, link_addresses
 from conceptnotes.i18n.editing import (
     Notes,
     Opened,
@@ -66,6 +66,7 @@ class UnitView:
     problems: tuple[str, ...]  # what the build would refuse in msgstr
     key: str  # stable id of the unit (of its msgid)
     links: tuple[tuple[str, str, str], ...] = ()  # (text, address, the language's address or '') of each link
+    terms: tuple[tuple[str, tuple[str, ...], bool], ...] = ()  # (glossary term, its forms in lang, in msgstr)
 
 
 class Conflict(ConceptnotesError):
@@ -89,12 +90,14 @@ def unit_views(note_folder: Path, lang: str, show: str = "all", notes: Notes | N
     if show not in SHOWS:
         raise UsageError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
     opened = open_note(note_folder, lang, notes)
-    views = [_view(opened, unit) for unit in opened.units]
+    terms = _glossary(opened)
+    views = [_view(opened, unit, terms) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
 
 
-def _view(opened: Opened, unit: Unit) -> UnitView:
+def _view(opened: Opened, unit: Unit, terms: tuple[glossary.Term, ...] | None = None) -> UnitView:
     found = entry(opened, unit.msgid)
+    terms = _glossary(opened) if terms is None else terms
     return UnitView(
         msgid=unit.msgid,
         msgstr=found.msgstr,
@@ -108,7 +111,21 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
         problems=tuple(p.message for p in unit_problems(opened, unit, found.msgstr, found.po_line).errors),
         key=unit_key(unit.msgid),
         links=_links(opened, unit),
+        terms=_terms(opened, unit, found.msgstr, terms),
     )
+
+
+def _glossary(opened: Opened) -> tuple[glossary.Term, ...]:
+    return glossary.load(opened.path.parents[2])  # locales/<lang>/LC_MESSAGES/<note>.po
+
+
+def _terms(opened: Opened, unit: Unit, msgstr: str,
+           terms: tuple[glossary.Term, ...]) -> tuple[tuple[str, tuple[str, ...], bool], ...]:
+    """The glossary's terms in the unit's source, shown beside it: the term as the source
+    has it, its forms in the language, and whether the translation holds one (:mod:`glossary`)."""
+    source = m.plain_text(unit.inlines) if unit.inlines else unit.msgid
+    return tuple((form, term.forms[opened.lang], glossary.in_translation(term, msgstr, opened.lang))
+                 for term, form in glossary.terms_of(terms, source, opened.note.meta.source_language, opened.lang))
 
 
 def _links(opened: Opened, unit: Unit) -> tuple[tuple[str, str, str], ...]:

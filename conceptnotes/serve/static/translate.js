@@ -32,12 +32,34 @@
     }));
   }
 
+  // the glossary's terms in the source: the language's term (and its variants), and whether the saved translation has one
+  function showTerms(card, terms) {
+    const list = card.querySelector(".unit-terms");
+    list.hidden = terms.length === 0;
+    list.replaceChildren(...terms.map(([term, forms, found]) => {
+      const item = conceptnotes.element("li", `Glossary “${term}” → `);
+      const [first, ...others] = forms.map((form) => {
+        const term = conceptnotes.element("bdi", form, "term");  // isolated: an Arabic term in an English line
+        term.lang = body.lang;
+        return term;
+      });
+      item.append(first);
+      if (others.length) item.append(" (or ", ...others.flatMap((term, i) => (i ? [", ", term] : [term])), ")");
+      if (!found && card.unit.msgstr) {
+        item.classList.add("term-missing");
+        item.append(" — not in the translation");
+      }
+      return item;
+    }));
+  }
+
   function makeCard(unit) {
     const card = document.getElementById("unit-template").content.firstElementChild.cloneNode(true);
     setUnit(card, unit);
     // source_html and diff_html are made by the server from the escaped source: no user markup
     card.querySelector(".unit-source").innerHTML = unit.source_html;
     showLinks(card, unit.links);
+    showTerms(card, unit.terms);
     if (unit.diff_html) {
       const previous = card.querySelector(".previous");
       previous.hidden = false;
@@ -69,6 +91,7 @@
     });
     if (status === 200) {
       setUnit(card, data.unit);
+      showTerms(card, data.unit.terms);
       setChecks(card, data.unit.problems);
       said.textContent = data.unit.problems.length ? "saved, with the problems above" : "saved";
       counts();
