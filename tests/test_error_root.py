@@ -11,9 +11,12 @@ import pkgutil
 import conceptnotes
 from conceptnotes.errors import BuildLocked, BuildStopped, ConceptnotesError, NoteError, UsageError
 
-# Signals of a bug (a node kind no walker knows), or a resource WeasyPrint's fetcher is
-# refused: caught inside the rendering, never an error of a stage.
-NOT_EXPECTED = {"conceptnotes.model.visitor.UnknownNode", "conceptnotes.render.pdf.RefusedResource"}
+# Signals of a bug (a node kind no walker knows), a resource WeasyPrint's fetcher is
+# refused (caught inside the rendering), or YAML the front matter may not use (a YAML
+# error, so that PyYAML's composer passes it through, caught by the reader that raised it
+# and said as a NoteError): never an error of a stage.
+NOT_EXPECTED = {"conceptnotes.model.visitor.UnknownNode", "conceptnotes.render.pdf.RefusedResource",
+                "conceptnotes.read.frontmatter._Refused"}
 
 
 def defined_exceptions() -> dict[str, type]:

@@ -27,6 +27,8 @@ from typing import Any
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
+from conceptnotes.errors import ConceptnotesError
+
 # The front matter's fields the form writes, in the order a new key is placed; a key's
 # value is text, a flag, a list of text, or a mapping / list of mappings of these keys.
 EVENT_KEYS = ("start", "end", "city", "country", "venue")
@@ -219,7 +221,7 @@ def _pairs(node: MappingNode) -> dict[str, Node]:
 # Writing -----------------------------------------------------------------------------------------
 
 
-class LostComment(ValueError):
+class LostComment(ConceptnotesError):
     """A comment inside a value the form would write anew (a list written ``[a, b]`` over
     several lines): nothing is written; the officer edits that field in note.md."""
 
