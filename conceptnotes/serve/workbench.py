@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from conceptnotes import model as m
 from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
-from conceptnotes.i18n import link_addresses
+from conceptnotes.i18n import link_addresses, memory
 from conceptnotes.i18n.editing import (
     Notes,
     Opened,
@@ -37,7 +37,7 @@ from conceptnotes.i18n.editing import (
 from conceptnotes.i18n.units import Unit
 from conceptnotes.model.visitor import Visitor
 
-__all__ = ["Conflict", "Notes", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
+__all__ = ["Conflict", "Notes", "Offered", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +66,17 @@ class UnitView:
     problems: tuple[str, ...]  # what the build would refuse in msgstr
     key: str  # stable id of the unit (of its msgid)
     links: tuple[tuple[str, str, str], ...] = ()  # (text, address, the language's address or '') of each link
+    matches: tuple[Offered, ...] = ()  # the translation memory's, for a unit not yet translated
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A match of the translation memory, as the workbench offers it beside a unit."""
+
+    quality: int  # percent, 100 for the same source
+    translation: str
+    origin: str  # the catalog and line, or the TMX file, it came from
+    diff_html: str  # its source -> the unit's, word by word, for a close match
 
 
 class Conflict(ConceptnotesError):
@@ -89,12 +100,17 @@ def unit_views(note_folder: Path, lang: str, show: str = "all", notes: Notes | N
     if show not in SHOWS:
         raise UsageError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
     opened = open_note(note_folder, lang, notes)
-    views = [_view(opened, unit) for unit in opened.units]
+    found = memory.load(opened.path.parents[2])  # the project's locales/, the catalog's folder's
+    views = [_view(opened, unit, found) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
 
 
-def _view(opened: Opened, unit: Unit) -> UnitView:
+def _view(opened: Opened, unit: Unit, found_in: memory.Memory | None = None) -> UnitView:
     found = entry(opened, unit.msgid)
+    offered = () if found_in is None or found.state == "translated" else tuple(
+        Offered(match.quality, match.translation, match.origin,
+                "" if match.exact else str(word_diff(match.source, unit.msgid)))
+        for match in found_in.matches(unit.msgid, opened.lang))
     return UnitView(
         msgid=unit.msgid,
         msgstr=found.msgstr,
@@ -108,6 +124,7 @@ def _view(opened: Opened, unit: Unit) -> UnitView:
         problems=tuple(p.message for p in unit_problems(opened, unit, found.msgstr, found.po_line).errors),
         key=unit_key(unit.msgid),
         links=_links(opened, unit),
+        matches=offered,
     )
 
 
