@@ -18,12 +18,13 @@ its entry, or the TMX file and the line of its ``<tu>``.
   counted by ``i18n status``.  (rapidfuzz would be faster; it is not among the tool's
   dependencies, so difflib it is.)
 
-The candidates of a close match are the sources that share at least half of the unit's
-distinct words (lower-cased; each Chinese or Japanese character a word): the rarest words'
-sources are looked up in an index of words, then those of a length the ratio allows (the
-shorter at least two thirds of the longer), then difflib's quick bounds, then its ratio.
-A source that differs in more than half of its words is missed: such a match would need
-retyping anyway.
+The candidates of a close match are the sources that share at least two thirds of the
+unit's distinct words (lower-cased; each Chinese or Japanese character a word): the rarest
+words' sources are looked up in an index of words, then those of a length the ratio allows
+(the shorter at least two thirds of the longer), then difflib's quick bounds, then its
+ratio.  A source that differs in more than a third of its words is missed, even where its
+characters are 80% the same (many words each changed by a letter): rare, and measured on
+the benchmark's archive (``bench/bench.py --memory-only``).
 
 The entries are kept in the cache folder (``$XDG_CACHE_HOME/conceptnotes/memory/``), one
 file per project, each file's entries under its size and modification time: a catalog that
@@ -39,7 +40,7 @@ import logging
 import os
 import re
 import stat
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +60,7 @@ log = logging.getLogger(__name__)
 FOLDER = "memory"  # locales/memory/*.tmx: the memories imported from CAT tools
 CLOSE = 0.8  # the least ratio of a close match
 OFFERED = 5  # matches offered per unit
+SHARED_WORDS = (2, 3)  # a close match's source has at least two thirds of the unit's distinct words
 COMMENT = "memory:"  # the translator's comment of a unit filled from the memory
 INDEX_VERSION = 1
 MAX_INDEX_BYTES = 1_000_000_000
@@ -89,26 +91,31 @@ class Memory:
     Made for one command or one request and used by it alone: its word index is built
     when a close match is first asked for, and each source's candidates are kept."""
 
-    def __init__(self, entries: list[tuple[str, str, str, str]]) -> None:
-        self.entries = entries  # (source, language, translation, origin)
-        self._by_source: dict[str, list[int]] = {}
-        for index, (source, *_rest) in enumerate(entries):
-            self._by_source.setdefault(source, []).append(index)
-        self._sources = list(self._by_source)
+    def __init__(self, files: list[tuple[str, list[list]]]) -> None:
+        """``files``: each file's name (``locales/fr/LC_MESSAGES/x.po``) and its entries,
+        ``[source, language, translation, line]``."""
+        # each source's (language, translation, file, line)
+        found: defaultdict[str, list[tuple[str, str, str, int]]] = defaultdict(list)
+        for name, entries in files:
+            for source, lang, translation, line in entries:
+                found[source].append((lang, translation, name, line))
+        self._found = dict(found)
+        self._sources = list(found)
         self._words: list[frozenset[str]] | None = None
         self._postings: dict[str, list[int]] = {}
         self._near: dict[str, list[tuple[float, str]]] = {}
 
     def __len__(self) -> int:
-        return len(self.entries)
+        return sum(len(found) for found in self._found.values())
 
     def exact(self, source: str, lang: str) -> list[Match]:
         """The translations of ``source`` into ``lang``, the one most entries give first,
         each once (with its first origin)."""
-        found = [self.entries[i] for i in self._by_source.get(source, ()) if self.entries[i][1] == lang]
-        counts = Counter(translation for _, _, translation, _ in found)
+        found = [(translation, f"{name}:{line}" if line else name)
+                 for language, translation, name, line in self._found.get(source, ()) if language == lang]
+        counts = Counter(translation for translation, _ in found)
         first: dict[str, str] = {}
-        for _, _, translation, origin in found:
+        for translation, origin in found:
             first.setdefault(translation, origin)
         ranked = sorted(first, key=lambda t: (-counts[t], first[t]))
         return [Match(100, source, translation, first[translation]) for translation in ranked]
@@ -144,22 +151,24 @@ class Memory:
         if not wanted:
             return []
         sets = self._index()
-        need = (len(wanted) + 1) // 2
+        need = -(-len(wanted) * SHARED_WORDS[0] // SHARED_WORDS[1])
         rarest = sorted(wanted, key=lambda word: (len(self._postings.get(word, ())), word))
         seen: set[int] = set()
         for word in rarest[: len(wanted) - need + 1]:  # one of these is in any source sharing `need`
             seen.update(self._postings.get(word, ()))
         low, high = len(source) * 2 / 3, len(source) * 3 / 2
         sources = self._sources
-        return [sources[i] for i in sorted(seen)
+        return [sources[i] for i in seen
                 if low <= len(sources[i]) <= high and sources[i] != source and len(sets[i] & wanted) >= need]
 
     def _index(self) -> list[frozenset[str]]:
         if self._words is None:
             self._words = [words(source) for source in self._sources]
+            postings: defaultdict[str, list[int]] = defaultdict(list)
             for index, found in enumerate(self._words):
                 for word in found:
-                    self._postings.setdefault(word, []).append(index)
+                    postings[word].append(index)
+            self._postings = dict(postings)
         return self._words
 
 
@@ -218,8 +227,7 @@ def load(locales: Path, *, keep: bool = True) -> Memory:
             "stamp": stamp, "entries": _entries(path, lang, locales)}
     if keep and index != cached:
         _write_index(locales, index)
-    return Memory([(source, lang, translation, f"{locales.name}/{name}:{line}" if line else f"{locales.name}/{name}")
-                   for name, found in index.items() for source, lang, translation, line in found["entries"]])
+    return Memory([(f"{locales.name}/{name}", found["entries"]) for name, found in index.items()])
 
 
 def _stamp(path: Path) -> list[int] | None:
