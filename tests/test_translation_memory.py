@@ -211,3 +211,37 @@ def test_status_counts_the_units_with_a_memory_match(project):
     table = cli(project, "i18n", "status", f"content/{NEW}").stdout
     assert re.search(r"^follow-up\s+fr\s+0\s+6\s+3\s+0\.0%\s+7$", table, re.M), table
     assert table.splitlines()[0].split()[-1] == "memory"
+
+
+def test_in_the_browser_a_match_is_shown_beside_its_unit_and_taken_into_the_box(project, browser, tmp_path):
+    from conceptnotes.i18n.editing import unit_key
+    from tests.conftest import running_server
+
+    assert cli(project, "i18n", "update", f"content/{NEW}").returncode == 0
+    french = catalog(project, "fr", "official").get(ORIGINAL).string
+    context = browser.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        with running_server(project) as url:
+            page.goto(f"{url}translate/{NEW}/fr?show=all")
+            card = page.locator(f'li.unit[data-key="{unit_key(CHANGED)}"]')
+            match = card.locator(".memory .match")
+            match.wait_for()
+            assert match.count() == 1
+            assert match.locator(".quality").inner_text() == f"{int(100 * _ratio(ORIGINAL, CHANGED))}%"
+            assert match.locator(".origin").inner_text().startswith("locales/fr/LC_MESSAGES/official.po:")
+            assert match.locator(".match-text").inner_text() == french
+            assert match.locator(".match-diff ins").inner_text() == "violent extremism"
+            assert card.locator("textarea").input_value() == ""
+            match.locator("button.use").click()
+            assert card.locator("textarea").input_value() == french  # taken into the box, not saved
+            assert card.locator(".state").inner_text() == "untranslated"
+            assert page.locator(f'li.unit[data-key="{unit_key(OWN)}"] .memory').is_hidden()
+            card.scroll_into_view_if_needed()
+            page.screenshot(path=tmp_path / "memory-match.png")
+    finally:
+        context.close()
+    assert errors == []
