@@ -48,6 +48,7 @@
       if (match.diff_html) {
         const diff = conceptnotes.element("div", "", "match-diff");
         diff.innerHTML = match.diff_html;  // made by the server from escaped text
+        diff.prepend(conceptnotes.element("span", "Its source, to this unit's: ", "label"));
         item.append(diff);
       }
       const use = conceptnotes.element("button", "Use", "use");
