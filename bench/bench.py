@@ -2,6 +2,7 @@
 
     make bench                      (installs pandoc, then runs this)
     .venv/bin/python bench/bench.py [--runs 3] [--json bench/results.json]
+    .venv/bin/python bench/bench.py --memory-only [--runs 3]   (the translation memory alone)
 
 Each case is run in fresh processes, the project's run and its peers' interleaved, ``--runs``
 times; it prints the median wall time and the peak resident memory of each, then every target
@@ -274,6 +275,41 @@ def case_preview(bench: Bench, edits: int = 5) -> None:
         server.wait(30)
 
 
+# The translation memory's matching, as `i18n export --xliff` and the workbench do it: the
+# project's memory loaded (from its index in the cache, when warm), then the matches of every
+# unit of the new note in its five languages.
+MATCH = (
+    "import sys\n"
+    "from pathlib import Path\n"
+    "from conceptnotes.i18n import memory\n"
+    "from conceptnotes.i18n.units import units\n"
+    "from conceptnotes.read.loader import load_note\n"
+    "note, _ = load_note(Path('content/new-note'))\n"
+    "found = memory.load(Path('locales'))\n"
+    "msgids = dict.fromkeys(unit.msgid for unit in units(note))\n"
+    "matched = sum(bool(found.matches(m, lang)) for lang in ('ar', 'es', 'fr', 'ru', 'zh') for m in msgids)\n"
+    "import time\n"
+    "print(f'{len(msgids)} units, {matched} with a match, {time.process_time():.2f} s of CPU', file=sys.stderr)\n"
+)
+MEMORY_COLD = "memory: new note's matches, 500 notes x 5 langs, cold"
+MEMORY_WARM = "memory: new note's matches, index warm"
+
+
+def case_memory(bench: Bench) -> None:
+    """The translation memory of an office's archive (``cases.memory_project``): the matches
+    of a new note's units in five languages, with an empty cache (the index made from 2,500
+    catalogs), then with the index warm; and ``i18n update`` of the new note, index warm."""
+    project = fresh(bench, cases.memory_project, "memory")
+    cache = project.parent / f"{project.name}-cache"
+    env = dict(bench.env, XDG_CACHE_HOME=str(cache), PYTHONPATH=str(cases.ROOT))
+    shutil.rmtree(cache, ignore_errors=True)
+    bench.run(MEMORY_COLD, [sys.executable, "-c", MATCH], project, env=env)
+    said = bench.run(MEMORY_WARM, [sys.executable, "-c", MATCH], project, env=env)
+    bench.memory_said = said.strip().splitlines()[-1]
+    bench.run("memory: i18n update of the new note, index warm",
+              [sys.executable, BUILD, "i18n", "update", "content/new-note"], project, env=env)
+
+
 @dataclass(frozen=True)
 class Target:
     what: str
@@ -331,6 +367,7 @@ TARGETS = [
     Target("Chinese PDF peak memory / Pandoc+WeasyPrint's", ratio(ZH, "Pandoc+WeasyPrint, Chinese PDF", "peak"), 0.75),
     Target("peak memory per process, cold build of the sample", peak(COLD), 250, "MB"),
     Target("preview: one edited paragraph shown in the English preview", median(PREVIEW), 1.5, "s"),
+    Target("memory: a 60-unit note's matches in 500 notes x 5 languages, index warm", median(MEMORY_WARM), 2.0, "s"),
 ]
 
 
@@ -386,7 +423,17 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", type=Path, default=cases.ROOT / "bench" / "results.json")
     parser.add_argument("--preview-only", action="store_true", help="measure the preview server alone")
+    parser.add_argument("--memory-only", action="store_true", help="measure the translation memory alone")
     args = parser.parse_args()
+    if args.memory_only:
+        with tempfile.TemporaryDirectory(prefix="conceptnotes-bench-") as tmp:
+            bench = Bench(Path(tmp))
+            for _ in range(args.runs):
+                case_memory(bench)
+            for name, sample in bench.samples.items():
+                print(f"{name}: median {sample.median:.2f} s, slowest {max(sample.seconds):.2f} s")
+            print(f"({bench.memory_said}; target: {MEMORY_WARM} under 2 s)")
+            return 0 if bench.samples[MEMORY_WARM].median <= 2.0 else 1
     if args.preview_only:
         with tempfile.TemporaryDirectory(prefix="conceptnotes-bench-") as tmp:
             bench = Bench(Path(tmp))
@@ -407,6 +454,7 @@ def main() -> int:
             case_tables(bench, peers, tables)
             case_long(bench, peers, longs, html)
             case_preview(bench)
+            case_memory(bench)
         rows, missed = report(bench)
     record = {"versions": versions(), "runs": args.runs, "targets": rows,
               "cases": {name: {"median_s": s.median, "seconds": s.seconds, "peak_mb": s.peak_mb, "size": s.size,

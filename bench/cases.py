@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -120,3 +121,61 @@ def project_html(project: Path, target: Path) -> Path:
     (html,) = check([note_of(project).parent], Scope(langs=("en",))).htmls.values()  # as the check rendered it
     target.write_text(html, encoding="utf-8")
     return target
+
+
+# The translation memory: an office's archive ---------------------------------------------------------
+
+MEMORY_NOTES, MEMORY_UNITS = 500, 60
+MEMORY_TARGETS = ("ar", "es", "fr", "ru", "zh")
+def _vocabulary(random) -> tuple[list[str], list[float]]:
+    """Words as an office writes them: the sample note's own, then 5,000 made-up ones, in
+    Zipf's proportions (the n-th most frequent word 1/n as frequent as the first), as any
+    English text has them."""
+    text = (ROOT / "content" / SAMPLE / "note.md").read_text(encoding="utf-8").split("---\n", 2)[2]
+    found = Counter(re.findall(r"[A-Za-z][a-z-]+", text))
+    made = ["".join(random.choice("bcdfglmnprstv") + random.choice("aeiou") for _ in range(random.randint(2, 4)))
+            for _ in range(5000)]
+    words = [word for word, _ in found.most_common()] + made
+    return words, [1 / rank for rank in range(1, len(words) + 1)]
+
+
+def _sentence(random, vocabulary: tuple[list[str], list[float]], length: int) -> str:
+    return " ".join(random.choices(vocabulary[0], vocabulary[1], k=length)).capitalize() + "."
+
+
+def _po(note: str, lang: str, pairs: list[tuple[str, str]]) -> str:
+    def quoted(text: str) -> str:
+        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    head = (f'# {lang} translation of conceptnotes {note}.\n#\nmsgid ""\nmsgstr ""\n'
+            f'"Project-Id-Version: conceptnotes {note} 1\\n"\n"Language: {lang}\\n"\n'
+            '"MIME-Version: 1.0\\n"\n"Content-Type: text/plain; charset=utf-8\\n"\n'
+            '"Content-Transfer-Encoding: 8bit\\n"\n\n')
+    return head + "".join(f"#. paragraph\nmsgid {quoted(s)}\nmsgstr {quoted(t)}\n\n" for s, t in pairs)
+
+
+def memory_project(where: Path) -> Path:
+    """An office's archive: 500 notes' catalogs of 60 units each in five languages (a third of
+    each note's units are the office's standard paragraphs, shared among notes), and a new
+    note of 60 units: 20 standard paragraphs, 20 of them with one word changed, 20 its own."""
+    import random as randomness
+
+    random = randomness.Random(22)
+    words = _vocabulary(random)
+    standard = [_sentence(random, words, random.randint(12, 40)) for _ in range(300)]
+    for n in range(MEMORY_NOTES):
+        units = random.sample(standard, 20) + [_sentence(random, words, random.randint(3, 45)) for _ in range(40)]
+        for lang in MEMORY_TARGETS:
+            folder = where / "locales" / lang / "LC_MESSAGES"
+            folder.mkdir(parents=True, exist_ok=True)
+            pairs = [(unit, f"[{lang}] {unit[::-1]}") for unit in units]  # a stand-in for a translation
+            (folder / f"archive-{n:03d}.po").write_text(_po(f"archive-{n:03d}", lang, pairs), encoding="utf-8")
+    shared = random.sample(standard, 40)
+    changed = [" ".join(random.choice(words[0]) if i == 3 else w for i, w in enumerate(s.split())) for s in shared[20:]]
+    own = [_sentence(random, words, random.randint(3, 45)) for _ in range(20)]
+    body = "".join(f"{text}\n\n" for text in shared[:20] + changed + own)
+    folder = where / "content" / "new-note"
+    folder.mkdir(parents=True)
+    front = TABLE_NOTE.split("---\n")[1].replace("languages: [en]", "languages: [ar, en, es, fr, ru, zh]")
+    (folder / "note.md").write_text(f"---\n{front}---\n\n{body}", encoding="utf-8")
+    return where

@@ -151,7 +151,7 @@ def _import(args: argparse.Namespace) -> int:
 def _add_i18n(commands) -> None:
     i = commands.add_parser(
         "i18n",
-        help="translation catalogs: extract, update, status; XLIFF export and import",
+        help="translation catalogs: extract, update, status; XLIFF export and import; memory import",
         description="Keep the translation catalogs in step with the notes.",
     )
     actions = i.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
@@ -191,6 +191,20 @@ def _add_i18n(commands) -> None:
         " and language, checked as the build checks a translation; nothing is written if anything is wrong.",
     )
     im.add_argument("file", type=Path, metavar="FILE.xlf", help="the XLIFF file")
+    # the translation memory (conceptnotes/i18n/memory.py, tmx.py)
+    mem = actions.add_parser(
+        "memory",
+        help="add a CAT tool's translation memory (TMX) to the project's",
+        description="The translation memory: every note's translated units, and the TMX files imported here.",
+    )
+    mem_actions = mem.add_subparsers(dest="memory_action", metavar="ACTION", parser_class=_Parser, required=True)
+    mi = mem_actions.add_parser(
+        "import",
+        help="keep a TMX file in locales/memory/, where the memory reads it",
+        description="Check a TMX file (which Trados, memoQ and OmegaT export) and keep a copy in locales/memory/:"
+        " its units are offered as the memory's matches, naming the file.",
+    )
+    mi.add_argument("file", type=Path, metavar="FILE.tmx", help="the TMX file")
     for sub in (e, u, st, x):
         sub.add_argument(
             "notes", nargs="*", type=Path, metavar="NOTE_DIR", help="note folders; default: every note under content/"
@@ -203,6 +217,8 @@ def _i18n(args: argparse.Namespace) -> int:
 
     if args.action == "import":
         return _xliff_import(args.file, args.project)
+    if args.action == "memory":
+        return _memory_import(args.file, args.project)
     notes, _ = load_notes(note_folders(args.notes, args.project))
     if args.action == "export":
         return _xliff_export(notes, args.xliff, args.out, explicit=bool(args.notes))
@@ -213,7 +229,8 @@ def _i18n(args: argparse.Namespace) -> int:
     if args.action == "update":
         written = i18n.update(notes, check=args.check)
         for item in written:
-            print(f"{'updated' if item.changed else 'unchanged'} {display_path(item.path)}")
+            memory = f" ({item.from_memory} from the memory, fuzzy: review them)" if item.from_memory else ""
+            print(f"{'updated' if item.changed else 'unchanged'} {display_path(item.path)}{memory}")
         if args.check:
             print("catalogs are up to date")
         return 0
@@ -223,11 +240,13 @@ def _i18n(args: argparse.Namespace) -> int:
 
         print(json.dumps([i18n.status_row(s) for s in found], indent=2, ensure_ascii=False))
         return 0
-    header = f"{'catalog':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"
+    header = (f"{'catalog':<24} {'lang':<4} {'translated':>10} {'fuzzy':>6} {'untranslated':>12} {'done':>7}"
+              f" {'memory':>7}")
     print(header)
     print("-" * len(header))
     for s in found:
-        print(f"{s.note:<24} {s.lang:<4} {s.translated:>10} {s.fuzzy:>6} {s.untranslated:>12} {s.percent:>6.1f}%")
+        print(f"{s.note:<24} {s.lang:<4} {s.translated:>10} {s.fuzzy:>6} {s.untranslated:>12} {s.percent:>6.1f}%"
+              f" {s.memory:>7}")
     return 0
 
 
@@ -252,6 +271,15 @@ def _xliff_import(path: Path, project: Project) -> int:
     _report(done.problems.warnings)
     said = f"{done.translated} translated, {done.fuzzy} fuzzy, {done.unchanged} unchanged"
     print(f"{'updated' if done.changed else 'unchanged'} {display_path(done.catalog)} ({said})")
+    return 0
+
+
+def _memory_import(path: Path, project: Project) -> int:
+    from conceptnotes.i18n import tmx
+
+    done = tmx.import_file(path, project.locales)
+    said = f"{done.units} units in {', '.join(done.languages)}"
+    print(f"{'imported' if done.changed else 'unchanged'} {display_path(done.path)} ({said})")
     return 0
 
 
@@ -545,7 +573,8 @@ def main(argv: list[str] | None = None) -> int:
             return _init(args)
         _in_project(args)
         if args.command == "i18n":
-            done.writes_catalogs = args.action in ("extract", "import") or (args.action == "update" and not args.check)
+            writes = ("extract", "import", "memory")
+            done.writes_catalogs = args.action in writes or (args.action == "update" and not args.check)
             return _i18n(args)
         if args.command in _COMMANDS:
             return _COMMANDS[args.command](args)

@@ -102,7 +102,8 @@ def _dist_infos(folder: str) -> tuple[str, ...]:
 
 
 def cache_root() -> Path:
-    """``$XDG_CACHE_HOME/conceptnotes`` (``~/.cache/conceptnotes``): written by builds only."""
+    """``$XDG_CACHE_HOME/conceptnotes`` (``~/.cache/conceptnotes``): written by builds, and by the
+    translators' commands and workbench for the translation memory's index (``i18n/memory``)."""
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "conceptnotes"
 

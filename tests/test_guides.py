@@ -29,7 +29,7 @@ from tests.conftest import ROOT, build_in, need, sample_project
 
 GUIDES = sorted((ROOT / "docs").glob("guide-*.md"))
 PYTHON = ".venv/bin/python"
-TOOLS = {"msgfmt", "pdftotext", "ls", "cat", "cmp"}  # besides build.py, what a guide may run
+TOOLS = {"msgfmt", "pdftotext", "ls", "cat", "cmp", "cp"}  # besides build.py, what a guide may run
 
 
 @dataclass

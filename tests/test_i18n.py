@@ -187,7 +187,7 @@ def expected_status(root: Path) -> dict[str, tuple[int, int, int]]:
 def parse_status_table(stdout: str) -> dict[str, tuple[int, int, int, float]]:
     rows = {}
     for line in stdout.splitlines():
-        found = re.fullmatch(r"malaga-2022\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)%", line.strip())
+        found = re.fullmatch(r"malaga-2022\s+(\w+)\s+(\d+)\s+(\d+)\s+(\d+)\s+([\d.]+)%\s+\d+", line.strip())
         if found:
             rows[found.group(1)] = (int(found.group(2)), int(found.group(3)), int(found.group(4)),
                                     float(found.group(5)))

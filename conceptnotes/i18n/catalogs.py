@@ -325,6 +325,7 @@ class Status:
     translated: int
     fuzzy: int
     untranslated: int
+    memory: int = 0  # units not yet translated that the translation memory has a match for
 
     @property
     def total(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 
 from conceptnotes.errors import NoteError, Problems
-from conceptnotes.i18n import catalogs, labels
+from conceptnotes.i18n import catalogs, labels, memory
 from conceptnotes.languages import LABEL_LANGUAGE
 from conceptnotes.model import Note
 from conceptnotes.project import BABEL_CFG, PACKAGE_DIR, TOOL_ROOT, Project, command
@@ -72,6 +73,7 @@ def _walked(root: Path):
 class Written:
     path: Path
     changed: bool
+    from_memory: int = 0  # units new in the catalog given the translation of the same source, fuzzy
 
 
 def write(path: Path, data: bytes, root: Path) -> Written:
@@ -123,16 +125,24 @@ def _plans(notes: list[Note], locales: Path | None):
 
 def update(notes: list[Note], locales: Path | None = None, *, check: bool = False) -> list[Written]:
     """Merge templates into the languages' catalogs; with ``check``, write nothing and raise
-    NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written."""
-    problems, written = Problems(), []
-    for where, path, template, lang, _, existing in _loaded(_plans(notes, locales), problems):
+    NoteError naming the stale ones.  A broken catalog is a NoteError too, and nothing is written.
+    The units new in a note's catalog that the translation memory has with the same source
+    are given its translation, fuzzy, naming where it came from (:func:`memory.fill`)."""
+    problems, written, memories = Problems(), [], {}
+    for where, path, template, lang, domain, existing in _loaded(_plans(notes, locales), problems):
         if check:
             stale = _stale(template, existing)
             if stale:
                 problems.add(path, 0, f"out of date ({stale}): run {command('i18n update')}")
             continue
+        new = [m.id for m in template if m.id and (existing is None or existing.get(m.id) is None)]
         merged = catalogs.merge(template, existing, lang)
-        written.append(write(path, catalogs.dump(merged), where))
+        filled = 0
+        if domain != catalogs.LABELS and new:
+            if where not in memories:  # one memory per project
+                memories[where] = memory.load(where)
+            filled = memory.fill(merged, new, lang, memories[where])
+        written.append(dataclasses.replace(write(path, catalogs.dump(merged), where), from_memory=filled))
     problems.raise_if_errors()
     return written
 
@@ -167,14 +177,26 @@ def _stale(template: Catalog, catalog: Catalog | None) -> str:
 def statuses(notes: list[Note], locales: Path | None = None) -> list[catalogs.Status]:
     """Translated, fuzzy and untranslated units of every note and language, then the
     templates' labels of every language (``messages``), which a strict build needs as
-    much; NoteError for a broken catalog."""
-    problems, out = Problems(), []
-    for _, _, template, lang, domain, catalog in _loaded(_plans(notes, locales), problems):
+    much; of a note's units not yet translated, how many the translation memory has a
+    match for.  NoteError for a broken catalog."""
+    problems, out, memories = Problems(), [], {}
+    for where, _, template, lang, domain, catalog in _loaded(_plans(notes, locales), problems):
         # of the labels, those a document shows: what a strict build needs translated
         units = list(labels.ALL) if domain == catalogs.LABELS else template
-        out.append(catalogs.status(domain, lang, units, catalog))
+        found = catalogs.status(domain, lang, units, catalog)
+        if domain != catalogs.LABELS and found.translated < found.total:
+            if where not in memories:
+                memories[where] = memory.load(where)
+            found = dataclasses.replace(found, memory=_with_matches(template, catalog, lang, memories[where]))
+        out.append(found)
     problems.raise_if_errors()
     return out
+
+
+def _with_matches(template: Catalog, catalog: Catalog | None, lang: str, found: memory.Memory) -> int:
+    """How many units not yet translated have a match in the memory."""
+    return sum(1 for message in template if message.id and catalogs.state(catalog, message.id)[0] != "translated"
+               and found.matches(message.id, lang, limit=1))
 
 
 def status_row(found: catalogs.Status) -> dict[str, object]:
@@ -187,4 +209,5 @@ def status_row(found: catalogs.Status) -> dict[str, object]:
         "untranslated": found.untranslated,
         "total": found.total,
         "percent": round(found.percent, 1),
+        "memory": found.memory,
     }

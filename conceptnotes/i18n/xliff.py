@@ -32,6 +32,9 @@ no byte, and a correct target repairs an entry the build refuses.  A trans-unit 
 twice with different targets is refused (both lines named).  A unit whose source changed
 since the export keeps its translation as a fuzzy one of the unit that took its place
 (the one ``i18n update`` would give it to), when the catalog still knows the old source.
+A unit not yet translated carries the translation memory's matches (:mod:`memory`) as
+``<alt-trans match-quality="NN" origin="...">``, which CAT tools show as TM matches; an
+import reads only the unit's own ``<target>``.
 A file made from a catalog by translate-toolkit's ``po2xliff`` is refused with what to
 use instead: its units are Markdown as plain text, footnote calls and links unprotected.
 What a target may hold but likely should not (a tag inside a word, another script, Arabic-Indic
@@ -49,7 +52,7 @@ from lxml import etree
 
 from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
-from conceptnotes.i18n import editing, glossary, link_addresses
+from conceptnotes.i18n import editing, glossary, link_addresses, memory
 from conceptnotes.i18n import inline_tags as tags
 from conceptnotes.i18n.commands import target_languages, write
 from conceptnotes.i18n.target_warnings import target_warnings
@@ -87,6 +90,7 @@ def export_note(note_folder: Path, lang: str) -> bytes:
     opened = editing.open_note(note_folder, lang)
     note = opened.note
     project = Project.of_note(note.folder)
+    found = memory.load(project.locales)
     original = project.relative(note.source)
     po = project.relative(opened.path)
     skeleton = etree.Element(_q("xliff"), version="1.2", nsmap={None: tags.NS})
@@ -126,6 +130,8 @@ def export_note(note_folder: Path, lang: str) -> bytes:
         group = etree.SubElement(element, _q("context-group"), name="note.md", purpose="location")
         etree.SubElement(group, _q("context"), {"context-type": "sourcefile"}).text = original
         etree.SubElement(group, _q("context"), {"context-type": "linenumber"}).text = str(unit.line)
+        if view.state != "translated":
+            _alt_trans(element, found.matches(unit.msgid, lang), lang, note.assets)
     etree.cleanup_namespaces(store.document)  # the toolkit's units start in XLIFF 1.1's namespace
     return bytes(store)
 
@@ -141,6 +147,18 @@ def _link_notes(opened: editing.Opened, unit: Unit, table: tags.Tags) -> list[st
         own = f" (in {opened.lang}: {stated[link.href]})" if link.href in stated else ""
         out.append(f"link {tag_id} \u201c{m.plain_text(link.children)}\u201d: {link.href}{own}")
     return out
+
+
+def _alt_trans(element: etree._Element, matches: list[memory.Match], lang: str, assets: Path) -> None:
+    """The translation memory's matches of a unit not yet translated, as CAT tools read TM
+    matches: ``<alt-trans match-quality="NN" origin="...">`` with the source matched and its
+    translation, inline Markdown as tags (numbered as in the match's own source)."""
+    for match in matches:
+        alt = etree.SubElement(element, _q("alt-trans"), {"match-quality": str(match.quality), "origin": match.origin})
+        source, target = etree.SubElement(alt, _q("source")), etree.SubElement(alt, _q("target"))
+        target.set("{http://www.w3.org/XML/1998/namespace}lang", lang)
+        table = tags.fill(source, tags.parse(match.source, assets))
+        tags.fill(target, tags.parse(match.translation, assets), table)
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from markupsafe import Markup
 
 from conceptnotes import model as m
 from conceptnotes.errors import ConceptnotesError, NoteError, Problem, UsageError, excerpt
-from conceptnotes.i18n import glossary, link_addresses
+from conceptnotes.i18n import glossary, link_addresses, memory
 from conceptnotes.i18n.editing import (
     Notes,
     Opened,
@@ -37,7 +37,7 @@ from conceptnotes.i18n.editing import (
 from conceptnotes.i18n.units import Unit
 from conceptnotes.model.visitor import Visitor
 
-__all__ = ["Conflict", "Notes", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
+__all__ = ["Conflict", "Notes", "Offered", "UnitView", "UnknownUnit", "check", "save", "unit_views"]
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,17 @@ class UnitView:
     key: str  # stable id of the unit (of its msgid)
     links: tuple[tuple[str, str, str], ...] = ()  # (text, address, the language's address or '') of each link
     terms: tuple[tuple[str, tuple[str, ...], bool], ...] = ()  # (glossary term, its forms in lang, in msgstr)
+    matches: tuple[Offered, ...] = ()  # the translation memory's, for a unit not yet translated
+
+
+@dataclass(frozen=True)
+class Offered:
+    """A match of the translation memory, as the workbench offers it beside a unit."""
+
+    quality: int  # percent, 100 for the same source
+    translation: str
+    origin: str  # the catalog and line, or the TMX file, it came from
+    diff_html: str  # its source -> the unit's, word by word, for a close match
 
 
 class Conflict(ConceptnotesError):
@@ -91,13 +102,19 @@ def unit_views(note_folder: Path, lang: str, show: str = "all", notes: Notes | N
         raise UsageError(f"unknown filter '{excerpt(show, 20)}': use one of {', '.join(SHOWS)}")
     opened = open_note(note_folder, lang, notes)
     terms = _glossary(opened)
-    views = [_view(opened, unit, terms) for unit in opened.units]
+    found = memory.load(opened.path.parents[2])  # the project's locales/, the catalog's folder's
+    views = [_view(opened, unit, terms, found) for unit in opened.units]
     return views if show == "all" else [view for view in views if view.state == show]
 
 
-def _view(opened: Opened, unit: Unit, terms: tuple[glossary.Term, ...] | None = None) -> UnitView:
+def _view(opened: Opened, unit: Unit, terms: tuple[glossary.Term, ...] | None = None,
+          found_in: memory.Memory | None = None) -> UnitView:
     found = entry(opened, unit.msgid)
     terms = _glossary(opened) if terms is None else terms
+    offered = () if found_in is None or found.state == "translated" else tuple(
+        Offered(match.quality, match.translation, match.origin,
+                "" if match.exact else str(word_diff(match.source, unit.msgid)))
+        for match in found_in.matches(unit.msgid, opened.lang))
     return UnitView(
         msgid=unit.msgid,
         msgstr=found.msgstr,
@@ -112,6 +129,7 @@ def _view(opened: Opened, unit: Unit, terms: tuple[glossary.Term, ...] | None = 
         key=unit_key(unit.msgid),
         links=_links(opened, unit),
         terms=_terms(opened, unit, found.msgstr, terms),
+        matches=offered,
     )
 
 

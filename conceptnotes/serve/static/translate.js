@@ -53,6 +53,38 @@
     }));
   }
 
+  // the translation memory's matches: the same source (100%) or a close one (its changes shown), each
+  // with where it came from and a button that puts it in the box, for the translator to review and save
+  function showMatches(card, matches) {
+    const list = card.querySelector(".memory");
+    list.hidden = matches.length === 0;
+    list.replaceChildren(...matches.map((match) => {
+      const item = conceptnotes.element("li", "", "match");
+      item.append(conceptnotes.element("span", `${match.quality}%`, "quality"), " ",
+        conceptnotes.element("span", match.origin, "origin"));
+      const text = conceptnotes.element("div", match.translation, "match-text");
+      text.lang = body.lang;
+      text.dir = card.querySelector("textarea").dir;
+      item.append(text);
+      if (match.diff_html) {
+        const diff = conceptnotes.element("div", "", "match-diff");
+        diff.innerHTML = match.diff_html;  // made by the server from escaped text
+        diff.prepend(conceptnotes.element("span", "Its source, to this unit's: ", "label"));
+        item.append(diff);
+      }
+      const use = conceptnotes.element("button", "Use", "use");
+      use.type = "button";
+      use.addEventListener("click", () => {
+        const box = card.querySelector("textarea");
+        box.value = match.translation;
+        box.dispatchEvent(new Event("input"));
+        box.focus();
+      });
+      item.append(use);
+      return item;
+    }));
+  }
+
   function makeCard(unit) {
     const card = document.getElementById("unit-template").content.firstElementChild.cloneNode(true);
     setUnit(card, unit);
@@ -60,6 +92,7 @@
     card.querySelector(".unit-source").innerHTML = unit.source_html;
     showLinks(card, unit.links);
     showTerms(card, unit.terms);
+    showMatches(card, unit.matches);
     if (unit.diff_html) {
       const previous = card.querySelector(".previous");
       previous.hidden = false;
