@@ -236,7 +236,8 @@ def test_in_the_browser_a_match_is_shown_beside_its_unit_and_taken_into_the_box(
             assert match.locator(".match-text").inner_text() == french
             assert match.locator(".match-diff ins").inner_text() == "violent extremism"
             assert card.locator("textarea").input_value() == ""
-            match.locator("button.use").click()
+            with page.expect_response(lambda response: "/api/check/" in response.url):  # checked as typed
+                match.locator("button.use").click()
             assert card.locator("textarea").input_value() == french  # taken into the box, not saved
             assert card.locator(".state").inner_text() == "untranslated"
             assert page.locator(f'li.unit[data-key="{unit_key(OWN)}"] .memory').is_hidden()
