@@ -432,3 +432,19 @@ def test_a_note_changed_on_disk_and_in_the_form_at_once_gets_the_conflict(new_pr
         form.locator("#d-save").click()  # saved knowingly over the other
         form.locator("#d-status", has_text=SAVED).wait_for()
     assert meta_of(note.parent).title == "Forum on Youth"
+
+
+def test_a_place_without_a_un_name_is_given_by_its_name_instead_of_a_code(tmp_path):
+    """The form writes ``event.country_name`` for a place the United Nations names in neither
+    UNTERM nor M49, removes the emptied ``country`` line, and the note reads back so."""
+    folder = project_with(tmp_path, f"---\n{SAMPLE_FRONT}---\n{BODY}")
+    event = {"start": "2022-05-10", "end": "2022-05-11", "city": "Málaga", "venue": ""}
+    before, after = saved(folder, {"event": {**event, "country": "", "country_name": "Neutral Zone"}})
+    text = after.decode()
+    assert "country: ES" not in text and "country_name: Neutral Zone" in text
+    meta = meta_of(folder)
+    assert (meta.event.country, meta.event.country_name) == ("", "Neutral Zone")
+    assert comment_texts(text) == comment_texts(before.decode())
+    _, back = saved(folder, {"event": {**event, "country": "ES", "country_name": ""}})
+    assert "country_name" not in back.decode()
+    assert (meta_of(folder).event.country, meta_of(folder).event.country_name) == ("ES", "")

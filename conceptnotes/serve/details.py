@@ -120,7 +120,9 @@ def posted_values(posted: Any, current: dict[str, Any]) -> dict[str, Any]:
     event = posted.get("event")
     if not isinstance(event, dict):
         raise UsageError("event: a JSON object expected")
-    values["event"] = {key: _text(event.get(key), f"event.{key}") for key in front_lines.EVENT_KEYS}
+    # an optional key a page does not send is left empty (a page of an earlier version of the tool)
+    values["event"] = {key: _text(event.get(key, "" if f"event.{key}" in front_lines.OPTIONAL else None),
+                                  f"event.{key}") for key in front_lines.EVENT_KEYS}
     values["organizers"] = [text for text in _texts(posted.get("organizers"), "organizers") if text]
     chosen = _texts(posted.get("languages"), "languages")
     if set(chosen) == set(current["languages"]):

@@ -31,14 +31,15 @@ from conceptnotes.errors import ConceptnotesError
 
 # The front matter's fields the form writes, in the order a new key is placed; a key's
 # value is text, a flag, a list of text, or a mapping / list of mappings of these keys.
-EVENT_KEYS = ("start", "end", "city", "country", "venue")
+EVENT_KEYS = ("start", "end", "city", "country", "country_name", "venue")
 CONTACT_KEYS = ("name", "email", "url", "phone")
 FIELDS = ("title", "subtitle", "symbol", "date", "languages", "event", "organizers", "contacts",
           "numbered_paragraphs")
 MAPPINGS = {"": FIELDS, "event": EVENT_KEYS, "contacts": CONTACT_KEYS}
 FLOW_LISTS = ("languages",)  # written [en, fr], as 'build.py new' writes them
-OPTIONAL = {"subtitle", "symbol", "date", "organizers", "contacts", "event.venue", "contacts.email",
-            "contacts.url", "contacts.phone"}  # removed when left empty; others are written empty
+# removed when left empty (a place is named by 'country' or 'country_name'); others are written empty
+OPTIONAL = {"subtitle", "symbol", "date", "organizers", "contacts", "event.venue", "event.country",
+            "event.country_name", "contacts.email", "contacts.url", "contacts.phone"}
 
 _INDICATORS = "-?:,[]{}#&*!|>'\"%@`"
 _YAML_PRINTABLE = re.compile("[\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")

@@ -46,7 +46,7 @@
     const options = countries.map((country) => new Option(`${country.name} (${country.code})`, country.code));
     if (!countries.some((country) => country.code === code)) {
       const said = code === "TODO" ? "Still TODO: choose the country" :
-        code ? `${code}: not a country code the note accepts` : "Choose the country";
+        code ? `${code}: not a country code the note accepts` : "Choose the country (or give the place's name below)";
       options.unshift(new Option(said, code));
     }
     select.replaceChildren(...options);
@@ -70,7 +70,7 @@
     base = data.values;
     const values = data.values;
     for (const name of ["title", "subtitle", "symbol"]) field(name).value = values[name];
-    for (const name of ["city", "venue"]) field(`event.${name}`).value = values.event[name];
+    for (const name of ["city", "country_name", "venue"]) field(`event.${name}`).value = values.event[name];
     setDate(field("date"), values.date);
     setDate(field("event.start"), values.event.start);
     setDate(field("event.end"), values.event.end);
@@ -88,7 +88,7 @@
       title: text("title"), subtitle: text("subtitle"), symbol: text("symbol"), date: dateOf(field("date")),
       languages: [...form.querySelectorAll('input[name="languages"]:checked')].map((box) => box.value),
       event: {start: dateOf(field("event.start")), end: dateOf(field("event.end")), city: text("event.city"),
-              country: text("event.country"), venue: text("event.venue")},
+              country: text("event.country"), country_name: text("event.country_name"), venue: text("event.venue")},
       organizers: [...form.querySelectorAll("#d-organizers input")].map((input) => input.value),
       contacts: [...form.querySelectorAll("#d-contacts .contact")].map((row) => Object.fromEntries(
         [...row.querySelectorAll("input")].map((input) => [input.dataset.key, input.value]))),
