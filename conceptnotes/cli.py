@@ -80,6 +80,7 @@ def parser() -> argparse.ArgumentParser:
     _add_official_and_verify(commands)
     _add_new_and_doctor(commands)
     _add_import(commands)
+    _add_review(commands)
     _add_init(commands)
     _project_option(top)
     return top
@@ -130,6 +131,48 @@ def _add_import(commands) -> None:
     )
     im.add_argument("docx", type=Path, metavar="NOTE.docx", help="the Word file")
     im.add_argument("--id", default=None, help="the note's id (default: a slug of the file name)")
+
+
+def _add_review(commands) -> None:
+    rv = commands.add_parser(
+        "review",
+        help="bring a reviewed DOCX (tracked changes, comments) back into its note or catalog",
+        description="Read a DOCX this project built, as reviewed in Word or LibreOffice: its tracked and"
+        " direct changes are written into note.md (the source language) or the language's catalog, its"
+        " comments listed.",
+    )
+    actions = rv.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
+    ri = actions.add_parser("import", help="apply (or --list) a reviewed DOCX's changes",
+                            description="Apply a reviewed DOCX's changes to note.md or the catalog, all or"
+                            " nothing; with --list, show its changes and comments and write nothing.")
+    ri.add_argument("docx", type=Path, metavar="FILE.docx", help="the reviewed DOCX")
+    ri.add_argument("--list", action="store_true", help="show the changes and comments; write nothing")
+
+
+def _review(args: argparse.Namespace) -> int:
+    from conceptnotes.word.review import apply_review, read_review
+
+    review = read_review(args.docx, args.project)
+    record = review.record
+    print(f"{display_path(args.docx)}: note '{record.note}' in '{record.lang}'")
+    for change in review.changes:
+        print(f"changed {change.where}:")
+        print(f"  was: {change.before}")
+        print(f"  now: {change.after}")
+        for tracked in change.tracked:
+            print(f"  {tracked}")
+    for comment in review.comments:
+        print(f"comment by {comment.author or '?'} at {comment.where or 'outside the note text'}"
+              f" on '{comment.anchored}': {comment.text}")
+    for listed in review.listed:
+        print(f"not applied: {listed}")
+    said = f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s), {len(review.listed)} not applied"
+    if args.list:
+        print(f"{said}; nothing was written (--list)")
+        return 0
+    written = apply_review(review, args.project)
+    print(f"{said}; {'updated ' + display_path(written) if written else 'nothing to write'}")
+    return 0
 
 
 def _import(args: argparse.Namespace) -> int:
@@ -635,6 +678,7 @@ _COMMANDS = {
     "new": _new,
     "doctor": lambda args: _doctor(args.project),
     "import": _import,
+    "review": _review,
 }
 
 

@@ -80,6 +80,23 @@ class Shown:
 
 
 @dataclass(frozen=True)
+class UnitMark:
+    """One run of a document's text as the DOCX marks it for a review (``word/review``):
+    the run's id (a short hash of its source and its place among identical runs), its
+    source (the msgid: inline Markdown), its line in note.md, what it is called, the
+    Markdown it is shown from (the translation, else the source) and the footnote it is
+    in ("" for the body)."""
+
+    id: str
+    source: str
+    line: int
+    name: str
+    text: str
+    footnote: str = ""
+    translated: bool = False  # shown from the catalog's translation
+
+
+@dataclass(frozen=True)
 class Localized:
     """A note ready to render in ``lang``: translated text, what it shows besides (``shown``),
     the templates' labels (``gettext``), and what fell back."""
@@ -91,3 +108,5 @@ class Localized:
     # the catalogs read and validated for it, as read: what a PDF/A-3 may carry
     catalogs: tuple[tuple[Path, bytes], ...] = ()
     shown: Shown = Shown()
+    # every run of text, body then footnotes (by key), in the order of model.visitor.map_inlines
+    units: tuple[UnitMark, ...] = ()

@@ -32,11 +32,11 @@ from lxml import etree
 from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.model import Localized
-from conceptnotes.model.visitor import Visitor, walk
+from conceptnotes.model.visitor import Visitor, map_inlines, walk
 from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
 from conceptnotes.render.common import created
-from conceptnotes.render.docx import ooxml, page, widths
+from conceptnotes.render.docx import ooxml, page, review_marks, widths
 from conceptnotes.render.docx.ooxml import element, w
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
 from conceptnotes.render.html import TEMPLATE_DIR
@@ -91,13 +91,21 @@ class InlineWriter(Visitor):
     next_footnote_id: int
     link_targets: ooxml.LinkTargets
     comments: ooxml.Comments
+    bookmarks: int
+    marker: review_marks.Marker
 
     # Inlines --------------------------------------------------------------------------
 
     def inlines(self, paragraph: Paragraph, nodes: tuple[m.Inline, ...], fmt: Format = Format(), target=None) -> None:
         target = paragraph._p if target is None else target
+        mark = self.marker.take(nodes)  # a run of the note's text, bookmarked for a review
+        first = len(target)
         for node in nodes:
             self.visit(node, paragraph, fmt, target)
+        if mark is not None:
+            self.bookmarks += 1
+            part = "document" if paragraph.part is self.doc.part else "footnotes"
+            self.marker.place(mark, target, first, self.bookmarks, part)
 
     def visit_text(self, n: m.Text, paragraph: Paragraph, fmt: Format, target) -> None:
         self.run(n.text, fmt, target)
@@ -309,6 +317,7 @@ class DocxVisitor(InlineWriter):
         self.text_width, self.table_style_id = facts.text_width, facts.table_style_id
         self.table_text_size = facts.table_text_size
         self.bookmarks = 0
+        self.marker = review_marks.Marker(localized, _runs(self.note.document))
         self.paragraph_num_id = self.paragraph_numbering() if self.note.meta.numbered_paragraphs else None
 
     def paragraph_numbering(self) -> int:
@@ -326,6 +335,7 @@ class DocxVisitor(InlineWriter):
         page.fill_headers_footers(self.doc, self.localized, self.sections)
         page.set_properties(self.doc, self.localized)
         page.apply_language(self.doc, self.footnotes, self.localized.lang, self.fallbacks, self.sections)
+        review_marks.add_record(self.doc, self.marker.record(self.localized), f"{self.note.id}/{self.localized.lang}")
         day = created(self.note)
         return ooxml.save_document(self.doc, (day.year, day.month, day.day, 0, 0, 0))
 
@@ -497,6 +507,21 @@ class DocxVisitor(InlineWriter):
         paragraph._p.get_or_add_pPr().append(
             parse_xml(f'<w:pBdr {nsdecls("w")}><w:bottom w:val="single" w:sz="6" w:space="1" w:color="auto"/></w:pBdr>')
         )
+
+
+def _runs(document: m.Document) -> dict[str, list[tuple]]:
+    """The document's runs of inlines by footnote key ("" for the body), in the order of
+    ``map_inlines``: that of ``Localized.units``."""
+
+    def runs_of(node) -> list[tuple]:
+        found: list[tuple] = []
+        map_inlines(node, lambda inlines, line, name: found.append(inlines) or inlines, line=getattr(node, "line", 0))
+        return found
+
+    runs = {"": runs_of(m.Document(document.blocks, ()))}
+    for footnote in document.footnotes:
+        runs[footnote.key] = runs_of(footnote)
+    return runs
 
 
 def render_docx(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:

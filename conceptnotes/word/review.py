@@ -1,0 +1,285 @@
+"""``build.py review import FILE.docx``: a reviewed DOCX of this project's back into its note.
+
+The DOCX says which build it came from (``render/docx/review_marks``: a custom XML part,
+and a bookmark per run of text).  Each marked paragraph's text, its tracked changes
+accepted, is compared with the text the build recorded for it; a run that differs is a
+change, carried into what it was rendered from (:mod:`.review_edits`): the note's lines in
+the source language, the catalog's translation in another (through ``i18n/editing``, the
+workbench's and the XLIFF import's path).  Reviewers' comments are listed with their unit.
+All or nothing: a change that cannot be carried refuses the whole import, nothing written.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
+from conceptnotes.project import Project, command
+from conceptnotes.read.files import read_input
+from conceptnotes.read.loader import load_note
+from conceptnotes.render.docx import review_marks as marks
+from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
+from conceptnotes.word.review_edits import carried
+from conceptnotes.writing import write_atomic
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_PARTS = {"document": "word/document.xml", "footnotes": "word/footnotes.xml"}
+TOOL_AUTHOR = "conceptnotes"  # the build's own comments (text shown untranslated): no reviewer's
+
+
+@dataclass(frozen=True)
+class Change:
+    unit: marks.Recorded
+    before: str  # the text the build rendered
+    after: str  # the text as reviewed
+    where: str  # "note.md:22" or "fr/...po:40"
+    tracked: tuple[str, ...] = ()  # each tracked change, said: "inserted by X: 'text'"
+
+
+@dataclass(frozen=True)
+class Comment:
+    author: str
+    text: str
+    anchored: str
+    where: str  # the unit's line, or "" outside the note's text
+
+
+@dataclass
+class Review:
+    path: Path
+    record: marks.Record
+    changes: list[Change] = field(default_factory=list)
+    comments: list[Comment] = field(default_factory=list)
+    listed: list[str] = field(default_factory=list)  # what the source cannot hold: not applied
+    written: Path | None = None
+
+
+def read_review(path: Path, project: Project) -> Review:
+    """The changes and comments of the reviewed DOCX at ``path``; NoteError if it is unsafe
+    or not one this project built."""
+    data = read_input(path, path.parent, limit=MAX_TEMPLATE_BYTES,
+                      too_large=lambda size: f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+    refusal = unsafe_docx(data, hyperlinks=True)
+    if refusal:
+        raise NoteError.at(path, 0, f"refused: {refusal}")
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        names = set(archive.namelist())
+        record = _record(archive, names, path)
+        parts = {part: parse_part(archive.read(name)) for part, name in _PARTS.items() if name in names}
+        comments = parse_part(archive.read("word/comments.xml")) if "word/comments.xml" in names else None
+    review = Review(path, record)
+    wheres = _wheres(record, project)
+    paragraphs = _marked(parts)
+    for unit in record.units:
+        _compare(review, unit, paragraphs.get(unit.mark.id), wheres.get(unit.mark.id, ""))
+    review.changes.sort(key=lambda change: change.unit.mark.line)  # in the note's order (footnotes: at their lines)
+    if comments is not None and "document" in parts:
+        review.comments = _comments(comments, parts["document"], paragraphs, wheres)
+    return review
+
+
+def _record(archive, names: set[str], path: Path) -> marks.Record:
+    for name in sorted(n for n in names if re.fullmatch(r"customXml/item\d+\.xml", n)):
+        root = parse_part(archive.read(name))
+        if marks.is_record(root):
+            try:
+                return marks.read_record(root)
+            except ValueError as exc:
+                raise NoteError.at(path, 0, str(exc)) from None
+    raise NoteError.at(path, 0, "this DOCX was not built by this project (it has no record of a build): to bring"
+                                f" a Word note in as a new note, use {command('import')}")
+
+
+def _marked(parts: dict) -> dict[str, tuple]:
+    """Each run's paragraph and bookmark start, by the run's id (LibreOffice names a copy of
+    a footnote's bookmark ``<name>_Copy_1``: the same run)."""
+    found: dict[str, tuple] = {}
+    for root in parts.values():
+        for start in root.iter(_W + "bookmarkStart"):
+            name = re.sub(r"_Copy_\d+$", "", start.get(_W + "name") or "")
+            paragraph = next((a for a in start.iterancestors(_W + "p")), None)
+            if name.startswith(marks.BOOKMARK_PREFIX) and paragraph is not None:
+                found.setdefault(name[len(marks.BOOKMARK_PREFIX):], (paragraph, start))
+    return found
+
+
+def _wheres(record: marks.Record, project: Project) -> dict[str, str]:
+    """Where each run is edited: its note.md line, or its catalog entry's line."""
+    if record.lang == record.source_language:
+        return {u.mark.id: f"note.md:{u.mark.line}" for u in record.units}
+    from conceptnotes.i18n import editing
+
+    try:
+        opened = editing.open_note(project.content / record.note, record.lang)
+    except NoteError:
+        return {}
+    name = display_path(opened.path)
+    return {u.mark.id: f"{name}:{editing.entry(opened, u.mark.source).po_line}" for u in record.units}
+
+
+def _compare(review: Review, unit: marks.Recorded, found: tuple | None, where: str) -> None:
+    said = f"{where or 'the unit'} ('{excerpt(unit.rendered, 60)}')"
+    if found is None:
+        review.listed.append(f"{said}: its paragraph was deleted or lost its mark; not applied")
+        return
+    paragraph, start = found
+    text, at = marks.paragraph_text(paragraph, start=start)
+    if text[:at].strip() != unit.prefix.strip():  # LibreOffice writes a tab after a footnote's mark
+        review.listed.append(f"{said}: the text before it ('{excerpt(text[:at], 40)}') is the build's; not applied")
+        return
+    tracked = tuple(_tracked(paragraph))
+    review.listed += [f"{said}: {change}; not applied" for change in _formatting(paragraph)]
+    if text[at:] != unit.rendered:
+        review.changes.append(Change(unit, unit.rendered, text[at:], where, tracked))
+
+
+def _tracked(paragraph):
+    for node in paragraph.iter(_W + "ins", _W + "del", _W + "moveFrom", _W + "moveTo"):
+        if node.getparent().tag == _W + "rPr":
+            continue
+        text, _ = marks.paragraph_text(_wrapped(node), accepted=node.tag in (_W + "ins", _W + "moveTo"))
+        verb = {"ins": "inserted", "del": "deleted", "moveFrom": "moved from here", "moveTo": "moved here"}
+        yield f"{verb[node.tag[len(_W):]]} by {node.get(_W + 'author') or '?'}: '{excerpt(text, 60)}'"
+
+
+def _wrapped(node):
+    """A tracked change's element alone in a paragraph, to read its text."""
+    from lxml import etree
+
+    holder = etree.Element(_W + "p")
+    holder.append(copy.deepcopy(node))
+    return holder
+
+
+def _formatting(paragraph):
+    if paragraph.find(f"{_W}pPr/{_W}pPrChange") is not None:
+        yield "a change of paragraph style or format"
+    if next(paragraph.iter(_W + "rPrChange"), None) is not None:
+        yield "a change of text formatting"
+
+
+def _comments(comments, document, paragraphs: dict, wheres: dict[str, str]) -> list[Comment]:
+    units_by_paragraph = {id(p): key for key, (p, _) in paragraphs.items()}
+    anchored: dict[str, list[str]] = {}
+    place: dict[str, str] = {}
+    open_ids: set[str] = set()
+    for node in document.iter(_W + "commentRangeStart", _W + "commentRangeEnd", _W + "t", _W + "delText"):
+        key = node.get(_W + "id") or ""
+        if node.tag == _W + "commentRangeStart":
+            open_ids.add(key)
+            paragraph = next(node.iterancestors(_W + "p"), None)
+            unit = units_by_paragraph.get(id(paragraph)) if paragraph is not None else None
+            place[key] = wheres.get(unit, "") if unit else ""
+        elif node.tag == _W + "commentRangeEnd":
+            open_ids.discard(key)
+        else:
+            for key in open_ids:
+                anchored.setdefault(key, []).append(node.text or "")
+    out = []
+    for comment in comments.iter(_W + "comment"):
+        author = comment.get(_W + "author") or ""
+        if author == TOOL_AUTHOR:
+            continue
+        key = comment.get(_W + "id") or ""
+        text = "\n".join(marks.paragraph_text(p)[0] for p in comment.iter(_W + "p"))
+        out.append(Comment(author, text.strip(), "".join(anchored.get(key, [])), place.get(key, "")))
+    return out
+
+
+# Applying ------------------------------------------------------------------------------------
+
+
+def apply_review(review: Review, project: Project) -> Path | None:
+    """Write the changes into the note (source language) or its catalog; NoteError, nothing
+    written, if any cannot be carried.  The file written, or None when nothing changed."""
+    if not review.changes:
+        return None
+    folder = project.content / review.record.note
+    if review.record.lang == review.record.source_language:
+        return _apply_to_note(review, folder, project)
+    return _apply_to_catalog(review, folder)
+
+
+def _refused(review: Review, change: Change, why: str) -> Problem:
+    return Problem(str(review.path), 0, f"{change.where}: {why}: the paragraph reads"
+                                        f" '{excerpt(change.after, 120)}'; nothing was applied")
+
+
+def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
+    note, _ = load_note(folder)
+    _same_note(review, note)
+    lines = note.raw.decode("utf-8").splitlines(keepends=True)
+    problems = Problems()
+    for change in sorted(review.changes, key=lambda c: -c.unit.mark.line):
+        first, last = _block(lines, change.unit.mark.line)
+        old = "".join(lines[first:last])
+        new = carried(change.before, change.after, old)
+        if new is None:
+            problems.append(_refused(review, change, "this change touches text the note writes otherwise"
+                                                     " (markup, a footnote call, a link) and cannot be placed"))
+            continue
+        lines[first:last] = new.splitlines(keepends=True)
+    problems.raise_if_errors()
+    data = "".join(lines).encode("utf-8")
+    _, found = load_note(folder, data=data)
+    Problems(p for p in found if not p.warning).raise_if_errors(f"failed: nothing was written to {note.source}")
+    write_atomic(note.source, data, project.root)
+    return note.source
+
+
+def _same_note(review: Review, note) -> None:
+    """The record's note is this one: every changed run's source is one of its units' now."""
+    from conceptnotes.i18n.unit_marks import unit_marks
+
+    now = {mark.id: mark for mark in unit_marks(note)}
+    for change in review.changes:
+        mark = now.get(change.unit.mark.id)
+        if mark is None or mark.source != change.unit.mark.source:
+            raise NoteError([_refused(review, change, f"{note.source.name} changed at this unit since the DOCX was"
+                                                      " built (or the DOCX names another note's unit)")])
+
+
+def _block(lines: list[str], line: int) -> tuple[int, int]:
+    """The lines of the block that starts at ``line`` (1-based): to a blank line or the next
+    line that starts a block of its own (a list item, a heading, a table row, a quotation)."""
+    first = max(line - 1, 0)
+    last = first + 1
+    while last < len(lines) and lines[last].strip() and not re.match(r"\s*([-*+] |\d+[.)] |#|\||>|\[\^)", lines[last]):
+        last += 1
+    return first, last
+
+
+def _apply_to_catalog(review: Review, folder: Path) -> Path:
+    from conceptnotes.i18n import editing
+    from conceptnotes.i18n.localize import catalog_problems
+
+    opened = editing.open_note(folder, review.record.lang)
+    units = {unit.msgid: unit for unit in opened.units}
+    problems, updates = Problems(), []
+    for change in review.changes:
+        mark = change.unit.mark
+        unit = units.get(mark.source)
+        entry = editing.entry(opened, mark.source)
+        if unit is None or (mark.translated and entry.msgstr != mark.text):
+            problems.append(_refused(review, change, "the note or its catalog changed at this unit since the DOCX"
+                                                     " was built"))
+            continue
+        new = carried(change.before, change.after, mark.text)
+        if new is None:
+            problems.append(_refused(review, change, "this change touches a footnote call, a link or markup, which"
+                                                     " the catalog's entry sets; change them in the .po"))
+            continue
+        problems.extend(Problem(str(review.path), 0, f"{change.where}: {p.message}")
+                        for p in editing.unit_problems(opened, unit, new, entry.po_line).errors)
+        updates.append((mark.source, new, False))
+    problems.raise_if_errors()
+    data = editing.merged(opened, updates)
+    catalog_problems(opened.note, opened.lang, data).raise_if_errors(
+        f"failed: nothing was written to {display_path(opened.path)}, which the build would refuse so")
+    editing.write_catalog(opened, data)
+    return opened.path
