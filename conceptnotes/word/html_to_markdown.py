@@ -484,12 +484,20 @@ def escape(text: str, *, line_start: bool = False) -> str:
     return text
 
 
+def _bookmark(el) -> bool:
+    """Whether ``el`` is mammoth's ``<a id>`` of a Word bookmark: no address, nothing shown
+    (a heading's, Word's own ``_Toc``/``_Ref``, the unit marks this tool's DOCX carries)."""
+    return el.get("href") is None and not (el.text or "").strip() and len(el) == 0
+
+
 def to_markdown(root) -> Markdown:
     """The Markdown body of mammoth's HTML (``root``, a ``div`` holding it).
 
     The footnotes' ``ol`` (its items' ids ``cn-footnote-N``) is taken out of the body and
     written at the end.  Headings are mammoth's ``h1``-``h6``: those typed by hand were given
     a heading's style before (:mod:`.paragraphs`)."""
+    for anchor in [el for el in root.iter("a") if _bookmark(el)]:
+        anchor.drop_tag()  # a bookmark shows nothing: a picture's paragraph with one still holds only it
     footnotes: dict[str, object] = {}
     for ol in [el for el in root if el.tag == "ol"]:
         items = [li for li in ol if li.tag == "li"]
