@@ -164,9 +164,14 @@ def _review(args: argparse.Namespace) -> int:
     for comment in review.comments:
         print(f"comment by {comment.author or '?'} at {comment.where or 'outside the note text'}"
               f" on '{comment.anchored}': {comment.text}")
+    for change, why in review.conflicts:
+        print(f"conflict at {change.where}: {why}; the reviewer's change was left unwritten:")
+        print(f"  was: {change.before}")
+        print(f"  now: {change.after}")
     for listed in review.listed:
         print(f"not applied: {listed}")
-    said = f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s), {len(review.listed)} not applied"
+    said = (f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s),"
+            f" {len(review.conflicts)} conflict(s), {len(review.listed)} not applied")
     if args.list:
         print(f"{said}; nothing was written (--list)")
         return 0
