@@ -3,7 +3,14 @@ the DOCX was built, and a built PDF's annotations listed with their units (issue
 
 from __future__ import annotations
 
-from tests.conftest import run_in
+import subprocess
+from pathlib import Path
+
+from lxml import etree
+from pypdf import PdfWriter
+from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
+
+from tests.conftest import need, run_in
 from tests.test_review import Edited, build_docx, changed_lines
 
 # Conflicts ------------------------------------------------------------------------------------
@@ -64,3 +71,104 @@ def test_a_translation_changed_in_the_catalog_is_a_conflict(root):
     assert changed_lines(text, catalog.read_text(encoding="utf-8")) == [
         ('msgstr "Contexte"', 'msgstr "Contexte et enjeux"'),
     ]
+
+
+# Annotations on a PDF ---------------------------------------------------------------------------
+
+
+def build_pdf(project: Path, lang: str) -> Path:
+    result = run_in(project, "build", "--lang", lang, "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    return project / "output" / "official" / f"official.{lang}.pdf"
+
+
+def word_boxes(pdf: Path) -> list[tuple[int, str, float, float, float, float]]:
+    """(page, word, x0, y0, x1, y1) of every word, in PDF coordinates (poppler's pdftotext)."""
+    xml = subprocess.run([need("pdftotext"), "-bbox", str(pdf), "-"], check=True, capture_output=True).stdout
+    root = etree.fromstring(xml, etree.XMLParser(recover=True))
+    out = []
+    for number, page in enumerate(root.iter("{*}page"), 1):
+        height = float(page.get("height"))
+        for word in page.iter("{*}word"):
+            box = [float(word.get(k)) for k in ("xMin", "yMin", "xMax", "yMax")]
+            out.append((number, word.text, box[0], height - box[3], box[2], height - box[1]))
+    return out
+
+
+class Annotated:
+    """A PDF with annotations added as a PDF reader adds them (pypdf)."""
+
+    def __init__(self, pdf: Path) -> None:
+        self.writer = PdfWriter(clone_from=str(pdf))
+        self.words = word_boxes(pdf)
+
+    def _span(self, words: str) -> tuple[int, list[float]]:
+        wanted = words.split()
+        for i in range(len(self.words)):
+            found = self.words[i:i + len(wanted)]
+            if [w[1] for w in found] == wanted and len({(w[0], round(w[3])) for w in found}) == 1:  # one line
+                return found[0][0], [min(w[2] for w in found), min(w[3] for w in found),
+                                     max(w[4] for w in found), max(w[5] for w in found)]
+        raise AssertionError(f"no words {words!r} in the PDF")
+
+    def add(self, subtype: str, words: str, author: str, contents: str = "", reply_to=None):
+        page, (x0, y0, x1, y1) = self._span(words)
+        annotation = DictionaryObject({
+            NameObject("/Type"): NameObject("/Annot"), NameObject("/Subtype"): NameObject(subtype),
+            NameObject("/T"): TextStringObject(author), NameObject("/Contents"): TextStringObject(contents),
+        })
+        if subtype == "/Text":  # a note's icon, in the margin beside the line
+            x0, x1, y0, y1 = 20, 40, y0, y0 + 20
+        else:
+            annotation[NameObject("/QuadPoints")] = ArrayObject(
+                FloatObject(v) for v in (x0, y1, x1, y1, x0, y0, x1, y0))
+        annotation[NameObject("/Rect")] = ArrayObject(FloatObject(v) for v in (x0, y0, x1, y1))
+        if reply_to is not None:
+            annotation[NameObject("/IRT")] = reply_to
+        return self.writer.add_annotation(page - 1, annotation)
+
+    def save(self, path: Path) -> Path:
+        with path.open("wb") as handle:
+            self.writer.write(handle)
+        return path
+
+
+def test_a_pdfs_annotations_are_listed_with_their_units_and_nothing_is_applied(root):
+    project = root("official")
+    note = project / "content" / "official" / "note.md"
+    before = note.read_bytes()
+    annotated = Annotated(build_pdf(project, "en"))
+    annotated.add("/Highlight", "critical role", "Chief", "Say which role.")
+    annotated.add("/StrikeOut", "of the Kingdom", "Editor")
+    question = annotated.add("/Text", "Background", "Chief", "A better heading?")
+    annotated.add("/Text", "Background", "Officer", "Kept as it is.", reply_to=question.indirect_reference)
+    annotated.add("/Underline", "took place on 25", "Editor", "Online?")
+    annotated.add("/Highlight", "and Counter-Terrorism", "Chief", "Capitals?")
+    reviewed = annotated.save(project / "reviewed.en.pdf")
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[1:] == [
+        "page 1: highlight by Chief at note.md:28 on 'critical role': Say which role.",
+        "page 1: strike-out by Editor at note.md:24 on 'of the Kingdom'",
+        "page 1: comment by Chief at note.md:26: A better heading?",
+        "page 1: comment by Officer (a reply to Chief) at note.md:26: Kept as it is.",
+        "page 1: underline by Editor at note.md:46 on 'took place on 25': Online?",
+        "page 1: highlight by Chief at note.md:2 on 'and Counter-Terrorism': Capitals?",
+        "6 annotation(s); nothing was applied: a PDF's annotations are listed only"
+        " (make the changes in note.md or the .po, or review the DOCX)",
+    ]
+    assert note.read_bytes() == before
+
+
+def test_a_translations_pdf_names_the_catalogs_lines(root):
+    project = root("official")
+    assert run_in(project, "i18n", "update").returncode == 0
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "official.po"
+    annotated = Annotated(build_pdf(project, "fr"))
+    annotated.add("/Highlight", "Contexte", "Réviseur", "Titre à revoir.")
+    result = run_in(project, "review", "import", str(annotated.save(project / "reviewed.fr.pdf")))
+    assert result.returncode == 0, result.stderr
+    line = catalog.read_text(encoding="utf-8").splitlines().index('msgid "Background"') + 1
+    assert (f"page 1: highlight by Réviseur at locales/fr/LC_MESSAGES/official.po:{line} on 'Contexte':"
+            " Titre à revoir.") in result.stdout
