@@ -6,11 +6,13 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
 from lxml import etree
 from pypdf import PdfWriter
 from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject, TextStringObject
 
-from tests.conftest import need, run_in
+from tests.conftest import ROOT, need, run_in, sample_project
+from tests.test_guides import Command, argv, commands, run, shown
 from tests.test_review import Edited, build_docx, changed_lines
 
 # Conflicts ------------------------------------------------------------------------------------
@@ -172,3 +174,53 @@ def test_a_translations_pdf_names_the_catalogs_lines(root):
     line = catalog.read_text(encoding="utf-8").splitlines().index('msgid "Background"') + 1
     assert (f"page 1: highlight by Réviseur at locales/fr/LC_MESSAGES/official.po:{line} on 'Contexte':"
             " Titre à revoir.") in result.stdout
+
+
+# The guides' "Review in Word" sections ------------------------------------------------------------
+
+GUIDE_REVIEWS = {"guide-drafting.md": "en", "guide-translating.md": "fr"}
+
+
+def reviewed_for_guide(guide: Path, project: Path) -> None:
+    """What a guide's reader has when they reach "Review in Word": the sample's DOCX in the
+    guide's language, reviewed (two tracked changes and a comment), as ``reviewed.docx`` in
+    the project (built in a copy of the project as it is before the guide's first command)."""
+    lang = GUIDE_REVIEWS[guide.name]
+    copy = sample_project(project.parent / "reviewer")
+    assert run_in(copy, "build", "--lang", lang, "--format", "docx").returncode == 0
+    edited = Edited(copy / "output" / "malaga-2022" / f"malaga-2022.{lang}.docx")
+    if lang == "en":
+        edited.insert("Background", "Background", " and context")
+        edited.insert("took place on 25 and 26", "took place", " online", part="word/footnotes.xml")
+        edited.comment("Enquiries concerning the Conference", "Enquiries", "Add an e-mail address.", author="Chief")
+    else:
+        edited.insert("Contexte", "Contexte", " et enjeux")
+        edited.delete("Le Dialogue virtuel s\u2019est tenu", " virtuel", part="word/footnotes.xml")
+        edited.comment("Contexte", "Contexte", "Titre à revoir.", author="Réviseur")
+    edited.save(project / "reviewed.docx")
+
+
+def review_section(guide: Path) -> list[Command]:
+    """The commands of the guide's "Review in Word" section."""
+    text = guide.read_text(encoding="utf-8")
+    start = text.index("\n## Review in Word\n") + 1
+    end = text.find("\n## ", start)
+    first, last = text.count("\n", 0, start) + 1, text.count("\n", 0, end if end >= 0 else len(text)) + 1
+    return [command for command in commands(guide) if first <= command.line <= last]
+
+
+@pytest.mark.parametrize("name", sorted(GUIDE_REVIEWS))
+def test_the_guides_review_commands_do_what_they_say(name, tmp_path):
+    guide = ROOT / "docs" / name
+    found = review_section(guide)
+    assert [c.words[2:4] for c in found if c.words[2:4] == ["review", "import"]] == [["review", "import"]] * 2, found
+    assert "--list" in found[-2].words
+    project = sample_project(tmp_path)
+    reviewed_for_guide(guide, project)
+    for command in found:
+        words, variables = argv(command)
+        status, output = run(words, project, {"XDG_CACHE_HOME": str(tmp_path / "cache"), **variables}, False)
+        where = f"{name}:{command.line}: {' '.join(command.words)}"
+        assert status == command.status, f"{where}: exit {status}\n{output}"
+        missing = shown(output, command.expected)
+        assert missing is None, f"{where}: does not print {missing!r}; it printed:\n{output}"
