@@ -13,7 +13,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, FloatObject, NameObject
 
 from tests.conftest import ROOT, need, run_in, sample_project
 from tests.test_guides import Command, argv, commands, run, shown
-from tests.test_review import Edited, build_docx, changed_lines
+from tests.test_review import Edited, accepted_texts, build_docx, changed_lines
 
 # Conflicts ------------------------------------------------------------------------------------
 
@@ -224,3 +224,49 @@ def test_the_guides_review_commands_do_what_they_say(name, tmp_path):
         assert status == command.status, f"{where}: exit {status}\n{output}"
         missing = shown(output, command.expected)
         assert missing is None, f"{where}: does not print {missing!r}; it printed:\n{output}"
+
+
+# The front matter ---------------------------------------------------------------------------------
+
+
+def test_the_title_and_an_organizer_come_back_into_the_yaml_with_its_comments(root):
+    project = root("official")
+    note = project / "content" / "official" / "note.md"
+    text = note.read_text(encoding="utf-8")
+    text = text.replace("\norganizers:\n", "\n# as on the invitation\norganizers:  # in this order\n", 1)
+    text = text.replace("subtitle: Concept note\n", "subtitle: Concept note  # the kind of document\n", 1)
+    note.write_text(text, encoding="utf-8")
+    edited = Edited(build_docx(project, "en"))
+    edited.delete("High-Level International Conference on Human Rights", "High-Level ")
+    edited.insert("Government of Spain", "Government", " of the Kingdom")
+    edited.direct("Concept note", "Concept note", "Concept note and programme")
+    reviewed = edited.save(project / "reviewed.docx")
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "changed note.md:2:" in result.stdout and "changed note.md:14:" in result.stdout
+    assert "3 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
+    old = text.splitlines()
+    assert changed_lines(text, note.read_text(encoding="utf-8")) == [
+        (old[1], "title: International Conference on Human Rights, Civil Society and Counter-Terrorism"),
+        (old[2], "subtitle: Concept note and programme  # the kind of document"),
+        (old[13], "  - Government of the Kingdom of Spain"),
+    ]
+    assert accepted_texts(build_docx(project, "en")) == accepted_texts(reviewed)
+
+
+def test_a_translated_title_comes_back_into_the_catalog(root):
+    from babel.messages.pofile import read_po
+
+    project = root("official")
+    assert run_in(project, "i18n", "update").returncode == 0
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "official.po"
+    edited = Edited(build_docx(project, "fr"))
+    edited.delete("Conférence internationale de haut niveau", " de haut niveau")
+    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")))
+    assert result.returncode == 0, result.stderr
+    assert "1 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
+    with catalog.open("rb") as handle:
+        message = read_po(handle, locale="fr").get(
+            "High-Level International Conference on Human Rights, Civil Society and Counter-Terrorism")
+    assert message.string == ("Conférence internationale sur les droits de l'homme, la société civile"
+                              " et la lutte contre le terrorisme")

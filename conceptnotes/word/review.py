@@ -215,7 +215,8 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
     note, _ = load_note(folder)
     lines = note.raw.decode("utf-8").splitlines(keepends=True)
     problems = Problems()
-    for change in sorted(review.changes, key=lambda c: -review.now.line(c.unit)):
+    body = [change for change in review.changes if change.unit.part != "front"]
+    for change in sorted(body, key=lambda c: -review.now.line(c.unit)):
         first, last = _block(lines, review.now.line(change.unit))
         old = "".join(lines[first:last])
         new = carried(change.before, change.after, old)
@@ -224,12 +225,37 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
                                                      " (markup, a footnote call, a link) and cannot be placed"))
             continue
         lines[first:last] = new.splitlines(keepends=True)
+    data = _front_written(review, folder, "".join(lines).encode("utf-8"), problems)
     problems.raise_if_errors()
-    data = "".join(lines).encode("utf-8")
     _, found = load_note(folder, data=data)
     Problems(p for p in found if not p.warning).raise_if_errors(f"failed: nothing was written to {note.source}")
     write_atomic(note.source, data, project.root)
     return note.source
+
+
+def _front_written(review: Review, folder: Path, data: bytes, problems: Problems) -> bytes:
+    """``data`` (note.md) with the reviewed front-matter texts written into the YAML's own
+    lines, comments and every other byte kept (the Details form's writer, ``serve/front_lines``)."""
+    from conceptnotes.serve.details import read_front
+
+    changes = [change for change in review.changes if change.unit.part == "front"]
+    if not changes:
+        return data
+    front = read_front(folder, data)
+    values = dict(front.values)
+    for change in changes:
+        new = carried(change.before, change.after, change.unit.mark.source, markdown=False)
+        if new is None:
+            problems.append(_refused(review, change, "this change touches text the build writes otherwise"
+                                                     " and cannot be placed"))
+            continue
+        field, _, index = change.unit.mark.name.partition(".")
+        if index:
+            values[field] = [*values[field]]
+            values[field][int(index)] = new
+        else:
+            values[field] = new
+    return front.with_values(values) if not problems.errors else data
 
 
 def _block(lines: list[str], line: int) -> tuple[int, int]:
@@ -256,7 +282,7 @@ def _apply_to_catalog(review: Review, folder: Path) -> Path:
         if unit is None:  # the note changed meanwhile (a conflict already: not here)
             problems.append(_refused(review, change, "the note changed at this unit since the DOCX was built"))
             continue
-        new = carried(change.before, change.after, mark.text)
+        new = carried(change.before, change.after, mark.text, markdown=change.unit.part != "front")
         if new is None:
             problems.append(_refused(review, change, "this change touches a footnote call, a link or markup, which"
                                                      " the catalog's entry sets; change them in the .po"))

@@ -53,7 +53,7 @@ class Now:
 def now(record: Record, folder: Path, path: Path) -> Now:
     """The note at ``folder`` (and its catalog, for a translation) against ``record``;
     NoteError naming ``path`` (the DOCX) if it names runs its unchanged note does not hold."""
-    from conceptnotes.i18n.unit_marks import unit_marks
+    from conceptnotes.i18n.unit_marks import front_marks, unit_marks
 
     digests = dict(record.inputs)
     opened = None
@@ -71,7 +71,7 @@ def now(record: Record, folder: Path, path: Path) -> Now:
         data = catalogs.read(opened.path) if opened.catalog is not None else None
         catalog_changed = digests.get(name) != (hashlib.sha256(data).hexdigest() if data is not None else None)
     note_changed = digests.get("note.md") != hashlib.sha256(note.raw).hexdigest()
-    marks = {mark.id: mark for mark in unit_marks(note)}
+    marks = {mark.id: mark for mark in unit_marks(note) + front_marks(note)}
     if not note_changed:
         for unit in record.units:
             if marks.get(unit.mark.id, unit.mark).source != unit.mark.source or unit.mark.id not in marks:
