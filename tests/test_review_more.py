@@ -270,3 +270,18 @@ def test_a_translated_title_comes_back_into_the_catalog(root):
             "High-Level International Conference on Human Rights, Civil Society and Counter-Terrorism")
     assert message.string == ("Conférence internationale sur les droits de l'homme, la société civile"
                               " et la lutte contre le terrorisme")
+
+
+def test_an_arabic_pdfs_words_are_read_in_reading_order(root):
+    project = root("official")
+    assert run_in(project, "i18n", "update").returncode == 0
+    catalog = (project / "locales" / "ar" / "LC_MESSAGES" / "official.po").read_text(encoding="utf-8").splitlines()
+    annotated = Annotated(build_pdf(project, "ar"))
+    first = annotated.words[0][1]  # the masthead's first organizer; pdftotext gives its letters as drawn
+    annotated.add("/Highlight", first, "مراجع", "؟")
+    result = run_in(project, "review", "import", str(annotated.save(project / "reviewed.ar.pdf")))
+    assert result.returncode == 0, result.stderr
+    line = catalog.index('msgid "United Nations Office of Counter-Terrorism"') + 1
+    word = first[::-1]
+    assert word in catalog[line]  # the msgstr: the word in reading order
+    assert f"page 1: highlight by مراجع at locales/ar/LC_MESSAGES/official.po:{line} on '{word}': ؟" in result.stdout

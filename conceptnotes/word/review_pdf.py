@@ -5,8 +5,8 @@ text, text boxes) are PDF annotations (``/Annots`` of each page, read by pypdf).
 placed on the words under it (its quadrilaterals, else its rectangle; a note's icon: the
 line beside it), as poppler's ``pdftotext -bbox-layout`` finds the words and lines of each
 page, and those lines are matched against the text of the note's runs as the PDF shows them
-in its language (the note localized as the build does), the title and subtitle included:
-the best match names the unit and its ``note.md`` or ``.po`` line.
+in its language (the note localized as the build does), the title, subtitle and organizers
+included: the best match names the unit and its ``note.md`` or ``.po`` line.
 Nothing is applied: a PDF does not say what the reviewer's text replaces.
 """
 
@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from difflib import SequenceMatcher
 from pathlib import Path
 
+from conceptnotes import languages
 from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.files import read_input
@@ -74,15 +75,17 @@ def read_annotations(path: Path, project: Project) -> tuple[str, str, list[Annot
         title = str((reader.metadata or {}).get("/Title") or "")
     except (PdfReadError, ValueError, KeyError, TypeError) as exc:
         raise NoteError.at(path, 0, f"this PDF cannot be read: {exc}") from None
-    lines = _page_lines(data, path)
+    lines = _page_lines(data, path, rtl=lang in languages.CODES and languages.get(lang).rtl)
     runs, note_id = _runs(project, path, lang, title)
     found = [a for number, (page_lines, page_annots) in enumerate(zip(lines, annots, strict=False), 1)
              for a in _annotations(number, page_lines, page_annots, runs)]
     return note_id, lang, found
 
 
-def _page_lines(data: bytes, path: Path) -> list[list[_Line]]:
-    """Each page's lines of words, as poppler's pdftotext finds them."""
+def _page_lines(data: bytes, path: Path, rtl: bool) -> list[list[_Line]]:
+    """Each page's lines of words, as poppler's pdftotext finds them; in a right-to-left
+    document, which it gives in the order they are drawn, each word's letters and each
+    line's words turned back into reading order."""
     from lxml import etree
 
     tool = shutil.which("pdftotext")
@@ -96,10 +99,13 @@ def _page_lines(data: bytes, path: Path) -> list[list[_Line]]:
     pages = []
     for page in root.iter("{*}page"):
         height = float(page.get("height") or 0)
-        pages.append([_Line(height - float(line.get("yMax") or 0), height - float(line.get("yMin") or 0),
-                            tuple(_Word(float(w.get("xMin") or 0), float(w.get("xMax") or 0), w.text or "")
-                                  for w in line.iter("{*}word")))
-                      for line in page.iter("{*}line")])
+        found = []
+        for line in page.iter("{*}line"):
+            words = [_Word(float(w.get("xMin") or 0), float(w.get("xMax") or 0), (w.text or "")[::-1 if rtl else 1])
+                     for w in line.iter("{*}word")]
+            found.append(_Line(height - float(line.get("yMax") or 0), height - float(line.get("yMin") or 0),
+                               tuple(reversed(words) if rtl else words)))
+        pages.append(found)
     return pages
 
 
@@ -138,10 +144,11 @@ def _shown(folder: Path, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     map_inlines(m.Document(localized.note.document.blocks, ()), collect)
     for footnote in localized.note.document.footnotes:
         map_inlines(footnote, collect, line=footnote.line)
-    meta, lines = note.meta, note.meta.lines
-    front = [(localized.note.meta.title, meta.title, lines.get("title", 0)),
-             (localized.note.meta.subtitle or "", meta.subtitle or "", lines.get("subtitle", 0))]
-    opened = None if lang == meta.source_language else editing.open_note(folder, lang)
+    shown_meta = localized.note.meta
+    front = [(shown_meta.title if mark.name == "title" else shown_meta.subtitle if mark.name == "subtitle"
+              else shown_meta.organizers[int(mark.name.split(".")[1])], mark.source, mark.line)
+             for mark in localized.front_units]
+    opened = None if lang == note.meta.source_language else editing.open_note(folder, lang)
     name = display_path(opened.path) if opened else "note.md"
 
     def where(source: str, line: int) -> str:
@@ -203,14 +210,14 @@ def _boxes(annotation) -> list[tuple[float, float, float, float]]:
 
 def _unit(text: str, runs: list[tuple[str, str]]) -> str:
     """Where the run that best holds ``text`` is edited (the longest stretch of it in one
-    piece, then the most of it), or '' when none holds most of it."""
+    piece, then the most of it, then the shortest run), or '' when none holds most of it."""
     folded = text.translate(_FOLD)
     if not folded:
         return ""
-    best, where = (0, 0), ""
+    best, where = (0, 0, 0), ""
     for run, at in runs:
         blocks = SequenceMatcher(None, folded, run, autojunk=False).get_matching_blocks()
-        score = (max(block.size for block in blocks), sum(block.size for block in blocks))
+        score = (max(block.size for block in blocks), sum(block.size for block in blocks), -len(run))
         if score > best:
             best, where = score, at
     return where if best[1] >= 0.8 * len(folded) else ""
