@@ -285,3 +285,16 @@ def test_an_arabic_pdfs_words_are_read_in_reading_order(root):
     word = first[::-1]
     assert word in catalog[line]  # the msgstr: the word in reading order
     assert f"page 1: highlight by مراجع at locales/ar/LC_MESSAGES/official.po:{line} on '{word}': ؟" in result.stdout
+
+
+def test_a_pdf_of_no_note_of_the_project_or_no_pdf_is_refused(root):
+    project = root("official")
+    blank = PdfWriter()
+    blank.add_blank_page(width=595, height=842)
+    with (project / "other.pdf").open("wb") as handle:
+        blank.write(handle)
+    result = run_in(project, "review", "import", str(project / "other.pdf"))
+    assert result.returncode == 1 and "is not one of this project's notes" in result.stderr
+    (project / "broken.pdf").write_bytes(b"%PDF-1.7\nnot a PDF at all\n")
+    result = run_in(project, "review", "import", str(project / "broken.pdf"))
+    assert result.returncode == 1 and "this PDF cannot be read" in result.stderr

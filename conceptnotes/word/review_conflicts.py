@@ -13,10 +13,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from conceptnotes.errors import NoteError, excerpt
 from conceptnotes.model.localized import UnitMark
 from conceptnotes.render.docx.review_marks import Record, Recorded
+
+if TYPE_CHECKING:
+    from conceptnotes.i18n.editing import Opened
 
 
 @dataclass(frozen=True)
@@ -26,7 +30,7 @@ class Now:
     marks: dict[str, UnitMark]  # by id, each with its line now
     note_changed: bool
     catalog_changed: bool
-    opened: object | None = None  # i18n.editing.Opened, for a translation
+    opened: Opened | None = None  # the note and its catalog, for a translation
 
     def conflict(self, unit: Recorded) -> str | None:
         """Why ``unit``, changed by the reviewer, changed on the other side too, or None."""
