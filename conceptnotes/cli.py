@@ -145,13 +145,16 @@ def _add_review(commands) -> None:
     ri = actions.add_parser("import", help="apply (or --list) a reviewed DOCX's changes",
                             description="Apply a reviewed DOCX's changes to note.md or the catalog, all or"
                             " nothing; with --list, show its changes and comments and write nothing.")
-    ri.add_argument("docx", type=Path, metavar="FILE.docx", help="the reviewed DOCX")
+    ri.add_argument("docx", type=Path, metavar="FILE", help="the reviewed DOCX, or a PDF with reviewers' annotations"
+                    " (listed only)")
     ri.add_argument("--list", action="store_true", help="show the changes and comments; write nothing")
 
 
 def _review(args: argparse.Namespace) -> int:
     from conceptnotes.word.review import apply_review, read_review
 
+    if args.docx.suffix.lower() == ".pdf":
+        return _review_pdf(args)
     review = read_review(args.docx, args.project)
     record = review.record
     print(f"{display_path(args.docx)}: note '{record.note}' in '{record.lang}'")
@@ -164,14 +167,34 @@ def _review(args: argparse.Namespace) -> int:
     for comment in review.comments:
         print(f"comment by {comment.author or '?'} at {comment.where or 'outside the note text'}"
               f" on '{comment.anchored}': {comment.text}")
+    for change, why in review.conflicts:
+        print(f"conflict at {change.where}: {why}; the reviewer's change was left unwritten:")
+        print(f"  was: {change.before}")
+        print(f"  now: {change.after}")
     for listed in review.listed:
         print(f"not applied: {listed}")
-    said = f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s), {len(review.listed)} not applied"
+    said = (f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s),"
+            f" {len(review.conflicts)} conflict(s), {len(review.listed)} not applied")
     if args.list:
         print(f"{said}; nothing was written (--list)")
         return 0
     written = apply_review(review, args.project)
     print(f"{said}; {'updated ' + display_path(written) if written else 'nothing to write'}")
+    return 0
+
+
+def _review_pdf(args: argparse.Namespace) -> int:
+    from conceptnotes.word.review_pdf import read_annotations
+
+    note, lang, annotations = read_annotations(args.docx, args.project)
+    print(f"{display_path(args.docx)}: note '{note}' in '{lang}'")
+    for a in annotations:
+        reply = f" (a reply to {a.reply_to or '?'})" if a.reply_to else ""
+        on = f" on '{a.anchored}'" if a.anchored else ""
+        print(f"page {a.page}: {a.kind} by {a.author or '?'}{reply} at {a.where or 'outside the note text'}{on}"
+              + (f": {a.text}" if a.text else ""))
+    print(f"{len(annotations)} annotation(s); nothing was applied: a PDF's annotations are listed only"
+          " (make the changes in note.md or the .po, or review the DOCX)")
     return 0
 
 

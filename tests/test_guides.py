@@ -161,7 +161,12 @@ The meeting will be held over two days, in four sessions:
 
 def prepare(guide: Path, project: Path) -> None:
     """What a guide's reader has before the first command: for the drafting guide, a Word
-    concept note (made by Pandoc, as many officers' Word files are)."""
+    concept note (made by Pandoc, as many officers' Word files are); for a guide with a
+    "Review in Word" section, the reviewed DOCX it imports (``tests/test_review_more``)."""
+    if "review import reviewed.docx" in guide.read_text(encoding="utf-8"):
+        from tests.test_review_more import reviewed_for_guide
+
+        reviewed_for_guide(guide, project)
     if "import concept-note.docx" in guide.read_text(encoding="utf-8"):
         source = project.parent / "concept-note.md"
         source.write_text(WORD_NOTE, encoding="utf-8")

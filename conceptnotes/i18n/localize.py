@@ -22,7 +22,7 @@ from conceptnotes import model as m
 from conceptnotes.errors import NoteError, Problem, Problems
 from conceptnotes.i18n import catalogs, glossary, labels, link_addresses
 from conceptnotes.i18n.typography import typeset, typeset_note
-from conceptnotes.i18n.unit_marks import unit_marks
+from conceptnotes.i18n.unit_marks import front_marks, unit_marks
 from conceptnotes.i18n.units import (
     ONE_LINE,
     is_unit,
@@ -337,17 +337,17 @@ def localize(note: m.Note, lang: str, *, locales: Path | None = None) -> Localiz
     if lang == note.meta.source_language:
         localized = note
         fallbacks: list[Problem] = []
-        front: dict = {}
-        marks = unit_marks(note)
+        shown_front: dict = {}
+        marks, front = unit_marks(note), front_marks(note)
     else:
         path = catalogs.catalog_path(locales, lang, note.id)
         catalog, problems = load_catalog(path, lang, read)
-        localized, fallbacks, front = _translated(note, lang, path, catalog, problems, locales.parent)
-        marks = unit_marks(note, catalog)
+        localized, fallbacks, shown_front = _translated(note, lang, path, catalog, problems, locales.parent)
+        marks, front = unit_marks(note, catalog), front_marks(note, catalog)
     localized = typeset_note(localized, lang)
     fallbacks = label_fallbacks + fallbacks
-    shown = labels.shown(localized, lang, gettext_, front)
-    return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown, marks)
+    shown = labels.shown(localized, lang, gettext_, shown_front)
+    return Localized(localized, lang, gettext_, tuple(fallbacks), tuple(read), shown, marks, front)
 
 
 def _translated(

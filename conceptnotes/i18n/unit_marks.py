@@ -28,6 +28,28 @@ def mark_id(source: str, position: int) -> str:
     return f"{hashlib.sha256(source.encode('utf-8')).hexdigest()[:10]}_{position}"
 
 
+FRONT_FIELDS = ("title", "subtitle")  # and each organizer: the front matter's texts a DOCX shows alone
+
+
+def front_marks(note: m.Note, catalog: Catalog | None = None) -> tuple[UnitMark, ...]:
+    """The marks of the front matter's texts a DOCX shows in paragraphs of their own (the
+    title, the subtitle, each organizer), named by their field (``organizers.0``); the id
+    hashes the field with the text, apart from the body's runs."""
+    from conceptnotes.i18n.units import shown_fields
+
+    marks = []
+    for field, source, line in shown_fields(note.meta):
+        if field not in FRONT_FIELDS and not field.startswith("organizers."):
+            continue
+        text, translated = source, False
+        if catalog is not None:
+            state, message = catalogs.state(catalog, source)
+            if state == "translated" and message is not None and isinstance(message.string, str):
+                text, translated = message.string, True
+        marks.append(UnitMark(mark_id(f"{field}\n{source}", 1), source, line, field, text, "", translated))
+    return tuple(marks)
+
+
 def unit_marks(note: m.Note, catalog: Catalog | None = None) -> tuple[UnitMark, ...]:
     """The marks of ``note``'s runs; each shown from ``catalog``'s translation where it has one."""
     counts: Counter[str] = Counter()

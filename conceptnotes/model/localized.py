@@ -110,3 +110,5 @@ class Localized:
     shown: Shown = Shown()
     # every run of text, body then footnotes (by key), in the order of model.visitor.map_inlines
     units: tuple[UnitMark, ...] = ()
+    # the title, subtitle and organizers as front-matter units (``UnitMark.name``: the field)
+    front_units: tuple[UnitMark, ...] = ()

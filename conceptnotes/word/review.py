@@ -24,6 +24,7 @@ from conceptnotes.read.files import read_input
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
+from conceptnotes.word import review_conflicts
 from conceptnotes.word.review_edits import carried
 from conceptnotes.writing import write_atomic
 
@@ -56,7 +57,8 @@ class Review:
     changes: list[Change] = field(default_factory=list)
     comments: list[Comment] = field(default_factory=list)
     listed: list[str] = field(default_factory=list)  # what the source cannot hold: not applied
-    written: Path | None = None
+    conflicts: list[tuple[Change, str]] = field(default_factory=list)  # changed on both sides: not written
+    now: review_conflicts.Now | None = None
 
 
 def read_review(path: Path, project: Project) -> Review:
@@ -72,12 +74,14 @@ def read_review(path: Path, project: Project) -> Review:
         record = _record(archive, names, path)
         parts = {part: parse_part(archive.read(name)) for part, name in _PARTS.items() if name in names}
         comments = parse_part(archive.read("word/comments.xml")) if "word/comments.xml" in names else None
-    review = Review(path, record)
-    wheres = _wheres(record, project)
+    review = Review(path, record, now=review_conflicts.now(record, project.content / record.note, path))
+    wheres = _wheres(review.now, record)
     paragraphs = _marked(parts)
     for unit in record.units:
         _compare(review, unit, paragraphs.get(unit.mark.id), wheres.get(unit.mark.id, ""))
-    review.changes.sort(key=lambda change: change.unit.mark.line)  # in the note's order (footnotes: at their lines)
+    review.changes.sort(key=lambda change: review.now.line(change.unit))  # the note's order (footnotes: their lines)
+    review.conflicts = [(c, why) for c in review.changes if (why := review.now.conflict(c.unit))]
+    review.changes = [c for c in review.changes if not review.now.conflict(c.unit)]
     if comments is not None and "document" in parts:
         review.comments = _comments(comments, parts["document"], paragraphs, wheres)
     return review
@@ -108,18 +112,15 @@ def _marked(parts: dict) -> dict[str, tuple]:
     return found
 
 
-def _wheres(record: marks.Record, project: Project) -> dict[str, str]:
-    """Where each run is edited: its note.md line, or its catalog entry's line."""
-    if record.lang == record.source_language:
-        return {u.mark.id: f"note.md:{u.mark.line}" for u in record.units}
+def _wheres(now: review_conflicts.Now, record: marks.Record) -> dict[str, str]:
+    """Where each run is edited now: its note.md line, or its catalog entry's line."""
+    if now.opened is None:
+        return {u.mark.id: f"note.md:{now.line(u)}" + ("" if u.mark.id in now.marks else " (as built)")
+                for u in record.units}
     from conceptnotes.i18n import editing
 
-    try:
-        opened = editing.open_note(project.content / record.note, record.lang)
-    except NoteError:
-        return {}
-    name = display_path(opened.path)
-    return {u.mark.id: f"{name}:{editing.entry(opened, u.mark.source).po_line}" for u in record.units}
+    name = display_path(now.opened.path)
+    return {u.mark.id: f"{name}:{editing.entry(now.opened, u.mark.source).po_line}" for u in record.units}
 
 
 def _compare(review: Review, unit: marks.Recorded, found: tuple | None, where: str) -> None:
@@ -212,11 +213,11 @@ def _refused(review: Review, change: Change, why: str) -> Problem:
 
 def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
     note, _ = load_note(folder)
-    _same_note(review, note)
     lines = note.raw.decode("utf-8").splitlines(keepends=True)
     problems = Problems()
-    for change in sorted(review.changes, key=lambda c: -c.unit.mark.line):
-        first, last = _block(lines, change.unit.mark.line)
+    body = [change for change in review.changes if change.unit.part != "front"]
+    for change in sorted(body, key=lambda c: -review.now.line(c.unit)):
+        first, last = _block(lines, review.now.line(change.unit))
         old = "".join(lines[first:last])
         new = carried(change.before, change.after, old)
         if new is None:
@@ -224,24 +225,37 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
                                                      " (markup, a footnote call, a link) and cannot be placed"))
             continue
         lines[first:last] = new.splitlines(keepends=True)
+    data = _front_written(review, folder, "".join(lines).encode("utf-8"), problems)
     problems.raise_if_errors()
-    data = "".join(lines).encode("utf-8")
     _, found = load_note(folder, data=data)
     Problems(p for p in found if not p.warning).raise_if_errors(f"failed: nothing was written to {note.source}")
     write_atomic(note.source, data, project.root)
     return note.source
 
 
-def _same_note(review: Review, note) -> None:
-    """The record's note is this one: every changed run's source is one of its units' now."""
-    from conceptnotes.i18n.unit_marks import unit_marks
+def _front_written(review: Review, folder: Path, data: bytes, problems: Problems) -> bytes:
+    """``data`` (note.md) with the reviewed front-matter texts written into the YAML's own
+    lines, comments and every other byte kept (the Details form's writer, ``serve/front_lines``)."""
+    from conceptnotes.serve.details import read_front
 
-    now = {mark.id: mark for mark in unit_marks(note)}
-    for change in review.changes:
-        mark = now.get(change.unit.mark.id)
-        if mark is None or mark.source != change.unit.mark.source:
-            raise NoteError([_refused(review, change, f"{note.source.name} changed at this unit since the DOCX was"
-                                                      " built (or the DOCX names another note's unit)")])
+    changes = [change for change in review.changes if change.unit.part == "front"]
+    if not changes:
+        return data
+    front = read_front(folder, data)
+    values = dict(front.values)
+    for change in changes:
+        new = carried(change.before, change.after, change.unit.mark.source, markdown=False)
+        if new is None:
+            problems.append(_refused(review, change, "this change touches text the build writes otherwise"
+                                                     " and cannot be placed"))
+            continue
+        field, _, index = change.unit.mark.name.partition(".")
+        if index:
+            values[field] = [*values[field]]
+            values[field][int(index)] = new
+        else:
+            values[field] = new
+    return front.with_values(values) if not problems.errors else data
 
 
 def _block(lines: list[str], line: int) -> tuple[int, int]:
@@ -265,11 +279,10 @@ def _apply_to_catalog(review: Review, folder: Path) -> Path:
         mark = change.unit.mark
         unit = units.get(mark.source)
         entry = editing.entry(opened, mark.source)
-        if unit is None or (mark.translated and entry.msgstr != mark.text):
-            problems.append(_refused(review, change, "the note or its catalog changed at this unit since the DOCX"
-                                                     " was built"))
+        if unit is None:  # the note changed meanwhile (a conflict already: not here)
+            problems.append(_refused(review, change, "the note changed at this unit since the DOCX was built"))
             continue
-        new = carried(change.before, change.after, mark.text)
+        new = carried(change.before, change.after, mark.text, markdown=change.unit.part != "front")
         if new is None:
             problems.append(_refused(review, change, "this change touches a footnote call, a link or markup, which"
                                                      " the catalog's entry sets; change them in the .po"))

@@ -23,10 +23,11 @@ _TYPESET = str.maketrans({"\u00a0": " ", "\u202f": " ", "\u2060": None})
 _MARKDOWN = re.compile(r"([\\`*_\[\]])")
 
 
-def carried(rendered: str, edited: str, source: str) -> str | None:
+def carried(rendered: str, edited: str, source: str, *, markdown: bool = True) -> str | None:
     """``source`` with the edits that make ``rendered`` into ``edited``, or None when an edit
     cannot be placed in it (it touches markup or a character the build wrote otherwise, or
-    adds a footnote call, a picture or a line break)."""
+    adds a footnote call, a picture or a line break).  Inserted text is escaped as Markdown
+    text unless ``markdown`` is False (a front-matter value: plain text)."""
     shown_at = _equal_positions(source, rendered)
     out = source
     edits = [op for op in SequenceMatcher(None, rendered, edited, autojunk=False).get_opcodes() if op[0] != "equal"]
@@ -38,7 +39,8 @@ def carried(rendered: str, edited: str, source: str) -> str | None:
                     None)
         if span is None:
             return None
-        out = out[: span[0]] + _MARKDOWN.sub(r"\\\1", new.translate(_TYPESET)) + out[span[1]:]
+        new = new.translate(_TYPESET)
+        out = out[: span[0]] + (_MARKDOWN.sub(r"\\\1", new) if markdown else new) + out[span[1]:]
     return out
 
 

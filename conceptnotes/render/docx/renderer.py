@@ -191,6 +191,7 @@ class InlineWriter(Visitor):
         shown untranslated (:attr:`Shown.front`), its pieces: that text commented as in the
         body, the rest (the event line's own words) written as ``text`` is."""
         nodes = self.localized.shown.front.get(field, (m.Text(text),))
+        mark, first = self.marker.take_front(field), len(paragraph._p)  # bookmarked for a review
         for node in nodes:
             if isinstance(node, m.Text):
                 page.add_shown(paragraph, node.text)  # the dates' superscripts as Word's
@@ -198,6 +199,9 @@ class InlineWriter(Visitor):
                 self.visit(node, paragraph, Format(), paragraph._p)
         if not (len(nodes) == 1 and isinstance(nodes[0], m.Untranslated)):
             self.fallbacks.pop(paragraph._p, None)  # partly in the source: the paragraph stays the document's
+        if mark is not None:
+            self.bookmarks += 1
+            self.marker.place(mark, paragraph._p, first, self.bookmarks, "front")
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""

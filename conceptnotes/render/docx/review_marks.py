@@ -97,12 +97,17 @@ class Marker:
                 for run, mark in zip(found, marks, strict=True):
                     self.marks.setdefault(id(run), []).append(mark)
         self.runs = runs  # kept alive: the marks are found by the runs' identity
+        self.front = {mark.name: mark for mark in localized.front_units}
         self.placed: list[tuple[UnitMark, object, object, str]] = []
 
     def take(self, nodes: tuple) -> UnitMark | None:
         """The mark of a run about to be written, or None for any other run of inlines."""
         queue = self.marks.get(id(nodes))
         return queue.pop(0) if queue else None
+
+    def take_front(self, field: str) -> UnitMark | None:
+        """The mark of a front-matter text (``title``, ``organizers.0``) about to be written."""
+        return self.front.pop(field, None)
 
     def place(self, mark: UnitMark, target, first: int, bookmark_id: int, part: str) -> None:
         """Bookmark the children of ``target`` (a ``w:p``) from index ``first`` to its end."""
