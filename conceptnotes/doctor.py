@@ -177,6 +177,8 @@ def font_findings() -> list[Finding]:
 TOOLS = (
     ("msgfmt", "checks the catalogs", "gettext", None, True),
     ("pdftoppm", "draws the preview's pages (serve)", "poppler-utils", "make serve", False),
+    ("pdftotext", "finds the words under a PDF's comments (review import FILE.pdf)", "poppler-utils", "make serve",
+     False),
     ("soffice", "LibreOffice, which the tests open the DOCX with", "libreoffice-writer-nogui", "make test", False),
     ("chromium", "the browser the preview's tests drive", "chromium", "make test", False),
 )

@@ -230,7 +230,7 @@ def test_doctor_on_this_machine(project, capsys):
         assert line.startswith("ok ") and f"(Debian package {package})" in line
     names = [line[9:33].strip() for line in out[:-1]]
     assert names[:3] == ["Pango", "HarfBuzz", "HarfBuzz subsetter"]
-    assert {"msgfmt", "pdftoppm", "soffice", "chromium", "python packages", "output folder", "cache folder"} <= set(names)
+    assert {"msgfmt", "pdftoppm", "pdftotext", "soffice", "chromium", "python packages", "output folder", "cache folder"} <= set(names)
     assert out[-1] == "doctor: everything a build needs is here"
     (arabic,) = [line for line in out if "font Noto Naskh Arabic" in line]
     assert "covers Arabic;" in arabic
