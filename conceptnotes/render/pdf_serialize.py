@@ -4,7 +4,7 @@ Given an identifier (the build always gives one: :func:`conceptnotes.render.pdf.
 pydyf 0.13 writes every object, then serializes every object again to hash them for the
 second half of the file identifier (``/ID``): each content stream and font is joined and
 compressed at level 9 a second time.  On the sample's body repeated 50 times (138
-pages) that second pass is 0.4-0.6 s, a twentieth of the whole PDF.  Here each object
+pages) that second pass is 0.25-0.6 s, up to a twentieth of the whole PDF.  Here each object
 keeps the bytes it gave the first time, so the hash reads the same bytes without making
 them again: the file is byte for byte what it was.
 
