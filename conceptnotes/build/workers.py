@@ -7,8 +7,10 @@ there may be), so a build with nothing to do never loads WeasyPrint or python-do
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -108,7 +110,11 @@ class Renderers:
         problems = Problems()
         results: dict[int, tuple[Rendered, float]] = {}
         for done, (item, pending) in enumerate(self.sent, 1):
-            index, rendered, found, seconds = _render_one(item) if pending is None else pending.get()
+            if pending is None:
+                with _frozen():
+                    index, rendered, found, seconds = _render_one(item)
+            else:
+                index, rendered, found, seconds = pending.get()
             problems.extend(found)
             if rendered is not None:
                 results[index] = (rendered, seconds)
@@ -127,6 +133,21 @@ class Renderers:
             else:  # a rendering failed, or the build was interrupted: the others are dropped
                 self.pool.terminate()
             self.pool.join()
+
+
+@contextlib.contextmanager
+def _frozen() -> Iterator[None]:
+    """Python's collector leaving alone, while a document renders in this process, every
+    object there is when it starts (the notes read, their model, the check's templates and
+    catalogs).  Each of the collector's full passes during a layout visited them all again:
+    1.7 s of collection in a ×50 PDF's build against 1.1 s in WeasyPrint alone.  They are
+    handed back to the collector afterwards; nothing is freed later than it would be,
+    except garbage made before the rendering, freed after it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _warm_up(names: tuple[str, ...]) -> None:

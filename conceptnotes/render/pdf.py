@@ -33,6 +33,7 @@ from conceptnotes.render.formats import PDF_VARIANTS
 from conceptnotes.render.html import TEMPLATE_DIR, css_string, pdf_font_files, render_html, shown_characters
 from conceptnotes.render.justify import justify_between_characters
 from conceptnotes.render.pdf_languages import tag_languages
+from conceptnotes.render.pdf_serialize import serialize_once
 from conceptnotes.render.pdf_spaces import spaces_as_spaces
 
 PDF_VARIANT = PDF_VARIANTS[0]
@@ -147,6 +148,7 @@ def _write(
         spaces_as_spaces(document, pdf)
         if other:
             tag_languages(document, pdf)
+        serialize_once(pdf)  # last: pydyf hashes every object for the identifier, once more
 
     return document.write_pdf(attachments=files or None, pdf_identifier=identifier, finisher=finish,
                               pdf_variant=variant, pdf_tags=True)
