@@ -138,3 +138,27 @@ def test_the_word_diff_reads_as_both_texts(before, after, shown):
     assert as_text(pieces) == shown
     assert "".join(text for kind, text in pieces if kind != "+") == before
     assert "".join(text for kind, text in pieces if kind != "-") == after
+
+
+def test_a_record_naming_a_folder_out_of_content_is_refused(root):
+    """The record is the reviewer's file: a note '../official' would be read and written out of content/."""
+    import shutil
+    import zipfile
+
+    project = root("official")
+    outside = project / "official"
+    shutil.copytree(project / "content" / "official", outside)
+    before = (outside / "note.md").read_bytes()
+    reviewed = english_review(project)
+    with zipfile.ZipFile(reviewed) as archive:
+        members = {name: archive.read(name) for name in archive.namelist()}
+    name = next(n for n, data in members.items() if n.startswith("customXml/item") and b"urn:conceptnotes" in data)
+    assert members[name].count(b' note="official"') == 1
+    members[name] = members[name].replace(b' note="official"', b' note="../official"')
+    with zipfile.ZipFile(reviewed, "w") as archive:
+        for member, data in members.items():
+            archive.writestr(member, data)
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
+    assert result.returncode == 1
+    assert "the DOCX's record names no note of a project ('../official' in 'en')" in result.stderr
+    assert (outside / "note.md").read_bytes() == before

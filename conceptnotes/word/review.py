@@ -24,10 +24,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path, excerpt
 from conceptnotes.project import Project, command
 from conceptnotes.read.files import read_input
-from conceptnotes.read.loader import load_note
+from conceptnotes.read.loader import NOTE_ID, load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
 from conceptnotes.word import review_conflicts
@@ -108,9 +109,15 @@ def _record(archive, names: set[str], path: Path) -> marks.Record:
         root = parse_part(archive.read(name))
         if marks.is_record(root):
             try:
-                return marks.read_record(root)
+                record = marks.read_record(root)
             except ValueError as exc:
                 raise NoteError.at(path, 0, str(exc)) from None
+            # the record is the reviewer's file: its note and languages name folders and catalogs to read
+            if not NOTE_ID.fullmatch(record.note) or {record.lang, record.source_language} - set(languages.CODES):
+                raise NoteError.at(path, 0, "the DOCX's record names no note of a project"
+                                            f" ('{excerpt(record.note, 40)}' in '{excerpt(record.lang, 10)}');"
+                                            " nothing was applied")
+            return record
     raise NoteError.at(path, 0, "this DOCX was not built by this project (it has no record of a build): to bring"
                                 f" a Word note in as a new note, use {command('import')}")
 
