@@ -12,12 +12,14 @@ from pathlib import Path
 import pytest
 
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES
-from tests.conftest import running_server
+from tests import test_write_gate
+from tests.conftest import run_in, running_server
 from tests.test_browser import until
-from tests.test_review import build_docx, changed_lines, english_review
+from tests.test_review import build_docx, changed_lines, english_review, french_review
 from tests.test_serve import get, post, token_of
 
 NOTE = "official"
+audited = test_write_gate.audited  # the fixture that logs every open of a project file, in every process
 
 
 def note_of(project: Path) -> Path:
@@ -28,10 +30,13 @@ def sent(path: Path, name: str = "reviewed.en.docx", data: bytes | None = None) 
     return {"name": name, "docx": base64.b64encode(path.read_bytes() if data is None else data).decode()}
 
 
-def test_the_plan_the_refusals_the_conflict_and_the_chosen_changes_written(root):
+def test_the_plan_the_refusals_the_conflict_and_the_chosen_changes_written(root, audited):
+    """Over HTTP; and every open of a project file by the server goes through read/files.py or
+    writing.py (tests/test_write_gate.py's hook)."""
     project = root(NOTE)
     note = note_of(project)
     reviewed = english_review(project)
+    report = audited(project)
     with running_server(project) as url:
         token, origin, api = token_of(url), url.rstrip("/"), f"{url}api/review/{NOTE}/en"
         status, page = get(f"{url}review/{NOTE}/en")
@@ -69,10 +74,35 @@ def test_the_plan_the_refusals_the_conflict_and_the_chosen_changes_written(root)
         status, answer = post(f"{api}/write", {**body, "base": answer["plan"]["base"]}, token=token, origin=origin)
         assert status == 200, answer
         assert (answer["written"], answer["accepted"]) == ("content/official/note.md", 4)
+    seen, others, _ = report()
+    assert others == [], "\n".join(others)
+    assert "note.md" in seen
     after = note.read_text(encoding="utf-8")
     old = text.splitlines()
     assert [line for line, _ in changed_lines(text, after)] == [old[25], old[27], old[41], old[47]]
     assert "Strategy in 2023." in after and "in 2026." not in after  # the rejected change
+
+
+def test_a_translation_s_accepted_change_goes_into_the_catalog_and_the_rejected_one_not(root):
+    project = root(NOTE)
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / f"{NOTE}.po"
+    assert run_in(project, "i18n", "update").returncode == 0  # the catalog as the tool writes it
+    before = catalog.read_text(encoding="utf-8")
+    reviewed = french_review(project)
+    with running_server(project) as url:
+        token, origin, api = token_of(url), url.rstrip("/"), f"{url}api/review/{NOTE}/fr"
+        status, plan = post(api, sent(reviewed, "reviewed.fr.docx"), token=token, origin=origin)
+        assert status == 200, plan
+        assert [(c["file"], c["source"]) for c in plan["changes"]] == [
+            (f"locales/fr/LC_MESSAGES/{NOTE}.po", "Contexte"),
+            (f"locales/fr/LC_MESSAGES/{NOTE}.po", "Le *Dialogue virtuel* s'est tenu les 25 et 26 mai 2021.")]
+        assert [(c["author"], c["file"]) for c in plan["comments"]] == [("Réviseur", f"locales/fr/LC_MESSAGES/{NOTE}.po")]
+        body = {**sent(reviewed, "reviewed.fr.docx"), "accept": [plan["changes"][1]["id"]], "base": plan["base"]}
+        status, answer = post(f"{api}/write", body, token=token, origin=origin)
+        assert status == 200 and answer["written"] == f"locales/fr/LC_MESSAGES/{NOTE}.po", answer
+    assert changed_lines(before, catalog.read_text(encoding="utf-8")) == [
+        ("msgstr \"Le *Dialogue virtuel* s'est tenu les 25 et 26 mai 2021.\"",
+         "msgstr \"Le *Dialogue* s'est tenu les 25 et 26 mai 2021.\"")]
 
 
 def _with_dtd(docx: Path, path: Path) -> Path:
