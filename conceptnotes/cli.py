@@ -161,7 +161,7 @@ def _review(args: argparse.Namespace) -> int:
     if args.docx.suffix.lower() == ".pdf":
         return _review_pdf(args)
     asking = not (args.list or args.accept_all)
-    if asking and not sys.stdin.isatty():
+    if asking and (sys.stdin is None or not sys.stdin.isatty()):
         raise UsageError("review import asks about each change in a terminal, and its input is not one: add"
                          " --accept-all to apply every change, or --list to show them and write nothing")
     review = read_review(args.docx, args.project)
