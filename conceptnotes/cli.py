@@ -142,28 +142,38 @@ def _add_review(commands) -> None:
         " comments listed.",
     )
     actions = rv.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser, required=True)
-    ri = actions.add_parser("import", help="apply (or --list) a reviewed DOCX's changes",
-                            description="Apply a reviewed DOCX's changes to note.md or the catalog, all or"
-                            " nothing; with --list, show its changes and comments and write nothing.")
+    ri = actions.add_parser("import", help="apply a reviewed DOCX's changes: asked one by one, --accept-all, or --list",
+                            description="Apply a reviewed DOCX's changes to note.md or the catalog. In a terminal,"
+                            " each changed unit is shown word by word and asked about (y: apply, n: not, a: this and"
+                            " every later one, q: none later); the chosen ones are written at the end, all or nothing."
+                            " With --accept-all, every change; with --list, show its changes and comments and write"
+                            " nothing.")
     ri.add_argument("docx", type=Path, metavar="FILE", help="the reviewed DOCX, or a PDF with reviewers' annotations"
                     " (listed only)")
-    ri.add_argument("--list", action="store_true", help="show the changes and comments; write nothing")
+    how = ri.add_mutually_exclusive_group()
+    how.add_argument("--accept-all", action="store_true", help="apply every change without asking")
+    how.add_argument("--list", action="store_true", help="show the changes and comments; write nothing")
 
 
 def _review(args: argparse.Namespace) -> int:
-    from conceptnotes.word.review import apply_review, read_review
+    from conceptnotes.word.review import apply_review, chosen, read_review
 
     if args.docx.suffix.lower() == ".pdf":
         return _review_pdf(args)
+    asking = not (args.list or args.accept_all)
+    if asking and (sys.stdin is None or not sys.stdin.isatty()):
+        raise UsageError("review import asks about each change in a terminal, and its input is not one: add"
+                         " --accept-all to apply every change, or --list to show them and write nothing")
     review = read_review(args.docx, args.project)
     record = review.record
     print(f"{display_path(args.docx)}: note '{record.note}' in '{record.lang}'")
-    for change in review.changes:
-        print(f"changed {change.where}:")
-        print(f"  was: {change.before}")
-        print(f"  now: {change.after}")
-        for tracked in change.tracked:
-            print(f"  {tracked}")
+    if not asking:
+        for change in review.changes:
+            print(f"changed {change.where}:")
+            print(f"  was: {change.before}")
+            print(f"  now: {change.after}")
+            for tracked in change.tracked:
+                print(f"  {tracked}")
     for comment in review.comments:
         print(f"comment by {comment.author or '?'} at {comment.where or 'outside the note text'}"
               f" on '{comment.anchored}': {comment.text}")
@@ -178,9 +188,48 @@ def _review(args: argparse.Namespace) -> int:
     if args.list:
         print(f"{said}; nothing was written (--list)")
         return 0
-    written = apply_review(review, args.project)
-    print(f"{said}; {'updated ' + display_path(written) if written else 'nothing to write'}")
+    accepted = review.changes if args.accept_all else _choose(review.changes, input)
+    written = apply_review(chosen(review, [change.id for change in accepted]), args.project)
+    taken = "" if args.accept_all else f"{len(accepted)} accepted; "
+    print(f"{said}; {taken}{'updated ' + display_path(written) if written else 'nothing to write'}")
     return 0
+
+
+_ANSWERS = """y - apply this change
+n - do not apply this change
+a - apply this change and every later one
+q - quit: apply no later change (the ones accepted so far are written)
+? - print this help"""
+
+
+def _choose(changes: list, ask) -> list:
+    """The changes the officer accepts, asked one by one as ``git add -p`` asks (``ask`` is
+    ``input``): each unit's line and its words deleted and inserted, then y, n, a (this and
+    every later one) or q (no later one; the end of input too).  Nothing is written here."""
+    from conceptnotes.word.review_diff import as_text, word_diff
+
+    accepted: list = []
+    for number, change in enumerate(changes, start=1):
+        print(f"changed {change.where} ({number}/{len(changes)}):")
+        print(f"  {as_text(word_diff(change.before, change.after))}")
+        for tracked in change.tracked:
+            print(f"  {tracked}")
+        answer = ""
+        while answer not in ("y", "n", "a", "q"):
+            if answer:
+                print(_ANSWERS)
+            try:
+                answer = ask("Apply this change [y,n,a,q,?]? ").strip().lower()[:1] or "?"
+            except EOFError:
+                print()
+                answer = "q"
+        if answer == "q":
+            break
+        if answer == "a":
+            return accepted + changes[number - 1:]
+        if answer == "y":
+            accepted.append(change)
+    return accepted
 
 
 def _review_pdf(args: argparse.Namespace) -> int:

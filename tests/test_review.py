@@ -245,7 +245,7 @@ def test_english_review_lands_in_note_md_line_by_line(root):
     note = project / "content" / "official" / "note.md"
     before = note.read_text(encoding="utf-8")
     reviewed = english_review(project)
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
     assert "5 unit(s) changed, 3 comment(s), 0 conflict(s), 1 not applied; updated" in result.stdout
     after = note.read_text(encoding="utf-8")
@@ -276,7 +276,7 @@ def test_french_review_lands_in_the_catalog(root):
     assert run_in(project, "i18n", "update").returncode == 0  # the catalog as the tool writes it
     before = catalog.read_text(encoding="utf-8")
     reviewed = french_review(project)
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
     assert "2 unit(s) changed, 1 comment(s), 0 conflict(s), 0 not applied" in result.stdout
     assert "comment by Réviseur at locales/fr/LC_MESSAGES/official.po:" in result.stdout
@@ -298,7 +298,7 @@ def test_a_change_that_cannot_be_placed_is_refused_with_its_paragraph(root):
     paragraph = edited.paragraph("La Conférence est organisée")
     reference = next(paragraph.iter(_W + "footnoteReference")).getparent()
     reference.getparent().remove(reference)  # the footnote call deleted
-    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")))
+    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")), "--accept-all")
     assert result.returncode == 1
     assert "this change touches a footnote call" in result.stderr
     assert "the paragraph reads 'La Conférence est organisée" in result.stderr
@@ -308,7 +308,7 @@ def test_a_change_that_cannot_be_placed_is_refused_with_its_paragraph(root):
 def test_a_docx_not_built_here_is_refused_pointing_to_import(root):
     project = root("official")
     template = Path(__file__).parents[1] / "templates" / "concept-note" / "reference.docx"
-    result = run_in(project, "review", "import", str(template))
+    result = run_in(project, "review", "import", str(template), "--accept-all")
     assert result.returncode == 1
     assert "was not built by this project" in result.stderr and "import" in result.stderr
 
@@ -324,7 +324,7 @@ def test_a_hostile_reviewed_docx_is_refused(root):
     with zipfile.ZipFile(hostile, "w") as archive:
         for name, data in members.items():
             archive.writestr(name, data)
-    result = run_in(project, "review", "import", str(hostile))
+    result = run_in(project, "review", "import", str(hostile), "--accept-all")
     assert result.returncode == 1 and "declares a DTD" in result.stderr
 
 
@@ -342,7 +342,7 @@ def test_a_unit_id_of_another_note_is_refused(root):
     with zipfile.ZipFile(reviewed, "w") as archive:
         for member, data in members.items():
             archive.writestr(member, data)
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 1 and "does not hold" in result.stderr
     assert note.read_bytes() == before
 
@@ -362,7 +362,7 @@ def test_libreoffice_keeps_the_marks_and_the_changes_land(root, tmp_path):
     edited = Edited(resaved)
     edited.insert("Background", "Background", " and context")
     edited.insert("took place on 25 and 26", "took place", " online", part="word/footnotes.xml")
-    result = run_in(project, "review", "import", str(edited.save(tmp_path / "reviewed.docx")))
+    result = run_in(project, "review", "import", str(edited.save(tmp_path / "reviewed.docx")), "--accept-all")
     assert result.returncode == 0, result.stderr
     text = (project / "content" / "official" / "note.md").read_text(encoding="utf-8")
     assert "\n# Background and context\n" in text

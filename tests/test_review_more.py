@@ -30,7 +30,7 @@ def test_a_unit_changed_on_both_sides_is_a_conflict_and_the_others_are_applied(r
     text = text.replace("# Introduction\n", "# Introduction\n\nA paragraph added since the build.\n", 1)
     text = text.replace("Strategy in 2023.", "Strategy in 2024.", 1)
     note.write_text(text, encoding="utf-8")
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert "1 unit(s) changed, 0 comment(s), 1 conflict(s), 0 not applied; updated" in out
@@ -66,7 +66,7 @@ def test_a_translation_changed_in_the_catalog_is_a_conflict(root):
     # meanwhile, a translator revises the footnote in the catalog
     text = catalog.read_text(encoding="utf-8").replace("s'est tenu les 25", "a eu lieu les 25", 1)
     catalog.write_text(text, encoding="utf-8")
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
     assert "1 unit(s) changed, 0 comment(s), 1 conflict(s), 0 not applied; updated" in result.stdout
     assert "its translation changed in the catalog since the DOCX was built" in result.stdout
@@ -241,7 +241,7 @@ def test_the_title_and_an_organizer_come_back_into_the_yaml_with_its_comments(ro
     edited.insert("Government of Spain", "Government", " of the Kingdom")
     edited.direct("Concept note", "Concept note", "Concept note and programme")
     reviewed = edited.save(project / "reviewed.docx")
-    result = run_in(project, "review", "import", str(reviewed))
+    result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
     assert "changed note.md:2:" in result.stdout and "changed note.md:14:" in result.stdout
     assert "3 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
@@ -262,7 +262,7 @@ def test_a_translated_title_comes_back_into_the_catalog(root):
     catalog = project / "locales" / "fr" / "LC_MESSAGES" / "official.po"
     edited = Edited(build_docx(project, "fr"))
     edited.delete("Conférence internationale de haut niveau", " de haut niveau")
-    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")))
+    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")), "--accept-all")
     assert result.returncode == 0, result.stderr
     assert "1 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
     with catalog.open("rb") as handle:

@@ -8,8 +8,9 @@ HTML; the server's JSON carries text, and HTML only where this package escaped i
 Safety: files are sent only from the output folder, the previews' own folder and the
 package's static folder (:func:`files.project_file`); the only writes are a unit's
 translation into ``locales/<lang>/LC_MESSAGES/<note-id>.po`` of an existing note and one
-of its languages, and the Details form's fields into an existing note's ``note.md``
-(:mod:`details`), on a POST with the session's token and a same-origin ``Origin``.  A
+of its languages, the Details form's fields into an existing note's ``note.md``
+(:mod:`details`), and the accepted changes of a reviewed DOCX into a note's ``note.md`` or
+catalog (:mod:`review_page`), on a POST with the session's token and a same-origin ``Origin``.  A
 POST's body is refused by its size before it is read whole; with ``--allow-remote`` every
 request needs the secret of the address printed at start (:mod:`access`).
 """
@@ -41,6 +42,7 @@ from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
 from conceptnotes.read.parsed import Notes
 from conceptnotes.render import formats
+from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES
 from conceptnotes.serve import access, files, status
 from conceptnotes.serve.previews import Previews
 from conceptnotes.serve.watch import watch
@@ -52,6 +54,8 @@ STATIC = HERE / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost", "::1", "[::1]")
 ANY_ADDRESS = ("0.0.0.0", "::")
 MAX_BODY = 200_000  # bytes of a POST: one unit's translation is far less
+# a reviewed DOCX in base64, as large as the command reads one (its own check says so), and its name
+MAX_REVIEW_BODY = -(-MAX_TEMPLATE_BYTES // 3) * 4 + 10_000
 KEEP_ALIVE = 15.0  # seconds between comments on an idle event stream
 
 
@@ -137,6 +141,10 @@ async def index(request: Request) -> Response:
 
 async def note_page(request: Request) -> Response:
     return await _language_page(request, "note.html", "{note} ({lang})")
+
+
+async def review_page(request: Request) -> Response:
+    return await _language_page(request, "review.html", "Review import: {note} ({lang})")
 
 
 async def translate_page(request: Request) -> Response:
@@ -356,6 +364,46 @@ async def details_save(request: Request) -> Response:
     return JSONResponse(data)
 
 
+# the review import -----------------------------------------------------------------------------
+
+
+async def review_plan(request: Request) -> Response:
+    """A reviewed DOCX's changes, comments, conflicts and what is not applied; nothing written."""
+    return await _review(request, write=False)
+
+
+async def review_write(request: Request) -> Response:
+    """Write the accepted changes of a reviewed DOCX: 409 with the plan as it reads now when
+    it is not the one the page showed (``base``), and nothing written."""
+    return await _review(request, write=True)
+
+
+async def _review(request: Request, write: bool) -> Response:
+    from conceptnotes.serve import review_page
+
+    found = _note_and_lang(request)
+    if found is None:
+        return _not_found()
+    body = await _posted(request, MAX_REVIEW_BODY)
+    if isinstance(body, Response):
+        return body
+    server, _, folder, lang = found
+    try:
+        name, data = review_page.posted_docx(body)
+        if not write:
+            answer = await run_in_threadpool(review_page.plan, folder, lang, name, data, server.project)
+        else:
+            answer = await run_in_threadpool(review_page.write, folder, lang, name, data, server.project,
+                                             body.get("accept"), body.get("base"), server.details_lock)
+    except review_page.Conflict as exc:
+        return JSONResponse({"conflict": True, "plan": exc.current}, status_code=409)
+    except NoteError as exc:
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    except UsageError as exc:
+        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+
 async def _posted_about_note(request: Request) -> tuple[Path, dict] | Response:
     """A POST about one note: its folder and the JSON body; or the refusal (:func:`_posted`)."""
     found = _note_and_lang(request)
@@ -381,8 +429,9 @@ async def _posted_texts(request: Request, names: tuple[str, ...]) -> tuple[Path,
     return folder, lang, texts
 
 
-async def _posted(request: Request) -> dict | Response:
-    """The JSON body of a POST from one of this server's own pages, or the refusal."""
+async def _posted(request: Request, limit: int = MAX_BODY) -> dict | Response:
+    """The JSON body of a POST from one of this server's own pages (at most ``limit`` bytes),
+    or the refusal."""
     server = _server(request)
     if not secrets.compare_digest(request.headers.get("x-conceptnotes-token", ""), server.token):
         return JSONResponse({"problems": ["this page is out of date: reload it"]}, status_code=403)
@@ -391,9 +440,9 @@ async def _posted(request: Request) -> dict | Response:
         return JSONResponse({"problems": ["a request from another site is refused"]}, status_code=403)
     if request.headers.get("content-type", "").split(";")[0].strip() != "application/json":
         return JSONResponse({"problems": ["a JSON body is expected"]}, status_code=415)
-    data = await _body(request)
+    data = await _body(request, limit)
     if data is None:
-        return JSONResponse({"problems": [f"the request is too large (at most {MAX_BODY:,} bytes)"]}, status_code=413)
+        return JSONResponse({"problems": [f"the request is too large (at most {limit:,} bytes)"]}, status_code=413)
     try:
         body = json.loads(data)
     except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
@@ -401,17 +450,17 @@ async def _posted(request: Request) -> dict | Response:
     return body if isinstance(body, dict) else JSONResponse({"problems": ["a JSON object is expected"]}, 400)
 
 
-async def _body(request: Request) -> bytes | None:
-    """The body of ``request``, or None when it is larger than :data:`MAX_BODY`: refused by the
+async def _body(request: Request, limit: int = MAX_BODY) -> bytes | None:
+    """The body of ``request``, or None when it is larger than ``limit``: refused by the
     length it declares before any of it is read, and by what it sends while it streams, so
     that a large body is never held whole."""
     declared = request.headers.get("content-length", "")
-    if declared and (not declared.isdigit() or int(declared) > MAX_BODY):
+    if declared and (not declared.isdigit() or int(declared) > limit):
         return None
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
-        if size > MAX_BODY:
+        if size > limit:
             return None
         chunks.append(chunk)
     return b"".join(chunks)
@@ -445,6 +494,9 @@ def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[st
         Route("/", index),
         Route("/note/{note}/{lang}", note_page),
         Route("/translate/{note}/{lang}", translate_page),
+        Route("/review/{note}/{lang}", review_page),
+        Route("/api/review/{note}/{lang}", review_plan, methods=["POST"]),
+        Route("/api/review/{note}/{lang}/write", review_write, methods=["POST"]),
         Route("/api/preview/{note}/{lang}", preview_state),
         Route("/api/source/{note}/{lang}", source),
         Route("/api/units/{note}/{lang}", units),

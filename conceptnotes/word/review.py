@@ -7,6 +7,11 @@ change, carried into what it was rendered from (:mod:`.review_edits`): the note'
 the source language, the catalog's translation in another (through ``i18n/editing``, the
 workbench's and the XLIFF import's path).  Reviewers' comments are listed with their unit.
 All or nothing: a change that cannot be carried refuses the whole import, nothing written.
+
+:func:`read_review` is the plan, writing nothing: each change (and conflict) named by its
+unit's id, each comment by its id in the DOCX, with the line of note.md or the catalog it
+is about; :func:`chosen` keeps the changes an officer accepted (the command's prompts, the
+preview's review page) and :func:`apply_review` writes them, all or nothing.
 """
 
 from __future__ import annotations
@@ -15,13 +20,15 @@ import copy
 import io
 import re
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
+from conceptnotes import languages
+from conceptnotes.errors import NoteError, Problem, Problems, UsageError, display_path, excerpt
 from conceptnotes.project import Project, command
 from conceptnotes.read.files import read_input
-from conceptnotes.read.loader import load_note
+from conceptnotes.read.loader import NOTE_ID, load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
 from conceptnotes.word import review_conflicts
@@ -31,6 +38,7 @@ from conceptnotes.writing import write_atomic
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _PARTS = {"document": "word/document.xml", "footnotes": "word/footnotes.xml"}
 TOOL_AUTHOR = "conceptnotes"  # the build's own comments (text shown untranslated): no reviewer's
+TOO_LARGE = f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB"
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,11 @@ class Change:
     where: str  # "note.md:22" or "fr/...po:40"
     tracked: tuple[str, ...] = ()  # each tracked change, said: "inserted by X: 'text'"
 
+    @property
+    def id(self) -> str:
+        """The change's id in the plan: its unit's (the same for every reading of one DOCX)."""
+        return self.unit.mark.id
+
 
 @dataclass(frozen=True)
 class Comment:
@@ -48,6 +61,7 @@ class Comment:
     text: str
     anchored: str
     where: str  # the unit's line, or "" outside the note's text
+    id: str = ""  # the comment's id in the DOCX
 
 
 @dataclass
@@ -61,11 +75,14 @@ class Review:
     now: review_conflicts.Now | None = None
 
 
-def read_review(path: Path, project: Project) -> Review:
-    """The changes and comments of the reviewed DOCX at ``path``; NoteError if it is unsafe
-    or not one this project built."""
-    data = read_input(path, path.parent, limit=MAX_TEMPLATE_BYTES,
-                      too_large=lambda size: f"larger than {MAX_TEMPLATE_BYTES // 1_000_000} MB")
+def read_review(path: Path, project: Project, data: bytes | None = None) -> Review:
+    """The changes and comments of the reviewed DOCX at ``path`` (or of ``data``, its bytes
+    sent by the preview's page, which names it ``path``); NoteError if it is too large,
+    unsafe or not one this project built."""
+    if data is None:
+        data = read_input(path, path.parent, limit=MAX_TEMPLATE_BYTES, too_large=lambda size: TOO_LARGE)
+    elif len(data) > MAX_TEMPLATE_BYTES:
+        raise NoteError.at(path, 0, TOO_LARGE)
     refusal = unsafe_docx(data, hyperlinks=True)
     if refusal:
         raise NoteError.at(path, 0, f"refused: {refusal}")
@@ -92,9 +109,15 @@ def _record(archive, names: set[str], path: Path) -> marks.Record:
         root = parse_part(archive.read(name))
         if marks.is_record(root):
             try:
-                return marks.read_record(root)
+                record = marks.read_record(root)
             except ValueError as exc:
                 raise NoteError.at(path, 0, str(exc)) from None
+            # the record is the reviewer's file: its note and languages name folders and catalogs to read
+            if not NOTE_ID.fullmatch(record.note) or {record.lang, record.source_language} - set(languages.CODES):
+                raise NoteError.at(path, 0, "the DOCX's record names no note of a project"
+                                            f" ('{excerpt(record.note, 40)}' in '{excerpt(record.lang, 10)}');"
+                                            " nothing was applied")
+            return record
     raise NoteError.at(path, 0, "this DOCX was not built by this project (it has no record of a build): to bring"
                                 f" a Word note in as a new note, use {command('import')}")
 
@@ -188,11 +211,20 @@ def _comments(comments, document, paragraphs: dict, wheres: dict[str, str]) -> l
             continue
         key = comment.get(_W + "id") or ""
         text = "\n".join(marks.paragraph_text(p)[0] for p in comment.iter(_W + "p"))
-        out.append(Comment(author, text.strip(), "".join(anchored.get(key, [])), place.get(key, "")))
+        out.append(Comment(author, text.strip(), "".join(anchored.get(key, [])), place.get(key, ""), key))
     return out
 
 
 # Applying ------------------------------------------------------------------------------------
+
+
+def chosen(review: Review, ids: Iterable[str]) -> Review:
+    """``review`` with only the changes whose ids are ``ids`` (UsageError for an id it has not)."""
+    wanted = set(ids)
+    unknown = wanted - {change.id for change in review.changes}
+    if unknown:
+        raise UsageError(f"no change of this review has the id {sorted(unknown)[0]!r}")
+    return replace(review, changes=[change for change in review.changes if change.id in wanted])
 
 
 def apply_review(review: Review, project: Project) -> Path | None:
