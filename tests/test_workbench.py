@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import threading
 from pathlib import Path
 
 import polib
@@ -22,6 +23,13 @@ from conceptnotes.read.loader import load_note
 from conceptnotes.serve import workbench as wb
 
 from .conftest import build_in, need, run_in
+
+WRITE_LOCK = threading.Lock()  # the server's one lock, as app.Server holds it
+
+
+def save_unit(*args, **kwargs):
+    return wb.save(*args, **kwargs, lock=WRITE_LOCK)
+
 
 NOTE = "content/translated"
 FR_PO = "locales/fr/LC_MESSAGES/translated.po"
@@ -192,7 +200,7 @@ def test_check_with_the_note_is_the_build_check(project):
     assert said(wb.check(intro.msgid, dropped, note, "fr")) == ["the translation drops footnote call [^strategy]"]
     assert wb.check(intro.msgid, dropped, note, "fr").errors[0].path.endswith(FR_PO)  # where the build says it
 
-    saved = wb.save(project / NOTE, "fr", intro.key, dropped, intro.msgstr, intro.state)
+    saved = save_unit(project / NOTE, "fr", intro.key, dropped, intro.msgstr, intro.state)
     assert saved.problems == ("the translation drops footnote call [^strategy]",)
     result = run_in(project, "check", NOTE)
     assert result.returncode == 1
@@ -204,7 +212,7 @@ def test_check_with_the_note_is_the_build_check(project):
 
 def test_save_of_a_fuzzy_unit_writes_the_catalog_as_update_does(fuzzy):
     view = view_of(fuzzy, NEW)
-    saved = wb.save(fuzzy / NOTE, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state)
+    saved = save_unit(fuzzy / NOTE, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state)
     assert (saved.state, saved.msgstr, saved.previous, saved.diff_html, saved.problems) == (
         "translated",
         "L'atelier rassemblera :",
@@ -231,26 +239,26 @@ def test_save_changes_only_its_entry(project):
     po = project / FR_PO
     before = po.read_text(encoding="utf-8")
     view = view_of(project, "Objectives")
-    wb.save(project / NOTE, "fr", view.key, "Buts", view.msgstr, view.state)
+    save_unit(project / NOTE, "fr", view.key, "Buts", view.msgstr, view.state)
     assert po.read_text(encoding="utf-8") == before.replace('msgstr "Objectifs"', 'msgstr "Buts"')
 
 
 def test_a_stale_base_is_a_conflict_and_the_first_save_stays(project):
     view = view_of(project, "Objectives")
-    wb.save(project / NOTE, "fr", view.key, "Buts", view.msgstr, view.state)
+    save_unit(project / NOTE, "fr", view.key, "Buts", view.msgstr, view.state)
     after_first = (project / FR_PO).read_bytes()
     with pytest.raises(wb.Conflict) as caught:
-        wb.save(project / NOTE, "fr", view.key, "Finalités", view.msgstr, view.state)
+        save_unit(project / NOTE, "fr", view.key, "Finalités", view.msgstr, view.state)
     assert (caught.value.current.msgstr, caught.value.current.state) == ("Buts", "translated")
     assert (project / FR_PO).read_bytes() == after_first
     current = caught.value.current
-    assert wb.save(project / NOTE, "fr", current.key, "Finalités", current.msgstr, current.state).msgstr == "Finalités"
+    assert save_unit(project / NOTE, "fr", current.key, "Finalités", current.msgstr, current.state).msgstr == "Finalités"
 
 
 def test_unknown_key_is_a_clear_error(project):
     before = (project / FR_PO).read_bytes()
     with pytest.raises(wb.UnknownUnit, match="no unit of this note has the key '0123456789abcdef'.*reload"):
-        wb.save(project / NOTE, "fr", "0123456789abcdef", "x", "", "untranslated")
+        save_unit(project / NOTE, "fr", "0123456789abcdef", "x", "", "untranslated")
     assert issubclass(wb.UnknownUnit, NoteError)
     assert (project / FR_PO).read_bytes() == before
 
@@ -266,7 +274,7 @@ def test_a_translation_the_project_refuses_is_not_saved(project, msgstr, message
     before = (project / FR_PO).read_bytes()
     view = view_of(project, "Objectives")
     with pytest.raises(NoteError, match=message) as caught:
-        wb.save(project / NOTE, "fr", view.key, msgstr, view.msgstr, view.state)
+        save_unit(project / NOTE, "fr", view.key, msgstr, view.msgstr, view.state)
     assert caught.value.problems[0].path == str(project / FR_PO)
     assert caught.value.problems[0].line == view.po_line
     assert (project / FR_PO).read_bytes() == before
@@ -275,7 +283,7 @@ def test_a_translation_the_project_refuses_is_not_saved(project, msgstr, message
 def test_work_in_progress_is_saved_with_its_problems(project):
     view = view_of(project, LINK_UNIT)
     wip = "Les demandes peuvent être adressées au Bureau via <b>son site</b>."
-    saved = wb.save(project / NOTE, "fr", view.key, wip, view.msgstr, view.state)
+    saved = save_unit(project / NOTE, "fr", view.key, wip, view.msgstr, view.state)
     assert saved.msgstr == wip and saved.state == "translated"
     assert "the translation drops link target https://www.un.org/counterterrorism/" in saved.problems
     assert any("HTML" in problem for problem in saved.problems), saved.problems
@@ -283,7 +291,7 @@ def test_work_in_progress_is_saved_with_its_problems(project):
 
 def test_crlf_from_a_browser_is_saved_as_lf(project):
     view = view_of(project, "Objectives")
-    saved = wb.save(project / NOTE, "fr", view.key, "Buts  \r\net fins", view.msgstr, view.state)
+    saved = save_unit(project / NOTE, "fr", view.key, "Buts  \r\net fins", view.msgstr, view.state)
     assert saved.msgstr == "Buts  \net fins"
     assert b"\r" not in (project / FR_PO).read_bytes()
 
@@ -294,7 +302,7 @@ def test_save_without_a_catalog_creates_it_as_update_would(project):
     views = wb.unit_views(project / NOTE, "fr")
     assert {(v.state, v.po_line) for v in views} == {("untranslated", 0)}
     view = view_of(project, "Objectives")
-    saved = wb.save(project / NOTE, "fr", view.key, "Objectifs", "", "untranslated")
+    saved = save_unit(project / NOTE, "fr", view.key, "Objectifs", "", "untranslated")
     assert saved.state == "translated" and saved.po_line > 0
     assert catalogs.msgfmt_check(po) == []
     before = po.read_bytes()
@@ -310,7 +318,7 @@ def test_two_saves_at_once_from_the_same_base_one_conflicts(project):
 
     def save(text: str) -> str:
         try:
-            return wb.save(project / NOTE, "fr", view.key, text, view.msgstr, view.state).msgstr
+            return save_unit(project / NOTE, "fr", view.key, text, view.msgstr, view.state).msgstr
         except wb.Conflict as conflict:
             return f"conflict: {conflict.current.msgstr}"
 

@@ -12,6 +12,7 @@ Each test works on a copy of the test root ``translated`` (English and French).
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,13 @@ from conceptnotes.read.parsed import Notes
 from conceptnotes.serve import workbench as wb
 
 from .conftest import build_in
+
+WRITE_LOCK = threading.Lock()  # the server's one lock, as app.Server holds it
+
+
+def save_unit(*args, **kwargs):
+    return wb.save(*args, **kwargs, lock=WRITE_LOCK)
+
 
 NOTE = "content/translated"
 FR_PO = "locales/fr/LC_MESSAGES/translated.po"
@@ -60,9 +68,9 @@ def test_a_save_parses_the_catalog_and_not_the_note(project):
     po = project / FR_PO
     text = po.read_text(encoding="utf-8")
     po.write_text(text.replace("\nmsgid ", "\n# a translator's comment\nmsgid ", 1), encoding="utf-8")
-    saved = wb.save(folder, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state, notes)
+    saved = save_unit(folder, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state, notes)
     second = view_of(wb.unit_views(folder, "fr", notes=notes), "Objectives")
-    wb.save(folder, "fr", second.key, "Buts", second.msgstr, second.state, notes)
+    save_unit(folder, "fr", second.key, "Buts", second.msgstr, second.state, notes)
     assert len(parses) == 1  # the page's parse, for two saves
     message = catalogs.load(po, "fr").get(OLD)
     lines = po.read_text(encoding="utf-8").splitlines()
@@ -79,7 +87,7 @@ def test_a_save_after_note_md_changed_answers_from_the_new_note(project):
     note = folder / "note.md"
     text = note.read_text(encoding="utf-8")
     note.write_text(text.replace(f"\n{OLD}\n", f"\nA paragraph added above.\n\n{OLD}\n"), encoding="utf-8")
-    saved = wb.save(folder, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state, notes)
+    saved = save_unit(folder, "fr", view.key, "L'atelier rassemblera :", view.msgstr, view.state, notes)
     assert len(parses) == 2
     assert saved.note_line == view.note_line + 2
     assert note.read_text(encoding="utf-8").splitlines()[saved.note_line - 1] == OLD
@@ -88,7 +96,7 @@ def test_a_save_after_note_md_changed_answers_from_the_new_note(project):
     note.write_text(note.read_text(encoding="utf-8").replace("# Objectives\n", "# Aims\n"), encoding="utf-8")
     before = (project / FR_PO).read_bytes()
     with pytest.raises(wb.UnknownUnit):
-        wb.save(folder, "fr", other.key, "Buts", other.msgstr, other.state, notes)
+        save_unit(folder, "fr", other.key, "Buts", other.msgstr, other.state, notes)
     assert (project / FR_PO).read_bytes() == before
     assert len(parses) == 3
 
@@ -102,3 +110,21 @@ def test_the_store_keeps_the_notes_asked_last(root):
     notes.note(second)
     assert notes.note(first).folder == first
     assert (len(parses), len(notes)) == (3, 1)
+
+
+def test_a_save_waits_for_the_servers_write_lock(project):
+    """The workbench's save takes the lock the server gives it, the one the Details form and
+    the Review import page take: while another write holds it, the catalog is not touched."""
+    folder = project / NOTE
+    view = next(v for v in wb.unit_views(folder, "fr") if v.msgid == "Objectives")
+    po = project / FR_PO
+    before = po.read_bytes()
+    saved = []
+    with WRITE_LOCK:
+        worker = threading.Thread(target=lambda: saved.append(
+            save_unit(folder, "fr", view.key, "Buts", view.msgstr, view.state).msgstr))
+        worker.start()
+        worker.join(1.0)
+        assert worker.is_alive() and po.read_bytes() == before  # waiting for the lock, nothing written
+    worker.join(30)
+    assert saved == ["Buts"] and po.read_bytes() != before

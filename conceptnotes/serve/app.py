@@ -68,7 +68,7 @@ class Server:
         self.folder = Path(tempfile.mkdtemp(prefix="conceptnotes-preview-"))
         self.previews = Previews(self.folder, Workers(seconds=seconds))
         self.notes = Notes()  # the workbench's parsed notes: a save parses only the catalog
-        self.details_lock = threading.Lock()  # one read-compare-write of a note.md at a time
+        self.write_lock = threading.Lock()  # one read-compare-write of a note.md or catalog at a time
         self.countries: list[dict[str, str]] | None = None  # the Details form's list, made once
         self.stopping = asyncio.Event()
         self.loop: asyncio.AbstractEventLoop | None = None
@@ -295,7 +295,8 @@ async def save_unit(request: Request) -> Response:
 
     folder, lang, fields = posted
     try:
-        view = await run_in_threadpool(workbench.save, folder, lang, *fields, _server(request).notes)
+        view = await run_in_threadpool(workbench.save, folder, lang, *fields, _server(request).notes,
+                                         lock=_server(request).write_lock)
     except workbench.Conflict as exc:
         return JSONResponse({"conflict": True, "unit": status.unit_json(exc.current)}, status_code=409)
     except NoteError as exc:
@@ -354,7 +355,7 @@ async def details_save(request: Request) -> Response:
     server = _server(request)
     try:
         data = await run_in_threadpool(details.save, folder, body.get("values"), body.get("base"),
-                                       server.details_lock)
+                                       server.write_lock)
     except details.Conflict as exc:
         return JSONResponse({"conflict": True, "values": exc.current}, status_code=409)
     except NoteError as exc:
@@ -394,7 +395,7 @@ async def _review(request: Request, write: bool) -> Response:
             answer = await run_in_threadpool(review_page.plan, folder, lang, name, data, server.project)
         else:
             answer = await run_in_threadpool(review_page.write, folder, lang, name, data, server.project,
-                                             body.get("accept"), body.get("base"), server.details_lock)
+                                             body.get("accept"), body.get("base"), server.write_lock)
     except review_page.Conflict as exc:
         return JSONResponse({"conflict": True, "plan": exc.current}, status_code=409)
     except NoteError as exc:

@@ -44,12 +44,6 @@ log = logging.getLogger(__name__)
 SHOWS = ("all", "untranslated", "fuzzy")
 STATES = ("translated", "fuzzy", "untranslated")
 
-# One lock for every read-compare-write of a catalog, so that two requests of one server
-# cannot both pass the conflict check and the later overwrite the earlier.  It does not
-# guard against another process (an editor, ``i18n update``) writing meanwhile.
-_LOCK = threading.Lock()
-
-
 @dataclass(frozen=True)
 class UnitView:
     """One unit as the workbench shows it: source, translation, state and where both are."""
@@ -223,7 +217,7 @@ def word_diff(old: str, new: str) -> Markup:
 
 
 def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, base_state: str,
-         notes: Notes | None = None) -> UnitView:
+         notes: Notes | None = None, *, lock: threading.Lock) -> UnitView:
     """Write one unit's translation to the note's catalog in ``lang``; the unit as saved.
 
     ``base_msgstr``/``base_state`` are what the translator's page showed: if the catalog
@@ -236,11 +230,15 @@ def save(note_folder: Path, lang: str, key: str, msgstr: str, base_msgstr: str, 
     lists them.  A browser's CRLF line ends are made LF, as a catalog has them.
 
     The note is parsed once (or taken from ``notes``, the server's, while its note.md has
-    the bytes it was parsed from); after the write only the catalog is read again."""
+    the bytes it was parsed from); after the write only the catalog is read again.  ``lock``
+    is the server's one lock for every read-compare-write of a project's files (this save,
+    the Details form, the Review import page), so that two requests cannot both pass the
+    conflict check and the later overwrite the earlier; it does not guard against another
+    process (an editor, ``i18n update``) writing meanwhile."""
     if base_state not in STATES:
         raise UsageError(f"unknown state '{excerpt(base_state, 20)}': one of {', '.join(STATES)}")
     msgstr = msgstr.replace("\r\n", "\n")
-    with _LOCK:
+    with lock:
         opened = open_note(note_folder, lang, notes)
         unit = _unit(opened, key)
         current = _view(opened, unit)
