@@ -211,7 +211,7 @@ def _choose(changes: list, ask) -> list:
     accepted: list = []
     for number, change in enumerate(changes, start=1):
         print(f"changed {change.where} ({number}/{len(changes)}):")
-        print(f"  {as_text(word_diff(change.before, change.after))}")
+        print(f"  {as_text(word_diff(change.before, change.after, change.unit.mark.text))}")
         for tracked in change.tracked:
             print(f"  {tracked}")
         answer = ""

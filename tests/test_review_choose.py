@@ -140,6 +140,14 @@ def test_the_word_diff_reads_as_both_texts(before, after, shown):
     assert "".join(text for kind, text in pieces if kind != "-") == after
 
 
+def test_a_footnote_call_is_shown_as_the_source_writes_it():
+    """The DOCX's run text holds one object character per footnote call: the diff shows the call."""
+    source = "ahead of the review of the Strategy, in 2023.[^strategy] See also[^un]."
+    pieces = word_diff("in 2023.\ufffc See also\ufffc.", "in 2026.\ufffc See also\ufffc.", source)
+    assert as_text(pieces) == "in [-2023-]{+2026+}.[^strategy] See also[^un]."
+    assert "\ufffc" not in as_text(word_diff("x\ufffc", "y\ufffc", "no call"))
+
+
 def test_a_record_naming_a_folder_out_of_content_is_refused(root):
     """The record is the reviewer's file: a note '../official' would be read and written out of content/."""
     import shutil

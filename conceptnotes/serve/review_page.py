@@ -94,7 +94,8 @@ def _plan(review) -> dict[str, Any]:
 
     def change(item, why: str = "") -> dict[str, Any]:
         return {"id": item.id, "where": item.where, **_located(item.where), "source": item.unit.mark.text,
-                "before": item.before, "after": item.after, "diff": word_diff(item.before, item.after),
+                "before": item.before, "after": item.after,
+                "diff": word_diff(item.before, item.after, item.unit.mark.text),
                 "tracked": list(item.tracked), **({"why": why} if why else {})}
 
     found = {

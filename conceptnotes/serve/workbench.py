@@ -10,9 +10,7 @@ catalogs written as ``i18n update`` writes them.
 
 from __future__ import annotations
 
-import difflib
 import logging
-import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -195,22 +193,13 @@ class SourceHtml(Visitor):
         return self.inlines(node.children)
 
 
-_TOKENS = re.compile(r"\w+|\s+|[^\w\s]")
-
-
 def word_diff(old: str, new: str) -> Markup:
-    """``old`` -> ``new`` word by word: what went in ``<del>``, what came in ``<ins>``, escaped."""
-    a, b = _TOKENS.findall(old), _TOKENS.findall(new)
-    out = []
-    for op, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if op == "equal":
-            out.append(Markup("{}").format("".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            out.append(Markup("<del>{}</del>").format("".join(a[i1:i2])))
-        if j2 > j1:
-            out.append(Markup("<ins>{}</ins>").format("".join(b[j1:j2])))
-    return Markup("").join(out)
+    """``old`` -> ``new`` word by word (as the review import shows a change): what went in
+    ``<del>``, what came in ``<ins>``, escaped."""
+    from conceptnotes.word.review_diff import word_diff as pieces
+
+    tags = {"=": "{}", "-": "<del>{}</del>", "+": "<ins>{}</ins>"}
+    return Markup("").join(Markup(tags[kind]).format(text) for kind, text in pieces(old, new))
 
 
 # Saving -----------------------------------------------------------------------------------------------
