@@ -54,7 +54,8 @@ def test_apostrophes_curled_in_the_pdf_and_the_docx(make_note):
 
 @pytest.mark.parametrize(("lang", "text", "expected"), [
     ("es", "el 9 de mayo de 2022 y", "el 9\u00a0de\u00a0mayo\u00a0de\u00a02022 y"),
-    ("ar", "في 10 أيار/مايو 2022", "في 10\u00a0أيار/مايو\u00a02022"),
+    ("ar", "في 10 أيار/مايو 2022", "في 10\u00a0أيار/\u2060مايو\u00a02022"),
+    ("ar", "في تشرين الأول/أكتوبر", "في تشرين\u00a0الأول/\u2060أكتوبر"),
     ("ru", "10 и 11 мая 2022 года,", "10 и 11\u00a0мая\u00a02022\u00a0года,"),
     ("fr", "le 1er mai 2022.", "le 1er\u00a0mai\u00a02022."),
     ("en", "on 10 May 2022, 10:00–10:30 and 9:00 - 9:30", "on 10\u00a0May\u00a02022, 10:00–\u206010:30 and 9:00\u00a0-\u00a09:30"),
@@ -89,3 +90,46 @@ def test_dates_and_time_ranges_never_break_across_lines(make_note, tmp_path):
             on_one_line = sum(line.count(f"{day} May 2022") for line in lines)
             times = sum(line.count(f"{day - 1}:00–{day - 1}:30") for line in lines)
             assert on_one_line >= 3 and times == 3, (pdf.name, day, on_one_line, times)
+
+
+def test_an_arabic_month_never_breaks_at_its_slash_in_a_narrow_cell(make_note):
+    """UN Arabic names a month twice ('تشرين الأول/أكتوبر'): in a narrow table cell the line
+    broke after the slash, with or without a day before the name."""
+    import docx
+
+    from .conftest import build_in
+    from .readback import pdf_text
+
+    months = ["تشرين الأول/أكتوبر", "تشرين الثاني/نوفمبر", "كانون الأول/ديسمبر", "كانون الثاني/يناير"]
+    rows = "".join(f"| {month} | {day} {month} 2022 | جلسة عامة بشأن التعاون الدولي في مكافحة الإرهاب |"
+                   f" القاعة الأولى في قصر الأمم | رئيس الاجتماع | {month} |\n"
+                   for day, month in enumerate(months, start=10))
+    front = FRONT_AR
+    folder = make_note("# البرنامج\n\n| الشهر | التاريخ | الجلسة | المكان | الرئيس | الملاحظات |\n"
+                       "| --- | --- | --- | --- | --- | --- |\n" + rows, front=front)
+    project = folder.parent.parent
+    assert build_in(project, "build", "--jobs", "1") == 0
+    out = project / "output" / folder.name
+    bidi = str.maketrans("", "", "\u202a\u202b\u202c\u202d\u202e\u200e\u200f\u2066\u2067\u2068\u2069")
+    lines = [line.translate(bidi).strip() for line in pdf_text(out / f"{folder.name}.ar.pdf").splitlines()]
+    assert not [line for line in lines if line.endswith("/") or line.startswith("/")], lines
+    shown = "".join(lines).replace("\u2060", "").replace("\u00a0", " ")
+    assert all(shown.count(month) >= 2 for month in months)
+    cells = [cell.text for table in docx.Document(str(out / f"{folder.name}.ar.docx")).tables
+             for row in table.rows for cell in row.cells]
+    assert cells.count("تشرين\u00a0الأول/\u2060أكتوبر") == 2  # the DOCX says the same: Word keeps it whole
+
+
+FRONT_AR = """\
+title: اجتماع فريق الخبراء
+subtitle: مذكرة مفاهيمية
+source_language: ar
+languages: [ar]
+event:
+  start: 2022-10-10
+  end: 2022-10-11
+  city: جنيف
+  country: CH
+organizers:
+  - مكتب الأمم المتحدة لمكافحة الإرهاب
+"""

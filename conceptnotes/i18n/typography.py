@@ -64,14 +64,36 @@ def _date_pattern(lang: str) -> re.Pattern:
     return re.compile(rf"(?<!\d)(?:\d{{1,2}}|1er){of}(?:{months}){year}(?!\w)", re.IGNORECASE)
 
 
+@functools.cache
+def _month_pattern(lang: str) -> re.Pattern | None:
+    """The language's month names written in more than one word ('تشرين الأول/أكتوبر': UN
+    Arabic names each month twice, joined by a slash); None where every name is one word."""
+    from conceptnotes.i18n.formatting import month_names
+
+    names = [name for name in month_names(lang) if re.search(r"[ /]", name)]
+    if not names:
+        return None
+    alternatives = "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+").replace("/", "/\u2060?") for name in names)
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+
+
+def _joined(text: str) -> str:
+    """No break inside: spaces as no-break spaces, a word joiner (U+2060) after a slash."""
+    return re.sub(r"[ \u00a0]+", NBSP, text).replace("/\u2060", "/").replace("/", "/\u2060")
+
+
 TIME_RANGE = re.compile(r"(?<=\d[:.]\d\d)([ \u00a0]?)([–-])([ \u00a0]?)(?=\d{1,2}[:.]\d\d)")
 
 
 def no_break_dates(text: str, lang: str) -> str:
-    """No line break inside a date (no-break spaces) or a time range such as 10:00–10:30
-    (no-break spaces, or a word joiner U+2060 after the dash: every font shows it, as
-    nothing)."""
-    text = _date_pattern(lang).sub(lambda g: re.sub(r"[ \u00a0]+", NBSP, g.group()), text)
+    """No line break inside a date (no-break spaces), a month's name of more than one word
+    (Arabic 'تشرين الأول/أكتوبر', with or without a day: a word joiner U+2060 after its
+    slash, where a line may otherwise break) or a time range such as 10:00–10:30 (no-break
+    spaces, or a word joiner after the dash: every font shows it, as nothing)."""
+    text = _date_pattern(lang).sub(lambda g: _joined(g.group()), text)
+    months = _month_pattern(lang)
+    if months is not None:
+        text = months.sub(lambda g: _joined(g.group()), text)
     return TIME_RANGE.sub(lambda g: (NBSP if g[1] else "") + g[2] + (NBSP if g[3] else "\u2060"), text)
 
 
