@@ -24,7 +24,7 @@ from conceptnotes.read.files import read_input
 from conceptnotes.read.loader import load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
-from conceptnotes.word import review_conflicts
+from conceptnotes.word import review_conflicts, review_runs
 from conceptnotes.word.review_edits import carried
 from conceptnotes.writing import write_atomic
 
@@ -40,6 +40,7 @@ class Change:
     after: str  # the text as reviewed
     where: str  # "note.md:22" or "fr/...po:40"
     tracked: tuple[str, ...] = ()  # each tracked change, said: "inserted by X: 'text'"
+    styles: tuple[review_runs.Style, ...] = ()  # each character's of ``after``, where the formatting changed
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Review:
     listed: list[str] = field(default_factory=list)  # what the source cannot hold: not applied
     conflicts: list[tuple[Change, str]] = field(default_factory=list)  # changed on both sides: not written
     now: review_conflicts.Now | None = None
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # each part's hyperlinks' targets, by id
 
 
 def read_review(path: Path, project: Project) -> Review:
@@ -74,7 +76,9 @@ def read_review(path: Path, project: Project) -> Review:
         record = _record(archive, names, path)
         parts = {part: parse_part(archive.read(name)) for part, name in _PARTS.items() if name in names}
         comments = parse_part(archive.read("word/comments.xml")) if "word/comments.xml" in names else None
-    review = Review(path, record, now=review_conflicts.now(record, project.content / record.note, path))
+        links = {part: review_runs.relationships(parse_part(archive.read(rels))) for part, name in _PARTS.items()
+                 if (rels := name.replace("word/", "word/_rels/") + ".rels") in names}
+    review = Review(path, record, now=review_conflicts.now(record, project.content / record.note, path), links=links)
     wheres = _wheres(review.now, record)
     paragraphs = _marked(parts)
     for unit in record.units:
@@ -133,10 +137,12 @@ def _compare(review: Review, unit: marks.Recorded, found: tuple | None, where: s
     if text[:at].strip() != unit.prefix.strip():  # LibreOffice writes a tab after a footnote's mark
         review.listed.append(f"{said}: the text before it ('{excerpt(text[:at], 40)}') is the build's; not applied")
         return
-    tracked = tuple(_tracked(paragraph))
-    review.listed += [f"{said}: {change}; not applied" for change in _formatting(paragraph)]
-    if text[at:] != unit.rendered:
-        review.changes.append(Change(unit, unit.rendered, text[at:], where, tracked))
+    links = review.links.get("footnotes" if unit.part == "footnotes" else "document", {})
+    styles, refused, restyled = review_runs.reviewed_change(unit, paragraph, start, review.record, links)
+    tracked = tuple(_tracked(paragraph)) + (restyled if styles else ())
+    review.listed += [f"{said}: {change}; not applied" for change in _formatting(paragraph, bool(styles), refused)]
+    if text[at:] != unit.rendered or styles:
+        review.changes.append(Change(unit, unit.rendered, text[at:], where, tracked, styles))
 
 
 def _tracked(paragraph):
@@ -157,10 +163,14 @@ def _wrapped(node):
     return holder
 
 
-def _formatting(paragraph):
+def _formatting(paragraph, styled: bool, refused: str):
+    """The formatting changes of a paragraph the source cannot hold; ``styled``: its text's
+    bold, italics and links are a change already, ``refused``: why they cannot be one."""
     if paragraph.find(f"{_W}pPr/{_W}pPrChange") is not None:
         yield "a change of paragraph style or format"
-    if next(paragraph.iter(_W + "rPrChange"), None) is not None:
+    if refused:
+        yield refused
+    elif not styled and next(paragraph.iter(_W + "rPrChange"), None) is not None:
         yield "a change of text formatting"
 
 
@@ -219,7 +229,8 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
     for change in sorted(body, key=lambda c: -review.now.line(c.unit)):
         first, last = _block(lines, review.now.line(change.unit))
         old = "".join(lines[first:last])
-        new = carried(change.before, change.after, old)
+        new = (review_runs.carried_styled(change.before, change.after, change.styles, change.unit, True, old)
+               if change.styles else carried(change.before, change.after, old))
         if new is None:
             problems.append(_refused(review, change, "this change touches text the note writes otherwise"
                                                      " (markup, a footnote call, a link) and cannot be placed"))
@@ -282,7 +293,9 @@ def _apply_to_catalog(review: Review, folder: Path) -> Path:
         if unit is None:  # the note changed meanwhile (a conflict already: not here)
             problems.append(_refused(review, change, "the note changed at this unit since the DOCX was built"))
             continue
-        new = carried(change.before, change.after, mark.text, markdown=change.unit.part != "front")
+        new = (review_runs.carried_styled(change.before, change.after, change.styles, change.unit, False)
+               if change.styles else carried(change.before, change.after, mark.text,
+                                             markdown=change.unit.part != "front"))
         if new is None:
             problems.append(_refused(review, change, "this change touches a footnote call, a link or markup, which"
                                                      " the catalog's entry sets; change them in the .po"))

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from conceptnotes.render.docx.review_marks import OBJECT
 
-_FOLDED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+FOLDED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\n": " ", "\u2011": "-"})
 # what the build's typography writes, not the source: inserted text (moved or copied from the
 # document) loses it, and the build writes it again where its rules say
@@ -66,7 +66,7 @@ def _slid(rendered: str, i1: int, i2: int, new: str) -> list[tuple[int, int]]:
 def _equal_positions(source: str, rendered: str) -> dict[int, int]:
     """For each character of ``rendered`` that stands for one of ``source``, that one's index."""
     found: dict[int, int] = {}
-    matcher = SequenceMatcher(None, source.translate(_FOLDED), rendered.translate(_FOLDED), autojunk=False)
+    matcher = SequenceMatcher(None, source.translate(FOLDED), rendered.translate(FOLDED), autojunk=False)
     for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             found.update((j1 + k, i1 + k) for k in range(j2 - j1))

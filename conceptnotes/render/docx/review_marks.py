@@ -35,27 +35,34 @@ def paragraph_text(paragraph, *, accepted: bool = True, start=None) -> tuple[str
     """A paragraph's text (``w:p``) with its tracked changes accepted (or, ``accepted=False``,
     rejected), and where ``start`` (an element inside it) stands in that text (0 without it).
     A footnote call or a picture is :data:`OBJECT`; a line break a newline."""
-    out: list[str] = []
+    pieces, at = paragraph_pieces(paragraph, accepted=accepted, start=start)
+    return "".join(text for text, _run, _link in pieces), at
+
+
+def paragraph_pieces(paragraph, *, accepted: bool = True, start=None) -> tuple[list[tuple[str, object, object]], int]:
+    """:func:`paragraph_text` in pieces, each with the run (``w:r``) and the hyperlink
+    (``w:hyperlink``, or None) it is in: what formats it (``word/review_runs``)."""
+    out: list[tuple[str, object, object]] = []
     at = [0]
 
-    def walk(node) -> None:
+    def walk(node, run, link) -> None:
         for child in node:
             if child is start:
-                at[0] = len("".join(out))
+                at[0] = sum(len(text) for text, _run, _link in out)
             if not isinstance(child.tag, str) or not child.tag.startswith(_W):
                 continue
             name = child.tag[len(_W):]
             if name in _SKIPPED or (name in _DELETED and accepted) or (name in _INSERTED and not accepted):
                 continue
             if name in ("t", "delText"):
-                out.append(child.text or "")
+                out.append((child.text or "", run, link))
             elif name in _CHARACTERS:
-                out.append(_CHARACTERS[name])
+                out.append((_CHARACTERS[name], run, link))
             else:
-                walk(child)
+                walk(child, child if name == "r" else run, child if name == "hyperlink" else link)
 
-    walk(paragraph)
-    return "".join(out), at[0]
+    walk(paragraph, None, None)
+    return out, at[0]
 
 
 @dataclass(frozen=True)
