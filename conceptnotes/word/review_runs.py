@@ -63,12 +63,27 @@ def reviewed_change(unit: Recorded, paragraph, start, record: Record, links: dic
         return Restyled()
     said = tuple(_said(styled, changed))
     markdown = carried(unit.rendered, text, unit.mark.text)
-    if markdown is None or restyled(markdown, text, styles, wanted) is not None:
+    new = restyled(markdown, text, styles, wanted) if markdown is not None else None
+    if markdown is None:
         return Restyled(styles, "", said)  # (a text edit that cannot be placed is refused as such)
+    if new is not None and wanted.addresses:
+        return Restyled(styles, "", said)
+    if new is not None:  # a translation: emphasis as often as in its source, as the catalog's check says
+        refused = _structure(unit.mark.source, new)
+        return Restyled((), f"{refused} ({'; '.join(said)})", said) if refused else Restyled(styles, "", said)
     why = ("a link added or removed in Word, which a translation's catalog entry sets"
            if not wanted.addresses and _links_changed(styled, changed)
            else "a change of bold, italics or a link that Markdown cannot write here")
     return Restyled((), f"{why} ({'; '.join(said)})", said)
+
+
+def _structure(source: str, translation: str) -> str:
+    """Why the catalog's check refuses ``translation`` of ``source`` (bold or italics not
+    as often as in the source), or ""."""
+    from conceptnotes.i18n.localize import compare, signature
+
+    found = compare(signature(_nodes(source), markdown=True), signature(_nodes(translation), markdown=True))
+    return f"a change of bold or italics that the catalog's check refuses: {found[0]}" if found else ""
 
 
 def _said(styled: Styled, changed: dict[int, Style]) -> list[str]:
@@ -137,15 +152,19 @@ class Styled(NamedTuple):
 def parsed(markdown: str) -> Styled | None:
     """``markdown`` (one unit's inline Markdown) parsed as the build parses a translation;
     None if it is not one run of text."""
-    from conceptnotes.read.markdown_parse import parse_inline
-
-    keys = frozenset(re.findall(r"\[\^([^\]\s]+)\]", markdown))
-    nodes, problems = parse_inline(markdown, Path("note.md"), 0, Path("/nonexistent"), keys)
+    nodes = _nodes(markdown)
     if not nodes and markdown.strip():
         return None
     chars: list[tuple[str, Style | None]] = []
     _flatten(nodes, Style(), chars)
     return Styled("".join(c for c, _ in chars), tuple(s for _, s in chars))
+
+
+def _nodes(markdown: str) -> tuple[m.Inline, ...]:
+    from conceptnotes.read.markdown_parse import parse_inline
+
+    keys = frozenset(re.findall(r"\[\^([^\]\s]+)\]", markdown))
+    return parse_inline(markdown, Path("note.md"), 0, Path("/nonexistent"), keys)[0]
 
 
 def _flatten(nodes, style: Style, out: list) -> None:
