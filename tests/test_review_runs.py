@@ -180,3 +180,86 @@ def test_emphasis_in_a_translation_lands_in_its_msgstr_where_the_catalog_allows_
     assert accepted_texts(rebuilt) == accepted_texts(reviewed)
     assert ("virtuel", False, False) not in runs_of(rebuilt, "Contribuer au huitième")
     assert [r for r in runs_of(rebuilt, "Au cours des deux journées") if r[2]] == [("Dialogue", False, True)]
+
+
+# Table cells and captions ------------------------------------------------------------------------
+
+
+def review_figures(project: Path, lang: str, edits: list[tuple[str, str, str]]) -> Path:
+    result = run_in(project, "build", "--lang", lang, "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    edited = Edited(project / "output" / "figures" / f"figures.{lang}.docx")
+    for contains, old, new in edits:
+        if new.startswith(old):
+            edited.insert(contains, old, new[len(old):])
+        else:
+            edited.direct(contains, old, new)
+    return edited.save(project / f"reviewed.{lang}.docx")
+
+
+def test_table_cells_and_captions_come_back_into_note_md(root):
+    project = root("figures")
+    note = project / "content" / "figures" / "note.md"
+    before = note.read_text(encoding="utf-8")
+    reviewed = review_figures(project, "en", [
+        ("Programme of the course", "Programme of the course", "Programme of the training course"),  # a table's
+        ("Special investigative techniques", "protection of witnesses", "protection of witnesses and victims"),
+        ("Date", "Date", "Dates"),  # a header cell
+        ("Moot court room", "Moot court room", "Moot courtroom"),  # a figure's
+    ])
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "4 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied" in result.stdout
+    assert "changed note.md:35:" in result.stdout  # the caption's own line, not its table's
+    old = before.splitlines()
+    assert changed_lines(before, note.read_text(encoding="utf-8")) == [
+        (old[34], "Table: Programme of the training course"),
+        (old[36], "| Dates | Programme |"),
+        (old[39], "| 9 May 2023 | Special investigative techniques; protection of witnesses and victims |"),
+        (old[42], '![Plan of the moot court](assets/floor-plan.png "Moot courtroom")'),
+    ]
+    result = run_in(project, "build", "--lang", "en", "--format", "docx")
+    assert accepted_texts(project / "output" / "figures" / "figures.en.docx") == accepted_texts(reviewed)
+
+
+FRENCH = {
+    "Programme of the course": "Programme du stage",
+    "Special investigative techniques; protection of witnesses": "Techniques d'enquête spéciales ; protection des"
+                                                                 " témoins",
+    "Moot court room": "Salle du procès fictif",
+}
+
+
+def test_table_cells_and_captions_of_a_translation_come_back_into_its_catalog(root):
+    from babel.messages.pofile import read_po, write_po
+
+    project = root("figures")
+    note = project / "content" / "figures" / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("languages: [en, ar, zh]", "languages: [en, fr]"),
+                    encoding="utf-8")
+    assert run_in(project, "i18n", "update").returncode == 0
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "figures.po"
+    with catalog.open("rb") as handle:
+        po = read_po(handle)
+    for source, text in FRENCH.items():
+        po[source].string = text
+    with catalog.open("wb") as handle:
+        write_po(handle, po, width=10_000)
+    assert run_in(project, "i18n", "update").returncode == 0
+    before = catalog.read_text(encoding="utf-8")
+    reviewed = review_figures(project, "fr", [
+        ("Programme du stage", "Programme du stage", "Programme du stage de formation"),
+        ("Techniques d\u2019enquête spéciales", "protection des témoins", "protection des témoins et des victimes"),
+        ("Salle du procès fictif", "Salle", "Grande salle"),
+    ])
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "3 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied" in result.stdout
+    assert changed_lines(before, catalog.read_text(encoding="utf-8")) == [
+        ('msgstr "Programme du stage"', 'msgstr "Programme du stage de formation"'),
+        ("msgstr \"Techniques d'enquête spéciales ; protection des témoins\"",
+         "msgstr \"Techniques d'enquête spéciales ; protection des témoins et des victimes\""),
+        ('msgstr "Salle du procès fictif"', 'msgstr "Grande salle du procès fictif"'),
+    ]
+    result = run_in(project, "build", "--lang", "fr", "--format", "docx")
+    assert accepted_texts(project / "output" / "figures" / "figures.fr.docx") == accepted_texts(reviewed)
