@@ -263,3 +263,68 @@ def test_table_cells_and_captions_of_a_translation_come_back_into_its_catalog(ro
     ]
     result = run_in(project, "build", "--lang", "fr", "--format", "docx")
     assert accepted_texts(project / "output" / "figures" / "figures.fr.docx") == accepted_texts(reviewed)
+
+
+# The venue ---------------------------------------------------------------------------------------
+
+VENUE = "Palacio de Ferias y Congresos de Málaga"
+
+
+def with_venue(project: Path) -> Path:
+    note = project / "content" / "official" / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("  city: Málaga\n", f"  venue: {VENUE}\n  city: Málaga\n"),
+                    encoding="utf-8")
+    return note
+
+
+def test_the_venue_is_marked_in_the_event_line_and_comes_back_into_note_md(root):
+    project = root("official")
+    note = with_venue(project)
+    before = note.read_text(encoding="utf-8")
+    edited = Edited(build_docx(project, "en"))
+    assert edited.paragraph(VENUE) is not None
+    edited.insert(VENUE, "Ferias", " y Exposiciones")
+    reviewed = edited.save(project / "reviewed.en.docx")
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "1 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied" in result.stdout
+    assert "changed note.md:9:" in result.stdout
+    assert changed_lines(before, note.read_text(encoding="utf-8")) == [
+        (f"  venue: {VENUE}", "  venue: Palacio de Ferias y Exposiciones y Congresos de Málaga"),
+    ]
+    assert accepted_texts(build_docx(project, "en")) == accepted_texts(reviewed)
+
+
+def test_a_change_to_the_rest_of_the_event_line_is_listed_not_applied(root):
+    project = root("official")
+    note = with_venue(project)
+    before = note.read_bytes()
+    edited = Edited(build_docx(project, "en"))
+    edited.direct(VENUE, "Spain", "España")  # the country's name: the build's, from the country code
+    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.en.docx")))
+    assert result.returncode == 0, result.stderr
+    assert "0 unit(s) changed, 0 comment(s), 0 conflict(s), 1 not applied" in result.stdout
+    assert "the text after it (', Málaga, Spain, 10 and 11" in result.stdout
+    assert note.read_bytes() == before
+
+
+def test_the_venue_of_a_translation_comes_back_into_its_catalog(root):
+    project = root("official")
+    with_venue(project)
+    assert run_in(project, "i18n", "update").returncode == 0
+    catalog = project / "locales" / "fr" / "LC_MESSAGES" / "official.po"
+    text = catalog.read_text(encoding="utf-8")
+    at = text.index(f'msgid "{VENUE}"\nmsgstr ""')
+    catalog.write_text(text[:at] + f'msgid "{VENUE}"\nmsgstr "Palais des foires et des congrès de Malaga"'
+                       + text[at + len(f'msgid "{VENUE}"\nmsgstr ""'):], encoding="utf-8")
+    before = catalog.read_text(encoding="utf-8")
+    edited = Edited(build_docx(project, "fr"))
+    edited.direct("Palais des foires", "Palais des foires", "Palais des expositions")
+    reviewed = edited.save(project / "reviewed.fr.docx")
+    result = run_in(project, "review", "import", str(reviewed))
+    assert result.returncode == 0, result.stderr
+    assert "1 unit(s) changed, 0 comment(s), 0 conflict(s), 0 not applied" in result.stdout
+    assert changed_lines(before, catalog.read_text(encoding="utf-8")) == [
+        ('msgstr "Palais des foires et des congrès de Malaga"', 'msgstr "Palais des expositions et des congrès de Malaga"'),
+    ]
+    assert accepted_texts(build_docx(project, "fr")) == accepted_texts(reviewed)

@@ -137,6 +137,11 @@ def _compare(review: Review, unit: marks.Recorded, found: tuple | None, where: s
     if text[:at].strip() != unit.prefix.strip():  # LibreOffice writes a tab after a footnote's mark
         review.listed.append(f"{said}: the text before it ('{excerpt(text[:at], 40)}') is the build's; not applied")
         return
+    run = marks.paragraph_suffix(text[at:], unit.suffix)  # the venue: the rest of its event line after it
+    if run is None:
+        review.listed.append(f"{said}: the text after it ('{excerpt(unit.suffix, 40)}') is the build's; not applied")
+        return
+    text = text[:at] + run
     links = review.links.get("footnotes" if unit.part == "footnotes" else "document", {})
     styles, refused, restyled = review_runs.reviewed_change(unit, paragraph, start, review.record, links)
     tracked = tuple(_tracked(paragraph)) + (restyled if styles else ())
@@ -261,7 +266,9 @@ def _front_written(review: Review, folder: Path, data: bytes, problems: Problems
                                                      " and cannot be placed"))
             continue
         field, _, index = change.unit.mark.name.partition(".")
-        if index:
+        if isinstance(values.get(field), dict):  # event.venue
+            values[field] = {**values[field], index: new}
+        elif index:
             values[field] = [*values[field]]
             values[field][int(index)] = new
         else:
