@@ -328,3 +328,18 @@ def test_the_venue_of_a_translation_comes_back_into_its_catalog(root):
         ('msgstr "Palais des foires et des congrès de Malaga"', 'msgstr "Palais des expositions et des congrès de Malaga"'),
     ]
     assert accepted_texts(build_docx(project, "fr")) == accepted_texts(reviewed)
+
+
+def test_a_pdf_of_a_note_with_a_venue_lists_its_annotations(root):
+    """The venue is a front-matter unit of the PDF's too (``Localized.front_units``)."""
+    from tests.test_review_more import Annotated
+
+    project = root("official")
+    with_venue(project)
+    result = run_in(project, "build", "--lang", "en", "--format", "pdf")
+    assert result.returncode == 0, result.stderr
+    annotated = Annotated(project / "output" / "official" / "official.en.pdf")
+    annotated.add("/Highlight", "Ferias y Congresos", "Chief", "The full name?")
+    result = run_in(project, "review", "import", str(annotated.save(project / "reviewed.en.pdf")))
+    assert result.returncode == 0, result.stderr
+    assert "page 1: highlight by Chief at " in result.stdout and "on 'Ferias y Congresos': The full name?" in result.stdout
