@@ -222,6 +222,24 @@ def test_table_cells_and_captions_come_back_into_note_md(root):
     assert accepted_texts(project / "output" / "figures" / "figures.en.docx") == accepted_texts(reviewed)
 
 
+def test_a_cell_is_changed_in_its_own_column_of_the_row(root):
+    project = root("figures")
+    note = project / "content" / "figures" / "note.md"
+    note.write_text(note.read_text(encoding="utf-8").replace("| 10 May 2023 | Moot trial; closing session |",
+                                                             "| Moot trial | Moot trial |"), encoding="utf-8")
+    before = note.read_text(encoding="utf-8")
+    result = run_in(project, "build", "--lang", "en", "--format", "docx")
+    assert result.returncode == 0, result.stderr
+    edited = Edited(project / "output" / "figures" / "figures.en.docx")
+    cells = [p for p in edited.parts["word/document.xml"].iter(_W + "p") if "".join(p.itertext()) == "Moot trial"]
+    edited.insert(cells[1], "Moot trial", " and closing session")  # the second column's
+    result = run_in(project, "review", "import", str(edited.save(project / "reviewed.docx")))
+    assert result.returncode == 0, result.stderr
+    assert changed_lines(before, note.read_text(encoding="utf-8")) == [
+        ("| Moot trial | Moot trial |", "| Moot trial | Moot trial and closing session |"),
+    ]
+
+
 FRENCH = {
     "Programme of the course": "Programme du stage",
     "Special investigative techniques; protection of witnesses": "Techniques d'enquête spéciales ; protection des"

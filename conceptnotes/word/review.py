@@ -25,7 +25,7 @@ from conceptnotes.read.loader import load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
 from conceptnotes.word import review_conflicts, review_runs
-from conceptnotes.word.review_edits import carried
+from conceptnotes.word.review_edits import carried, cell_span
 from conceptnotes.writing import write_atomic
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -233,9 +233,12 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
     body = [change for change in review.changes if change.unit.part != "front"]
     for change in sorted(body, key=lambda c: -review.now.line(c.unit)):
         first, last = _block(lines, review.now.line(change.unit))
-        old = "".join(lines[first:last])
+        block = "".join(lines[first:last])
+        start, end = _cell(review.record, change.unit, block)
+        old = block[start:end]
         new = (review_runs.carried_styled(change.before, change.after, change.styles, change.unit, True, old)
                if change.styles else carried(change.before, change.after, old))
+        new = new if new is None else block[:start] + new + block[end:]
         if new is None:
             problems.append(_refused(review, change, "this change touches text the note writes otherwise"
                                                      " (markup, a footnote call, a link) and cannot be placed"))
@@ -274,6 +277,15 @@ def _front_written(review: Review, folder: Path, data: bytes, problems: Problems
         else:
             values[field] = new
     return front.with_values(values) if not problems.errors else data
+
+
+def _cell(record: marks.Record, unit: marks.Recorded, block: str) -> tuple[int, int]:
+    """Where ``unit`` stands in ``block`` (its lines in note.md): a table cell, in its row's
+    line, at its column (its place among the record's cells of that line); else all of it."""
+    if unit.mark.name != "table cell":
+        return 0, len(block)
+    row = [u for u in record.units if u.mark.name == "table cell" and u.mark.line == unit.mark.line]
+    return cell_span(block, row.index(unit))
 
 
 def _block(lines: list[str], line: int) -> tuple[int, int]:

@@ -86,3 +86,21 @@ def _span(at: dict[int, int], i1: int, i2: int, length: int) -> tuple[int, int] 
     if i1 < length and i1 in at:
         return at[i1], at[i1]
     return None
+
+
+def cell_span(row: str, column: int) -> tuple[int, int]:
+    """Where the ``column``-th cell (from 0) of a Markdown table's ``row`` stands in it, as
+    the note's reader splits a row (``read/markdown_parse``: an escaped pipe, or one inside
+    inline code, separates nothing); the whole row when it has no such cell."""
+    pipes, ticks = [], 0
+    for index, char in enumerate(row):
+        ticks += char == "`"
+        if char == "|" and (index == 0 or row[index - 1] != "\\") and ticks % 2 == 0:
+            pipes.append(index)
+    edges = [-1, *pipes, len(row)]
+    cells = [(a + 1, b) for a, b in zip(edges, edges[1:], strict=False)]
+    if pipes and not row[:pipes[0]].strip():
+        cells = cells[1:]  # before the leading pipe
+    if pipes and not row[pipes[-1] + 1:].strip():
+        cells = cells[:-1]  # after the closing pipe
+    return cells[column] if 0 <= column < len(cells) else (0, len(row))
