@@ -63,18 +63,16 @@ def reviewed_change(unit: Recorded, paragraph, start, record: Record, links: dic
         return Restyled()
     said = tuple(_said(styled, changed))
     markdown = carried(unit.rendered, text, unit.mark.text)
-    new = restyled(markdown, text, styles, wanted) if markdown is not None else None
     if markdown is None:
-        return Restyled(styles, "", said)  # (a text edit that cannot be placed is refused as such)
-    if new is not None and wanted.addresses:
-        return Restyled(styles, "", said)
-    if new is not None:  # a translation: emphasis as often as in its source, as the catalog's check says
-        refused = _structure(unit.mark.source, new)
-        return Restyled((), f"{refused} ({'; '.join(said)})", said) if refused else Restyled(styles, "", said)
-    why = ("a link added or removed in Word, which a translation's catalog entry sets"
-           if not wanted.addresses and _links_changed(styled, changed)
-           else "a change of bold, italics or a link that Markdown cannot write here")
-    return Restyled((), f"{why} ({'; '.join(said)})", said)
+        return Restyled(styles, "", said)  # a text edit that cannot be placed: refused as such
+    new = restyled(markdown, text, styles, wanted)
+    if new is None and not wanted.addresses and _links_changed(styled, changed):
+        why = "a link added or removed in Word, which a translation's catalog entry sets"
+    elif new is None:
+        why = "a change of bold, italics or a link that Markdown cannot write here"
+    else:  # in a translation, emphasis as often as in its source (the catalog's check)
+        why = "" if wanted.addresses else _structure(unit.mark.source, new)
+    return Restyled((), f"{why} ({'; '.join(said)})", said) if why else Restyled(styles, "", said)
 
 
 def _structure(source: str, translation: str) -> str:
