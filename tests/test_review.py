@@ -232,12 +232,12 @@ def test_list_shows_changes_and_comments_and_writes_nothing(root):
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert note.read_bytes() == before
-    assert "5 unit(s) changed, 3 comment(s), 0 conflict(s), 1 not applied; nothing was written (--list)" in out
+    assert "6 unit(s) changed, 3 comment(s), 0 conflict(s), 0 not applied; nothing was written (--list)" in out
     assert out.index("changed note.md:24:") < out.index("changed note.md:46:") and "deleted by Reviewer: ' of the Kingdom'" in out
     assert "comment by Chief at note.md:28 on 'critical role': Say which role." in out
     assert "comment by Officer at note.md:28 on 'critical role': Done in the next paragraph." in out
     assert "comment by Editor at note.md:44 on 'Enquiries': Add an e-mail address." in out
-    assert "not applied: note.md:28 " in out and "a change of text formatting" in out
+    assert "made bold: 'respect for human rights'" in out  # a formatting change: bold in note.md
 
 
 def test_english_review_lands_in_note_md_line_by_line(root):
@@ -247,12 +247,13 @@ def test_english_review_lands_in_note_md_line_by_line(root):
     reviewed = english_review(project)
     result = run_in(project, "review", "import", str(reviewed), "--accept-all")
     assert result.returncode == 0, result.stderr
-    assert "5 unit(s) changed, 3 comment(s), 0 conflict(s), 1 not applied; updated" in result.stdout
+    assert "6 unit(s) changed, 3 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
     after = note.read_text(encoding="utf-8")
     old = before.splitlines()
     assert changed_lines(before, after) == [
         (old[23], old[23].replace("Government of the Kingdom of Spain. It is", "Government of Spain. It is")),
         (old[25], "# Background and context"),
+        (old[27], old[27].replace("that respect for human rights and", "that **respect for human rights** and")),
         (old[35], old[35].replace("in 2023.", "in 2026.")),
         (old[39], "The Conference will be held on 10 and 11 May 2022 in Málaga, Spain. It will be preceded by"
                   " the civil society workshop and side events on 9 May 2022."),

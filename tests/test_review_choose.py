@@ -58,8 +58,8 @@ def test_accept_all_applies_every_change(root):
     before = note_of(project).read_text(encoding="utf-8")
     result = run_in(project, "review", "import", str(english_review(project)), "--accept-all")
     assert result.returncode == 0, result.stderr
-    assert "5 unit(s) changed, 3 comment(s), 0 conflict(s), 1 not applied; updated" in result.stdout
-    assert len(changed_lines(before, note_of(project).read_text(encoding="utf-8"))) == 5
+    assert "6 unit(s) changed, 3 comment(s), 0 conflict(s), 0 not applied; updated" in result.stdout
+    assert len(changed_lines(before, note_of(project).read_text(encoding="utf-8"))) == 6
 
 
 def test_without_a_terminal_or_a_flag_it_refuses_naming_both(root):
@@ -78,21 +78,22 @@ def test_accept_all_and_list_together_is_a_usage_error(root):
 
 
 def test_in_a_terminal_each_change_is_asked_about_and_the_chosen_ones_written(root):
-    """No, yes, a wrong answer (the help), no, then all the rest: the 2nd, 4th and 5th change."""
+    """No, yes, a wrong answer (the help), no, then all the rest: the 2nd, 4th, 5th and 6th change
+    (the 3rd is the words made bold at note.md:28)."""
     project = root("official")
     before = note_of(project).read_text(encoding="utf-8")
     reviewed = english_review(project)
     status, shown = in_terminal(project, ["review", "import", str(reviewed)], ["n", "y", "x", "n", "a"])
     assert status == 0, shown
-    assert shown.count(PROMPT) == 5  # the fifth change is taken by "a", never asked
-    assert "changed note.md:24 (1/5):\n  The Conference is organized by UNOCT and the Government[- of the Kingdom-]" in shown
-    assert "changed note.md:26 (2/5):\n  Background{+ and context+}\n  inserted by Reviewer: ' and context'" in shown
+    assert shown.count(PROMPT) == 5  # the fifth and sixth changes are taken by "a", never asked
+    assert "changed note.md:24 (1/6):\n  The Conference is organized by UNOCT and the Government[- of the Kingdom-]" in shown
+    assert "changed note.md:26 (2/6):\n  Background{+ and context+}\n  inserted by Reviewer: ' and context'" in shown
     assert "a - apply this change and every later one" in shown  # the help, after "x"
-    assert "changed note.md:46 (5/5)" not in shown
-    assert "5 unit(s) changed, 3 comment(s), 0 conflict(s), 1 not applied; 3 accepted; updated" in shown
+    assert "changed note.md:28 (3/6)" in shown and "changed note.md:40 (5/6)" not in shown
+    assert "6 unit(s) changed, 3 comment(s), 0 conflict(s), 0 not applied; 4 accepted; updated" in shown
     old = before.splitlines()
     assert [line for line, _ in changed_lines(before, note_of(project).read_text(encoding="utf-8"))] == [
-        old[25], old[39], old[45]]
+        old[25], old[35], old[39], old[45]]
 
 
 def test_quit_writes_the_changes_accepted_before_it_and_no_later_one(root, monkeypatch):

@@ -46,13 +46,13 @@ def test_the_plan_the_refusals_the_conflict_and_the_chosen_changes_written(root,
         assert post(api, sent(reviewed), token=token, origin="http://evil.example")[0] == 403
         status, plan = post(api, sent(reviewed), token=token, origin=origin)
         assert status == 200, plan
-        assert [(c["file"], c["line"]) for c in plan["changes"]] == [("note.md", n) for n in (24, 26, 36, 40, 46)]
-        assert len({c["id"] for c in plan["changes"]}) == 5
+        assert [(c["file"], c["line"]) for c in plan["changes"]] == [("note.md", n) for n in (24, 26, 28, 36, 40, 46)]
+        assert len({c["id"] for c in plan["changes"]}) == 6
         heading = plan["changes"][1]
         assert (heading["source"], heading["diff"]) == ("Background", [["=", "Background"], ["+", " and context"]])
         assert [(c["author"], c["where"], c["text"]) for c in plan["comments"]][0] == (
             "Chief", "note.md:28", "Say which role.")
-        assert [(item["line"], "a change of text formatting" in item["text"]) for item in plan["listed"]] == [(28, True)]
+        assert plan["listed"] == []  # the words made bold at note.md:28 are a change of the note's now
         # the command's checks: a hostile DOCX, one too large, one of another language
         hostile = _with_dtd(reviewed, project / "hostile.docx")
         status, answer = post(api, sent(hostile, "hostile.docx"), token=token, origin=origin)
@@ -68,18 +68,18 @@ def test_the_plan_the_refusals_the_conflict_and_the_chosen_changes_written(root,
         body = {**sent(reviewed), "accept": accept, "base": plan["base"]}
         assert post(f"{api}/write", body, token=None, origin=origin)[0] == 403
         status, answer = post(f"{api}/write", body, token=token, origin=origin)
-        assert status == 409 and [c["line"] for c in answer["plan"]["changes"]] == [26, 28, 38, 42, 48]
+        assert status == 409 and [c["line"] for c in answer["plan"]["changes"]] == [26, 28, 30, 38, 42, 48]
         assert note.read_text(encoding="utf-8") == text
-        # written over the plan as it reads now: the four accepted changes, at their lines now
+        # written over the plan as it reads now: the five accepted changes, at their lines now
         status, answer = post(f"{api}/write", {**body, "base": answer["plan"]["base"]}, token=token, origin=origin)
         assert status == 200, answer
-        assert (answer["written"], answer["accepted"]) == ("content/official/note.md", 4)
+        assert (answer["written"], answer["accepted"]) == ("content/official/note.md", 5)
     seen, others, _ = report()
     assert others == [], "\n".join(others)
     assert "note.md" in seen
     after = note.read_text(encoding="utf-8")
     old = text.splitlines()
-    assert [line for line, _ in changed_lines(text, after)] == [old[25], old[27], old[41], old[47]]
+    assert [line for line, _ in changed_lines(text, after)] == [old[25], old[27], old[29], old[41], old[47]]
     assert "Strategy in 2023." in after and "in 2026." not in after  # the rejected change
 
 
@@ -157,16 +157,16 @@ def test_upload_reject_one_accept_the_rest_and_write(root, page, tmp_path):
         page.get_by_role("link", name="Review import").click()
         page.locator("#r-file").set_input_files(str(reviewed))
         changes = page.locator("#r-changes > li")
-        until(page, lambda: changes.count() == 5, "the five changes")
+        until(page, lambda: changes.count() == 6, "the six changes")
         heading = changes.filter(has_text="note.md:26")
         assert heading.locator(".source").inner_text() == "Background"
         assert heading.locator(".diff ins").inner_text() == " and context"
-        assert page.locator("#r-comments li").count() == 3 and page.locator("#r-listed li").count() == 1
+        assert page.locator("#r-comments li").count() == 3 and page.locator("#r-listed li").count() == 0
         changes.filter(has_text="note.md:36").locator(".accept").uncheck()  # rejected
         page.screenshot(path=tmp_path / "review.png", full_page=True)
         page.locator("#r-write").click()
-        page.locator("#r-status", has_text="Written: 4 change(s) into content/official/note.md.").wait_for()
+        page.locator("#r-status", has_text="Written: 5 change(s) into content/official/note.md.").wait_for()
     after = note.read_text(encoding="utf-8")
     old = before.splitlines()
-    assert [line for line, _ in changed_lines(before, after)] == [old[23], old[25], old[39], old[45]]
+    assert [line for line, _ in changed_lines(before, after)] == [old[23], old[25], old[27], old[39], old[45]]
     assert "Strategy in 2023." in after and "in 2026." not in after  # the rejected change

@@ -149,7 +149,13 @@ def shown(note, lang: str, gettext, front=None) -> Shown:
         marked["event"] = event
     nodes = [*walk(note.document), *front.values()]
     english = languages.get(lang).english_masthead
+    venue = ()
+    if meta.event.venue:  # found by a character no note holds (XML-illegal) standing in for it
+        probe = m.plain_text(event_inlines(gettext, meta, lang, {**front, "event.venue": m.Text("\uffff")}))
+        start = probe.index("\uffff")
+        venue = (start, start + len(m.plain_text(event)) - len(probe) + 1)
     return Shown(
+        venue=venue,
         masthead_details=tuple(masthead_details(gettext, meta, lang)),
         masthead_lang=languages.LABEL_LANGUAGE if english else lang,
         event_line=m.plain_text(event),

@@ -28,13 +28,14 @@ def mark_id(source: str, position: int) -> str:
     return f"{hashlib.sha256(source.encode('utf-8')).hexdigest()[:10]}_{position}"
 
 
-FRONT_FIELDS = ("title", "subtitle")  # and each organizer: the front matter's texts a DOCX shows alone
+FRONT_FIELDS = ("title", "subtitle", "event.venue")  # and each organizer: the front matter's texts a DOCX marks
 
 
 def front_marks(note: m.Note, catalog: Catalog | None = None) -> tuple[UnitMark, ...]:
     """The marks of the front matter's texts a DOCX shows in paragraphs of their own (the
-    title, the subtitle, each organizer), named by their field (``organizers.0``); the id
-    hashes the field with the text, apart from the body's runs."""
+    title, the subtitle, each organizer) or inside the event line (the venue), named by their
+    field (``organizers.0``, ``event.venue``); the id hashes the field with the text, apart
+    from the body's runs."""
     from conceptnotes.i18n.units import shown_fields
 
     marks = []

@@ -69,6 +69,9 @@ class Shown:
     # "organizers.0", "event": the event line), as inlines: the source text marked as a
     # body unit's is; a field shown fully translated is not here
     front: Mapping[str, tuple[Inline, ...]] = field(default_factory=dict)
+    # where the venue stands in ``event_line`` (start, end: its characters as written there),
+    # for the DOCX's mark of it (a review in Word); () without a venue
+    venue: tuple[int, int] = ()
 
     def caption_label(self, node) -> str:
         """"Figure I" of a figure, "Table 1" of a captioned table."""

@@ -33,6 +33,7 @@ class UnitField:
     field: str
     name: str = ""  # what such a unit is called; "" for its container's name (Node.container)
     runs: bool = False
+    line: str = ""  # the node's field that holds the unit's own line ("" for the node's line)
 
 
 class Node:
@@ -239,7 +240,7 @@ class Table(Node):
     """A table; ``header`` rows repeat at the top of each page."""
 
     kind: ClassVar[str] = "table"
-    units = (UnitField("caption", "caption"),)
+    units = (UnitField("caption", "caption", line="caption_line"),)
     container = "table cell"
     described = "a table"
     header: tuple[tuple[TableCell, ...], ...]

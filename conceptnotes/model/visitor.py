@@ -131,10 +131,11 @@ def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0
     for unit in node.units:
         value = getattr(node, unit.field)
         named = unit.name or inner
+        at = (getattr(node, unit.line) if unit.line else 0) or line  # a table's caption: its own line
         if unit.runs:
-            changes[unit.field] = tuple(fn(run, line, named) if run else run for run in value)
+            changes[unit.field] = tuple(fn(run, at, named) if run else run for run in value)
         elif value:
-            changes[unit.field] = fn(value, line, named)
+            changes[unit.field] = fn(value, at, named)
     declared = {unit.field for unit in node.units}
     for field_name in _field_names(node):
         value = getattr(node, field_name)

@@ -31,8 +31,8 @@ from conceptnotes.read.files import read_input
 from conceptnotes.read.loader import NOTE_ID, load_note
 from conceptnotes.render.docx import review_marks as marks
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES, parse_part, unsafe_docx
-from conceptnotes.word import review_conflicts
-from conceptnotes.word.review_edits import carried
+from conceptnotes.word import review_conflicts, review_runs
+from conceptnotes.word.review_edits import carried, cell_span
 from conceptnotes.writing import write_atomic
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -48,6 +48,7 @@ class Change:
     after: str  # the text as reviewed
     where: str  # "note.md:22" or "fr/...po:40"
     tracked: tuple[str, ...] = ()  # each tracked change, said: "inserted by X: 'text'"
+    styles: tuple[review_runs.Style, ...] = ()  # each character's of ``after``, where the formatting changed
 
     @property
     def id(self) -> str:
@@ -73,6 +74,7 @@ class Review:
     listed: list[str] = field(default_factory=list)  # what the source cannot hold: not applied
     conflicts: list[tuple[Change, str]] = field(default_factory=list)  # changed on both sides: not written
     now: review_conflicts.Now | None = None
+    links: dict[str, dict[str, str]] = field(default_factory=dict)  # each part's hyperlinks' targets, by id
 
 
 def read_review(path: Path, project: Project, data: bytes | None = None) -> Review:
@@ -91,7 +93,9 @@ def read_review(path: Path, project: Project, data: bytes | None = None) -> Revi
         record = _record(archive, names, path)
         parts = {part: parse_part(archive.read(name)) for part, name in _PARTS.items() if name in names}
         comments = parse_part(archive.read("word/comments.xml")) if "word/comments.xml" in names else None
-    review = Review(path, record, now=review_conflicts.now(record, project.content / record.note, path))
+        links = {part: review_runs.relationships(parse_part(archive.read(rels))) for part, name in _PARTS.items()
+                 if (rels := name.replace("word/", "word/_rels/") + ".rels") in names}
+    review = Review(path, record, now=review_conflicts.now(record, project.content / record.note, path), links=links)
     wheres = _wheres(review.now, record)
     paragraphs = _marked(parts)
     for unit in record.units:
@@ -156,10 +160,17 @@ def _compare(review: Review, unit: marks.Recorded, found: tuple | None, where: s
     if text[:at].strip() != unit.prefix.strip():  # LibreOffice writes a tab after a footnote's mark
         review.listed.append(f"{said}: the text before it ('{excerpt(text[:at], 40)}') is the build's; not applied")
         return
-    tracked = tuple(_tracked(paragraph))
-    review.listed += [f"{said}: {change}; not applied" for change in _formatting(paragraph)]
-    if text[at:] != unit.rendered:
-        review.changes.append(Change(unit, unit.rendered, text[at:], where, tracked))
+    run = marks.paragraph_suffix(text[at:], unit.suffix)  # the venue: the rest of its event line after it
+    if run is None:
+        review.listed.append(f"{said}: the text after it ('{excerpt(unit.suffix, 40)}') is the build's; not applied")
+        return
+    text = text[:at] + run
+    links = review.links.get("footnotes" if unit.part == "footnotes" else "document", {})
+    styles, refused, restyled = review_runs.reviewed_change(unit, paragraph, start, review.record, links)
+    tracked = tuple(_tracked(paragraph)) + (restyled if styles else ())
+    review.listed += [f"{said}: {change}; not applied" for change in _formatting(paragraph, bool(styles), refused)]
+    if text[at:] != unit.rendered or styles:
+        review.changes.append(Change(unit, unit.rendered, text[at:], where, tracked, styles))
 
 
 def _tracked(paragraph):
@@ -180,10 +191,14 @@ def _wrapped(node):
     return holder
 
 
-def _formatting(paragraph):
+def _formatting(paragraph, styled: bool, refused: str):
+    """The formatting changes of a paragraph the source cannot hold; ``styled``: its text's
+    bold, italics and links are a change already, ``refused``: why they cannot be one."""
     if paragraph.find(f"{_W}pPr/{_W}pPrChange") is not None:
         yield "a change of paragraph style or format"
-    if next(paragraph.iter(_W + "rPrChange"), None) is not None:
+    if refused:
+        yield refused
+    elif not styled and next(paragraph.iter(_W + "rPrChange"), None) is not None:
         yield "a change of text formatting"
 
 
@@ -250,8 +265,12 @@ def _apply_to_note(review: Review, folder: Path, project: Project) -> Path:
     body = [change for change in review.changes if change.unit.part != "front"]
     for change in sorted(body, key=lambda c: -review.now.line(c.unit)):
         first, last = _block(lines, review.now.line(change.unit))
-        old = "".join(lines[first:last])
-        new = carried(change.before, change.after, old)
+        block = "".join(lines[first:last])
+        start, end = _cell(review.record, change.unit, block)
+        old = block[start:end]
+        new = (review_runs.carried_styled(change.before, change.after, change.styles, change.unit, True, old)
+               if change.styles else carried(change.before, change.after, old))
+        new = new if new is None else block[:start] + new + block[end:]
         if new is None:
             problems.append(_refused(review, change, "this change touches text the note writes otherwise"
                                                      " (markup, a footnote call, a link) and cannot be placed"))
@@ -282,12 +301,23 @@ def _front_written(review: Review, folder: Path, data: bytes, problems: Problems
                                                      " and cannot be placed"))
             continue
         field, _, index = change.unit.mark.name.partition(".")
-        if index:
+        if isinstance(values.get(field), dict):  # event.venue
+            values[field] = {**values[field], index: new}
+        elif index:
             values[field] = [*values[field]]
             values[field][int(index)] = new
         else:
             values[field] = new
     return front.with_values(values) if not problems.errors else data
+
+
+def _cell(record: marks.Record, unit: marks.Recorded, block: str) -> tuple[int, int]:
+    """Where ``unit`` stands in ``block`` (its lines in note.md): a table cell, in its row's
+    line, at its column (its place among the record's cells of that line); else all of it."""
+    if unit.mark.name != "table cell":
+        return 0, len(block)
+    row = [u for u in record.units if u.mark.name == "table cell" and u.mark.line == unit.mark.line]
+    return cell_span(block, row.index(unit))
 
 
 def _block(lines: list[str], line: int) -> tuple[int, int]:
@@ -314,7 +344,9 @@ def _apply_to_catalog(review: Review, folder: Path) -> Path:
         if unit is None:  # the note changed meanwhile (a conflict already: not here)
             problems.append(_refused(review, change, "the note changed at this unit since the DOCX was built"))
             continue
-        new = carried(change.before, change.after, mark.text, markdown=change.unit.part != "front")
+        new = (review_runs.carried_styled(change.before, change.after, change.styles, change.unit, False)
+               if change.styles else carried(change.before, change.after, mark.text,
+                                             markdown=change.unit.part != "front"))
         if new is None:
             problems.append(_refused(review, change, "this change touches a footnote call, a link or markup, which"
                                                      " the catalog's entry sets; change them in the .po"))

@@ -15,7 +15,7 @@ from difflib import SequenceMatcher
 
 from conceptnotes.render.docx.review_marks import OBJECT
 
-_FOLDED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
+FOLDED = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00ab": '"', "\u00bb": '"',
                          "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\n": " ", "\u2011": "-"})
 # what the build's typography writes, not the source: inserted text (moved or copied from the
 # document) loses it, and the build writes it again where its rules say
@@ -66,7 +66,7 @@ def _slid(rendered: str, i1: int, i2: int, new: str) -> list[tuple[int, int]]:
 def _equal_positions(source: str, rendered: str) -> dict[int, int]:
     """For each character of ``rendered`` that stands for one of ``source``, that one's index."""
     found: dict[int, int] = {}
-    matcher = SequenceMatcher(None, source.translate(_FOLDED), rendered.translate(_FOLDED), autojunk=False)
+    matcher = SequenceMatcher(None, source.translate(FOLDED), rendered.translate(FOLDED), autojunk=False)
     for tag, i1, _i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             found.update((j1 + k, i1 + k) for k in range(j2 - j1))
@@ -86,3 +86,21 @@ def _span(at: dict[int, int], i1: int, i2: int, length: int) -> tuple[int, int] 
     if i1 < length and i1 in at:
         return at[i1], at[i1]
     return None
+
+
+def cell_span(row: str, column: int) -> tuple[int, int]:
+    """Where the ``column``-th cell (from 0) of a Markdown table's ``row`` stands in it, as
+    the note's reader splits a row (``read/markdown_parse``: an escaped pipe, or one inside
+    inline code, separates nothing); the whole row when it has no such cell."""
+    pipes, ticks = [], 0
+    for index, char in enumerate(row):
+        ticks += char == "`"
+        if char == "|" and (index == 0 or row[index - 1] != "\\") and ticks % 2 == 0:
+            pipes.append(index)
+    edges = [-1, *pipes, len(row)]
+    cells = [(a + 1, b) for a, b in zip(edges, edges[1:], strict=False)]
+    if pipes and not row[:pipes[0]].strip():
+        cells = cells[1:]  # before the leading pipe
+    if pipes and not row[pipes[-1] + 1:].strip():
+        cells = cells[:-1]  # after the closing pipe
+    return cells[column] if 0 <= column < len(cells) else (0, len(row))

@@ -128,7 +128,7 @@ def _runs(project: Project, path: Path, lang: str, title: str) -> tuple[list[tup
 
 def _shown(folder: Path, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     from conceptnotes import model as m
-    from conceptnotes.i18n import editing
+    from conceptnotes.i18n import editing, units
     from conceptnotes.i18n.localize import localize
     from conceptnotes.model.visitor import map_inlines
     from conceptnotes.read.loader import load_note
@@ -144,10 +144,8 @@ def _shown(folder: Path, lang: str) -> tuple[list[tuple[str, str]], str, str]:
     map_inlines(m.Document(localized.note.document.blocks, ()), collect)
     for footnote in localized.note.document.footnotes:
         map_inlines(footnote, collect, line=footnote.line)
-    shown_meta = localized.note.meta
-    front = [(shown_meta.title if mark.name == "title" else shown_meta.subtitle if mark.name == "subtitle"
-              else shown_meta.organizers[int(mark.name.split(".")[1])], mark.source, mark.line)
-             for mark in localized.front_units]
+    shown = {field: text for field, text, _line in units.shown_fields(localized.note.meta)}  # as the PDF shows them
+    front = [(shown.get(mark.name, ""), mark.source, mark.line) for mark in localized.front_units]
     opened = None if lang == note.meta.source_language else editing.open_note(folder, lang)
     name = display_path(opened.path) if opened else "note.md"
 

@@ -192,16 +192,21 @@ class InlineWriter(Visitor):
         body, the rest (the event line's own words) written as ``text`` is."""
         nodes = self.localized.shown.front.get(field, (m.Text(text),))
         mark, first = self.marker.take_front(field), len(paragraph._p)  # bookmarked for a review
-        for node in nodes:
-            if isinstance(node, m.Text):
-                page.add_shown(paragraph, node.text)  # the dates' superscripts as Word's
-            else:
-                self.visit(node, paragraph, Format(), paragraph._p)
+        venue = self.marker.take_front("event.venue") if field == "event" and self.localized.shown.venue else None
+        ends = []  # the venue's, inside the event line: its own bookmark
+        for piece in review_marks.around(nodes, self.localized.shown.venue) if venue else (nodes,):
+            for node in piece:
+                if isinstance(node, m.Text):
+                    page.add_shown(paragraph, node.text)  # the dates' superscripts as Word's
+                else:
+                    self.visit(node, paragraph, Format(), paragraph._p)
+            ends.append(len(paragraph._p))
         if not (len(nodes) == 1 and isinstance(nodes[0], m.Untranslated)):
             self.fallbacks.pop(paragraph._p, None)  # partly in the source: the paragraph stays the document's
-        if mark is not None:
-            self.bookmarks += 1
-            self.marker.place(mark, paragraph._p, first, self.bookmarks, "front")
+        for placed, start, end in [(mark, first, None)] + ([(venue, ends[0], ends[1])] if venue else []):
+            if placed is not None:
+                self.bookmarks += 1
+                self.marker.place(placed, paragraph._p, start, self.bookmarks, "front", end)
 
     def comment(self, runs: list, paragraph: Paragraph, n: m.Untranslated) -> None:
         """A Word comment on source text that stands in for a missing or fuzzy translation."""

@@ -35,27 +35,34 @@ def paragraph_text(paragraph, *, accepted: bool = True, start=None) -> tuple[str
     """A paragraph's text (``w:p``) with its tracked changes accepted (or, ``accepted=False``,
     rejected), and where ``start`` (an element inside it) stands in that text (0 without it).
     A footnote call or a picture is :data:`OBJECT`; a line break a newline."""
-    out: list[str] = []
+    pieces, at = paragraph_pieces(paragraph, accepted=accepted, start=start)
+    return "".join(text for text, _run, _link in pieces), at
+
+
+def paragraph_pieces(paragraph, *, accepted: bool = True, start=None) -> tuple[list[tuple[str, object, object]], int]:
+    """:func:`paragraph_text` in pieces, each with the run (``w:r``) and the hyperlink
+    (``w:hyperlink``, or None) it is in: what formats it (``word/review_runs``)."""
+    out: list[tuple[str, object, object]] = []
     at = [0]
 
-    def walk(node) -> None:
+    def walk(node, run, link) -> None:
         for child in node:
             if child is start:
-                at[0] = len("".join(out))
+                at[0] = sum(len(text) for text, _run, _link in out)
             if not isinstance(child.tag, str) or not child.tag.startswith(_W):
                 continue
             name = child.tag[len(_W):]
             if name in _SKIPPED or (name in _DELETED and accepted) or (name in _INSERTED and not accepted):
                 continue
             if name in ("t", "delText"):
-                out.append(child.text or "")
+                out.append((child.text or "", run, link))
             elif name in _CHARACTERS:
-                out.append(_CHARACTERS[name])
+                out.append((_CHARACTERS[name], run, link))
             else:
-                walk(child)
+                walk(child, child if name == "r" else run, child if name == "hyperlink" else link)
 
-    walk(paragraph)
-    return "".join(out), at[0]
+    walk(paragraph, None, None)
+    return out, at[0]
 
 
 @dataclass(frozen=True)
@@ -67,6 +74,7 @@ class Recorded:
     part: str  # "document" or "footnotes"
     prefix: str
     rendered: str
+    suffix: str = ""  # the text after it in its paragraph (the venue's: the rest of the event line)
 
 
 @dataclass(frozen=True)
@@ -98,7 +106,7 @@ class Marker:
                     self.marks.setdefault(id(run), []).append(mark)
         self.runs = runs  # kept alive: the marks are found by the runs' identity
         self.front = {mark.name: mark for mark in localized.front_units}
-        self.placed: list[tuple[UnitMark, object, object, str]] = []
+        self.placed: list[tuple[UnitMark, object, object, object, str]] = []
 
     def take(self, nodes: tuple) -> UnitMark | None:
         """The mark of a run about to be written, or None for any other run of inlines."""
@@ -109,16 +117,20 @@ class Marker:
         """The mark of a front-matter text (``title``, ``organizers.0``) about to be written."""
         return self.front.pop(field, None)
 
-    def place(self, mark: UnitMark, target, first: int, bookmark_id: int, part: str) -> None:
-        """Bookmark the children of ``target`` (a ``w:p``) from index ``first`` to its end."""
+    def place(self, mark: UnitMark, target, first: int, bookmark_id: int, part: str, last: int | None = None) -> None:
+        """Bookmark the children of ``target`` (a ``w:p``) from index ``first`` to its end
+        (or to index ``last``: the text after it is recorded, to be found again there)."""
         start = element(w("bookmarkStart"))
         start.set(w("id"), str(bookmark_id))
         start.set(w("name"), BOOKMARK_PREFIX + mark.id)
         end = element(w("bookmarkEnd"))
         end.set(w("id"), str(bookmark_id))
         target.insert(first, start)
-        target.append(end)
-        self.placed.append((mark, target, start, part))
+        if last is None:
+            target.append(end)
+        else:
+            target.insert(last + 1, end)
+        self.placed.append((mark, target, start, end if last is not None else None, part))
 
     def record(self, localized: Localized) -> bytes:
         """The custom XML part of the build's facts and every run placed."""
@@ -134,14 +146,44 @@ class Marker:
             whole.update(f"{name}\0{digest}\n".encode())
             etree.SubElement(root, _CN + "input", name=name, sha256=digest)
         root.set("digest", whole.hexdigest())
-        for mark, paragraph, start, part in self.placed:
+        for mark, paragraph, start, end, part in self.placed:
             text, at = paragraph_text(paragraph, start=start)
+            to = paragraph_text(paragraph, start=end)[1] if end is not None else len(text)
             unit = etree.SubElement(root, _CN + "unit", id=mark.id, part=part, line=str(mark.line), name=mark.name,
                                     footnote=mark.footnote, translated="1" if mark.translated else "0")
             for tag, value in (("source", mark.source), ("text", mark.text), ("prefix", text[:at]),
-                               ("rendered", text[at:])):
-                etree.SubElement(unit, _CN + tag).text = value
+                               ("rendered", text[at:to]), ("suffix", text[to:])):
+                if tag != "suffix" or value:
+                    etree.SubElement(unit, _CN + tag).text = value
         return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def around(nodes: tuple, span: tuple[int, int]) -> tuple[tuple, tuple, tuple]:
+    """``nodes`` (a front-matter text's inlines) in three: before ``span`` (the start and
+    end of a part of their text as ``model.plain_text`` writes it), inside it, after it; a
+    text across an edge is cut there (no other node stands across one)."""
+    from conceptnotes import model as m
+
+    out: tuple[list, list, list] = ([], [], [])
+    at = 0
+    for node in nodes:
+        text = m.plain_text((node,))
+        if isinstance(node, m.Text):
+            for part, (a, b) in enumerate(((0, span[0]), span, (span[1], at + len(text)))):
+                if text[max(a - at, 0):max(b - at, 0)]:
+                    out[part].append(m.Text(text[max(a - at, 0):max(b - at, 0)]))
+        else:
+            out[0 if at < span[0] else 1 if at < span[1] else 2].append(node)
+        at += len(text)
+    return tuple(out[0]), tuple(out[1]), tuple(out[2])
+
+
+def paragraph_suffix(text: str, suffix: str) -> str | None:
+    """``text`` (a run's, from its bookmark's start to its paragraph's end) without the
+    ``suffix`` the build recorded after it; None when the paragraph no longer ends so."""
+    if not suffix:
+        return text
+    return text[:-len(suffix)] if text.endswith(suffix) else None
 
 
 def add_record(document, data: bytes, seed: str) -> None:
@@ -175,7 +217,7 @@ def read_record(root) -> Record:
             Recorded(
                 UnitMark(unit.get("id"), _text(unit, "source"), int(unit.get("line") or 0), unit.get("name") or "",
                          _text(unit, "text"), unit.get("footnote") or "", unit.get("translated") == "1"),
-                unit.get("part") or "document", _text(unit, "prefix"), _text(unit, "rendered"),
+                unit.get("part") or "document", _text(unit, "prefix"), _text(unit, "rendered"), _text(unit, "suffix"),
             )
             for unit in root.iter(_CN + "unit")
         )
