@@ -83,10 +83,10 @@ def test_a_template_folder_that_passed_is_not_checked_again(make_note, tmp_path,
     env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
     assert run_in(project, "build", "--jobs", "1", env=env).returncode == 0
     word = _counting(monkeypatch, template, "template_problems")
-    kinds = _counting(monkeypatch, renderer, "handled_kinds") + _counting(monkeypatch, html, "handled_kinds")
+    kinds = [_counting(monkeypatch, renderer, "handled_kinds"), _counting(monkeypatch, html, "handled_kinds")]
     checked = run_in(project, "check", env=env)
     assert checked.returncode == 0, checked.stderr
-    assert (word, kinds) == ([], [])  # the verdicts the build kept: python-docx does not open the template
+    assert (word, kinds) == ([], [[], []])  # the verdicts the build kept: python-docx does not open the template
 
     # the same folder with another Word template: checked again, and refused
     (project / "templates" / "concept-note" / "reference.docx").write_bytes(b"not a zip")
@@ -114,3 +114,22 @@ def test_plain_text_skips_python_markdown(tmp_path, monkeypatch):
     assert [n.text for n in nodes] == ["Objectifs de la Conférence"] and not problems
     parse_inline("*Objectifs*", Path("fr.po"), 3, tmp_path)
     assert given == ["*Objectifs*"]
+
+
+def test_a_docx_build_does_not_render_the_html_templates(make_note, tmp_path):
+    """The HTML templates are those of the PDF and the HTML page: a DOCX build neither renders
+    nor refuses them (as a PDF build does not read the Word template); a PDF build and
+    ``check`` still do."""
+    project = make_note().parent.parent
+    shutil.copytree(ROOT / "templates" / "concept-note", project / "templates" / "concept-note")
+    page = project / "templates" / "concept-note" / "note.html.j2"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ meta.title }}", "{{ no_such_name }}", 1),
+                    encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    docx = run_in(project, "build", "--format", "docx", "--jobs", "1", env=env)
+    assert docx.returncode == 0, docx.stderr
+    assert (project / "output" / "test-note" / "test-note.en.docx").is_file()
+    for command in (["build", "--format", "pdf", "--jobs", "1"], ["check"]):
+        refused = run_in(project, *command, env=env)
+        assert refused.returncode == 1
+        assert "note.html.j2" in refused.stderr and "no_such_name" in refused.stderr, refused.stderr

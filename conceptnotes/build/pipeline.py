@@ -232,7 +232,8 @@ def check(folders: list[Path], scope: Scope = Scope(),
             problems.extend(validate.size_problems(localized))
             documents.append(localized)
     htmls: dict[tuple[str, str], str] = {}
-    if not problems.errors:  # the templates render every document (an undefined name is theirs)
+    laid_out = any(output_formats.get(fmt).html_templates for fmt in checked)  # not for a DOCX alone
+    if laid_out and not problems.errors:  # the templates render every document (an undefined name is theirs)
         for localized in documents:
             try:
                 htmls[localized.note.id, localized.lang] = render_html(localized, templates_of(localized.note))

@@ -126,7 +126,11 @@ def _spaced(lang: str) -> bool:
 
 def in_source(term: Term, text: str, lang: str) -> str:
     """The form of ``term`` that ``text`` (in ``lang``) holds, as the glossary writes it; '' if none."""
-    said = normal(text)
+    return _in_normal(term, normal(text), lang)
+
+
+def _in_normal(term: Term, said: str, lang: str) -> str:
+    """:func:`in_source` of a text already made :func:`normal` (``said``)."""
     for form in term.forms.get(lang, ()):
         wanted = re.escape(normal(form))
         if re.search(rf"(?<!\w){wanted}(?!\w)" if _spaced(lang) else wanted, said):
@@ -142,9 +146,9 @@ def in_translation(term: Term, text: str, lang: str) -> bool:
 
 def terms_of(terms: tuple[Term, ...], source: str, source_lang: str, lang: str) -> list[tuple[Term, str]]:
     """The terms ``source`` holds that the glossary has in ``lang``, each with the form found."""
-    found = []
+    found, said = [], normal(source)  # once per unit, not once per term
     for term in terms:
-        if lang in term.forms and (form := in_source(term, source, source_lang)):
+        if lang in term.forms and (form := _in_normal(term, said, source_lang)):
             found.append((term, form))
     return found
 
