@@ -35,8 +35,6 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from lxml import etree
-
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.read.characters import check_characters, decode, forbidden_character
@@ -77,6 +75,7 @@ def load(locales: Path) -> tuple[Term, ...]:
 
 def parse(data: bytes, path: Path) -> tuple[Term, ...]:
     """The terms of a TBX document (``data``, the file at ``path``), read by translate-toolkit."""
+    from lxml import etree  # only when a glossary is read: a build with nothing to do does not
     from translate.storage import tbx
 
     bad = check_characters(decode(data, path), path)
