@@ -31,6 +31,7 @@ is); an entry flagged ``#, term-ok`` is not checked, for a deliberate exception.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -70,6 +71,13 @@ def load(locales: Path) -> tuple[Term, ...]:
         return ()
     data = read_input(path, locales, limit=MAX_GLOSSARY_BYTES,
                       too_large=lambda size: f"the glossary is larger than {MAX_GLOSSARY_BYTES // 1_000_000} MB")
+    return _parse_once(data, path)
+
+
+# The same glossary for every language a check localizes: parsed once per text.  Bounded (a
+# server's worker sees every edit); the terms are read, never changed, by every thread.
+@functools.lru_cache(maxsize=4)
+def _parse_once(data: bytes, path: Path) -> tuple[Term, ...]:
     return parse(data, path)
 
 
