@@ -5,6 +5,7 @@
   made unique per copy), English only;
 - ``table-120`` / ``table-240`` / ``table-480``: a programme of work, one table of that
   many rows, English only;
+- ``scale``: 20 copies of the sample, each with its catalogs (240 documents);
 - for the peers: each of them as Markdown for Pandoc (the sample in each language, its
   units replaced by their translations from the catalogs, so Pandoc lays out the same
   text), and the project's own HTML of the long note for WeasyPrint alone.
@@ -57,6 +58,20 @@ def sample_project(where: Path) -> Path:
     """A project holding a copy of the sample note and every catalog."""
     shutil.copytree(ROOT / "content" / SAMPLE, where / "content" / SAMPLE)
     shutil.copytree(ROOT / "locales", where / "locales")
+    return where
+
+
+def scale_project(where: Path, copies: int = 20) -> Path:
+    """``copies`` notes, each a copy of the sample with its catalogs (``malaga-2022-01`` ...):
+    ``copies`` x 12 documents."""
+    shutil.copytree(ROOT / "locales", where / "locales")
+    for n in range(1, copies + 1):
+        note = f"{SAMPLE}-{n:02d}"
+        shutil.copytree(ROOT / "content" / SAMPLE, where / "content" / note)
+        for catalog in [*(where / "locales").glob(f"*/LC_MESSAGES/{SAMPLE}.po"), where / "locales" / f"{SAMPLE}.pot"]:
+            shutil.copyfile(catalog, catalog.with_name(note + catalog.suffix))
+    for catalog in [*(where / "locales").glob(f"*/LC_MESSAGES/{SAMPLE}.po"), where / "locales" / f"{SAMPLE}.pot"]:
+        catalog.unlink()
     return where
 
 

@@ -3,9 +3,10 @@
 What is kept there only saves time, and every entry is named by a digest of what it is
 made from (path, size, modification time; or the text and tool versions): subsets of
 large font faces to the characters of a document (also named by the character set),
-character maps of fonts, SHA-256 digests of large input files, and what WeasyPrint says
-of the templates' stylesheets.  ``check`` never
-calls this module, so it writes nothing anywhere.
+character maps of fonts, SHA-256 digests of large input files, what WeasyPrint says
+of the templates' stylesheets, and the verdicts of the templates' checks (a template folder
+that passed, the kinds of node its renderer handles).  ``check`` only reads what a build
+kept here, so it writes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -141,3 +142,21 @@ def stylesheet_messages(key: str) -> list[str] | None:
 
 def remember_stylesheet(key: str, messages: list[str]) -> None:
     write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode(), cache_root())
+
+
+def _verdict_entry(key: str) -> Path:
+    return cache_root() / "verdicts" / f"{key}.json"
+
+
+def template_verdict(key: str) -> dict | None:
+    """What a check of a template folder found, as a build kept it (read only: ``check`` calls it)."""
+    entry = _verdict_entry(key)
+    try:
+        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
+    except (OSError, ValueError, NoteError):
+        return None
+    return said if isinstance(said, dict) else None
+
+
+def remember_template_verdict(key: str, verdict: dict) -> None:
+    write_atomic(_verdict_entry(key), json.dumps(verdict, sort_keys=True).encode(), cache_root())

@@ -68,6 +68,20 @@ def load_notes(folders: list[Path], *, body: bool = True) -> tuple[list[Note], l
     return notes, problems.warnings
 
 
+def with_bodies(folders: list[Path], heads: tuple[list[Note], list[Problem]],
+                wanted: set[str] | None) -> tuple[list[Note], list[Problem]]:
+    """The notes of ``folders`` as :func:`load_notes` gives them, those whose id is in
+    ``wanted`` (every one, when None) with their bodies, the others as ``heads`` (what it
+    gave without bodies) has them: a note whose every document is up to date by its raw
+    inputs is neither parsed nor checked again (see :attr:`Scope.only`); the warnings are
+    those of the notes read again."""
+    if wanted is None:
+        return load_notes(folders)
+    full, warnings = load_notes([note.folder for note in heads[0] if note.id in wanted])
+    bodies = {note.folder: note for note in full}
+    return [bodies.get(note.folder, note) for note in heads[0]], warnings
+
+
 def languages_of(note: Note, wanted: tuple[str, ...] | None) -> list[str]:
     return [lang for lang in note.meta.languages if wanted is None or lang in wanted]
 
@@ -170,7 +184,8 @@ class Scope:
     put in :attr:`Checked.skipped`, and the others are checked as ever (a draft build).
     ``only``: the documents (note id, language) not up to date by their raw inputs: the
     other language versions are not localized again, since the build that made their
-    documents checked the same inputs.
+    documents checked the same inputs, and a note none of whose documents is among them
+    is not checked at all (a build does not even parse its body: :func:`with_bodies`).
     ``remember``: keep in the cache what only saves time next time (a build; ``check``
     writes nothing).
     """
@@ -218,10 +233,12 @@ def check(folders: list[Path], scope: Scope = Scope(),
         problems.extend(validate.template_problems(templates, checked, remember=scope.remember))
     documents = []
     for note in notes:
+        langs = [lang for lang in languages_of(note, scope.langs)
+                 if scope.only is None or (note.id, lang) in scope.only]
+        if not langs:
+            continue  # its documents are up to date by their raw inputs: the build that made them checked it
         problems.extend(validate.document_problems(note, templates_of(note), checked))
-        for lang in languages_of(note, scope.langs):
-            if scope.only is not None and (note.id, lang) not in scope.only:
-                continue
+        for lang in langs:
             try:
                 localized = localize(note, lang)
             except NoteError as exc:
@@ -232,7 +249,8 @@ def check(folders: list[Path], scope: Scope = Scope(),
             problems.extend(validate.size_problems(localized))
             documents.append(localized)
     htmls: dict[tuple[str, str], str] = {}
-    if not problems.errors:  # the templates render every document (an undefined name is theirs)
+    laid_out = any(output_formats.get(fmt).html_templates for fmt in checked)  # not for a DOCX alone
+    if laid_out and not problems.errors:  # the templates render every document (an undefined name is theirs)
         for localized in documents:
             try:
                 htmls[localized.note.id, localized.lang] = render_html(localized, templates_of(localized.note))
@@ -292,16 +310,16 @@ def build(
     unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
     with Renderers(jobs or os.cpu_count() or 1) as renderers:
         renderers.start(len(unsure), tuple(sorted({t.fmt for t in unsure})))
-        loaded = load_notes(folders) if unsure or partial else heads  # the bodies, while the renderers start
+        bodied = None if partial else {t.note.id for t in unsure}  # the notes likely to be rendered
+        loaded = with_bodies(folders, heads, bodied) if unsure or partial else heads  # while the renderers start
         with output.transaction(out) as state:
             stale = _obsolete(state, share, official)
             # the shortcut only for a plan that check would pass, with nothing to remove
             if (not partial and not validate.plan_problems(targets) and not stale
                     and state.all_quick_match(quick, official)):
                 return [state.built(out / t.name) for t in targets], []
-            loaded = load_notes(folders) if loaded is heads else loaded
             built, skipped, warnings, planned = _check_and_render(
-                folders, langs, formats, out, loaded, state, quick, raw, renderers, progress,
+                folders, langs, formats, out, (loaded, bodied), state, quick, raw, renderers, progress,
                 strict=strict, official=official, options=options, share=share, partial=partial)
     order = {out / t.name: n for n, t in enumerate(targets)}
     if skipped:
@@ -313,12 +331,16 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
                       strict: bool, official: bool, options: BuildOptions, share: list[Target], partial: dict | None):
     """Check every note; plan, render (in the ``renderers``) and commit the documents of the
     ``share`` (all, or a shard's); the built outputs, the language versions a draft left
-    out, the warnings, and the plan."""
+    out, the warnings, and the plan.  ``loaded``: the notes and their warnings, and the ids
+    of those read with their bodies (None: every one)."""
     from conceptnotes.build.cache import prepare_fonts
 
     stale = _obsolete(state, share, official)
     # a shard checks every document: a problem anywhere fails every shard
     changed = {(t.note.id, t.lang) for t in share if not state.quick_match(out / t.name, quick[out / t.name])}
+    loaded, bodied = loaded
+    if bodied is not None and not {note_id for note_id, _ in changed} <= bodied:  # the hint, read before the lock
+        loaded = with_bodies(folders, loaded, {note_id for note_id, _ in changed})
     scope = Scope(langs, formats, strict=strict, draft=not official, remember=True,
                   only=None if partial else frozenset(changed))
     checked = check(folders, scope, loaded)

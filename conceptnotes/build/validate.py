@@ -52,13 +52,62 @@ def template_problems(
     entries = [output_formats.get(fmt) for fmt in formats]
     problems = Problems()
     for check in dict.fromkeys(entry.templates for entry in entries if entry.templates):
-        problems += output_formats.load(check)(template_dir)
+        problems += _template_check(check, template_dir, remember)
     for kinds in dict.fromkeys(entry.kinds for entry in entries):
         try:
-            output_formats.load(kinds)(template_dir)
+            handled_kinds(kinds, template_dir, remember=remember)
         except NoteError as exc:
             problems += exc.problems
     return problems + stylesheet_problems(template_dir, remember=remember)
+
+
+def _verdict_key(check: str, template_dir: Path) -> str | None:
+    """The cache's name for what ``check`` (a registry's ``"module:function"``) finds in a
+    template folder: made from every file of the folder (by its SHA-256), the code and the
+    libraries' versions, on which alone the check depends.  None when a file cannot be
+    read as an input (a link, say): the check itself runs, and says so."""
+    from conceptnotes.build import cache
+    from conceptnotes.build.manifest import code_fingerprint, tool_versions
+
+    try:
+        files = [(path.relative_to(template_dir).as_posix(), cache.file_hash(path, template_dir))
+                 for path in sorted(template_dir.rglob("*")) if not path.is_dir() or path.is_symlink()]
+    except (NoteError, OSError):
+        return None
+    return cache.digest(["template check", check, str(template_dir.resolve()), files, code_fingerprint(),
+                         tool_versions()])
+
+
+def _template_check(check: str, template_dir: Path, remember: bool) -> Problems:
+    """The problems ``check`` finds in the template folder.  A folder it passed is not
+    checked again while its files, the code and the libraries are the same: a build keeps
+    the verdict in the cache (``remember``), ``check`` reads it; the Word template's check
+    opens the file with python-docx (0.1 s), which a build then imports only to render."""
+    from conceptnotes.build import cache
+
+    key = _verdict_key(check, template_dir)
+    if key is not None and cache.template_verdict(key) == {"passed": True}:
+        return Problems()
+    problems = output_formats.load(check)(template_dir)
+    if key is not None and remember and not problems:
+        cache.remember_template_verdict(key, {"passed": True})
+    return problems
+
+
+def handled_kinds(kinds: str, template_dir: Path, *, remember: bool = False) -> frozenset[str]:
+    """The kinds of node a renderer handles with the templates of ``template_dir``
+    (``kinds``: the registry's function; a broken template raises its NoteError), kept in
+    the cache as a template check's verdict is (:func:`_template_check`)."""
+    from conceptnotes.build import cache
+
+    key = _verdict_key(kinds, template_dir)
+    kept = cache.template_verdict(key) if key is not None else None
+    if kept is not None and isinstance(kept.get("kinds"), list):
+        return frozenset(str(kind) for kind in kept["kinds"])
+    found = output_formats.load(kinds)(template_dir)
+    if key is not None and remember:
+        cache.remember_template_verdict(key, {"kinds": sorted(found)})
+    return found
 
 
 CSS_PLACE = re.compile(r" at (\d+):(\d+)")
@@ -222,7 +271,7 @@ def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = o
     handled = {}
     for entry in map(output_formats.get, formats):
         try:
-            handled.setdefault((entry.kinds, entry.missing_kind), output_formats.load(entry.kinds)(template_dir))
+            handled.setdefault((entry.kinds, entry.missing_kind), handled_kinds(entry.kinds, template_dir))
         except NoteError:
             continue  # the template's own problem, reported by template_problems
     problems, seen = Problems(), set()

@@ -31,11 +31,10 @@ is); an entry flagged ``#, term-ok`` is not checked, for a deliberate exception.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from lxml import etree
 
 from conceptnotes import languages
 from conceptnotes.errors import NoteError, Problem
@@ -72,11 +71,19 @@ def load(locales: Path) -> tuple[Term, ...]:
         return ()
     data = read_input(path, locales, limit=MAX_GLOSSARY_BYTES,
                       too_large=lambda size: f"the glossary is larger than {MAX_GLOSSARY_BYTES // 1_000_000} MB")
+    return _parse_once(data, path)
+
+
+# The same glossary for every language a check localizes: parsed once per text.  Bounded (a
+# server's worker sees every edit); the terms are read, never changed, by every thread.
+@functools.lru_cache(maxsize=4)
+def _parse_once(data: bytes, path: Path) -> tuple[Term, ...]:
     return parse(data, path)
 
 
 def parse(data: bytes, path: Path) -> tuple[Term, ...]:
     """The terms of a TBX document (``data``, the file at ``path``), read by translate-toolkit."""
+    from lxml import etree  # only when a glossary is read: a build with nothing to do does not
     from translate.storage import tbx
 
     bad = check_characters(decode(data, path), path)
@@ -126,7 +133,11 @@ def _spaced(lang: str) -> bool:
 
 def in_source(term: Term, text: str, lang: str) -> str:
     """The form of ``term`` that ``text`` (in ``lang``) holds, as the glossary writes it; '' if none."""
-    said = normal(text)
+    return _in_normal(term, normal(text), lang)
+
+
+def _in_normal(term: Term, said: str, lang: str) -> str:
+    """:func:`in_source` of a text already made :func:`normal` (``said``)."""
     for form in term.forms.get(lang, ()):
         wanted = re.escape(normal(form))
         if re.search(rf"(?<!\w){wanted}(?!\w)" if _spaced(lang) else wanted, said):
@@ -142,9 +153,9 @@ def in_translation(term: Term, text: str, lang: str) -> bool:
 
 def terms_of(terms: tuple[Term, ...], source: str, source_lang: str, lang: str) -> list[tuple[Term, str]]:
     """The terms ``source`` holds that the glossary has in ``lang``, each with the form found."""
-    found = []
+    found, said = [], normal(source)  # once per unit, not once per term
     for term in terms:
-        if lang in term.forms and (form := in_source(term, source, source_lang)):
+        if lang in term.forms and (form := _in_normal(term, said, source_lang)):
             found.append((term, form))
     return found
 

@@ -173,6 +173,7 @@ class Translator:
         # a front-matter text shown in the source language, by its text and line: marked as a body unit is
         self.front: dict[tuple[str, int], m.Untranslated] = {}
         self.terms: tuple[glossary.Term, ...] = ()  # the project's glossary, checked when given
+        self.fonts_missing = bool(fonts.missing_font_files(lang))  # once per document, not per unit
 
     def fallback(self, line: int, why: str, source_line: int) -> str:
         where = f"{self.path}:{line}" if line else str(self.path)
@@ -235,7 +236,7 @@ class Translator:
 
     def check_fonts(self, text: str, po_line: int) -> None:
         """A translation's characters must be in the language's fonts: said at its catalog line."""
-        if fonts.missing_font_files(self.lang):
+        if self.fonts_missing:
             return  # reported once, by the build's own font check
         char = fonts.first_uncovered(text, self.lang)
         if char:

@@ -41,6 +41,7 @@ class Format:
     fonts: str = "pdf"
     options: tuple[str, ...] = ()
     checked_html: bool = False  # the renderer takes the HTML the check rendered (``checked_html=``)
+    html_templates: bool = False  # the renderer lays out the HTML templates: the check renders each document with them
     attaches_sources: bool = False  # an archival variant carries the note's sources (``attachments=``)
     default: bool = True  # built when no --format is given
 
@@ -65,6 +66,7 @@ REGISTRY: tuple[Format, ...] = (
         warm_up=("weasyprint",),
         options=("variant",),
         checked_html=True,
+        html_templates=True,
         attaches_sources=True,
     ),
     Format(
@@ -83,6 +85,7 @@ REGISTRY: tuple[Format, ...] = (
         renderer="conceptnotes.render.html_page:render_html_page",
         kinds="conceptnotes.render.html:handled_kinds",
         missing_kind=_HTML_MACROS,
+        html_templates=True,
         default=False,
     ),
 )

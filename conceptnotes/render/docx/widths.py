@@ -29,6 +29,9 @@ AUTOSPACE = 0.25  # em
 _SPACE = re.compile("[ \t\n\u1680\u2000-\u2006\u2008-\u200a\u205f\u3000]+")
 
 
+_FIRST_WIDE = "\u0378"  # none before it is wide (W) or full-width (F) to unicodedata (Latin scripts, accents)
+
+
 def _wide(char: str) -> bool:
     return unicodedata.east_asian_width(char) in ("W", "F")
 
@@ -50,6 +53,8 @@ def units(text: str) -> list[str]:
 
 
 def _split_wide(word: str) -> list[str]:
+    if not word or max(word) < _FIRST_WIDE:  # Latin letters alone: the word whole, not looked up per character
+        return [word] if word else []
     parts, current = [], ""
     for char in word:
         if _wide(char):

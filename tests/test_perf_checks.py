@@ -1,0 +1,135 @@
+"""Work the check does once, not every time (issue 25): a translation that is plain text is
+not given to Python-Markdown, and a template folder that passed its checks is not checked
+again while its files, the code and the libraries are the same."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from conceptnotes.read import markdown_parse
+from conceptnotes.read.markdown_parse import _parse_inline_markdown, is_plain, parse_inline
+from tests.conftest import ROOT, run_in
+
+TRICKY_PLAIN = [
+    "Objectifs",
+    "1. Not a list in a translation",
+    "- nor a bullet",
+    "# nor a heading",
+    "a | b | c",
+    "---",
+    "Term: definition",
+    "Two  spaces inside",
+    "La Conférence\u202f: «\u00a0objectifs\u00a0»",
+    "https://www.un.org/counterterrorism/ (no autolink)",
+    "100 % et 2 + 2 = 4 ; (a) ; « b » ; @un",
+    "联合国反恐怖主义办公室",
+    "مكتب الأمم المتحدة لمكافحة الإرهاب",
+]
+NOT_PLAIN = [
+    "*emphasis*", "snake_case", "a `code`", "a [link](https://un.org)", "a call[^1]", "a\\*b", "<b>bold</b>",
+    "AT&amp;T", "![image](assets/x.png)", "text {: .class}", "two\nlines", "a\tb", " leading", "trailing ",
+    "\u00a0nbsp first", "x\x02y", "",
+]
+
+
+def _catalog_texts() -> list[str]:
+    texts = []
+    for path in sorted((ROOT / "locales").glob("*/LC_MESSAGES/*.po")):
+        with path.open("rb") as handle:
+            texts += [text for message in read_po(handle) for text in (message.id, message.string)
+                      if isinstance(text, str) and text]
+    return texts
+
+
+def test_plain_text_is_what_python_markdown_makes_of_it(tmp_path):
+    keys = frozenset({"dialogue", "strategy", "agenda", "1"})
+    texts = _catalog_texts() + TRICKY_PLAIN
+    plain = [text for text in texts if is_plain(text)]
+    assert set(TRICKY_PLAIN) <= set(plain)
+    assert len(plain) > len(texts) / 2  # most of the sample's units: the parse that is skipped
+    for text in plain:
+        fast = parse_inline(text, tmp_path / "fr.po", 7, tmp_path / "assets", keys)
+        assert fast == _parse_inline_markdown(text, tmp_path / "fr.po", 7, tmp_path / "assets", keys), text
+
+
+@pytest.mark.parametrize("text", NOT_PLAIN)
+def test_markdown_goes_to_python_markdown(text):
+    assert not is_plain(text)
+
+
+def _counting(monkeypatch, module, name: str) -> list[int]:
+    calls: list[int] = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(1)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_a_template_folder_that_passed_is_not_checked_again(make_note, tmp_path, monkeypatch):
+    from conceptnotes.render import html
+    from conceptnotes.render.docx import renderer, template
+
+    folder = make_note()
+    project = folder.parent.parent
+    shutil.copytree(ROOT / "templates" / "concept-note", project / "templates" / "concept-note")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert run_in(project, "build", "--jobs", "1", env=env).returncode == 0
+    word = _counting(monkeypatch, template, "template_problems")
+    kinds = [_counting(monkeypatch, renderer, "handled_kinds"), _counting(monkeypatch, html, "handled_kinds")]
+    checked = run_in(project, "check", env=env)
+    assert checked.returncode == 0, checked.stderr
+    assert (word, kinds) == ([], [[], []])  # the verdicts the build kept: python-docx does not open the template
+
+    # the same folder with another Word template: checked again, and refused
+    (project / "templates" / "concept-note" / "reference.docx").write_bytes(b"not a zip")
+    refused = run_in(project, "check", env=env)
+    assert refused.returncode == 1
+    assert "reference.docx: DOCX template refused: not a DOCX (zip) file" in refused.stderr
+    assert len(word) == 1
+
+
+def test_a_check_with_an_empty_cache_checks_the_templates(make_note, tmp_path, monkeypatch):
+    from conceptnotes.render.docx import template
+
+    project = make_note().parent.parent
+    word = _counting(monkeypatch, template, "template_problems")
+    assert run_in(project, "check", env={"XDG_CACHE_HOME": str(tmp_path / "cache")}).returncode == 0
+    assert len(word) == 1
+    assert not (tmp_path / "cache").exists()  # check writes nothing
+
+
+def test_plain_text_skips_python_markdown(tmp_path, monkeypatch):
+    given: list[str] = []
+    original = markdown_parse._tree
+    monkeypatch.setattr(markdown_parse, "_tree", lambda md, text: given.append(text) or original(md, text))
+    nodes, problems = parse_inline("Objectifs de la Conférence", Path("fr.po"), 3, tmp_path)
+    assert [n.text for n in nodes] == ["Objectifs de la Conférence"] and not problems
+    parse_inline("*Objectifs*", Path("fr.po"), 3, tmp_path)
+    assert given == ["*Objectifs*"]
+
+
+def test_a_docx_build_does_not_render_the_html_templates(make_note, tmp_path):
+    """The HTML templates are those of the PDF and the HTML page: a DOCX build neither renders
+    nor refuses them (as a PDF build does not read the Word template); a PDF build and
+    ``check`` still do."""
+    project = make_note().parent.parent
+    shutil.copytree(ROOT / "templates" / "concept-note", project / "templates" / "concept-note")
+    page = project / "templates" / "concept-note" / "note.html.j2"
+    page.write_text(page.read_text(encoding="utf-8").replace("{{ meta.title }}", "{{ no_such_name }}", 1),
+                    encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    docx = run_in(project, "build", "--format", "docx", "--jobs", "1", env=env)
+    assert docx.returncode == 0, docx.stderr
+    assert (project / "output" / "test-note" / "test-note.en.docx").is_file()
+    for command in (["build", "--format", "pdf", "--jobs", "1"], ["check"]):
+        refused = run_in(project, *command, env=env)
+        assert refused.returncode == 1
+        assert "note.html.j2" in refused.stderr and "no_such_name" in refused.stderr, refused.stderr
