@@ -2,9 +2,9 @@
 PDF and the DOCX (Word's superscript run), and only there.
 
 The root ``french-ordinals`` is an English note with a French catalog whose translations
-write "le 1er mai 2022", "le 1er décembre 2023, au 1er étage", "du 1er au 3 juin 2024, puis
+write the title "Atelier du 1er décembre 2023 sur l'alerte précoce pour tous", "le 1er mai 2022", "le 1er décembre 2023, au 1er étage", "du 1er au 3 juin 2024, puis
 les 1er et 2 juillet 2024", a code span `1er mai`, a table cell "1er décembre 2023", "le
-1er mai." before a footnote call and, in the footnote, "jusqu'au 1er mars 2024": seven
+1er mai." before a footnote call and, in the footnote, "jusqu'au 1er mars 2024": eight
 dates' first days, and two "1er" that are no date's ("1er étage", the code).  Read back from
 the PDF (pdftotext, its words' boxes), the DOCX (python-docx, its XML), LibreOffice's
 rendering of the DOCX, ``review import`` and the Word import.
@@ -30,7 +30,7 @@ from .conftest import copy_root, need, run_in
 from .test_dates_masthead import bbox_words
 
 NAME = "french-ordinals"
-DATES = 7  # the French text's dates that begin on the 1st: six on the page, one in the footnote
+DATES = 8  # the French text's dates that begin on the 1st: the title's, six in the body, one in the footnote
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
@@ -84,7 +84,7 @@ def test_the_pdf_raises_each_first_day_and_its_text_reads_1er(project):
     words = [word[0] for word in bbox_words(pdf)]
     assert words.count("1er") == 2  # "1er étage" and the code: as typed, on the line
     text = subprocess.run([need("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True).stdout
-    for copied in ("le 1er mai 2022", "le 1er décembre 2023, au 1er étage", "du 1er au 3 juin 2024, puis les 1er et 2",
+    for copied in ("Atelier du 1er décembre 2023 sur", "le 1er mai 2022", "le 1er décembre 2023, au 1er étage", "du 1er au 3 juin 2024, puis les 1er et 2",
                    "Les mots 1er mai", "1er décembre 2023", "le 1er mai.", "jusqu’au 1er mars 2024"):
         assert copied in text.replace("\u00a0", " "), copied
     assert not _raised(bbox_words(_document(project, "en", "pdf")))
@@ -172,7 +172,7 @@ def test_the_word_import_gives_back_1er_as_text(project, tmp_path):
     result = run_in(copy, "import", "--id", "imported", str(path))
     assert result.returncode == 0, result.stdout + result.stderr
     note = (copy / "content" / "imported" / "note.md").read_text(encoding="utf-8")
-    for text in ("le 1er mai 2022", "le 1er décembre 2023, au 1er étage", "du 1er au 3 juin 2024, puis les 1er et 2",
-                 "| 1er décembre 2023 |", "jusqu’au 1er mars 2024"):
+    for text in ("title: Atelier du 1er décembre 2023 sur", "le 1er mai 2022", "le 1er décembre 2023, au 1er étage",
+                 "du 1er au 3 juin 2024, puis les 1er et 2", "| 1er décembre 2023 |", "jusqu’au 1er mars 2024"):
         assert text in note.replace("\u00a0", " "), text
     assert "<sup" not in note and "^er" not in note
