@@ -26,7 +26,7 @@ from conceptnotes import model as m
 from conceptnotes.i18n.typography import typeset
 from conceptnotes.model.visitor import walk
 
-from .conftest import copy_root, need, run_in
+from .conftest import ROOT, copy_root, need, run_in
 from .test_dates_masthead import bbox_words
 
 NAME = "french-ordinals"
@@ -176,3 +176,18 @@ def test_the_word_import_gives_back_1er_as_text(project, tmp_path):
                  "du 1er au 3 juin 2024, puis les 1er et 2", "| 1er décembre 2023 |", "jusqu’au 1er mars 2024"):
         assert text in note.replace("\u00a0", " "), text
     assert "<sup" not in note and "^er" not in note
+
+
+def test_a_project_s_templates_without_the_superscript_macro_are_told_at_check(tmp_path):
+    """A project's own copy of the templates made before the superscript: ``check`` names the
+    macro to add and the line of the unit, where rendering would have failed."""
+    project = copy_root(NAME, tmp_path)
+    templates = project / "templates" / "concept-note"
+    shutil.copytree(ROOT / "templates" / "concept-note", templates)
+    blocks = templates / "blocks.html.j2"
+    text = blocks.read_text(encoding="utf-8")
+    blocks.write_text(re.sub(r"\{% macro superscript\(n\) %\}.*?\{% endmacro %\}", "", text), encoding="utf-8")
+    result = run_in(project, "check")
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert f"content/{NAME}/note.md:16:" in result.stderr.replace("\\", "/"), result.stderr
+    assert "macro superscript(node)" in result.stderr and "blocks.html.j2" in result.stderr
