@@ -125,10 +125,11 @@ def _superscripts(words) -> list[tuple[tuple, tuple]]:
 
 
 def test_french_1er_is_a_superscript_in_the_pdf(egm):
-    """"1er" in the masthead's date (1 November 2023) and in the event line: the "er" is
-    smaller than the "1" and raised above its baseline."""
+    """"1er" in the masthead's date (1 November 2023), in the event line and in the body's
+    translation ("les 30 novembre et 1er décembre 2023"): the "er" is smaller than the "1"
+    and raised above its baseline."""
     pairs = _superscripts(bbox_words(egm / f"{NAME}.fr.pdf"))
-    assert len(pairs) == 2, pairs  # the date of issue and the event's last day
+    assert len(pairs) == 3, pairs  # the date of issue, the event's last day, the body's date
     for one, er in pairs:
         assert er[4] < one[4] - 2, (one, er)  # raised
         assert er[4] - er[2] < 0.8 * (one[4] - one[2]), (one, er)  # smaller

@@ -78,7 +78,8 @@ def test_the_derived_tables_are_those_the_code_had_before():
         "paragraph", "heading", "table_cell", "definition", "code_block", "thematic_break", "figure"
     }
     assert INLINE_KINDS == {
-        "text", "emphasis", "strong", "code", "link", "footnote_ref", "line_break", "image", "untranslated"
+        "text", "emphasis", "strong", "code", "link", "footnote_ref", "line_break", "image", "superscript",
+        "untranslated"
     }
 
 

@@ -61,7 +61,7 @@ def test_apostrophes_curled_in_the_pdf_and_the_docx(make_note):
     ("en", "on 10 May 2022, 10:00–10:30 and 9:00 - 9:30", "on 10\u00a0May\u00a02022, 10:00–\u206010:30 and 9:00\u00a0-\u00a09:30"),
 ])  # fmt: skip
 def test_dates_and_time_ranges_hold_together(lang, text, expected):
-    assert typeset((m.Text(text),), lang) == (m.Text(expected),)
+    assert m.plain_text(typeset((m.Text(text),), lang)) == expected  # French "1er": its "er" raised, a node
 
 
 def test_dates_and_time_ranges_never_break_across_lines(make_note, tmp_path):

@@ -246,6 +246,8 @@ def check(folders: list[Path], scope: Scope = Scope(),
                 continue
             warnings.extend(localized.fallbacks)
             problems.extend(validate.text_problems(localized))
+            # what localizing made (a draft's untranslated text, a French date's superscript), for a project's templates
+            problems.extend(validate.kind_problems(localized.note, templates_of(note), checked))
             problems.extend(validate.size_problems(localized))
             documents.append(localized)
     htmls: dict[tuple[str, str], str] = {}

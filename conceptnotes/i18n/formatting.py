@@ -62,14 +62,32 @@ def format_date_range(start: dt.date, end: dt.date, lang: str) -> str:
     return _pattern(lang, key).format(**fields)
 
 
+def ordinal_day(lang: str) -> tuple[str, str] | None:
+    """The first day of a month as ``lang``'s dates write it with letters, in two: its digits
+    and the letters set as a superscript (French "1er": ``("1", "er")``); None where the first
+    day is a number alone."""
+    first = _data("date_ranges.json").get(lang, {}).get("first_day") or ""
+    digits = re.match(r"\d*", first).group()
+    return (digits, first[len(digits):]) if digits != first else None
+
+
+@cache
+def day_links(lang: str) -> tuple[str, ...]:
+    """The words that join two days of one month in ``lang``'s dates, as its patterns write
+    them ("1er et 2 mai", "du 1er au 3 mai": French "et", "au")."""
+    patterns = [value for value in _data("date_ranges.json").get(lang, {}).values() if isinstance(value, str)]
+    return tuple(sorted({link.strip() for pattern in patterns for link in re.findall(r"\{d1\}([^{]+)\{d2\}", pattern)
+                         if link.strip()}))
+
+
 def superscripts(date: str, lang: str) -> str:
     """``date`` (as formatted here) with the letters of its ordinal day marked as a superscript
     (``model.localized.superscript``): the "er" of French "1er", as UN French documents set it."""
-    first = _data("date_ranges.json").get(lang, {}).get("first_day") or ""
-    digits = re.match(r"\d*", first).group()
-    if digits == first:
+    ordinal = ordinal_day(lang)
+    if ordinal is None:
         return date
-    return re.sub(rf"(?<!\d){re.escape(first)}(?!\w)", lambda _: digits + superscript(first[len(digits):]), date)
+    digits, letters = ordinal
+    return re.sub(rf"(?<!\d){re.escape(digits + letters)}(?!\w)", lambda _: digits + superscript(letters), date)
 
 
 def _pattern(lang: str, key: str) -> str:

@@ -204,8 +204,10 @@ class _TagWriter(Visitor):
         name = "g" if node.kind in PAIRED else "x"
         return etree.SubElement(element, f"{{{NS}}}{name}", id=next(self.ids), ctype=CTYPES[node.kind])
 
-    def visit_text(self, node: m.Text, element: etree._Element) -> None:
+    def visit_text(self, node: m.Text | m.Superscript, element: etree._Element) -> None:
         _text(element, node.text)
+
+    visit_superscript = visit_text  # typography's (a date's "1er"): text, as the source writes it
 
     def visit_emphasis(self, node: m.Emphasis | m.Strong | m.Link, element: etree._Element) -> None:
         self.append(self.tag(node, element), node.children)

@@ -133,6 +133,26 @@ def fallback_mark(node) -> str:
     return f"Untranslated: the {source} text is shown." + (f" Translate it in {where}." if where else "")
 
 
+def raised_front(meta, lang: str, marked) -> dict[str, tuple]:
+    """The title, subtitle and organizers whose text writes a date's first day as an ordinal
+    ("Atelier du 1er décembre 2023"), each as one text with its superscript marked
+    (``model.localized.superscript``), as :attr:`Shown.front` holds them; a field shown
+    untranslated (in ``marked``) stays as it is."""
+    from conceptnotes import model as m
+    from conceptnotes.i18n.typography import raised_ordinals
+    from conceptnotes.model.localized import superscript
+
+    fields = [("title", meta.title), ("subtitle", meta.subtitle),
+              *((f"organizers.{n}", organizer) for n, organizer in enumerate(meta.organizers))]
+    raised = {}
+    for field, text in fields:
+        nodes = raised_ordinals(text, lang)
+        if field not in marked and isinstance(nodes, tuple):
+            pieces = (superscript(node.text) if node.kind == "superscript" else node.text for node in nodes)
+            raised[field] = (m.Text("".join(pieces)),)
+    return raised
+
+
 def shown(note, lang: str, gettext, front=None) -> Shown:
     """Every string a document of ``note`` (localized) in ``lang`` shows besides its text;
     ``front`` maps a front-matter field shown untranslated (``title``, ``organizers.1``,
@@ -145,6 +165,7 @@ def shown(note, lang: str, gettext, front=None) -> Shown:
     meta = note.meta
     event = event_inlines(gettext, meta, lang, front)
     marked = {name: (node,) for name, node in front.items() if not name.startswith("event.")}
+    marked |= raised_front(meta, lang, marked)
     if any(isinstance(node, m.Untranslated) for node in event):
         marked["event"] = event
     nodes = [*walk(note.document), *front.values()]

@@ -309,7 +309,8 @@ def shown_labels(table: dict[str, str], catalog: Catalog | None, lang: str) -> L
     (``table``) or else its English, typeset as the language writes (a label that is in
     neither is shown as written)."""
     msgids = {*labels.ALL, *(msg.id for msg in catalog or () if isinstance(msg.id, str) and msg.id)}
-    return Labels({msgid: typeset((m.Text(table.get(msgid, msgid)),), lang)[0].text for msgid in msgids})
+    return Labels({msgid: m.plain_text(typeset((m.Text(table.get(msgid, msgid)),), lang))
+                   for msgid in msgids})
 
 
 def label_problems(msgid: str, msgstr: str) -> list[str]:

@@ -6,8 +6,9 @@ Spanish and Chinese, «...» in French, Russian and Arabic).  French also gets a
 space before ``:``, a narrow no-break space before ``; ! ?`` and no-break spaces inside
 « ».  A number written in groups of three digits ("1 000", "25 000 000") keeps its groups
 together with the language's group space where CLDR's is one: a narrow no-break space in
-French, a no-break space in Russian; other languages' numbers stay as typed.  Only text
-nodes change, never code, link targets or image paths.
+French, a no-break space in Russian; other languages' numbers stay as typed.  A French
+date's first day, "1er", has its "er" raised (:func:`raised_ordinals`: a text split around
+a ``model.Superscript``).  Only text nodes change, never code, link targets or image paths.
 """
 
 from __future__ import annotations
@@ -134,15 +135,49 @@ def _rule(lang: str):
 RULES = {lang: _rule(lang) for lang in languages.CODES}
 
 
+@functools.cache
+def _ordinal_pattern(lang: str) -> re.Pattern | None:
+    """The letters of a date's first day written as an ordinal (French "1er"), where a month's
+    name follows, right after it or after a second day ("1er mai", "du 1er au 3 mai", "1er et
+    2 mai"): the letters are group 1.  None where the language writes the first day as a number."""
+    from conceptnotes.i18n.formatting import day_links, month_names, ordinal_day
+
+    ordinal = ordinal_day(lang)
+    if ordinal is None:
+        return None
+    space = "[ \u00a0]+"
+    months = "|".join(re.escape(name).replace("\\ ", space) for name in month_names(lang))
+    links = "|".join(re.escape(link) for link in day_links(lang))
+    second = rf"(?:(?:{links}){space}\d{{1,2}}{space})?" if links else ""
+    return re.compile(rf"(?<![\w.,]){re.escape(ordinal[0])}({re.escape(ordinal[1])})"
+                      rf"(?={space}{second}(?i:{months})(?!\w))")
+
+
+def raised_ordinals(text: str, lang: str) -> m.Inline | tuple[m.Inline, ...]:
+    """``text`` as a text, or in pieces where a date's first day is written as an ordinal: its
+    letters a :class:`model.Superscript`, as UN French documents set "1er mai"."""
+    pattern = _ordinal_pattern(lang)
+    found = list(pattern.finditer(text)) if pattern is not None else []
+    if not found:
+        return m.Text(text)
+    nodes: list[m.Inline] = []
+    at = 0
+    for match in found:
+        nodes += [m.Text(text[at:match.start(1)]), m.Superscript(match.group(1))]
+        at = match.end(1)
+    return m.merge_text([*nodes, m.Text(text[at:])])
+
+
 def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
-    """The inlines with the language's conventions applied to their text; source-language
-    text standing in for a translation (``Untranslated``), code and link targets unchanged."""
+    """The inlines with the language's conventions applied to their text (a date's ordinal
+    day raised: :func:`raised_ordinals`); source-language text standing in for a translation
+    (``Untranslated``), code and link targets unchanged."""
     rule = RULES.get(lang)
     if rule is None:
         return nodes
 
-    def apply(node: m.Inline) -> m.Inline:
-        return m.Text(rule(node.text)) if isinstance(node, m.Text) else node
+    def apply(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
+        return raised_ordinals(rule(node.text), lang) if isinstance(node, m.Text) else node
 
     return map_inline_nodes(nodes, apply, skip=frozenset({"untranslated"}))
 

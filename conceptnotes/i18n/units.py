@@ -144,6 +144,9 @@ class MarkdownWriter(Visitor):
     def visit_line_break(self, node: m.LineBreak, inside: frozenset[str], following: m.Inline | None) -> str:
         return "  \n"
 
+    def visit_superscript(self, node: m.Superscript, inside: frozenset[str], following: m.Inline | None) -> str:
+        return _escape(node.text)  # Markdown has none: typography made it ("1er"), its text is the source's
+
 
 def to_markdown(nodes: tuple[m.Inline, ...]) -> str:
     """Inline nodes as the Markdown a translator sees: the msgid of a unit."""

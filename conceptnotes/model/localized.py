@@ -67,7 +67,8 @@ class Shown:
     fallback_marks: Mapping[tuple[str, str, bool], str] = field(default_factory=dict)
     # a front-matter text shown with source text untranslated ("title", "subtitle",
     # "organizers.0", "event": the event line), as inlines: the source text marked as a
-    # body unit's is; a field shown fully translated is not here
+    # body unit's is; or a title, subtitle or organizer with a date's superscript, as one
+    # text (:func:`styled`); any other field is not here
     front: Mapping[str, tuple[Inline, ...]] = field(default_factory=dict)
     # where the venue stands in ``event_line`` (start, end: its characters as written there),
     # for the DOCX's mark of it (a review in Word); () without a venue

@@ -144,6 +144,19 @@ class Image(Node):
 
 
 @dataclass(frozen=True)
+class Superscript(Node):
+    """Letters set as a superscript: the "er" of a French date's first day ("1er mai").  No
+    Markdown makes one: the language's typography does (``i18n.typography``), so it is only
+    in a localized note, never in a unit's source."""
+
+    kind: ClassVar[str] = "superscript"
+    inline = True
+    text_field = "text"
+    shown = ("text",)
+    text: str
+
+
+@dataclass(frozen=True)
 class Untranslated(Node):
     """Source-language text standing in for a missing or fuzzy translation (a draft build)."""
 
@@ -155,7 +168,7 @@ class Untranslated(Node):
     fuzzy: bool = False  # a fuzzy translation set aside, not a missing one
 
 
-Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image | Untranslated
+Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Image | Superscript | Untranslated
 
 
 def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> str:

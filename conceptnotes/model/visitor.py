@@ -155,13 +155,18 @@ def map_inline_nodes(
     nodes: tuple[Any, ...], fn: Callable[[Any], Any], *, skip: frozenset[str] = frozenset()
 ) -> tuple[Any, ...]:
     """A run of inlines with ``fn`` applied to every node, innermost first; nodes of the
-    kinds in ``skip`` are passed to ``fn`` with their children left as they are."""
+    kinds in ``skip`` are passed to ``fn`` with their children left as they are.  ``fn``
+    gives a node, or a tuple of nodes that stand in its place (a text split in pieces)."""
 
-    def rebuild(node: Any) -> Any:
+    def rebuild(node: Any) -> tuple[Any, ...]:
         children = getattr(node, "children", None)
         if children is not None and node.kind not in skip:
-            node = dataclasses.replace(node, children=tuple(rebuild(child) for child in children))
-        return fn(node)
+            node = dataclasses.replace(node, children=run(children))
+        done = fn(node)
+        return done if isinstance(done, tuple) else (done,)
 
-    return tuple(rebuild(node) for node in nodes)
+    def run(nodes: tuple[Any, ...]) -> tuple[Any, ...]:
+        return tuple(out for node in nodes for out in rebuild(node))
+
+    return run(nodes)
 

@@ -189,6 +189,9 @@ class SourceHtml(Visitor):
     def visit_line_break(self, node: m.LineBreak) -> Markup:
         return Markup("<br>")
 
+    def visit_superscript(self, node: m.Superscript) -> Markup:
+        return Markup("{}").format(node.text)  # typography's (a date's "1er"), shown as its source writes it
+
     def visit_untranslated(self, node: m.Untranslated) -> Markup:
         return self.inlines(node.children)
 

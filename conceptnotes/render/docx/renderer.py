@@ -65,6 +65,7 @@ class Format:
     bold: bool = False
     italic: bool = False
     code: bool = False
+    superscript: bool = False
 
 
 class _PartHolder:
@@ -122,6 +123,9 @@ class InlineWriter(Visitor):
     def visit_line_break(self, n: m.LineBreak, paragraph: Paragraph, fmt: Format, target) -> None:
         self.run("", fmt, target).append(OxmlElement("w:br"))
 
+    def visit_superscript(self, n: m.Superscript, paragraph: Paragraph, fmt: Format, target) -> None:
+        self.run(n.text, replace(fmt, superscript=True), target)
+
     def visit_link(self, n: m.Link, paragraph: Paragraph, fmt: Format, target) -> None:
         if n.href.startswith("#"):
             link = ooxml.add_hyperlink(target, paragraph.part, anchor=n.href[1:])
@@ -162,7 +166,7 @@ class InlineWriter(Visitor):
 
     def run(self, text: str, fmt: Format, target):
         run = etree.SubElement(target, W_R)
-        if fmt.code or fmt.bold or fmt.italic:
+        if fmt.code or fmt.bold or fmt.italic or fmt.superscript:
             self.run_properties(etree.SubElement(run, W_RPR), fmt)
         if text:
             etree.SubElement(run, W_T, {XML_SPACE: "preserve"}).text = text
@@ -185,6 +189,8 @@ class InlineWriter(Visitor):
         elif fmt.italic:
             etree.SubElement(rpr, w("i"))
             etree.SubElement(rpr, w("iCs"))
+        if fmt.superscript:  # Word's superscript, as the masthead's date (page.add_shown)
+            ooxml.put(rpr, "vertAlign", ooxml.RPR_ORDER, val="superscript")
 
     def front_text(self, paragraph: Paragraph, field: str, text: str) -> None:
         """A front-matter text of the masthead or title block: a run; where the source text is
