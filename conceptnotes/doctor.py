@@ -64,6 +64,9 @@ def text_libraries() -> list[Finding]:
     try:
         with warnings.catch_warnings():  # WeasyPrint warns when the subsetter is missing: said below
             warnings.simplefilter("ignore")
+            from conceptnotes.render.engine import weasyprint
+
+            weasyprint()
             from weasyprint.text import ffi
     except (OSError, ImportError) as exc:
         return [Finding("Pango", False, f"WeasyPrint cannot load Pango: {exc}", pango_fix)]

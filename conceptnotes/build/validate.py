@@ -152,9 +152,10 @@ def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], reme
     said = cache.stylesheet_messages(key)
     if said is not None:
         return said
-    import weasyprint
-
+    from conceptnotes.render.engine import weasyprint as engine
     from conceptnotes.render.pdf import capture_warnings, make_fetcher
+
+    weasyprint = engine()
 
     refused: list[str] = []
     with capture_warnings(logging.getLogger("weasyprint")) as messages:

@@ -151,10 +151,10 @@ def _frozen() -> Iterator[None]:
 
 
 def _warm_up(names: tuple[str, ...]) -> None:
-    import importlib
+    from conceptnotes.render.engine import import_library
 
     for module in dict.fromkeys(module for name in names for module in formats.get(name).warm_up):
-        importlib.import_module(module)
+        import_library(module)
 
 
 def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:

@@ -123,7 +123,9 @@ def _write(
     document, localized: Localized, html: str, variant: str, attachments: tuple[tuple[str, bytes], ...]
 ) -> bytes:
     """The PDF of a rendered ``document``: attachments, identifier, languages of fallbacks."""
-    import weasyprint
+    from conceptnotes.render.engine import weasyprint as engine
+
+    weasyprint = engine()
 
     note = localized.note
     moment = dt.datetime.combine(created(note), dt.time(0, 0), tzinfo=dt.UTC)
@@ -191,7 +193,9 @@ def render_pdf(
     gives ``checked_html`` instead, the HTML the check rendered, naming the faces' own files,
     which is named to the document's subsets here rather than rendered again.
     """
-    import weasyprint
+    from conceptnotes.render.engine import weasyprint as engine
+
+    weasyprint = engine()
 
     note = localized.note
     if html is None and checked_html is None:

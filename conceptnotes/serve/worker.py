@@ -27,7 +27,9 @@ from conceptnotes.serve import preview
 
 
 def _warm_up() -> None:
-    import weasyprint
+    from conceptnotes.render.engine import weasyprint as engine
+
+    weasyprint = engine()
 
     # fontconfig reads its cache on the first layout: done here, not on the user's first save
     weasyprint.HTML(string="<p>Ready</p>").render()
