@@ -66,3 +66,27 @@ assert failed and "weasyprint.text.ffi" in sys.modules
     found = _run(load)
     assert found["restored"] and found["started"]  # the search, as without the shortcut
     assert found["version"]
+
+
+def test_threads_asking_at_once_each_get_the_whole_module():
+    """The preview server checks from a thread pool: a thread must not be given WeasyPrint
+    while another is still importing it (it had no attribute 'CSS' yet: a 500)."""
+    load = """
+import threading, time
+from conceptnotes.render.engine import weasyprint as engine
+start, got = threading.Barrier(8), []
+def ask(number):
+    start.wait()
+    time.sleep(number * 0.02)  # while the first is importing it
+    module = engine()
+    got.append(hasattr(module, "CSS") and hasattr(module, "HTML"))
+threads = [threading.Thread(target=ask, args=(number,)) for number in range(8)]
+for thread in threads:
+    thread.start()
+for thread in threads:
+    thread.join()
+assert got == [True] * 8, got
+weasyprint = engine()
+"""
+    found = _run(load)
+    assert found["restored"] and found["started"] == []

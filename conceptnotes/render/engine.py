@@ -37,19 +37,19 @@ def import_library(name: str) -> ModuleType:
 
 
 def weasyprint() -> ModuleType:
-    """The ``weasyprint`` module, imported without the library search if it was not yet."""
-    if "weasyprint" in sys.modules:
-        return sys.modules["weasyprint"]
+    """The ``weasyprint`` module, imported without the library search if it was not yet.
+
+    Every call waits for the lock, so that no thread is given the module while another is
+    still importing it (``sys.modules`` holds it from the start of its import, half made)."""
     with _IMPORTING:
-        if "weasyprint" in sys.modules:
-            return sys.modules["weasyprint"]
-        try:
-            with _no_search(), contextlib.redirect_stdout(io.StringIO()):
-                return importlib.import_module("weasyprint")
-        except OSError:
-            for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
-                del sys.modules[module]
-        return importlib.import_module("weasyprint")
+        if "weasyprint" not in sys.modules:
+            try:
+                with _no_search(), contextlib.redirect_stdout(io.StringIO()):
+                    return importlib.import_module("weasyprint")
+            except OSError:
+                for module in [m for m in sys.modules if m == "weasyprint" or m.startswith("weasyprint.")]:
+                    del sys.modules[module]
+        return importlib.import_module("weasyprint")  # waits, as ``import`` does, for an import under way elsewhere
 
 
 @contextlib.contextmanager
