@@ -448,3 +448,16 @@ def test_a_place_without_a_un_name_is_given_by_its_name_instead_of_a_code(tmp_pa
     _, back = saved(folder, {"event": {**event, "country": "ES", "country_name": ""}})
     assert "country_name" not in back.decode()
     assert (meta_of(folder).event.country, meta_of(folder).event.country_name) == ("ES", "")
+
+
+def test_a_stopped_server_is_said_not_thrown(new_project, page):
+    """A request the server does not answer (it was stopped: Ctrl-C, or the end of a test
+    while a check was on its way) is said in the page, not an error of the page's script."""
+    note = new_project / "content" / NOTE_ID / "note.md"
+    before = note.read_bytes()
+    with running_server(new_project) as url:
+        form = open_form(page, url)
+    form.locator('[data-field="event.city"]').fill("Nairobi")  # its check is sent to no one
+    form.locator("#d-save").click()
+    form.locator("#d-status", has_text="Not saved: The preview server does not answer").wait_for()
+    assert note.read_bytes() == before

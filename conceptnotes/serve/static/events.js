@@ -3,6 +3,7 @@
 "use strict";
 const conceptnotes = (() => {
   const token = document.querySelector('meta[name="conceptnotes-token"]').content;
+  const NO_ANSWER = "The preview server does not answer: is 'build.py serve' still running?";
   const listeners = [];
   let source = null;
 
@@ -36,12 +37,18 @@ const conceptnotes = (() => {
     overlay.hidden = problems.length === 0;
   }
 
+  // status 0 when the server does not answer (stopped, or the network down): said, never thrown
   async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      headers: {"Content-Type": "application/json", "X-Conceptnotes-Token": token},
-      body: JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        headers: {"Content-Type": "application/json", "X-Conceptnotes-Token": token},
+        body: JSON.stringify(body),
+      });
+    } catch (error) {
+      return {status: 0, data: {problems: [NO_ANSWER]}};
+    }
     let data = {};
     try { data = await response.json(); } catch (error) { data = {problems: [response.statusText]}; }
     return {status: response.status, data};
