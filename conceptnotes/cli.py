@@ -169,18 +169,12 @@ def _review(args: argparse.Namespace) -> int:
     print(f"{display_path(args.docx)}: note '{record.note}' in '{record.lang}'")
     if not asking:
         for change in review.changes:
-            print(f"changed {change.where}:")
-            print(f"  was: {change.before}")
-            print(f"  now: {change.after}")
-            for tracked in change.tracked:
-                print(f"  {tracked}")
+            _print_change(f"changed {change.where}:", change)
     for comment in review.comments:
         print(f"comment by {comment.author or '?'} at {comment.where or 'outside the note text'}"
               f" on '{comment.anchored}': {comment.text}")
     for change, why in review.conflicts:
-        print(f"conflict at {change.where}: {why}; the reviewer's change was left unwritten:")
-        print(f"  was: {change.before}")
-        print(f"  now: {change.after}")
+        _print_change(f"conflict at {change.where}: {why}; the reviewer's change was left unwritten:", change)
     for listed in review.listed:
         print(f"not applied: {listed}")
     said = (f"{len(review.changes)} unit(s) changed, {len(review.comments)} comment(s),"
@@ -193,6 +187,15 @@ def _review(args: argparse.Namespace) -> int:
     taken = "" if args.accept_all else f"{len(accepted)} accepted; "
     print(f"{said}; {taken}{'updated ' + display_path(written) if written else 'nothing to write'}")
     return 0
+
+
+def _print_change(heading: str, change) -> None:
+    """A reviewed unit's change: what it was, what it is, each tracked change with its author."""
+    print(heading)
+    print(f"  was: {change.before}")
+    print(f"  now: {change.after}")
+    for tracked in change.tracked:
+        print(f"  {tracked}")
 
 
 _ANSWERS = """y - apply this change

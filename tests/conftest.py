@@ -233,6 +233,22 @@ def browser():
         chromium.close()
 
 
+@pytest.fixture
+def page(browser):
+    """A Chromium page of its own; the test fails on any script error of the page, or anything
+    the Content-Security-Policy refused (a module's own ``page`` fixture may stand instead)."""
+    context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    opened = context.new_page()
+    opened.set_default_timeout(60_000)
+    errors: list[str] = []
+    opened.on("pageerror", lambda error: errors.append(str(error)))
+    opened.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text
+              else None)
+    yield opened
+    context.close()
+    assert errors == [], errors
+
+
 def sample_project(where: Path) -> Path:
     """A copy of the sample project (the Málaga note and every catalog) as ``where/project``."""
     project = where / "project"

@@ -335,20 +335,6 @@ def test_a_save_needs_the_token_the_origin_and_the_values_it_was_loaded_with(new
 # Chromium -------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(60_000)
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text
-              else None)
-    yield opened
-    context.close()
-    assert errors == [], errors  # no script error, nothing refused by the Content-Security-Policy
-
-
 def open_form(page, url: str):
     """The note's page with its Details form open and filled from note.md."""
     page.goto(f"{url}note/{NOTE_ID}/en")

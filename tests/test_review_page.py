@@ -9,8 +9,6 @@ import base64
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES
 from tests import test_write_gate
 from tests.conftest import run_in, running_server
@@ -131,20 +129,6 @@ def test_a_write_needs_the_ids_of_the_plan(root):
 
 
 # Chromium -------------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
-    opened = context.new_page()
-    opened.set_default_timeout(60_000)
-    errors: list[str] = []
-    opened.on("pageerror", lambda error: errors.append(str(error)))
-    opened.on("console", lambda message: errors.append(message.text) if "Content Security Policy" in message.text
-              else None)
-    yield opened
-    context.close()
-    assert errors == [], errors  # no script error, nothing refused by the Content-Security-Policy
 
 
 def test_upload_reject_one_accept_the_rest_and_write(root, page, tmp_path):

@@ -54,12 +54,18 @@ def apostrophes(text: str) -> str:
     return APOSTROPHE.sub("\u2019", text)
 
 
+def _names(names) -> str:
+    """Month names as one alternative of a pattern, each found as typed or as typeset here:
+    any space a run of spaces or no-break spaces, a slash followed by a word joiner or not."""
+    return "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+").replace("/", "/\u2060?") for name in names)
+
+
 @functools.cache
 def _date_pattern(lang: str) -> re.Pattern:
     """A day and month, with or without a year: '9 de mayo de 2022', '10 أيار/مايو 2022'."""
     from conceptnotes.i18n.formatting import month_names
 
-    months = "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+") for name in month_names(lang))
+    months = _names(month_names(lang))
     of = r"(?:[ \u00a0]+de)?[ \u00a0]+"  # Spanish "de"; a space elsewhere
     year = rf"(?:{of}\d{{4}}(?:[ \u00a0]+года)?)?"
     return re.compile(rf"(?<!\d)(?:\d{{1,2}}|1er){of}(?:{months}){year}(?!\w)", re.IGNORECASE)
@@ -72,10 +78,7 @@ def _month_pattern(lang: str) -> re.Pattern | None:
     from conceptnotes.i18n.formatting import month_names
 
     names = [name for name in month_names(lang) if re.search(r"[ /]", name)]
-    if not names:
-        return None
-    alternatives = "|".join(re.escape(name).replace("\\ ", "[ \u00a0]+").replace("/", "/\u2060?") for name in names)
-    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")
+    return re.compile(rf"(?<!\w)(?:{_names(names)})(?!\w)") if names else None
 
 
 def _joined(text: str) -> str:
@@ -146,7 +149,7 @@ def _ordinal_pattern(lang: str) -> re.Pattern | None:
     if ordinal is None:
         return None
     space = "[ \u00a0]+"
-    months = "|".join(re.escape(name).replace("\\ ", space) for name in month_names(lang))
+    months = _names(month_names(lang))
     links = "|".join(re.escape(link) for link in day_links(lang))
     second = rf"(?:(?:{links}){space}\d{{1,2}}{space})?" if links else ""
     return re.compile(rf"(?<![\w.,]){re.escape(ordinal[0])}({re.escape(ordinal[1])})"

@@ -201,7 +201,7 @@ async def source(request: Request) -> Response:
     try:
         path, lines = await run_in_threadpool(status.source_lines, folder, lang)
     except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+        return _refused(exc)
     return JSONResponse({"path": display_path(path), "lines": lines}, headers={"Cache-Control": "no-store"})
 
 
@@ -267,10 +267,8 @@ async def units(request: Request) -> Response:
     show = request.query_params.get("show", "all")
     try:
         data = await run_in_threadpool(status.workbench_units, folder, lang, show, server.notes)
-    except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except UsageError as exc:
-        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    except (NoteError, UsageError) as exc:
+        return _refused(exc)
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
 
@@ -283,7 +281,7 @@ async def check_unit(request: Request) -> Response:
     try:
         problems = await run_in_threadpool(status.check_unit, folder, lang, msgid, msgstr, _server(request).notes)
     except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+        return _refused(exc)
     return JSONResponse({"problems": problems})
 
 
@@ -299,10 +297,8 @@ async def save_unit(request: Request) -> Response:
                                          lock=_server(request).write_lock)
     except workbench.Conflict as exc:
         return JSONResponse({"conflict": True, "unit": status.unit_json(exc.current)}, status_code=409)
-    except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except (UsageError, KeyError) as exc:
-        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    except (NoteError, UsageError, KeyError) as exc:
+        return _refused(exc)
     return JSONResponse({"unit": status.unit_json(view)})
 
 
@@ -322,7 +318,7 @@ async def details_form(request: Request) -> Response:
     try:
         data = await run_in_threadpool(details.form, folder, server.countries)
     except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+        return _refused(exc)
     return JSONResponse(data, headers={"Cache-Control": "no-store"})
 
 
@@ -336,10 +332,8 @@ async def details_check(request: Request) -> Response:
     folder, body = posted
     try:
         data = await run_in_threadpool(details.check, folder, body.get("values"))
-    except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except UsageError as exc:
-        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    except (NoteError, UsageError) as exc:
+        return _refused(exc)
     return JSONResponse(data)
 
 
@@ -358,10 +352,8 @@ async def details_save(request: Request) -> Response:
                                        server.write_lock)
     except details.Conflict as exc:
         return JSONResponse({"conflict": True, "values": exc.current}, status_code=409)
-    except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except UsageError as exc:
-        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    except (NoteError, UsageError) as exc:
+        return _refused(exc)
     return JSONResponse(data)
 
 
@@ -398,11 +390,17 @@ async def _review(request: Request, write: bool) -> Response:
                                              body.get("accept"), body.get("base"), server.write_lock)
     except review_page.Conflict as exc:
         return JSONResponse({"conflict": True, "plan": exc.current}, status_code=409)
-    except NoteError as exc:
-        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
-    except UsageError as exc:
-        return JSONResponse({"problems": [str(exc)]}, status_code=400)
+    except (NoteError, UsageError) as exc:
+        return _refused(exc)
     return JSONResponse(answer, headers={"Cache-Control": "no-store"})
+
+
+def _refused(exc: Exception) -> JSONResponse:
+    """A request the user's input refuses: 422 with the located problems of a note or a
+    catalog (:class:`NoteError`), else 400 with what is wrong with the request itself."""
+    if isinstance(exc, NoteError):
+        return JSONResponse({"problems": [str(p) for p in exc.problems]}, status_code=422)
+    return JSONResponse({"problems": [str(exc)]}, status_code=400)
 
 
 async def _posted_about_note(request: Request) -> tuple[Path, dict] | Response:
