@@ -70,7 +70,8 @@ assert failed and "weasyprint.text.ffi" in sys.modules
 
 def test_threads_asking_at_once_each_get_the_whole_module():
     """The preview server checks from a thread pool: a thread must not be given WeasyPrint
-    while another is still importing it (it had no attribute 'CSS' yet: a 500)."""
+    while another is still importing it (it had no attribute 'CSS' yet: a 500), and
+    ``find_library``, which every thread shares, is not replaced while others run."""
     load = """
 import threading, time
 from conceptnotes.render.engine import weasyprint as engine
@@ -89,4 +90,4 @@ assert got == [True] * 8, got
 weasyprint = engine()
 """
     found = _run(load)
-    assert found["restored"] and found["started"] == []
+    assert found["restored"] and found["started"]  # with other threads, the search as ever: never replaced
