@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import os
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -211,13 +211,17 @@ class Checked:
 
 
 def check(folders: list[Path], scope: Scope = Scope(),
-          loaded: tuple[list[Note], list[Problem]] | None = None) -> Checked:
+          loaded: tuple[list[Note], list[Problem]] | None = None,
+          ready: Callable[[Localized, str | None], None] | None = None) -> Checked:
     """Validate everything a build would read and the files it would write; write nothing.
     Raise NoteError with every problem.
 
     The one validation path: ``check``, ``build`` (every format), ``official`` and the
     preview run it before anything renders, each with its :class:`Scope`.  ``loaded`` is
-    what :func:`load_notes` gave for ``folders``, when the caller has it.
+    what :func:`load_notes` gave for ``folders``, when the caller has it.  ``ready`` is
+    given each document, with its HTML, as soon as it has passed its own checks while no
+    problem has been found: the build starts rendering it while the others are checked
+    (what renders is written only if the whole check passes).
     """
     from conceptnotes.i18n.localize import localize
     from conceptnotes.render.html import render_html
@@ -228,10 +232,11 @@ def check(folders: list[Path], scope: Scope = Scope(),
     warnings = list(warnings)
     problems, skipped = Problems(), []
     checked = scope.formats or FORMATS
-    problems.extend(validate.plan_problems(targets_of(notes, scope.langs, scope.formats or output_formats.DEFAULT)))
-    for templates in dict.fromkeys(templates_of(note) for note in notes):
-        problems.extend(validate.template_problems(templates, checked, remember=scope.remember))
+    head = validate.plan_problems(targets_of(notes, scope.langs, scope.formats or output_formats.DEFAULT))
     documents = []
+    htmls: dict[tuple[str, str], str] = {}
+    laid_out = any(output_formats.get(fmt).html_templates for fmt in checked)  # not for a DOCX alone
+    html_problems = Problems()  # told only when nothing else is wrong (an undefined name is the templates')
     for note in notes:
         langs = [lang for lang in languages_of(note, scope.langs)
                  if scope.only is None or (note.id, lang) in scope.only]
@@ -250,14 +255,23 @@ def check(folders: list[Path], scope: Scope = Scope(),
             problems.extend(validate.kind_problems(localized.note, templates_of(note), checked))
             problems.extend(validate.size_problems(localized))
             documents.append(localized)
-    htmls: dict[tuple[str, str], str] = {}
-    laid_out = any(output_formats.get(fmt).html_templates for fmt in checked)  # not for a DOCX alone
-    if laid_out and not problems.errors:  # the templates render every document (an undefined name is theirs)
-        for localized in documents:
-            try:
-                htmls[localized.note.id, localized.lang] = render_html(localized, templates_of(localized.note))
-            except NoteError as exc:
-                problems.extend(exc.problems)
+            if head.errors or problems.errors:
+                continue
+            if laid_out:  # the templates render every document
+                try:
+                    htmls[note.id, lang] = render_html(localized, templates_of(note))
+                except NoteError as exc:
+                    html_problems.extend(exc.problems)
+            if ready is not None and not html_problems.errors and not (scope.strict and warnings):
+                ready(localized, htmls.get((note.id, lang)))
+    # the templates last, though their problems are told first: WeasyPrint's verdict on the
+    # stylesheets, unless kept in the cache, takes its import (0.4 s), while the documents
+    # already checked render; a problem found here stops the build before anything is written
+    for templates in dict.fromkeys(templates_of(note) for note in notes):
+        head.extend(validate.template_problems(templates, checked, remember=scope.remember))
+    problems = Problems([*head, *problems])
+    if not problems.errors:
+        problems.extend(html_problems)
     if scope.strict:
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
         warnings = []
@@ -311,7 +325,7 @@ def build(
     hint = manifest.Manifest.previous(out)
     unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
     with Renderers(jobs or os.cpu_count() or 1) as renderers:
-        renderers.start(len(unsure), tuple(sorted({t.fmt for t in unsure})))
+        renderers.start([t.fmt for t in unsure])
         bodied = None if partial else {t.note.id for t in unsure}  # the notes likely to be rendered
         loaded = with_bodies(folders, heads, bodied) if unsure or partial else heads  # while the renderers start
         with output.transaction(out) as state:
@@ -345,18 +359,35 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
         loaded = with_bodies(folders, loaded, {note_id for note_id, _ in changed})
     scope = Scope(langs, formats, strict=strict, draft=not official, remember=True,
                   only=None if partial else frozenset(changed))
-    checked = check(folders, scope, loaded)
+    planned: list[Job] = []
+    entries: dict[str, dict] = {}
+    todo: list[Job] = []
+    readied: set[tuple[str, str]] = set()
+
+    def ready(localized: Localized, html: str | None) -> None:
+        """Plan the document's outputs and send those to render to the renderers now."""
+        key = (localized.note.id, localized.lang)
+        readied.add(key)
+        htmls = {} if html is None else {key: html}
+        jobs = [_with_html(job, htmls) for job in plan([localized], formats, out, options) if job.path in quick]
+        found, render = _entries(jobs, state, raw, quick)
+        prepare_fonts([(job.localized, job.templates) for job in render if job.html is not None], htmls)
+        planned.extend(jobs)
+        entries.update(found)
+        todo.extend(render)
+        for job in render:
+            renderers.submit(job)
+
+    checked = check(folders, scope, loaded, ready)
     documents, warnings, skipped, htmls = checked.documents, checked.warnings, checked.skipped, checked.htmls
     if skipped and not documents:
         raise NoteError([*warnings, *skipped])
     if skipped:  # a draft: the sound language versions are built, the others left as they were
         done = {(d.note.id, d.lang) for d in documents}
         stale = _obsolete(state, [t for t in share if (t.note.id, t.lang) in done], official)
-    planned = [_with_html(job, htmls) for job in plan(documents, formats, out, options) if job.path in quick]
-    entries, todo = _entries(planned, state, raw, quick)
-    prepare_fonts([(job.localized, job.templates) for job in todo if job.html is not None], htmls)
-    for job in todo:
-        renderers.submit(job)
+    for localized in documents:  # every one, when the check passed (a safeguard: none is left)
+        if (localized.note.id, localized.lang) not in readied:
+            ready(localized, htmls.get((localized.note.id, localized.lang)))
     results = renderers.collect(progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)

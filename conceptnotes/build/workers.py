@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,6 +22,7 @@ from conceptnotes.model import Rendered
 from conceptnotes.model.visitor import walk
 from conceptnotes.project import NOTE_FILE
 from conceptnotes.render import formats
+from conceptnotes.writing import remove_tree
 
 if TYPE_CHECKING:
     from conceptnotes.model import Localized
@@ -82,45 +84,60 @@ def render(job: Job) -> Rendered:
 class Renderers:
     """Worker processes for the documents to render, started as soon as the build knows
     there may be some (before the notes' bodies are parsed and checked): while this
-    process reads and checks, they import WeasyPrint and python-docx (half a second each,
-    the largest part of a small build).  Jobs reach them pickled.  With one job
-    (``--jobs 1``) there are none, and documents render in this process."""
+    process reads and checks, they import their renderers (WeasyPrint: 0.3 s), and each
+    document submitted while the check goes on starts rendering at once.  Jobs reach them
+    pickled.  When documents of a heavy format (the PDF) are to render, the workers are
+    theirs alone, one per document at most, and this process renders the other formats'
+    (the DOCX) once its check is done: no worker imports WeasyPrint for a DOCX.  With one
+    job (``--jobs 1``) there are no workers, and every document renders in this process."""
 
     def __init__(self, jobs: int) -> None:
         self.jobs = jobs
         self.pool = None
+        self.light_here = False  # the light formats render in this process (the workers have heavy ones)
+        self.scratch: Path | None = None  # the workers' temporary folder, removed with them
         self.sent: list[tuple[tuple[int, Job], Any]] = []  # ((index, job), its pending result)
 
-    def start(self, documents: int, names: tuple[str, ...]) -> None:
-        if self.pool is None and self.jobs > 1 and documents:
-            import multiprocessing
+    def start(self, fmts: Sequence[str]) -> None:
+        """Start the workers for documents of these formats (a name per document), unless started."""
+        if self.pool is not None or self.jobs <= 1 or not fmts:
+            return
+        import multiprocessing
 
-            context = multiprocessing.get_context("fork")
-            self.pool = context.Pool(min(self.jobs, documents), initializer=_warm_up, initargs=(names,))
+        heavy = [fmt for fmt in fmts if formats.get(fmt).heavy]
+        self.light_here = bool(heavy)
+        pooled = heavy or list(fmts)
+        self.scratch = Path(tempfile.mkdtemp(prefix="conceptnotes-render-"))
+        context = multiprocessing.get_context("fork")
+        self.pool = context.Pool(min(self.jobs, len(pooled)), initializer=_warm_up,
+                                 initargs=(tuple(dict.fromkeys(pooled)), str(self.scratch)))
 
     def submit(self, job: Job) -> int:
-        """Render ``job`` as soon as a worker is free (without workers: when collected); its index."""
-        self.start(self.jobs, (job.fmt,))  # unless started already
+        """Render ``job`` as soon as a worker is free (in this process: when collected); its index."""
+        self.start([job.fmt] * self.jobs)  # unless started already
         item = (len(self.sent), job)
-        self.sent.append((item, None if self.pool is None else self.pool.apply_async(_render_one, (item,))))
+        here = self.pool is None or (self.light_here and not formats.get(job.fmt).heavy)
+        self.sent.append((item, None if here else self.pool.apply_async(_render_one, (item,))))
         return item[0]
 
     def collect(self, progress: Progress | None) -> dict[int, tuple[Rendered, float]]:
-        """What the submitted jobs rendered, by index; raise every problem."""
-        problems = Problems()
+        """What the submitted jobs rendered, by index; raise every problem.  The jobs of this
+        process render first, while the workers render theirs."""
+        found_at: dict[int, list[Problem]] = {}
         results: dict[int, tuple[Rendered, float]] = {}
-        for done, (item, pending) in enumerate(self.sent, 1):
+        here = [(item, pending) for item, pending in self.sent if pending is None]
+        for done, (item, pending) in enumerate(here + [sent for sent in self.sent if sent[1] is not None], 1):
             if pending is None:
                 with _frozen():
                     index, rendered, found, seconds = _render_one(item)
             else:
                 index, rendered, found, seconds = pending.get()
-            problems.extend(found)
+            found_at[index] = found
             if rendered is not None:
                 results[index] = (rendered, seconds)
             if progress:
                 progress(done, len(self.sent), item[1].path)
-        problems.raise_if_errors()
+        Problems([p for index in sorted(found_at) for p in found_at[index]]).raise_if_errors()  # in the plan's order
         return results
 
     def __enter__(self) -> Renderers:
@@ -130,9 +147,11 @@ class Renderers:
         if self.pool is not None:
             if kind is None:
                 self.pool.close()
-            else:  # a rendering failed, or the build was interrupted: the others are dropped
+            else:  # a rendering or the check failed, or the build was interrupted: the others are dropped
                 self.pool.terminate()
             self.pool.join()
+        if self.scratch is not None:  # what a worker stopped mid-rendering left (WeasyPrint's copies of the fonts)
+            remove_tree(self.scratch, self.scratch.parent)
 
 
 @contextlib.contextmanager
@@ -150,8 +169,14 @@ def _frozen() -> Iterator[None]:
         gc.unfreeze()
 
 
-def _warm_up(names: tuple[str, ...]) -> None:
+def _warm_up(names: tuple[str, ...], scratch: str) -> None:
+    """A worker's start: its temporary files go in the build's folder for them (removed by
+    the build however the worker ends: a worker stopped mid-rendering cannot clean up), and
+    its renderers are imported before its first document.  The worker is a process of its
+    own, with no other thread: ``tempfile.tempdir`` is its own, set before anything runs."""
     from conceptnotes.render.engine import import_library
+
+    tempfile.tempdir = scratch
 
     for module in dict.fromkeys(module for name in names for module in formats.get(name).warm_up):
         import_library(module)

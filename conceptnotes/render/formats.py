@@ -26,6 +26,11 @@ class Format:
     template: a ``NoteError``), and ``missing_kind`` what the check says of a kind it lacks.
     ``templates``, if any, gives the problems of the format's own template file.
     ``warm_up`` are the modules a worker process imports before its first document.
+    ``heavy``: the format's renderer is the build's largest work (WeasyPrint: 0.3 s to
+    import, then the layout); when a build has documents of a heavy format, they alone go to
+    the worker processes, and the build's own process renders the other formats' (python-docx:
+    0.1 s a document) once its check is done, rather than have a second worker import
+    WeasyPrint for nothing (:class:`conceptnotes.build.workers.Renderers`).
     ``fonts`` is the key of the format's fonts in ``data/fonts.json``; ``options`` the
     build options that make another document of this format (in its keys and its
     manifest entry, e.g. the PDF ``variant``).
@@ -37,6 +42,7 @@ class Format:
     kinds: str
     missing_kind: str
     warm_up: tuple[str, ...] = ()
+    heavy: bool = False
     templates: str | None = None
     fonts: str = "pdf"
     options: tuple[str, ...] = ()
@@ -64,6 +70,7 @@ REGISTRY: tuple[Format, ...] = (
         kinds="conceptnotes.render.html:handled_kinds",
         missing_kind=_HTML_MACROS,
         warm_up=("weasyprint",),
+        heavy=True,
         options=("variant",),
         checked_html=True,
         html_templates=True,

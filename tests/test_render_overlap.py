@@ -1,0 +1,84 @@
+"""How a build spreads its work: documents render while the others are checked, PDFs go to
+the workers and DOCX to the build's own process, and the workers' temporary files go with
+them however they end (issue 25)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from conceptnotes.build import workers
+from conceptnotes.build.workers import Job, Renderers
+from conceptnotes.i18n import localize as localize_module
+
+from .conftest import copy_root, run_in
+
+
+def test_documents_are_sent_to_render_while_the_next_languages_are_checked(tmp_path, monkeypatch):
+    project = copy_root("official", tmp_path)
+    events: list[tuple[str, str]] = []
+    localize, submit = localize_module.localize, Renderers.submit
+    monkeypatch.setattr(localize_module, "localize",
+                        lambda note, lang: events.append(("checked", lang)) or localize(note, lang))
+    monkeypatch.setattr(Renderers, "submit",
+                        lambda self, job: events.append(("sent", job.localized.lang)) or submit(self, job))
+    result = run_in(project, "build", "--jobs", "1")
+    assert result.returncode == 0, result.stderr
+    langs = [lang for kind, lang in events if kind == "checked"]
+    assert len(langs) == 6
+    # each language's PDF and DOCX are sent as soon as it is checked, before the next is localized
+    assert events == [event for lang in langs for event in (("checked", lang), ("sent", lang), ("sent", lang))]
+
+
+def test_nothing_is_sent_to_render_once_a_problem_is_found(tmp_path, monkeypatch):
+    project = copy_root("official", tmp_path)
+    po = next((project / "locales" / "ar" / "LC_MESSAGES").glob("official.po"))  # Arabic: checked first
+    po.write_text(po.read_text(encoding="utf-8").replace('msgstr "', 'msgstr "\u202e', 3), encoding="utf-8")
+    sent: list[str] = []
+    submit = Renderers.submit
+    monkeypatch.setattr(Renderers, "submit", lambda self, job: sent.append(job.localized.lang) or submit(self, job))
+    result = run_in(project, "build", "--strict", "--jobs", "1")  # not a draft: Arabic is not left out
+    assert result.returncode == 1 and "locales/ar/LC_MESSAGES/official.po:" in result.stderr
+    assert sent == []
+    assert not (project / "output").exists() or not list((project / "output").rglob("*.pdf"))
+
+
+def _job(fmt: str) -> Job:
+    return Job(None, fmt, Path(f"/nowhere/x.{fmt}"), Path("/nowhere"))  # never rendered: only routed
+
+
+def test_with_pdfs_to_render_the_workers_are_theirs_and_the_docx_render_here():
+    with Renderers(2) as renderers:
+        renderers.start(["pdf", "docx"])
+        assert renderers.pool._processes == 1  # one PDF: one worker imports WeasyPrint, not two
+        renderers.submit(_job("docx"))
+        assert renderers.sent[-1][1] is None  # rendered in this process when collected
+        renderers.sent.clear()
+    with Renderers(2) as renderers:
+        renderers.start(["pdf", "docx", "pdf", "docx", "pdf"])
+        assert renderers.pool._processes == 2
+
+
+def test_without_pdfs_the_workers_render_the_docx():
+    with Renderers(2) as renderers:
+        renderers.start(["docx"] * 4)
+        assert renderers.pool._processes == 2 and not renderers.light_here
+
+
+def _leave_a_file() -> str:
+    folder = tempfile.mkdtemp(prefix="weasyprint-")  # as WeasyPrint copies a document's fonts
+    Path(folder, "font.ttf").write_bytes(b"\0" * 1000)
+    return folder
+
+
+def test_a_stopped_worker_leaves_no_temporary_file():
+    with pytest.raises(KeyboardInterrupt), Renderers(2) as renderers:
+        renderers.start(["docx", "docx"])
+        left = Path(renderers.pool.apply(_leave_a_file))
+        assert left.parent == renderers.scratch and left.is_dir()
+        raise KeyboardInterrupt  # the pool is terminated, as on Ctrl-C or another document's failure
+    assert not renderers.scratch.exists()
+    assert tempfile.gettempdir() != str(renderers.scratch)  # the build's own process is left as it was
+
