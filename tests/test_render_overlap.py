@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from conceptnotes.build import workers
 from conceptnotes.build.workers import Job, Renderers
 from conceptnotes.i18n import localize as localize_module
 
