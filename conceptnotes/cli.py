@@ -701,10 +701,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"no notes found under {display_path(args.project.content)}/", file=sys.stderr)
             return 1
         if args.command == "check":
-            checked = check(folders, Scope(strict=args.strict))
-            documents, warnings = checked.documents, checked.warnings
-            _report(warnings)
-            notes = len({d.note.id for d in documents})
+            # a document whose inputs are those a build checked is told as that check found it
+            checked = check(folders, Scope(strict=args.strict, kept=True))
+            documents = [(d.note.id, d.lang) for d in checked.documents] + list(checked.kept)
+            _report(checked.warnings)
+            notes = len({note_id for note_id, _ in documents})
             print(f"checked {notes} note(s) in {len(documents)} language version(s): no problems")
             return 0
         built, warnings = _build(args, folders)

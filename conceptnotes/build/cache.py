@@ -69,15 +69,21 @@ def prepare_fonts(
     return written
 
 
-SUBSETS_KEPT = 7 * 24 * 3600  # seconds a subset no build has used is kept
+SUBSETS_KEPT = 7 * 24 * 3600  # seconds a subset (or a document's verdict) no build has used is kept
 
 
 def _prune(folder: Path) -> None:
     """Remove the subsets no build has used for a week (a note's every edit makes new ones)."""
+    prune(folder, (".otf", ".ttf"))
+
+
+def prune(folder: Path, suffixes: tuple[str, ...]) -> None:
+    """Remove the files of the cache's ``folder`` with these suffixes that no build has
+    written or used for a week."""
     old = time.time() - SUBSETS_KEPT
     for path in folder.iterdir():
         with contextlib.suppress(OSError):
-            if path.suffix in (".otf", ".ttf") and path.lstat().st_mtime < old:
+            if path.suffix in suffixes and path.lstat().st_mtime < old:
                 remove(path, folder)
 
 
@@ -100,8 +106,9 @@ def subset(face: fonts.FontFace, chars: frozenset[int]) -> bytes:
     return result.blob.data
 
 
-def file_hash(path: Path, root: Path) -> str:
-    """SHA-256 of a file below ``root``; that of a large file (a font) is kept in the cache by size and mtime."""
+def file_hash(path: Path, root: Path, *, remember: bool = True) -> str:
+    """SHA-256 of a file below ``root``; that of a large file (a font) is kept in the cache by
+    size and mtime (read, and written unless not to ``remember``)."""
     stat = path.lstat()
     if stat.st_size < LARGE:
         return _sha256(path, root, stat.st_size, stat.st_mtime_ns)
@@ -112,7 +119,8 @@ def file_hash(path: Path, root: Path) -> str:
         if len(value) == 64:
             return value
     value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
-    write_atomic(cached, value.encode(), cache_root())
+    if remember:
+        write_atomic(cached, value.encode(), cache_root())
     return value
 
 

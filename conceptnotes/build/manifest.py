@@ -73,8 +73,9 @@ def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts,
     return str(resolved)
 
 
-def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
-    """SHA-256 of every file that goes into the note's documents in ``lang``."""
+def inputs_of(note: Note, lang: str, template_dir: Path, *, remember: bool = True) -> dict[str, str]:
+    """SHA-256 of every file that goes into the note's documents in ``lang`` (a large file's
+    kept in the cache, unless not to ``remember``: ``check`` writes nothing)."""
     # a catalog is read from its locales/ folder: the project's, or the tool's for its labels
     files = [(p, p.parents[2] if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
     terms = glossary.path_of(Project.of_note(note.folder).locales)
@@ -83,7 +84,7 @@ def inputs_of(note: Note, lang: str, template_dir: Path) -> dict[str, str]:
     files += [(p, template_dir) for p in sorted(template_dir.rglob("*")) if not p.is_dir() or p.is_symlink()]
     files.append((DATA_DIR / "fonts.json", DATA_DIR))
     files += [(p, p.parent) for p in sorted({face.source for face in fonts.faces(lang)})]
-    return {_relative(path): file_hash(path, root) for path, root in files}
+    return {_relative(path): file_hash(path, root, remember=remember) for path, root in files}
 
 
 @cache

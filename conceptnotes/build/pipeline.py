@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import languages
-from conceptnotes.build import manifest, names, output, shards, validate
+from conceptnotes.build import manifest, names, output, shards, validate, verdicts
 from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
@@ -187,7 +187,9 @@ class Scope:
     documents checked the same inputs, and a note none of whose documents is among them
     is not checked at all (a build does not even parse its body: :func:`with_bodies`).
     ``remember``: keep in the cache what only saves time next time (a build; ``check``
-    writes nothing).
+    writes nothing): the templates' verdicts, and each document's (:mod:`verdicts`).
+    ``kept``: a document whose verdict a build kept, for the same inputs, is not checked
+    again; its warnings are told as they were (``check``).
     """
 
     langs: tuple[str, ...] | None = None
@@ -196,18 +198,23 @@ class Scope:
     draft: bool = False
     only: frozenset[tuple[str, str]] | None = None
     remember: bool = False
+    kept: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
 class Checked:
     """What a check gives: each note in each of its languages, ready to render; the
     warnings; the language versions a draft left out (their problems); and the HTML each
-    document rendered to, by note id and language (rendered once, reused by the PDF)."""
+    document rendered to, by note id and language (rendered once, reused by the PDF); the
+    documents (note id, language) whose verdict was kept (:attr:`Scope.kept`); and, when
+    ``remember``, the verdicts found, for the build to keep once it has written its outputs."""
 
     documents: list[Localized]
     warnings: list[Problem]
     skipped: list[Problem]
     htmls: dict[tuple[str, str], str]
+    kept: tuple[tuple[str, str], ...] = ()
+    found: dict[tuple[str, str], verdicts.Verdict] = dataclasses.field(default_factory=dict)  # to keep
 
 
 def check(folders: list[Path], scope: Scope = Scope(),
@@ -228,21 +235,29 @@ def check(folders: list[Path], scope: Scope = Scope(),
 
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     validate.system_refusal(scope.formats or FORMATS)
-    notes, warnings = loaded if loaded is not None else load_notes(folders)
-    warnings = list(warnings)
-    problems, skipped = Problems(), []
     checked = scope.formats or FORMATS
+    kept: dict[tuple[str, str], verdicts.Verdict] = {}
+    if loaded is None and scope.kept:
+        loaded, kept = _kept_verdicts(folders, scope, checked)
+    notes, read = loaded if loaded is not None else load_notes(folders)
+    warnings = _reading_warnings(notes, read, kept, scope)
+    problems, skipped = Problems(), []
+    keep = scope.remember and verdicts.rules(checked) == verdicts.EVERY_FORMAT  # what ``check`` can read
+    found: dict[tuple[str, str], verdicts.Verdict] = {}  # each document's warnings, to keep
     head = validate.plan_problems(targets_of(notes, scope.langs, scope.formats or output_formats.DEFAULT))
     documents = []
     htmls: dict[tuple[str, str], str] = {}
     laid_out = any(output_formats.get(fmt).html_templates for fmt in checked)  # not for a DOCX alone
     html_problems = Problems()  # told only when nothing else is wrong (an undefined name is the templates')
     for note in notes:
+        for lang in languages_of(note, scope.langs):
+            warnings.extend(kept[note.id, lang][1] if (note.id, lang) in kept else ())
         langs = [lang for lang in languages_of(note, scope.langs)
-                 if scope.only is None or (note.id, lang) in scope.only]
+                 if (scope.only is None or (note.id, lang) in scope.only) and (note.id, lang) not in kept]
         if not langs:
             continue  # its documents are up to date by their raw inputs: the build that made them checked it
-        problems.extend(validate.document_problems(note, templates_of(note), checked))
+        own = validate.document_problems(note, templates_of(note), checked)
+        problems.extend(own)
         for lang in langs:
             try:
                 localized = localize(note, lang)
@@ -250,11 +265,14 @@ def check(folders: list[Path], scope: Scope = Scope(),
                 (skipped.extend if scope.draft and not scope.strict else problems.extend)(exc.problems)
                 continue
             warnings.extend(localized.fallbacks)
-            problems.extend(validate.text_problems(localized))
-            # what localizing made (a draft's untranslated text, a French date's superscript), for a project's templates
-            problems.extend(validate.kind_problems(localized.note, templates_of(note), checked))
-            problems.extend(validate.size_problems(localized))
+            mine = Problems([*own, *validate.text_problems(localized),
+                             # what localizing made (a draft's untranslated text, a French date's superscript)
+                             *validate.kind_problems(localized.note, templates_of(note), checked),
+                             *validate.size_problems(localized)])
+            problems.extend(mine[len(own):])
             documents.append(localized)
+            if keep and not mine.errors:
+                found[note.id, lang] = (_warnings_of(note, read), list(localized.fallbacks))
             if head.errors or problems.errors:
                 continue
             if laid_out:  # the templates render every document
@@ -262,6 +280,7 @@ def check(folders: list[Path], scope: Scope = Scope(),
                     htmls[note.id, lang] = render_html(localized, templates_of(note))
                 except NoteError as exc:
                     html_problems.extend(exc.problems)
+                    found.pop((note.id, lang), None)
             if ready is not None and not html_problems.errors and not (scope.strict and warnings):
                 ready(localized, htmls.get((note.id, lang)))
     # the templates last, though their problems are told first: WeasyPrint's verdict on the
@@ -276,7 +295,60 @@ def check(folders: list[Path], scope: Scope = Scope(),
         problems.extend([dataclasses.replace(p, warning=False) for p in warnings])
         warnings = []
     Problems(dict.fromkeys(problems)).raise_if_errors()  # a file every language reads (the glossary) is told once
-    return Checked(documents, list(dict.fromkeys(warnings)), skipped, htmls)
+    return Checked(documents, list(dict.fromkeys(warnings)), skipped, htmls, tuple(kept), found)
+
+
+def _reading_warnings(notes: list[Note], read: list[Problem], kept: dict[tuple[str, str], verdicts.Verdict],
+                      scope: Scope) -> list[Problem]:
+    """The warnings of reading the notes, in their order: as read now, or as a verdict kept them."""
+    if not kept:
+        return list(read)
+    reading = {note_id: verdict[0] for (note_id, _), verdict in kept.items()}
+    return [p for note in notes
+            for p in (reading[note.id] if _all_kept(note, kept, scope) else _warnings_of(note, read))]
+
+
+def _keep_verdicts(documents: list[Localized], found: dict[tuple[str, str], verdicts.Verdict],
+                   formats: tuple[str, ...]) -> None:
+    """Keep in the cache the verdicts of a check whose documents a build has written (:mod:`verdicts`)."""
+    named = {}
+    for localized in documents:
+        verdict = found.get((localized.note.id, localized.lang))
+        name = verdict and verdicts.key(localized.note, localized.lang, templates_of(localized.note), formats,
+                                        remember=True)
+        if name:
+            named[name] = verdict
+    verdicts.keep(named)
+
+
+def _warnings_of(note: Note, warnings: list[Problem]) -> list[Problem]:
+    """The warnings of reading ``note`` among those of reading every note (each names a file of its folder)."""
+    folder = note.folder.resolve()
+    return [p for p in warnings if Path(p.path).resolve().is_relative_to(folder)]
+
+
+def _all_kept(note: Note, kept: dict[tuple[str, str], verdicts.Verdict], scope: Scope) -> bool:
+    """Whether the verdict on every document of ``note`` is kept: it is not read again."""
+    langs = languages_of(note, scope.langs)
+    return bool(langs) and all((note.id, lang) in kept for lang in langs)
+
+
+def _kept_verdicts(folders: list[Path], scope: Scope, checked: tuple[str, ...]
+                   ) -> tuple[tuple[list[Note], list[Problem]], dict[tuple[str, str], list[Problem]]]:
+    """The notes of ``folders``, read as far as their front matter where every document's
+    verdict is kept (:mod:`verdicts`), and those verdicts, by (note id, language)."""
+    try:
+        heads = load_notes(folders, body=False)
+    except NoteError:
+        return load_notes(folders), {}  # raises every problem, the bodies' too
+    kept = {}
+    for note in heads[0]:
+        for lang in languages_of(note, scope.langs):
+            name = verdicts.key(note, lang, templates_of(note), checked, remember=False)
+            said = verdicts.kept(name) if name else None
+            if said is not None:
+                kept[note.id, lang] = said
+    return with_bodies(folders, heads, {note.id for note in heads[0] if not _all_kept(note, kept, scope)}), kept
 
 
 def build(
@@ -391,6 +463,7 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     results = renderers.collect(progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)
+    _keep_verdicts(documents, checked.found, formats)  # for the next ``check``: what this one found
     planned_paths = {job.path for job in planned}
     built += [state.built(out / t.name) for t in share
               if (t.note.id, t.lang) not in changed and out / t.name not in planned_paths]
