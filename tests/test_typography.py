@@ -133,3 +133,38 @@ event:
 organizers:
   - مكتب الأمم المتحدة لمكافحة الإرهاب
 """
+
+
+# The typesetting passes a text by when it lacks what a rule needs (a digit for dates, times and
+# numbers; a mark for French spacing): sound only if no rule can match such a text.
+def _pieces():
+    from hypothesis import strategies as st
+
+    from conceptnotes.i18n.formatting import month_names
+
+    words = sorted({name for lang in CODES for name in month_names(lang)} | {"de", "года", "er", "au", "et"})
+    marks = [" ", "\u00a0", "\u202f", "/", "-", "–", ".", ",", ";", ":", "!", "?", "«", "»", '"', "'", ")", "\n"]
+    return st.lists(st.sampled_from(words + marks) | st.text(max_size=3), max_size=12).map("".join)
+
+
+def test_a_text_the_typesetting_passes_by_is_one_no_rule_would_change():
+    from hypothesis import example, given, settings
+
+    from conceptnotes.i18n import typography as t
+
+    @settings(max_examples=400, deadline=None)
+    @given(_pieces())
+    @example("April:").via("a colon ends it")
+    @example("« oui »").via("quotation marks")
+    @example("Quoi ?").via("a question")
+    @example("l'état").via("an apostrophe")
+    def check(text):
+        if not t.DIGIT.search(text):
+            assert not t.TIME_RANGE.search(text) and not t.NUMBER_GROUPS.search(text)
+            assert not any(t._date_pattern(lang).search(text) for lang in CODES)
+        if not t.FRENCH_MARKS.search(text):
+            assert not any(pattern.search(text) for pattern, _ in t.FRENCH_SPACES)
+        if '"' not in text and "'" not in text:
+            assert t.quotes(text, "fr") == text and not t.APOSTROPHE.search(text)
+
+    check()

@@ -24,22 +24,33 @@ from conceptnotes.model.visitor import map_inline_nodes
 NBSP, NNBSP = "\u00a0", "\u202f"
 
 
+FRENCH_MARKS = re.compile(r"[;!?:«»]")  # what :func:`french` spaces: a text without any is left as it is
+DIGIT = re.compile(r"\d")  # dates, times and numbers have one: a text without any is left as it is
+
+
+# French spacing: a narrow no-break space before ; ! ?, a no-break space before : and inside « »
+FRENCH_SPACES = (
+    (re.compile(r"(?<=\w)[ \u00a0\u202f]*([;!?]+)(?=\s|$|[»)])|[ \u00a0\u202f]+([;!?]+)(?=\s|$|[»)])"),
+     lambda g: NNBSP + (g.group(1) or g.group(2))),
+    (re.compile(r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)|^[ \u00a0\u202f]+:(?=\s|$)|(?<=\s)[ \u00a0\u202f]*:(?=\s)"),
+     lambda g: NBSP + ":"),
+    (re.compile(r"«[ \u00a0\u202f]*"), lambda g: "«" + NBSP),
+    (re.compile(r"[ \u00a0\u202f]*»"), lambda g: NBSP + "»"),
+)
+
+
 def french(text: str) -> str:
-    text = re.sub(
-        r"(?<=\w)[ \u00a0\u202f]*([;!?]+)(?=\s|$|[»)])|[ \u00a0\u202f]+([;!?]+)(?=\s|$|[»)])",
-        lambda g: NNBSP + (g.group(1) or g.group(2)),
-        text,
-    )
-    text = re.sub(
-        r"(?<=\S)[ \u00a0\u202f]*:(?=\s|$)|^[ \u00a0\u202f]+:(?=\s|$)|(?<=\s)[ \u00a0\u202f]*:(?=\s)", NBSP + ":", text
-    )
-    text = re.sub(r"«[ \u00a0\u202f]*", "«" + NBSP, text)
-    text = re.sub(r"[ \u00a0\u202f]*»", NBSP + "»", text)
+    if not FRENCH_MARKS.search(text):
+        return text
+    for pattern, spaced in FRENCH_SPACES:
+        text = pattern.sub(spaced, text)
     return text
 
 
 def quotes(text: str, lang: str) -> str:
     """Paired straight double quotes as the language's quotation marks."""
+    if '"' not in text:
+        return text
     opening, closing = languages.get(lang).quotes
     return re.sub(r'"([^"\n]+)"', lambda g: opening + g.group(1) + closing, text)
 
@@ -51,7 +62,7 @@ APOSTROPHE = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])|(?<=[^\W\d_]s)'(?=[\s,.;:!?
 
 def apostrophes(text: str) -> str:
     """Straight apostrophes as the typographic apostrophe ’ (U+2019), in every language."""
-    return APOSTROPHE.sub("\u2019", text)
+    return APOSTROPHE.sub("\u2019", text) if "'" in text else text
 
 
 def _names(names) -> str:
@@ -94,10 +105,14 @@ def no_break_dates(text: str, lang: str) -> str:
     (Arabic 'تشرين الأول/أكتوبر', with or without a day: a word joiner U+2060 after its
     slash, where a line may otherwise break) or a time range such as 10:00–10:30 (no-break
     spaces, or a word joiner after the dash: every font shows it, as nothing)."""
-    text = _date_pattern(lang).sub(lambda g: _joined(g.group()), text)
+    digits = DIGIT.search(text) is not None
+    if digits:
+        text = _date_pattern(lang).sub(lambda g: _joined(g.group()), text)
     months = _month_pattern(lang)
     if months is not None:
         text = months.sub(lambda g: _joined(g.group()), text)
+    if not digits:
+        return text
     return TIME_RANGE.sub(lambda g: (NBSP if g[1] else "") + g[2] + (NBSP if g[3] else "\u2060"), text)
 
 
@@ -122,7 +137,7 @@ def group_separator(lang: str) -> str:
 def no_break_numbers(text: str, lang: str) -> str:
     """The spaces between a number's groups of digits as the language's no-break group space."""
     separator = group_separator(lang)
-    if not separator:
+    if not separator or not DIGIT.search(text):
         return text
     return NUMBER_GROUPS.sub(lambda g: re.sub(r"[ \u00a0\u202f]", separator, g.group()), text)
 
@@ -180,7 +195,10 @@ def typeset(nodes: tuple[m.Inline, ...], lang: str) -> tuple[m.Inline, ...]:
         return nodes
 
     def apply(node: m.Inline) -> m.Inline | tuple[m.Inline, ...]:
-        return raised_ordinals(rule(node.text), lang) if isinstance(node, m.Text) else node
+        if not isinstance(node, m.Text):
+            return node
+        done = raised_ordinals(rule(node.text), lang)
+        return node if isinstance(done, m.Text) and done.text == node.text else done  # unchanged: kept
 
     return map_inline_nodes(nodes, apply, skip=frozenset({"untranslated"}))
 

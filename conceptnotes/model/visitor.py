@@ -141,7 +141,17 @@ def map_inlines(node: Any, fn: InlineMap, name: str = "paragraph", line: int = 0
         value = getattr(node, field_name)
         if field_name not in declared and _holds_units(value):
             changes[field_name] = map_inlines(value, fn, inner, line)
+    changes = {name: value for name, value in changes.items() if not same(value, getattr(node, name))}
     return dataclasses.replace(node, **changes) if changes else node
+
+
+def same(new: Any, old: Any) -> bool:
+    """Whether ``new`` is ``old``, or a tuple of the very same items (runs of them): nothing
+    was changed, and the node that holds it is kept rather than rebuilt."""
+    if new is old:
+        return True
+    return (isinstance(new, tuple) and isinstance(old, tuple) and len(new) == len(old)
+            and all(same(a, b) for a, b in zip(new, old, strict=True)))
 
 
 def _holds_units(value: Any) -> bool:
@@ -161,7 +171,9 @@ def map_inline_nodes(
     def rebuild(node: Any) -> tuple[Any, ...]:
         children = getattr(node, "children", None)
         if children is not None and node.kind not in skip:
-            node = dataclasses.replace(node, children=run(children))
+            changed = run(children)
+            if not same(changed, children):
+                node = dataclasses.replace(node, children=changed)
         done = fn(node)
         return done if isinstance(done, tuple) else (done,)
 
