@@ -166,6 +166,10 @@ def _frozen() -> Iterator[None]:
     try:
         yield
     finally:
+        # the rendering's own garbage (a DOCX's cycles of XML objects), collected among its
+        # objects alone while the others are frozen: left to the collector, it would wait for a
+        # full pass over the whole heap, rare in a long build (240 DOCX kept 0.8 GB alive)
+        gc.collect()
         gc.unfreeze()
 
 
