@@ -103,3 +103,36 @@ def test_a_rendering_in_this_process_leaves_no_cycle_for_later():
         del made
     assert left() is None
     assert gc.get_freeze_count() == 0
+
+
+def test_a_worker_that_imports_weasyprint_keeps_its_verdict_on_the_stylesheets(tmp_path, monkeypatch):
+    """In a cold build the workers import WeasyPrint anyway: they read the templates'
+    stylesheets with it and keep what it said, which the check then reads without
+    importing WeasyPrint in the build's own process."""
+    from conceptnotes.build import validate, workers
+    from conceptnotes.project import TOOL_ROOT
+    from conceptnotes.render import engine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)  # the worker's setting, undone
+    templates = TOOL_ROOT / "templates" / "concept-note"
+    workers._warm_up(("pdf",), str(tmp_path), (str(templates),))
+
+    def no_weasyprint():
+        raise AssertionError("WeasyPrint imported for a verdict a worker kept")
+
+    monkeypatch.setattr(engine, "weasyprint", no_weasyprint)
+    assert validate.stylesheet_problems(templates) == []
+
+
+def test_a_stylesheet_a_worker_cannot_read_is_left_to_the_check(tmp_path, monkeypatch):
+    from conceptnotes.build import validate, workers
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setattr(tempfile, "tempdir", tempfile.tempdir)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "note.css").write_bytes(b"p { color: red }\n\xff\xfe\n")  # not UTF-8
+    workers._warm_up(("pdf",), str(tmp_path), (str(templates),))  # raises nothing: the worker lives
+    problems = validate.stylesheet_problems(templates)
+    assert problems and all(p.path.endswith("note.css") for p in problems)

@@ -397,7 +397,7 @@ def build(
     hint = manifest.Manifest.previous(out)
     unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
     with Renderers(jobs or os.cpu_count() or 1) as renderers:
-        renderers.start([t.fmt for t in unsure])
+        renderers.start([t.fmt for t in unsure], [templates_of(t.note) for t in unsure])
         bodied = None if partial else {t.note.id for t in unsure}  # the notes likely to be rendered
         loaded = with_bodies(folders, heads, bodied) if unsure or partial else heads  # while the renderers start
         with output.transaction(out) as state:
