@@ -230,9 +230,6 @@ def check(folders: list[Path], scope: Scope = Scope(),
     problem has been found: the build starts rendering it while the others are checked
     (what renders is written only if the whole check passes).
     """
-    from conceptnotes.i18n.localize import localize
-    from conceptnotes.render.html import render_html
-
     source_date()  # a SOURCE_DATE_EPOCH no date can hold is a usage error, before anything renders
     validate.system_refusal(scope.formats or FORMATS)
     checked = scope.formats or FORMATS
@@ -256,6 +253,9 @@ def check(folders: list[Path], scope: Scope = Scope(),
                  if (scope.only is None or (note.id, lang) in scope.only) and (note.id, lang) not in kept]
         if not langs:
             continue  # its documents are up to date by their raw inputs: the build that made them checked it
+        from conceptnotes.i18n.localize import localize  # Markdown, Babel, Jinja: only to check a document again
+        from conceptnotes.render.html import render_html
+
         own = validate.document_problems(note, templates_of(note), checked)
         problems.extend(own)
         for lang in langs:
