@@ -309,15 +309,14 @@ def _reading_warnings(notes: list[Note], read: list[Problem], kept: dict[tuple[s
 
 
 def _keep_verdicts(documents: list[Localized], found: dict[tuple[str, str], verdicts.Verdict],
-                   formats: tuple[str, ...]) -> None:
-    """Keep in the cache the verdicts of a check whose documents a build has written (:mod:`verdicts`)."""
+                   formats: tuple[str, ...], raw: dict[tuple[str, str], dict[str, str]]) -> None:
+    """Keep in the cache the verdicts of a check whose documents a build has written
+    (:mod:`verdicts`), named by the raw inputs the build read (``raw``)."""
     named = {}
     for localized in documents:
-        verdict = found.get((localized.note.id, localized.lang))
-        name = verdict and verdicts.key(localized.note, localized.lang, templates_of(localized.note), formats,
-                                        remember=True)
-        if name:
-            named[name] = verdict
+        document = (localized.note.id, localized.lang)
+        if document in found and document in raw:
+            named[verdicts.named(raw[document], localized.note, localized.lang, formats)] = found[document]
     verdicts.keep(named)
 
 
@@ -463,7 +462,7 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     results = renderers.collect(progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)
-    _keep_verdicts(documents, checked.found, formats)  # for the next ``check``: what this one found
+    _keep_verdicts(documents, checked.found, formats, raw)  # for the next ``check``: what this one found
     planned_paths = {job.path for job in planned}
     built += [state.built(out / t.name) for t in share
               if (t.note.id, t.lang) not in changed and out / t.name not in planned_paths]

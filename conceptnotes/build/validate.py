@@ -140,6 +140,14 @@ def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> Proble
     return problems
 
 
+def remember_stylesheets(template_dir: Path) -> None:
+    """What WeasyPrint says of the folder's stylesheets, kept in the cache unless kept already:
+    by a build's worker that has imported WeasyPrint (``build.workers``), for the check."""
+    texts = {css: decode(read_input(css, template_dir), css) for css in sorted(template_dir.glob("*.css"))}
+    for css in texts:
+        _weasyprint_says(template_dir, css, texts, True)
+
+
 def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], remember: bool) -> list[str]:
     """What WeasyPrint logs reading ``css`` (its warnings), from the cache when it is there."""
     import logging

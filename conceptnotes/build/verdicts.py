@@ -46,6 +46,11 @@ def key(note: Note, lang: str, templates: Path, formats: tuple[str, ...], *, rem
         inputs = manifest.inputs_of(note, lang, templates, remember=remember)
     except (OSError, NoteError):
         return None
+    return named(inputs, note, lang, formats)
+
+
+def named(inputs: dict[str, str], note: Note, lang: str, formats: tuple[str, ...]) -> str:
+    """:func:`key` of the document's raw ``inputs`` (``manifest.inputs_of``), as a build has them."""
     # the note's own folder too: a warning names files by their full path, and a copy of the
     # project elsewhere (the same inputs, named relative to the working folder) has its own
     return manifest.quick_key(inputs, lang, "check", {**rules(formats), "folder": str(note.folder.resolve())})

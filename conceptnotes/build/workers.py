@@ -194,11 +194,11 @@ def _warm_up(names: tuple[str, ...], scratch: str, templates: tuple[str, ...] = 
     for module in modules:
         import_library(module)
     if "weasyprint" in modules:
-        from conceptnotes.build.validate import stylesheet_problems
+        from conceptnotes.build.validate import remember_stylesheets
 
         for folder in templates:
             with contextlib.suppress(NoteError, OSError, ValueError):
-                stylesheet_problems(Path(folder), remember=True)
+                remember_stylesheets(Path(folder))
 
 
 def _render_one(item: tuple[int, Job]) -> tuple[int, Rendered | None, list[Problem], float]:
