@@ -5,7 +5,7 @@ import sys
 
 if __name__ == "__main__":
     try:
-        from conceptnotes.cli import main
+        from conceptnotes.console import main
     except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing was started
         print("interrupted: the previous outputs are unchanged", file=sys.stderr)
         sys.exit(130)

@@ -4,7 +4,9 @@ Kept apart from :mod:`conceptnotes.cli` so that, as ``build.py`` does, a Ctrl-C 
 modules load says that nothing was started instead of showing a traceback.
 """
 
+import os
 import sys
+from typing import NoReturn
 
 
 def main() -> int:
@@ -13,4 +15,18 @@ def main() -> int:
     except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing was started
         print("interrupted: the previous outputs are unchanged", file=sys.stderr)
         return 130
-    return run()
+    end(run())
+
+
+def end(code: int) -> NoReturn:
+    """End the process with ``code`` once the command has returned, without Python's
+    tear-down: everything the command writes is written, synced and renamed before it
+    returns, its worker processes have ended, and no clean-up is left to ``atexit``, so
+    freeing each of its objects one by one would only delay the prompt (0.2-0.6 s after a
+    long note's PDF; ``docs/performance.md``).  What is printed is flushed first."""
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (| head): what was not read is dropped, as ever
+            pass
+    os._exit(code)

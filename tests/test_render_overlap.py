@@ -136,3 +136,26 @@ def test_a_stylesheet_a_worker_cannot_read_is_left_to_the_check(tmp_path, monkey
     workers._warm_up(("pdf",), str(tmp_path), (str(templates),))  # raises nothing: the worker lives
     problems = validate.stylesheet_problems(templates)
     assert problems and all(p.path.endswith("note.css") for p in problems)
+
+
+def test_the_command_ends_without_tear_down_and_with_everything_printed(tmp_path):
+    """``build.py`` ends the process once the command has returned (``console.end``):
+    what it printed to a pipe is all there, and its exit status is the command's."""
+    import os
+    import subprocess
+    import sys
+
+    from .conftest import ROOT
+
+    code = "import sys; sys.stdout.write('x' * 100); print('!', file=sys.stderr); " \
+           "from conceptnotes.console import end; end(3)"
+    buffered = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
+    ended = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=buffered)
+    assert (ended.returncode, len(ended.stdout), ended.stderr) == (3, 100, "!\n")
+    project = copy_root("official", tmp_path)
+    built = subprocess.run([sys.executable, str(ROOT / "build.py"), "build", "--jobs", "1", "--lang", "en"],
+                           cwd=project, capture_output=True, text=True, env=buffered)
+    assert built.returncode == 0 and built.stdout.endswith("2 documents: 2 built, 0 up to date\n"), built.stdout
+    closed = subprocess.run(f"'{sys.executable}' '{ROOT / 'build.py'}' check | head -c 3", shell=True, cwd=project,
+                            capture_output=True, text=True)
+    assert closed.stdout == "che" and "Traceback" not in closed.stderr
