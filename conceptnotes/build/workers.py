@@ -155,7 +155,8 @@ class Renderers:
                 self.pool.terminate()
             self.pool.join()
         if self.scratch is not None:  # what a worker stopped mid-rendering left (WeasyPrint's copies of the fonts)
-            remove_tree(self.scratch, self.scratch.parent)
+            with contextlib.suppress(OSError):  # a temporary folder never fails the build, nor hides why it stopped
+                remove_tree(self.scratch, self.scratch.parent)
 
 
 @contextlib.contextmanager
