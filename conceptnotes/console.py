@@ -23,7 +23,15 @@ def end(code: int) -> NoReturn:
     tear-down: everything the command writes is written, synced and renamed before it
     returns, its worker processes have ended, and no clean-up is left to ``atexit``, so
     freeing each of its objects one by one would only delay the prompt (0.2-0.6 s after a
-    long note's PDF; ``docs/performance.md``).  What is printed is flushed first."""
+    long note's PDF; ``docs/performance.md``).  What is printed is flushed first.
+
+    A process that still has other threads, or that registered resources with
+    multiprocessing's tracker (the preview server's workers: their semaphores), ends as
+    usual, so that they are released."""
+    import threading
+
+    if threading.active_count() > 1 or "multiprocessing.resource_tracker" in sys.modules:
+        sys.exit(code)
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

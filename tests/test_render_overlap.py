@@ -159,3 +159,23 @@ def test_the_command_ends_without_tear_down_and_with_everything_printed(tmp_path
     closed = subprocess.run(f"'{sys.executable}' '{ROOT / 'build.py'}' check | head -c 3", shell=True, cwd=project,
                             capture_output=True, text=True)
     assert closed.stdout == "che" and "Traceback" not in closed.stderr
+
+
+def test_a_process_with_other_threads_ends_as_usual():
+    """The preview server's process has other threads and its workers' semaphores to
+    release when the command returns: it ends through Python's tear-down (a test of the
+    server with Ctrl-C found the tracker's warning of leaked semaphores)."""
+    import threading
+
+    from conceptnotes import console
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        with pytest.raises(SystemExit) as ended:
+            console.end(4)
+        assert ended.value.code == 4
+    finally:
+        stop.set()
+        other.join()
