@@ -139,6 +139,8 @@ def test_upload_reject_one_accept_the_rest_and_write(root, page, tmp_path):
     with running_server(project) as url:
         page.goto(f"{url}note/{NOTE}/en")
         page.get_by_role("link", name="Review import").click()
+        page.wait_for_url(f"{url}review/{NOTE}/en")
+        page.wait_for_load_state("load")  # review.js listens to the file input once it has run
         page.locator("#r-file").set_input_files(str(reviewed))
         changes = page.locator("#r-changes > li")
         until(page, lambda: changes.count() == 6, "the six changes")
