@@ -224,3 +224,22 @@ def test_level_formats_change_only_the_levels_given():
     assert levels[1].find(qn("w:lvlText")).get(qn("w:val")) == "%2)"
     assert levels[1].find(qn("w:numFmt")).get(qn("w:val")) == "lowerLetter"
     assert levels[0].find(qn("w:lvlText")).get(qn("w:val")) != "%2)"
+
+
+def test_an_attribute_written_into_the_xml_reads_back_as_it_was():
+    """``ooxml.attribute`` (in place of ``xml.sax.saxutils.quoteattr``, whose module imports
+    urllib): any text XML can hold, quotes, ampersands, line breaks and tabs included."""
+    from hypothesis import example, given, settings
+    from hypothesis import strategies as st
+    from lxml import etree
+
+    from conceptnotes.read.characters import XML_ILLEGAL
+    from conceptnotes.render.docx.ooxml import attribute
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.text().filter(lambda text: not XML_ILLEGAL.search(text)))
+    @example('Table "Heading" & <Text>\n\r\t\'')
+    def check(value):
+        assert etree.fromstring(f"<a x={attribute(value)}/>").get("x") == value
+
+    check()

@@ -41,10 +41,12 @@ def prepare_fonts(
     an earlier build, and store the character maps of their faces.  The characters are
     those of the HTML the check rendered (``htmls``, by note id and language), else of
     the document rendered now.  Returns the subsets written now."""
+    documents = list(documents)
+    if not documents:  # no PDF (a DOCX build): Jinja is not imported
+        return []
     from conceptnotes.render.html import pdf_characters, shown_characters  # Jinja: only when something renders
 
     written: list[Path] = []
-    documents = list(documents)
     for localized, templates in documents:
         if not fonts.has_subsets(localized.lang):
             continue

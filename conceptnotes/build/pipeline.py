@@ -253,8 +253,7 @@ def check(folders: list[Path], scope: Scope = Scope(),
                  if (scope.only is None or (note.id, lang) in scope.only) and (note.id, lang) not in kept]
         if not langs:
             continue  # its documents are up to date by their raw inputs: the build that made them checked it
-        from conceptnotes.i18n.localize import localize  # Markdown, Babel, Jinja: only to check a document again
-        from conceptnotes.render.html import render_html
+        from conceptnotes.i18n.localize import localize  # Markdown and Babel: only to check a document again
 
         own = validate.document_problems(note, templates_of(note), checked)
         problems.extend(own)
@@ -275,7 +274,9 @@ def check(folders: list[Path], scope: Scope = Scope(),
                 found[note.id, lang] = (_warnings_of(note, read), list(localized.fallbacks))
             if head.errors or problems.errors:
                 continue
-            if laid_out:  # the templates render every document
+            if laid_out:  # the templates render every document (Jinja imported only then: not for a DOCX)
+                from conceptnotes.render.html import render_html
+
                 try:
                     htmls[note.id, lang] = render_html(localized, templates_of(note))
                 except NoteError as exc:

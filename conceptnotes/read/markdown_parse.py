@@ -32,7 +32,6 @@ from conceptnotes.read import limits, list_nesting
 from conceptnotes.read.characters import forbidden_character, nesting_problems
 from conceptnotes.read.files import read_input
 
-EXTENSIONS = ["footnotes", "tables", "attr_list", "def_list", "sane_lists"]
 RAW_HTML = re.compile("\x02wzxhzdk:(\\d+)\x03")
 ENTITY = re.compile(r"&(#[0-9]+|#[xX][0-9a-fA-F]+|[a-zA-Z][a-zA-Z0-9]*);")
 FOOTNOTE_NBSP = re.compile("\x02?qq3936677670287331zz\x03?")  # footnotes' placeholder before its back-link
@@ -62,12 +61,17 @@ def _tree(md: markdown.Markdown, text: str) -> ET.Element:
 
 
 def _markdown() -> markdown.Markdown:
-    md = markdown.Markdown(
-        extensions=EXTENSIONS,
-        extension_configs={
-            "footnotes": {"UNIQUE_IDS": False},
-        },
-    )
+    # the extensions as their classes: given by name (footnotes, tables, attr_list, def_list,
+    # sane_lists), Markdown looks each up among the installed packages' entry points, which
+    # imports importlib.metadata and reads every package's metadata (15-30 ms a process)
+    from markdown.extensions.attr_list import AttrListExtension
+    from markdown.extensions.def_list import DefListExtension
+    from markdown.extensions.footnotes import FootnoteExtension
+    from markdown.extensions.sane_lists import SaneListExtension
+    from markdown.extensions.tables import TableExtension
+
+    md = markdown.Markdown(extensions=[FootnoteExtension(UNIQUE_IDS=False), TableExtension(), AttrListExtension(),
+                                       DefListExtension(), SaneListExtension()])
     # Priority below the built-in 'unescape' (0): only then is the tree free of
     # placeholder codes.  See shared FIELD-NOTES.md, "Python-Markdown 3.11".
     md.treeprocessors.register(_Capture(md), "conceptnotes-capture", -100)

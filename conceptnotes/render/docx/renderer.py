@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
-from xml.sax.saxutils import quoteattr
 
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import OxmlElement, parse_xml
@@ -33,13 +32,13 @@ from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.model import Localized
 from conceptnotes.model.visitor import Visitor, map_inlines, walk
+from conceptnotes.project import BUILTIN_TEMPLATES
 from conceptnotes.read.files import read_input
 from conceptnotes.render import formats
 from conceptnotes.render.common import created
 from conceptnotes.render.docx import ooxml, page, review_marks, widths
-from conceptnotes.render.docx.ooxml import element, w
+from conceptnotes.render.docx.ooxml import attribute, element, w
 from conceptnotes.render.docx.template import DOCX_TEMPLATE, REQUIRED_STYLES, read_template
-from conceptnotes.render.html import TEMPLATE_DIR
 
 ALIGN_XML = {"left": "left", "center": "center", "right": "right"}  # w:jc of a cell's paragraph
 W_P, W_PPR, W_PSTYLE, W_R, W_RPR, W_T, W_VAL = (w(n) for n in ("p", "pPr", "pStyle", "r", "rPr", "t", "val"))
@@ -459,7 +458,7 @@ class DocxVisitor(InlineWriter):
         on each page (and never split), the column widths by :meth:`column_widths`, kept as
         they are (a fixed layout: Word's automatic one would narrow a column to break a word)."""
         widths = [width.twips for width in self.column_widths(b)]
-        style = "" if self.table_style_id is None else f"<w:tblStyle w:val={quoteattr(self.table_style_id)}/>"
+        style = "" if self.table_style_id is None else f"<w:tblStyle w:val={attribute(self.table_style_id)}/>"
         out = [
             f"<w:tbl {nsdecls('w')}><w:tblPr>{style}"
             '<w:tblW w:type="pct" w:w="5000"/><w:tblLayout w:type="fixed"/><w:tblLook w:firstColumn="1"'
@@ -470,7 +469,7 @@ class DocxVisitor(InlineWriter):
         ]
         for index, row in enumerate(b.header + b.body):
             header = index < len(b.header)
-            cell_style = quoteattr(self.style_ids["Table Heading" if header else "Table Text"])
+            cell_style = attribute(self.style_ids["Table Heading" if header else "Table Text"])
             out.append("<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" if header else "<w:tr>")
             for cell, width in zip(row, widths, strict=True):
                 align = f'<w:jc w:val="{ALIGN_XML[cell.align]}"/>' if cell.align else ""
@@ -539,12 +538,12 @@ def _runs(document: m.Document) -> dict[str, list[tuple]]:
     return runs
 
 
-def render_docx(localized: Localized, template_dir: Path = TEMPLATE_DIR) -> m.Rendered:
+def render_docx(localized: Localized, template_dir: Path = BUILTIN_TEMPLATES) -> m.Rendered:
     """The localized note as a DOCX, styled by the template's Word styles."""
     return m.Rendered(DocxVisitor(localized, template_dir / DOCX_TEMPLATE).render())
 
 
-def handled_kinds(template_dir: Path = TEMPLATE_DIR) -> frozenset[str]:
+def handled_kinds(template_dir: Path = BUILTIN_TEMPLATES) -> frozenset[str]:
     """The kinds of node the DOCX renderer writes (the same whatever the template)."""
     return frozenset(name.removeprefix("visit_") for name in dir(DocxVisitor)
                      if name.startswith("visit_") and DocxVisitor.handles_kind(name.removeprefix("visit_")))
