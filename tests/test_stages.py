@@ -26,10 +26,15 @@ def six_languages(where) -> Path:
 
 
 def test_check_writes_nothing_not_even_the_cache(tmp_path):
+    """Not even the digest of a large file (over a mebibyte, which a build keeps in the cache):
+    here one in the project's own templates."""
     cache = tmp_path / "cache"
     cache.mkdir()
     env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
     note = six_languages(tmp_path)
+    templates = note.parent.parent / "templates" / "concept-note"
+    shutil.copytree(ROOT / "templates" / "concept-note", templates)
+    (templates / "letterhead.png").write_bytes(b"\0" * (2 << 20))
     result = subprocess.run([sys.executable, str(ROOT / "build.py"), "check", str(note)], cwd=note.parent.parent,
                             env=env, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr

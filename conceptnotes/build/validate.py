@@ -61,16 +61,17 @@ def template_problems(
     return problems + stylesheet_problems(template_dir, remember=remember)
 
 
-def _verdict_key(check: str, template_dir: Path) -> str | None:
+def _verdict_key(check: str, template_dir: Path, remember: bool) -> str | None:
     """The cache's name for what ``check`` (a registry's ``"module:function"``) finds in a
     template folder: made from every file of the folder (by its SHA-256), the code and the
     libraries' versions, on which alone the check depends.  None when a file cannot be
-    read as an input (a link, say): the check itself runs, and says so."""
+    read as an input (a link, say): the check itself runs, and says so.  A large file's
+    digest is kept in the cache only when to ``remember`` (a build; ``check`` writes nothing)."""
     from conceptnotes.build import cache
     from conceptnotes.build.manifest import code_fingerprint, tool_versions
 
     try:
-        files = [(path.relative_to(template_dir).as_posix(), cache.file_hash(path, template_dir))
+        files = [(path.relative_to(template_dir).as_posix(), cache.file_hash(path, template_dir, remember=remember))
                  for path in sorted(template_dir.rglob("*")) if not path.is_dir() or path.is_symlink()]
     except (NoteError, OSError):
         return None
@@ -85,7 +86,7 @@ def _template_check(check: str, template_dir: Path, remember: bool) -> Problems:
     opens the file with python-docx (0.1 s), which a build then imports only to render."""
     from conceptnotes.build import cache
 
-    key = _verdict_key(check, template_dir)
+    key = _verdict_key(check, template_dir, remember)
     if key is not None and cache.template_verdict(key) == {"passed": True}:
         return Problems()
     problems = output_formats.load(check)(template_dir)
@@ -100,7 +101,7 @@ def handled_kinds(kinds: str, template_dir: Path, *, remember: bool = False) -> 
     the cache as a template check's verdict is (:func:`_template_check`)."""
     from conceptnotes.build import cache
 
-    key = _verdict_key(kinds, template_dir)
+    key = _verdict_key(kinds, template_dir, remember)
     kept = cache.template_verdict(key) if key is not None else None
     if kept is not None and isinstance(kept.get("kinds"), list):
         return frozenset(str(kind) for kind in kept["kinds"])
