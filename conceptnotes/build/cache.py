@@ -140,18 +140,27 @@ def _stylesheet_entry(key: str) -> Path:
     return cache_root() / "stylesheets" / f"{key}.json"
 
 
-def stylesheet_messages(key: str) -> list[str] | None:
-    """What WeasyPrint said of a stylesheet, as a build kept it (read only: ``check`` calls it)."""
-    entry = _stylesheet_entry(key)
+def read_entry(entry: Path) -> object:
+    """A JSON entry of the cache, as a build wrote it (:func:`write_entry`); None when there
+    is none or it cannot be read (read only: ``check`` calls it)."""
     try:
-        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
+        return json.loads(read_input(entry, cache_root())) if is_present(entry) else None
     except (OSError, ValueError, NoteError):
         return None
+
+
+def write_entry(entry: Path, value: object) -> None:
+    write_atomic(entry, json.dumps(value, ensure_ascii=False, sort_keys=True).encode(), cache_root())
+
+
+def stylesheet_messages(key: str) -> list[str] | None:
+    """What WeasyPrint said of a stylesheet, as a build kept it."""
+    said = read_entry(_stylesheet_entry(key))
     return said if isinstance(said, list) and all(isinstance(m, str) for m in said) else None
 
 
 def remember_stylesheet(key: str, messages: list[str]) -> None:
-    write_atomic(_stylesheet_entry(key), json.dumps(messages, ensure_ascii=False).encode(), cache_root())
+    write_entry(_stylesheet_entry(key), messages)
 
 
 def _verdict_entry(key: str) -> Path:
@@ -159,14 +168,10 @@ def _verdict_entry(key: str) -> Path:
 
 
 def template_verdict(key: str) -> dict | None:
-    """What a check of a template folder found, as a build kept it (read only: ``check`` calls it)."""
-    entry = _verdict_entry(key)
-    try:
-        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
-    except (OSError, ValueError, NoteError):
-        return None
+    """What a check of a template folder found, as a build kept it."""
+    said = read_entry(_verdict_entry(key))
     return said if isinstance(said, dict) else None
 
 
 def remember_template_verdict(key: str, verdict: dict) -> None:
-    write_atomic(_verdict_entry(key), json.dumps(verdict, sort_keys=True).encode(), cache_root())
+    write_entry(_verdict_entry(key), verdict)

@@ -334,7 +334,7 @@ def _all_kept(note: Note, kept: dict[tuple[str, str], verdicts.Verdict], scope: 
 
 
 def _kept_verdicts(folders: list[Path], scope: Scope, checked: tuple[str, ...]
-                   ) -> tuple[tuple[list[Note], list[Problem]], dict[tuple[str, str], list[Problem]]]:
+                   ) -> tuple[tuple[list[Note], list[Problem]], dict[tuple[str, str], verdicts.Verdict]]:
     """The notes of ``folders``, read as far as their front matter where every document's
     verdict is kept (:mod:`verdicts`), and those verdicts, by (note id, language)."""
     try:
@@ -434,12 +434,11 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
     planned: list[Job] = []
     entries: dict[str, dict] = {}
     todo: list[Job] = []
-    readied: set[tuple[str, str]] = set()
 
     def ready(localized: Localized, html: str | None) -> None:
-        """Plan the document's outputs and send those to render to the renderers now."""
+        """Plan the document's outputs and send those to render to the renderers now (a check
+        that passes has given every document it checked)."""
         key = (localized.note.id, localized.lang)
-        readied.add(key)
         htmls = {} if html is None else {key: html}
         jobs = [_with_html(job, htmls) for job in plan([localized], formats, out, options) if job.path in quick]
         found, render = _entries(jobs, state, raw, quick)
@@ -451,15 +450,12 @@ def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, r
             renderers.submit(job)
 
     checked = check(folders, scope, loaded, ready)
-    documents, warnings, skipped, htmls = checked.documents, checked.warnings, checked.skipped, checked.htmls
+    documents, warnings, skipped = checked.documents, checked.warnings, checked.skipped
     if skipped and not documents:
         raise NoteError([*warnings, *skipped])
     if skipped:  # a draft: the sound language versions are built, the others left as they were
         done = {(d.note.id, d.lang) for d in documents}
         stale = _obsolete(state, [t for t in share if (t.note.id, t.lang) in done], official)
-    for localized in documents:  # every one, when the check passed (a safeguard: none is left)
-        if (localized.note.id, localized.lang) not in readied:
-            ready(localized, htmls.get((localized.note.id, localized.lang)))
     results = renderers.collect(progress)
     built = _commit(out, planned, todo, results, entries, state, stale, official=official, strict=strict,
                     partial=partial)

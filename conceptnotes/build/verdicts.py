@@ -12,16 +12,13 @@ the PDF alone, nor the preview's), and nothing a file could not be hashed for.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from conceptnotes.build import manifest
+from conceptnotes.build import cache, manifest
 from conceptnotes.errors import NoteError, Problem
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import is_present, read_input
 from conceptnotes.render import formats as output_formats
-from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
     from conceptnotes.model import Note
@@ -65,11 +62,10 @@ Verdict = tuple[list[Problem], list[Problem]]  # the warnings of reading the not
 
 def kept(name: str) -> Verdict | None:
     """The warnings a build's check gave for the document named ``name``; None if none is kept."""
-    entry = _entry(name)
+    said = cache.read_entry(_entry(name))
     try:
-        said = json.loads(read_input(entry, cache_root())) if is_present(entry) else None
         return _problems(said["read"]), _problems(said["found"])
-    except (OSError, ValueError, NoteError, KeyError, TypeError):
+    except (KeyError, TypeError, ValueError):  # none, or not a verdict as this module writes it
         return None
 
 
@@ -84,13 +80,10 @@ def _said(problems: list[Problem]) -> list[dict]:
 def keep(found: dict[str, Verdict]) -> None:
     """Keep the warnings of each document whose check passed (by its name), and remove the
     verdicts no build has written for a week (every edit makes new ones)."""
-    from conceptnotes.build.cache import prune
-
     try:  # the cache only saves time: a verdict that cannot be written (a full disk) is not kept
         for name, (read, own) in found.items():
-            said = {"read": _said(read), "found": _said(own)}
-            write_atomic(_entry(name), json.dumps(said, ensure_ascii=False, sort_keys=True).encode(), cache_root())
+            cache.write_entry(_entry(name), {"read": _said(read), "found": _said(own)})
         if found:
-            prune(_entry("x").parent, (".json",))
+            cache.prune(_entry("x").parent, (".json",))
     except OSError:
         return
