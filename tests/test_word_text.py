@@ -199,6 +199,9 @@ def test_any_text_of_a_paragraph_comes_back_as_that_text(texts):
 @given(PIECES, st.sampled_from(["item", "cell"]))
 @example(["#0", "__0__", "a\n- b"], "item")
 @example(["#0", "__0__", "a|b"], "cell")
+@example([" "], "item")  # a bullet with nothing but a space
+@example(["0", "0", " "], "item")
+@example(["0", "0", " ", " "], "item")
 def test_any_text_of_a_list_item_or_a_table_cell_comes_back_as_that_text(texts, container):
     import docx
 

@@ -292,10 +292,14 @@ def _list_lines(converter: _Converter, el) -> list[str]:
     """The lines of a list, its sub-lists indented to the text of their item."""
     numbered = el.tag == "ol"
     lines: list[str] = []
-    for number, item in enumerate((li for li in el if li.tag == "li"), start=1):
+    number = 0
+    for item in (li for li in el if li.tag == "li"):
+        text, sub_lines = converter.item_text(item)
+        if not text and not sub_lines:  # an empty bullet, as an empty paragraph, is left out: a
+            continue  # bare "-" under an item's text would read as a heading's underline
+        number += 1
         marker = f"{number}. " if numbered else "- "
         pad = " " * len(marker)
-        text, sub_lines = converter.item_text(item)
         lines.append(marker + _breaks(text).replace("\n", "\n" + pad))
         lines.extend(pad + line if line else line for line in sub_lines)
     return lines
