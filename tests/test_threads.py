@@ -179,3 +179,20 @@ def test_a_pdf_rendering_leaves_the_processs_temporary_folder_alone(make_note, t
     assert rendered.data.startswith(b"%PDF-")
     assert seen == [(str(temporary), ["weasyprint"])]  # the fonts' copies were there meanwhile
     assert list(temporary.iterdir()) == []
+
+
+def test_the_server_imports_what_its_requests_import_before_it_answers(tmp_path):
+    """A library first imported by two request threads at once was seen half imported
+    (python-docx: the Details check answered 500 while a reviewed DOCX was being read): the
+    server imports the modules its requests use, and so the libraries they import, when it
+    is made, in one thread."""
+    import subprocess
+
+    code = ("import sys; from pathlib import Path; from conceptnotes.project import Project;"
+            " from conceptnotes.serve.app import REQUEST_MODULES, create_app;"
+            f" create_app(Project.at(Path({str(tmp_path)!r})));"
+            " missing = [n for n in (*REQUEST_MODULES, 'docx', 'jinja2', 'markdown', 'babel') if n not in sys.modules];"
+            " print(missing)")
+    done = subprocess.run([sys.executable, "-c", code], cwd=conftest.ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "[]"

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import importlib
 import json
 import mimetypes
 import secrets
@@ -468,12 +469,27 @@ async def _body(request: Request, limit: int = MAX_BODY) -> bytes | None:
 # the application -----------------------------------------------------------------------------
 
 
+# What the requests' threads use, imported once before the server answers: a library first
+# imported by two threads at once is seen half imported when its modules import each other
+# (python-docx: "cannot import name 'PartFactory' from 'docx.opc.part'", a Details check
+# answering 500 while a reviewed DOCX was being read).  WeasyPrint is not among them: it is
+# imported by one call that holds no other module's import, which waits for another thread's.
+REQUEST_MODULES = (
+    "conceptnotes.serve.workbench", "conceptnotes.serve.details", "conceptnotes.serve.review_page",
+    "conceptnotes.word.review", "conceptnotes.word.review_diff", "conceptnotes.i18n.localize",
+    "conceptnotes.build.pipeline",
+    *dict.fromkeys(name.partition(":")[0] for f in formats.REGISTRY for name in (f.kinds, f.templates) if name),
+)
+
+
 def create_app(project: Project, host: str = "127.0.0.1", allowed_hosts: list[str] | None = None,
                secret: str | None = None, seconds: float = TIME_LIMIT) -> Starlette:
     """The server's application for ``project``; ``allowed_hosts``: the Host headers it answers
     (by default the local names: a page of another site cannot reach it through DNS rebinding);
     ``secret``: the one every request must carry (``--allow-remote``, :mod:`access`);
     ``seconds``: how long a preview may take to render."""
+    for module in REQUEST_MODULES:  # before any request's thread runs (above)
+        importlib.import_module(module)
     server = Server(project, seconds)
 
     @contextlib.asynccontextmanager
