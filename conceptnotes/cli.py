@@ -14,7 +14,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from conceptnotes import __version__
+from conceptnotes import __version__, summary
+from conceptnotes.build import uptodate
 from conceptnotes.build.pipeline import PDF_VARIANTS, Scope, build, check, note_folders
 from conceptnotes.errors import BuildLocked, BuildStopped, NoteError, Problem, SystemMissing, UsageError, display_path
 from conceptnotes.project import INSTALLED, Project, command, program_name
@@ -627,24 +628,8 @@ class _Progress:
 
 
 def _summary(built: list) -> None:
-    rows = [
-        (
-            display_path(b.path),
-            str(b.pages or ""),
-            f"{b.size / 1024:.0f} KB",
-            f"{b.seconds:.1f} s" if b.fresh else "",
-            "built" if b.fresh else "up to date",
-        )
-        for b in built
-    ]
-    header = ("document", "pages", "size", "time", "status")
-    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(5)]
-    line = "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{widths[i]}}}" for i in range(4)) + "  {}"
-    print(line.format(*header))
-    for row in rows:
-        print(line.format(*row))
-    fresh = sum(1 for b in built if b.fresh)
-    print(f"{len(built)} document{'s' if len(built) != 1 else ''}: {fresh} built, {len(built) - fresh} up to date")
+    rows = [(display_path(b.path), b.pages, b.size, b.seconds if b.fresh else None) for b in built]
+    print("\n".join(summary.table(rows)))
 
 
 GROUPED = 20  # more warnings than this are told per file, with a count
@@ -681,6 +666,7 @@ def _kind_of(message: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    typed = list(argv)  # as typed: a build keeps its answer under it (see console.main)
     if not argv or (argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version")):
         argv = ["build", *argv]  # no command: build, as 'make' does
     done = _Done()
@@ -708,7 +694,7 @@ def main(argv: list[str] | None = None) -> int:
             notes = len({note_id for note_id, _ in documents})
             print(f"checked {notes} note(s) in {len(documents)} language version(s): no problems")
             return 0
-        built, warnings = _build(args, folders)
+        built, warnings = _build(args, folders, uptodate.name(typed))
         done.built = True
         _report(warnings)
         _summary(built)
@@ -723,9 +709,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     except BuildStopped as exc:
-        return _stopped(exc.cause, _left_in(exc))
+        return stopped(exc.cause, _left_in(exc))
     except (KeyboardInterrupt, OSError) as exc:  # outside the build's writing: the command knows what it wrote
-        return _stopped(exc, done.left())
+        return stopped(exc, done.left())
     except NoteError as exc:
         _report(exc.problems)
         count = len(exc.problems)
@@ -758,7 +744,9 @@ _COMMANDS = {
 }
 
 
-def _build(args: argparse.Namespace, folders: list[Path]):
+def _build(args: argparse.Namespace, folders: list[Path], typed: str):
+    """Build, keeping the answer "every output is up to date" under the command ``typed``
+    (:mod:`conceptnotes.build.uptodate`)."""
     progress = _Progress()
     official = args.command == "official"
     try:
@@ -773,9 +761,13 @@ def _build(args: argparse.Namespace, folders: list[Path]):
             jobs=args.jobs,
             official=official,
             shard=args.shard if official else None,
+            remember_as=typed,
         )
     finally:
         progress.close()
+
+
+FINISHED = "the build had finished: the outputs and the manifest agree"
 
 
 class _Done:
@@ -789,7 +781,7 @@ class _Done:
 
     def left(self) -> str:
         if self.built:  # the build had returned: it had committed, or found everything up to date
-            return "the build had finished: the outputs and the manifest agree"
+            return FINISHED
         if self.writes_catalogs:
             return "each catalog is written whole, but those before this point may be updated already"
         if self.command in ("", "build", "official", "manifest"):  # a build writes only under its lock
@@ -810,7 +802,7 @@ def _left_in(stopped: BuildStopped) -> str:
     return f"the outputs are part-way replaced: {fix}the next build completes that from its journal, {journal}"
 
 
-def _stopped(cause: BaseException, left: str) -> int:
+def stopped(cause: BaseException, left: str) -> int:
     if isinstance(cause, KeyboardInterrupt):
         print(f"interrupted: {left}", file=sys.stderr)
         return 130

@@ -11,11 +11,34 @@ from typing import NoReturn
 
 def main() -> int:
     try:
-        from conceptnotes.cli import main as run
+        code = _up_to_date(sys.argv[1:])
+        if code is None:
+            from conceptnotes.cli import main as run
     except KeyboardInterrupt:  # Ctrl-C while the modules load: nothing was started
         print("interrupted: the previous outputs are unchanged", file=sys.stderr)
         return 130
-    end(run())
+    end(run() if code is None else code)
+
+
+def _up_to_date(argv: list[str]) -> int | None:
+    """When the same build has found everything up to date and nothing it was made from has
+    changed since, print its table again, without importing the build (``build.uptodate``),
+    and return the exit status; None when the build is to run."""
+    from conceptnotes.build import uptodate
+
+    rows = uptodate.answer(argv)
+    if rows is None:
+        return None
+    from conceptnotes import summary
+    from conceptnotes.errors import display_path
+
+    try:
+        print("\n".join(summary.table([(display_path(path), pages, size, None) for path, size, pages in rows])))
+    except OSError as exc:  # a closed pipe: said as the build says it
+        from conceptnotes import cli
+
+        return cli.stopped(exc, cli.FINISHED)
+    return 0
 
 
 def end(code: int) -> NoReturn:

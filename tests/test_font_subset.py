@@ -20,7 +20,7 @@ import uharfbuzz as hb
 from pypdf import PdfReader
 
 from conceptnotes import fonts
-from conceptnotes.build import cache, manifest
+from conceptnotes.build import cache, provenance
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n import labels
 from conceptnotes.i18n.localize import localize
@@ -234,5 +234,5 @@ def test_the_pdf_names_the_subsets_and_may_read_nothing_else(own_cache):
 
 
 def test_a_new_subsetter_changes_the_outputs_key():
-    assert "uharfbuzz" in manifest.tool_versions()
+    assert "uharfbuzz" in provenance.tool_versions()
     assert "uharfbuzz" in fonts.subsetter()

@@ -20,7 +20,7 @@ PACKAGE = "conceptnotes"
 NEUTRAL = frozenset({"", "errors", "languages", "project", "placeholders", "writing", "fonts", "read.files",
                      "reserved", "countries"})
 # lowest first; a module may import from its own stage and those before it
-STAGES = ("model", "read", "i18n", "render", "build", ("serve", "word", "new_note", "new_project", "doctor"), ("cli", "console"))
+STAGES = ("model", "read", "i18n", "render", "build", ("serve", "word", "new_note", "new_project", "doctor"), ("cli", "console", "summary"))
 # a renderer receives a localized document and never localizes: it imports nothing from i18n
 FORBIDDEN = (("render", "i18n"),)
 

@@ -182,11 +182,11 @@ def test_the_sample_project_builds_the_checkouts_documents(installed, tmp_path, 
 def test_a_build_without_pango_says_what_to_install(root, monkeypatch):
     """The first build on a machine without Pango names the packages and their install
     command, before anything starts; ``check`` too (it checks the PDF's stylesheet)."""
-    from conceptnotes.build import manifest
+    from conceptnotes.build import provenance
     from tests.conftest import run_in
 
-    versions = {**manifest.tool_versions(), "pango": "missing"}
-    monkeypatch.setattr(manifest, "tool_versions", lambda: versions)
+    versions = {**provenance.tool_versions(), "pango": "missing"}
+    monkeypatch.setattr(provenance, "tool_versions", lambda: versions)
     project = root("table")
     for command in ("build", "check", "official"):
         done = run_in(project, command)

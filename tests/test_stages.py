@@ -214,7 +214,7 @@ def test_a_localized_document_pickles_for_a_worker_and_renders_the_same():
 def test_package_versions_are_those_importlib_metadata_reads():
     from importlib import metadata
 
-    from conceptnotes.build.manifest import PACKAGES
+    from conceptnotes.build.provenance import PACKAGES
     from conceptnotes.project import package_version
 
     for name in (*PACKAGES, "PyYAML", "pypdf"):

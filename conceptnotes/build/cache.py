@@ -4,15 +4,15 @@ What is kept there only saves time, and every entry is named by a digest of what
 made from (path, size, modification time; or the text and tool versions): subsets of
 large font faces to the characters of a document (also named by the character set),
 character maps of fonts, SHA-256 digests of large input files, what WeasyPrint says
-of the templates' stylesheets, and the verdicts of the templates' checks (a template folder
-that passed, the kinds of node its renderer handles).  ``check`` only reads what a build
+of the templates' stylesheets, the verdicts of the templates' checks (a template folder
+that passed, the kinds of node its renderer handles), the documents' verdicts
+(:mod:`verdicts`) and the answers of builds with nothing to do (:mod:`uptodate`).  ``check`` only reads what a build
 kept here, so it writes nothing anywhere.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -24,14 +24,11 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import hash_input, is_present, read_input
+from conceptnotes.read.files import is_present, read_input
 from conceptnotes.writing import remove, write_atomic
 
 if TYPE_CHECKING:
     from conceptnotes.model import Localized
-
-LARGE = 1 << 20
-
 
 def prepare_fonts(
     documents: Iterable[tuple[Localized, Path]], htmls: Mapping[tuple[str, str], str] | None = None
@@ -108,27 +105,9 @@ def subset(face: fonts.FontFace, chars: frozenset[int]) -> bytes:
     return result.blob.data
 
 
-def file_hash(path: Path, root: Path, *, remember: bool = True) -> str:
-    """SHA-256 of a file below ``root``; that of a large file (a font) is kept in the cache by
-    size and mtime (read, and written unless not to ``remember``)."""
-    stat = path.lstat()
-    if stat.st_size < LARGE:
-        return _sha256(path, root, stat.st_size, stat.st_mtime_ns)
-    key = hashlib.sha256(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:24]
-    cached = cache_root() / "hashes" / key
-    with contextlib.suppress(NoteError, UnicodeDecodeError):  # read as it is written: through no link
-        value = read_input(cached, cache_root()).decode().strip() if is_present(cached) else ""
-        if len(value) == 64:
-            return value
-    value = _sha256(path, root, stat.st_size, stat.st_mtime_ns)
-    if remember:
-        write_atomic(cached, value.encode(), cache_root())
-    return value
-
-
-@functools.lru_cache(maxsize=4096)  # bounded: a long-lived server's worker sees every edit's new mtime
-def _sha256(path: Path, root: Path, size: int, mtime_ns: int) -> str:  # size and mtime: part of the memo key
-    return hash_input(path, root)
+def remember_hash(entry: Path, value: str) -> None:
+    """Keep a large file's SHA-256 (``provenance.file_hash``) under its ``entry``."""
+    write_atomic(entry, value.encode(), cache_root())
 
 
 def digest(value: object) -> str:

@@ -9,24 +9,23 @@ same.  The manifest holds no timestamp, so it is itself reproducible.
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
-from functools import cache, lru_cache
+from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import fonts
 from conceptnotes.build import journal, names
-from conceptnotes.build.cache import file_hash
+from conceptnotes.build.provenance import code_fingerprint, file_hash, tool_versions
 from conceptnotes.build.workers import Built
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
 from conceptnotes.i18n import catalogs, glossary
 from conceptnotes.model import Note
-from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, package_version, program_name
+from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, program_name
 from conceptnotes.read.files import is_present, read_input
 from conceptnotes.render import formats
 from conceptnotes.reserved import MANIFEST, PENDING
@@ -35,26 +34,7 @@ if TYPE_CHECKING:
     from conceptnotes.model import Localized
 
 FORMAT_VERSION = 1
-PACKAGES = ("weasyprint", "python-docx", "babel", "markdown", "jinja2", "pydyf", "fonttools", "uharfbuzz")
 _NOT_CONTENT = {"line", "lines", "folder", "source", "path", "where", "raw"}
-
-
-@cache
-def tool_versions() -> dict[str, str]:
-    """Versions of the libraries that shape the outputs (without importing WeasyPrint)."""
-    versions = {name: package_version(name) for name in PACKAGES}
-    versions["pango"] = _c_version("libpango-1.0.so.0", "pango_version_string")
-    versions["harfbuzz"] = _c_version("libharfbuzz.so.0", "hb_version_string")
-    return versions
-
-
-def _c_version(library: str, function: str) -> str:
-    try:
-        call = getattr(ctypes.CDLL(library), function)
-    except (OSError, AttributeError):
-        return "missing"
-    call.restype = ctypes.c_char_p
-    return call().decode()
 
 
 def _relative(path: Path) -> str:
@@ -74,8 +54,21 @@ def _relative_to(path: Path, cwd: Path) -> str:  # the same templates and fonts,
 
 
 def inputs_of(note: Note, lang: str, template_dir: Path, *, remember: bool = True) -> dict[str, str]:
-    """SHA-256 of every file that goes into the note's documents in ``lang`` (a large file's
-    kept in the cache, unless not to ``remember``: ``check`` writes nothing)."""
+    """SHA-256 of every file that goes into the note's documents in ``lang``, by its name in
+    the manifest (a large file's kept in the cache, unless not to ``remember``: ``check``
+    writes nothing)."""
+    return named(input_digests(note, lang, template_dir, remember=remember))
+
+
+def named(digests: dict[Path, tuple[Path, str]]) -> dict[str, str]:
+    """The SHA-256 of :func:`input_digests` by the files' names in the manifest."""
+    return {_relative(path): digest for path, (_, digest) in digests.items()}
+
+
+def input_digests(note: Note, lang: str, template_dir: Path, *,
+                  remember: bool = True) -> dict[Path, tuple[Path, str]]:
+    """Every file that goes into the note's documents in ``lang``, with the folder it is read
+    from and its SHA-256 (see :func:`inputs_of`)."""
     # a catalog is read from its locales/ folder: the project's, or the tool's for its labels
     files = [(p, p.parents[2] if p.suffix == ".po" else note.folder) for p in catalogs.note_sources(note, lang)]
     terms = glossary.path_of(Project.of_note(note.folder).locales)
@@ -84,17 +77,7 @@ def inputs_of(note: Note, lang: str, template_dir: Path, *, remember: bool = Tru
     files += [(p, template_dir) for p in sorted(template_dir.rglob("*")) if not p.is_dir() or p.is_symlink()]
     files.append((DATA_DIR / "fonts.json", DATA_DIR))
     files += [(p, p.parent) for p in sorted({face.source for face in fonts.faces(lang)})]
-    return {_relative(path): file_hash(path, root, remember=remember) for path, root in files}
-
-
-@cache
-def code_fingerprint() -> str:
-    """Digest of conceptnotes' own code and data: a new version rebuilds everything."""
-    package = PACKAGE_DIR
-    digest = hashlib.sha256()
-    for path in sorted(p for p in package.rglob("*") if p.suffix in (".py", ".json") and p.is_file()):
-        digest.update(str(path.relative_to(package)).encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
+    return {path: (root, file_hash(path, root, remember=remember)) for path, root in files}
 
 
 def quick_key(inputs: dict[str, str], lang: str, fmt: str, options: dict[str, object]) -> str:

@@ -9,6 +9,7 @@ build with nothing to do never loads them.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from conceptnotes import languages
-from conceptnotes.build import manifest, names, output, shards, validate, verdicts
+from conceptnotes.build import manifest, names, output, shards, uptodate, validate, verdicts
 from conceptnotes.build.output import commit_changes, stage, staging
 from conceptnotes.build.validate import Target
 from conceptnotes.build.workers import BuildOptions, Built, Job, Progress, Renderers
@@ -363,6 +364,7 @@ def build(
     jobs: int | None = None,
     official: bool = False,
     shard: shards.Shard | None = None,
+    remember_as: str | None = None,
 ) -> tuple[list[Built], list[Problem]]:
     """Build the documents that are not up to date; write them only when all have rendered.
 
@@ -376,12 +378,19 @@ def build(
     ever, but only the shard's share of the documents is rendered and written, with a
     partial manifest (:mod:`shards`); there is no shortcut by the quick key then, since
     the other notes' inputs are not in that manifest.
+
+    Given ``remember_as`` (the command's name for :mod:`uptodate`), a whole build that ends
+    with every output up to date keeps that answer, for the same command to give at once.
     """
+    since = uptodate.started()
     validate_options(langs, formats, out, folders)
     validate.system_refusal(formats)
     if variant not in PDF_VARIANTS:
         raise UsageError(f"unknown PDF variant '{variant}' (choose among {', '.join(PDF_VARIANTS)})")
     out = out.resolve()
+    keep = remember_as is not None and shard is None
+    watched = uptodate.watched(Project.of_note(folder).root for folder in folders) if keep else []
+    sources = uptodate.listings(watched)  # before anything is read: what the answer kept is made from
     try:  # the front matter plans the build and tells whether anything is to do
         heads = load_notes(folders, body=False)
     except NoteError:
@@ -392,7 +401,7 @@ def build(
     options = BuildOptions(strict=strict, variant=variant)
     share = targets if shard is None else shards.share(targets, shard)
     partial = None if shard is None else shards.block(shard, targets, variant)
-    quick, raw = _quick_keys(out, share, options)
+    quick, raw, files = _quick_keys(out, share, options)
     # a hint, read without the lock: the documents that are likely to be rendered
     hint = manifest.Manifest.previous(out)
     unsure = [t for t in share if not hint.quick_match(out / t.name, quick[out / t.name])]
@@ -401,18 +410,39 @@ def build(
         bodied = None if partial else {t.note.id for t in unsure}  # the notes likely to be rendered
         loaded = with_bodies(folders, heads, bodied) if unsure or partial else heads  # while the renderers start
         with output.transaction(out) as state:
-            stale = _obsolete(state, share, official)
-            # the shortcut only for a plan that check would pass, with nothing to remove
-            if (not partial and not validate.plan_problems(targets) and not stale
-                    and state.all_quick_match(quick, official)):
+            if _nothing_to_do(state, targets, quick, official=official, partial=partial):
+                if keep:
+                    _remember(remember_as, since, watched, sources, files, out, state, targets)
                 return [state.built(out / t.name) for t in targets], []
             built, skipped, warnings, planned = _check_and_render(
                 folders, langs, formats, out, (loaded, bodied), state, quick, raw, renderers, progress,
                 strict=strict, official=official, options=options, share=share, partial=partial)
+            if keep and not skipped:
+                after = manifest.Manifest.previous(out)
+                if _nothing_to_do(after, targets, quick, official=official, partial=partial):
+                    _remember(remember_as, since, watched, sources, files, out, after, targets)
     order = {out / t.name: n for n, t in enumerate(targets)}
     if skipped:
         raise NoteError([*warnings, *skipped], _partial_summary(skipped, len(built)))
     return sorted(built, key=lambda b: order[b.path]), warnings
+
+
+def _nothing_to_do(state: manifest.Manifest, targets: list[Target], quick: dict[Path, str], *, official: bool,
+                   partial: dict | None) -> bool:
+    """Every output is what ``state`` (a manifest) says and made from the same raw inputs and
+    options (the quick key: nothing is parsed), for a plan that check would pass, with
+    nothing to remove."""
+    return (not partial and not validate.plan_problems(targets) and not _obsolete(state, targets, official)
+            and state.all_quick_match(quick, official))
+
+
+def _remember(key: str, since: int, watched: list[tuple[str, bool]], sources: dict, files: dict[Path, tuple[Path, str]],
+              out: Path, state: manifest.Manifest, targets: list[Target]) -> None:
+    """Keep the answer "every output is up to date" for the same command (:mod:`uptodate`):
+    only saves time, so a cache that cannot be written is no failure."""
+    rows = [(str(b.path), b.size, b.pages) for b in (state.built(out / t.name) for t in targets)]
+    with contextlib.suppress(OSError, NoteError):
+        uptodate.remember(key, since, watched, sources, files, out, rows)
 
 
 def _check_and_render(folders, langs, formats, out, loaded, state, quick, raw, renderers, progress, *,
@@ -482,14 +512,21 @@ def _partial_summary(skipped: list[Problem], written: int) -> str:
             " were written")
 
 
-def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tuple[dict[Path, str], dict]:
-    """The quick key of every target (by its path), and the raw inputs of each note and language."""
-    raw = {(t.note.id, t.lang): manifest.inputs_of(t.note, t.lang, templates_of(t.note)) for t in targets}
+def _quick_keys(out: Path, targets: list[Target], options: BuildOptions) -> tuple[dict[Path, str], dict, dict]:
+    """The quick key of every target (by its path), the raw inputs of each note and language
+    (by their names in the manifest), and every input file (its root and SHA-256)."""
+    files: dict[Path, tuple[Path, str]] = {}
+    raw = {}
+    for t in targets:
+        if (t.note.id, t.lang) not in raw:
+            found = manifest.input_digests(t.note, t.lang, templates_of(t.note))
+            files.update(found)
+            raw[t.note.id, t.lang] = manifest.named(found)
     quick = {
         out / t.name: manifest.quick_key(raw[t.note.id, t.lang], t.lang, t.fmt, _key_options(t.note, t.fmt, options))
         for t in targets
     }
-    return quick, raw
+    return quick, raw, files
 
 
 def _obsolete(state: manifest.Manifest, targets: list[Target], official: bool) -> list[str]:

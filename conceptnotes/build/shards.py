@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from conceptnotes.build import manifest
+from conceptnotes.build import provenance
 from conceptnotes.build.validate import Target
 from conceptnotes.errors import UsageError
 from conceptnotes.render.common import source_date
@@ -84,7 +84,7 @@ def block(shard: Shard, targets: list[Target], variant: str) -> dict:
         "documents": len(targets),
         "plan": plan_digest(t.name for t in targets),
         "variant": variant,
-        "code": manifest.code_fingerprint(),
+        "code": provenance.code_fingerprint(),
         # the date of a note without one; the same in every shard, or their documents disagree
         "source_date": day.isoformat() if (day := source_date()) else None,
     }

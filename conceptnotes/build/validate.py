@@ -68,10 +68,10 @@ def _verdict_key(check: str, template_dir: Path, remember: bool) -> str | None:
     read as an input (a link, say): the check itself runs, and says so.  A large file's
     digest is kept in the cache only when to ``remember`` (a build; ``check`` writes nothing)."""
     from conceptnotes.build import cache
-    from conceptnotes.build.manifest import code_fingerprint, tool_versions
+    from conceptnotes.build.provenance import code_fingerprint, file_hash, tool_versions
 
     try:
-        files = [(path.relative_to(template_dir).as_posix(), cache.file_hash(path, template_dir, remember=remember))
+        files = [(path.relative_to(template_dir).as_posix(), file_hash(path, template_dir, remember=remember))
                  for path in sorted(template_dir.rglob("*")) if not path.is_dir() or path.is_symlink()]
     except (NoteError, OSError):
         return None
@@ -154,7 +154,7 @@ def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], reme
     import logging
 
     from conceptnotes.build import cache
-    from conceptnotes.build.manifest import tool_versions
+    from conceptnotes.build.provenance import tool_versions
 
     stylesheets = sorted((path.name, text) for path, text in texts.items())
     key = cache.digest([tool_versions(), str(template_dir.resolve()), css.name, stylesheets])
@@ -320,7 +320,7 @@ def system_refusal(formats: tuple[str, ...]) -> None:
     """SystemMissing when a format among ``formats`` is laid out by WeasyPrint and this machine
     has no Pango: said before anything starts (the version the manifest records is how it is
     found, without importing WeasyPrint; by its Linux library name, so on Linux only)."""
-    from conceptnotes.build.manifest import tool_versions
+    from conceptnotes.build.provenance import tool_versions
 
     laid_out = any("weasyprint" in output_formats.get(name).warm_up for name in formats if name in output_formats.NAMES)
     if laid_out and sys.platform.startswith("linux") and tool_versions()["pango"] == "missing":
