@@ -7,6 +7,7 @@ from __future__ import annotations
 import contextlib
 import json
 import re
+import shutil
 
 import pytest
 
@@ -17,7 +18,7 @@ from conceptnotes.project import cache_root
 from conceptnotes.read import loader
 from conceptnotes.render import formats
 
-from .conftest import copy_root, note_of, run_in
+from .conftest import ROOT, copy_root, note_of, run_in
 
 ROOTS = ["figures", "official", "translated", "lists", "egm-cross-month"]
 
@@ -123,3 +124,25 @@ def test_a_copy_of_a_built_project_is_checked_as_its_own(tmp_path, counted):
     result = run_in(copy, "check")
     assert sorted(counted["localized"]) == ["ar", "en", "zh"]  # the same inputs, but another project
     assert "warning: no catalog for 'ar'" in result.stderr and str(tmp_path / "a") not in result.stderr
+
+
+def test_the_stylesheets_urls_are_parsed_again_only_when_a_template_file_changed(tmp_path, monkeypatch):
+    """The build keeps the verdict on the templates' ``url()``s (tinycss2's import and parse,
+    0.02 s of a ``check``); a changed stylesheet is parsed again, and its url refused."""
+    from conceptnotes.build import validate
+
+    project = copy_root("table", tmp_path)
+    templates = project / "templates" / "concept-note"
+    shutil.copytree(ROOT / "templates" / "concept-note", templates)
+    parsed, real = [], validate.url_problems
+    monkeypatch.setattr(validate, "url_problems", lambda folder: parsed.append(folder) or real(folder))
+    assert run_in(project, "build", "--format", "docx").returncode == 0
+    assert parsed == [templates]
+    assert run_in(project, "check").returncode == 0
+    assert parsed == [templates]  # the build's verdict
+    css = templates / "note.css"
+    css.write_text(css.read_text(encoding="utf-8") + "body { background: url(../../../x.png); }\n", encoding="utf-8")
+    done = run_in(project, "check")
+    assert done.returncode == 1
+    assert "template error: url(../../../x.png) is outside the template folder" in done.stderr
+    assert parsed == [templates, templates]

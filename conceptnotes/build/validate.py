@@ -14,7 +14,7 @@ import os
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
@@ -26,7 +26,7 @@ from conceptnotes.build import output
 from conceptnotes.errors import NoteError, Problem, Problems, SystemMissing
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import walk, walk_with_lines
-from conceptnotes.project import INSTALLED, command
+from conceptnotes.project import INSTALLED, command, package_version
 from conceptnotes.read import limits
 from conceptnotes.read.characters import decode, forbidden_character
 from conceptnotes.read.files import read_input
@@ -79,17 +79,19 @@ def _verdict_key(check: str, template_dir: Path, remember: bool) -> str | None:
                          tool_versions()])
 
 
-def _template_check(check: str, template_dir: Path, remember: bool) -> Problems:
-    """The problems ``check`` finds in the template folder.  A folder it passed is not
-    checked again while its files, the code and the libraries are the same: a build keeps
-    the verdict in the cache (``remember``), ``check`` reads it; the Word template's check
-    opens the file with python-docx (0.1 s), which a build then imports only to render."""
+def _template_check(check: str, template_dir: Path, remember: bool,
+                    run: Callable[[Path], Problems] | None = None) -> Problems:
+    """The problems ``check`` (a registry's ``"module:function"``, else ``run`` under that
+    name) finds in the template folder.  A folder it passed is not checked again while its
+    files, the code and the libraries are the same: a build keeps the verdict in the cache
+    (``remember``), ``check`` reads it; the Word template's check opens the file with
+    python-docx (0.1 s), which a build then imports only to render."""
     from conceptnotes.build import cache
 
     key = _verdict_key(check, template_dir, remember)
     if key is not None and cache.template_verdict(key) == {"passed": True}:
         return Problems()
-    problems = output_formats.load(check)(template_dir)
+    problems = (run or output_formats.load(check))(template_dir)
     if key is not None and remember and not problems:
         cache.remember_template_verdict(key, {"passed": True})
     return problems
@@ -120,24 +122,42 @@ def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> Proble
 
     What WeasyPrint says of the stylesheets depends only on their text and its version:
     it is read from the cache when a build has kept it there, so that a build that makes
-    no PDF, and ``check``, need not import WeasyPrint (0.5 s)."""
-    import tinycss2
-
+    no PDF, and ``check``, need not import WeasyPrint (0.5 s).  A folder whose ``url()``
+    all passed is not parsed again while its files are the same (:func:`_template_check`:
+    tinycss2's import and parse, 0.02 s of a ``check``)."""
     problems = Problems()
+    texts = _stylesheets(template_dir, problems)
+    if texts:
+        urls = f"{__name__}:url_problems (tinycss2 {package_version('tinycss2')})"
+        problems += _template_check(urls, template_dir, remember, url_problems)
+    for css in texts:
+        for message in _weasyprint_says(template_dir, css, texts, remember):
+            place = CSS_PLACE.search(message)
+            line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)
+            problems.append(Problem(str(css), line, f"template error: {CSS_PLACE.sub('', message)}", column))
+    return problems
+
+
+def _stylesheets(template_dir: Path, problems: Problems) -> dict[Path, str]:
+    """The text of each stylesheet of the folder; one that cannot be read is among ``problems``."""
     texts = {}
     for css in sorted(template_dir.glob("*.css")):
         try:
             texts[css] = decode(read_input(css, template_dir), css)
         except NoteError as exc:
             problems += exc.problems
-    for css, text in texts.items():
+    return texts
+
+
+def url_problems(template_dir: Path) -> Problems:
+    """Every ``url()`` of the folder's stylesheets that leads outside it, at its line."""
+    import tinycss2
+
+    problems = Problems()
+    for css, text in _stylesheets(template_dir, Problems()).items():
         for line, url in _urls(tinycss2.parse_stylesheet(text)):
             if not _inside(template_dir, css, url):
                 problems.append(Problem(str(css), line, f"template error: url({url}) is outside the template folder"))
-        for message in _weasyprint_says(template_dir, css, texts, remember):
-            place = CSS_PLACE.search(message)
-            line, column = (int(place.group(1)), int(place.group(2))) if place else (0, 0)
-            problems.append(Problem(str(css), line, f"template error: {CSS_PLACE.sub('', message)}", column))
     return problems
 
 
@@ -151,8 +171,6 @@ def remember_stylesheets(template_dir: Path) -> None:
 
 def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], remember: bool) -> list[str]:
     """What WeasyPrint logs reading ``css`` (its warnings), from the cache when it is there."""
-    import logging
-
     from conceptnotes.build import cache
     from conceptnotes.build.provenance import tool_versions
 
@@ -161,6 +179,8 @@ def _weasyprint_says(template_dir: Path, css: Path, texts: dict[Path, str], reme
     said = cache.stylesheet_messages(key)
     if said is not None:
         return said
+    import logging
+
     from conceptnotes.render.engine import weasyprint as engine
     from conceptnotes.render.pdf import capture_warnings, make_fetcher
 

@@ -17,7 +17,6 @@ import gettext
 import io
 import re
 import shutil
-import subprocess
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -372,6 +371,8 @@ def _msgids(template: Catalog | list[str]) -> list[str]:
 def msgfmt_check(path: Path, data: bytes | None = None) -> Problems:
     """GNU ``msgfmt --check`` on a catalog (given its bytes, on those: msgfmt opens no file of
     the project), its complaints as problems (none if msgfmt is not installed)."""
+    import subprocess  # only when a catalog is checked: not for a build or check that reads none
+
     msgfmt = shutil.which("msgfmt")
     if msgfmt is None:
         return Problems()
