@@ -233,3 +233,35 @@ def test_a_merge_that_cannot_write_leaves_the_previous_outputs(official, tmp_pat
     assert isinstance(raised.value.cause, OSError)
     assert raised.value.left == output.UNCHANGED
     assert files(out) == {NOTE: hashlib.sha256(b"a file where the note's folder goes").hexdigest()}
+
+
+def test_a_document_s_key_is_made_of_what_it_says_not_of_where_it_was_written(tmp_path):
+    """``fingerprint``: each node is its class and its content fields (not its lines, folder,
+    source or path), so a note moved or shifted down keeps its key and an edited one does not."""
+    import dataclasses
+
+    from conceptnotes.build.manifest import _NOT_CONTENT, fingerprint
+    from conceptnotes.i18n.localize import localize
+    from conceptnotes.model.visitor import walk
+    from conceptnotes.read.loader import load_note
+
+    from .conftest import copy_root
+
+    def key(project, lang="fr"):
+        note, _ = load_note(next((project / "content").iterdir()))
+        return fingerprint(localize(note, lang).note), note
+
+    first, note = key(copy_root("translated", tmp_path / "a"))
+    moved = copy_root("translated", tmp_path / "b")
+    source = next(moved.glob("content/*/note.md"))
+    text = source.read_text(encoding="utf-8")
+    source.write_text(text.replace("---\n", "---\n\n", 1).replace("\n---\n", "\n---\n\n\n", 1), encoding="utf-8")
+    shifted, shifted_note = key(moved)
+    assert shifted_note.document != note.document  # other lines ...
+    assert shifted == first  # ... the same key
+    source.write_text(text.replace("Dakar", "Thiès", 1), encoding="utf-8")
+    assert key(moved)[0] != first
+    for node in walk(note.document):
+        fields = {f.name for f in dataclasses.fields(node)} - _NOT_CONTENT
+        said = fingerprint(node)
+        assert said[0] == type(node).__name__ and set(said[1]) == fields

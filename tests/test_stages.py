@@ -235,3 +235,28 @@ def test_the_html_the_check_rendered_makes_the_same_pdf():
         given = render_pdf(document, html=htmls[document.note.id, document.lang])
         assert given.data == render_pdf(document).data, document.lang
 
+
+
+def test_a_kind_the_html_templates_have_no_macro_for_is_said_at_its_first_line(root, monkeypatch, capsys):
+    """Templates that lack a kind's macro refuse a note that holds that kind, at its first
+    block of the kind; a note without it passes (the walk for kinds is skipped only when
+    every kind has its macro)."""
+    from conceptnotes.cli import main
+
+    project = root("table")
+    templates = project / "templates" / "concept-note"
+    shutil.copytree(ROOT / "templates" / "concept-note", templates)
+    blocks = templates / "blocks.html.j2"
+    blocks.write_text(blocks.read_text(encoding="utf-8").replace("{% macro definition_list(b)",
+                                                                 "{% macro glossary_list(b)"), encoding="utf-8")
+    monkeypatch.chdir(project)
+    assert main(["check"]) == 0, capsys.readouterr().err
+    note = project / "content" / "table" / "note.md"
+    lines = note.read_text(encoding="utf-8").count("\n")
+    note.write_text(note.read_text(encoding="utf-8") + "\nTerm\n: Its definition.\n\nTerm two\n: Another.\n",
+                    encoding="utf-8")
+    capsys.readouterr()
+    assert main(["check"]) == 1
+    assert capsys.readouterr().err.splitlines()[0] == (
+        f"content/table/note.md:{lines + 2}: the HTML templates have no macro for definition_list"
+        " (add '{% macro definition_list(node) %}' to templates/concept-note/blocks.html.j2)")

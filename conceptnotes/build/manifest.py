@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import json
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -95,11 +95,12 @@ def quick_key(inputs: dict[str, str], lang: str, fmt: str, options: dict[str, ob
 
 def fingerprint(value: object) -> object:
     """A JSON-able digest source of a model value, without source lines or local paths."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        fields = {
-            f.name: fingerprint(getattr(value, f.name)) for f in dataclasses.fields(value) if f.name not in _NOT_CONTENT
-        }
-        return [type(value).__name__, fields]
+    kind = type(value)
+    if kind is str:  # most values: said first
+        return value
+    names = _content_fields(kind)
+    if names is not None:
+        return [kind.__name__, {name: fingerprint(getattr(value, name)) for name in names}]
     if isinstance(value, tuple | list):
         return [fingerprint(v) for v in value]
     if isinstance(value, dict):
@@ -107,6 +108,15 @@ def fingerprint(value: object) -> object:
     if isinstance(value, dt.date):
         return value.isoformat()
     return value if isinstance(value, str | int | float | bool | type(None)) else repr(value)
+
+
+@cache
+def _content_fields(kind: type) -> tuple[str, ...] | None:
+    """The fields of a dataclass that make what it says (None for another type): a document's
+    key walks every node of it (0.02 s for a 480-row table with ``dataclasses.fields``)."""
+    if not dataclasses.is_dataclass(kind):
+        return None
+    return tuple(f.name for f in dataclasses.fields(kind) if f.name not in _NOT_CONTENT)
 
 
 def output_key(localized: Localized, fmt: str, options: dict[str, object], inputs: dict[str, str]) -> str:

