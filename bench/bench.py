@@ -42,13 +42,17 @@ BIN = Path(sys.executable).parent
 # A fresh parent per command, so that RUSAGE_CHILDREN is this command's alone: its peak is
 # that of the largest process it ran (a build's worker, or Pandoc's WeasyPrint); its CPU time
 # (user and system) that of every process it ran, which another user's load moves less than
-# the wall time.
+# the wall time.  The wall time is the command's, from its start to its end, taken by that
+# parent: timed from outside, it would include the parent's own start (0.03 s, more than half
+# of a no-op's time).
 MEASURE = (
-    "import resource, subprocess, sys\n"
+    "import resource, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
     "r = subprocess.run(sys.argv[1:], capture_output=True)\n"
+    "seconds = time.perf_counter() - started\n"
     "sys.stderr.write(r.stderr.decode(errors='replace'))\n"
     "u = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
-    "print(u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
+    "print(seconds, u.ru_utime + u.ru_stime, u.ru_maxrss)\n"
     "sys.exit(r.returncode)\n"
 )
 
@@ -75,15 +79,13 @@ class Bench:
 
     def run(self, name: str, command: list[str], cwd: Path, *, env: dict | None = None) -> str:
         """Run ``command`` once in a fresh process, recording its time and peak memory under ``name``."""
-        started = time.perf_counter()
         result = subprocess.run([sys.executable, "-c", MEASURE, *command], cwd=cwd, capture_output=True,
                                 text=True, env=env or self.env)
-        seconds = time.perf_counter() - started
         if result.returncode != 0:
             raise SystemExit(f"{name}: {' '.join(command)} failed in {cwd}\n{result.stderr[-3000:]}")
         sample = self.samples.setdefault(name, Sample())
-        sample.seconds.append(seconds)
-        cpu, peak_kb = result.stdout.strip().splitlines()[-1].split()
+        seconds, cpu, peak_kb = result.stdout.strip().splitlines()[-1].split()
+        sample.seconds.append(float(seconds))
         sample.cpu.append(float(cpu))
         sample.peak_mb = max(sample.peak_mb, float(peak_kb) / 1024)
         return result.stderr
