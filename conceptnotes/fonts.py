@@ -14,7 +14,6 @@ cached character maps.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import unicodedata
 from collections.abc import Iterable
@@ -24,7 +23,7 @@ from pathlib import Path
 
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root, package_version, read_data
-from conceptnotes.read.files import is_present, open_input, read_input
+from conceptnotes.read.files import is_present, open_input, parse_json, read_input
 
 STYLES = {
     "regular": ("normal", "normal"),
@@ -178,7 +177,7 @@ def cmap(source: Path, index: int | None) -> frozenset[int]:
     cached = cmap_path(source, index)
     if is_present(cached):
         try:  # read as the cache is written: no link below it (a link there is not followed)
-            return frozenset(json.loads(read_input(cached, cache_root())))
+            return frozenset(parse_json(read_input(cached, cache_root())))
         except (ValueError, NoteError):
             pass
     return frozenset(harfbuzz_face(source, index).unicodes)

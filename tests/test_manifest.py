@@ -128,7 +128,8 @@ def test_a_manifest_with_wrong_types_is_refused_naming_the_file_and_line(project
 def test_a_manifest_that_is_not_json_or_not_an_object_is_refused(tmp_path):
     for data, message in ((b"{", "unreadable manifest: Expecting property name"),
                           (b"[]", "unreadable manifest: not a JSON object"),
-                          (b"{}", "unreadable manifest: no 'outputs'")):
+                          (b"{}", "unreadable manifest: no 'outputs'"),
+                          (b"[" * 100_000, "unreadable manifest: nested deeper than a JSON file may be")):
         with pytest.raises(NoteError) as raised:
             Manifest.from_bytes(data, tmp_path)
         assert raised.value.problems[0].path == str(tmp_path / "manifest.json")

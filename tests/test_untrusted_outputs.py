@@ -153,7 +153,8 @@ def test_a_journal_that_is_a_link_or_not_a_journal_is_refused(project, capsys):
     journal.unlink()
     for text, problem in ((b"[1, 2]", f"{PENDING}:1: not a build's journal: a build writes an object of 'renames'"
                                       " (pairs of names), 'removals' (names) and 'manifest' (text)"),
-                          (b'{"renames": [\n', f"{PENDING}:2: unreadable journal: Expecting value")):
+                          (b'{"renames": [\n', f"{PENDING}:2: unreadable journal: Expecting value"),
+                          (b'{"a": ' * 100_000, f"{PENDING}:1: unreadable journal: nested deeper than a JSON file may be")):
         journal.write_bytes(text)
         assert run(project, capsys, "build", "--format", "docx") == (1, "", f"{problem}\n{REFUSED}\n")
     assert (project.parent / "outside.txt").read_text() == "secret"

@@ -168,7 +168,7 @@ def test_another_date_or_folder_is_another_command(project, env, tmp_path):
 def test_a_damaged_answer_is_not_read(project, env, tmp_path):
     assert build_py(project, "build", env=env).returncode == 0
     (entry,) = answers(tmp_path).iterdir()
-    for damaged in (b"{", b'{"format": 1}', b"[]", b"\xff"):
+    for damaged in (b"{", b'{"format": 1}', b"[]", b"\xff", b"[" * 100_000):
         entry.write_bytes(damaged)
         run = build_py(project, "build", env=env)
         assert not run.at_once and run.returncode == 0 and run.stderr == ""

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 from conceptnotes import fonts
 from conceptnotes.errors import NoteError
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import is_present, read_input
+from conceptnotes.read.files import is_present, parse_json, read_input
 from conceptnotes.writing import remove, write_atomic
 
 if TYPE_CHECKING:
@@ -123,7 +123,7 @@ def read_entry(entry: Path) -> object:
     """A JSON entry of the cache, as a build wrote it (:func:`write_entry`); None when there
     is none or it cannot be read (read only: ``check`` calls it)."""
     try:
-        return json.loads(read_input(entry, cache_root())) if is_present(entry) else None
+        return parse_json(read_input(entry, cache_root())) if is_present(entry) else None
     except (OSError, ValueError, NoteError):
         return None
 

@@ -26,7 +26,7 @@ from pathlib import Path
 
 from conceptnotes.build import names
 from conceptnotes.errors import NoteError, Problem, Problems, display_path, excerpt
-from conceptnotes.read.files import read_input
+from conceptnotes.read.files import parse_json, read_input
 from conceptnotes.reserved import PENDING
 from conceptnotes.writing import TEMP_PREFIX, TEMP_SUFFIX
 
@@ -55,7 +55,7 @@ def read(out: Path) -> Journal | None:
         return None
     try:
         text = _text(read_input(path, out, limit=MAX_JOURNAL_BYTES), path)
-        record = json.loads(text)
+        record = parse_json(text)
     except NoteError as exc:
         raise NoteError(exc.problems, _refused(path)) from None
     except json.JSONDecodeError as exc:

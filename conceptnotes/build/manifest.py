@@ -26,7 +26,7 @@ from conceptnotes.errors import NoteError, Problem, Problems, display_path, exce
 from conceptnotes.i18n import catalogs, glossary
 from conceptnotes.model import Note
 from conceptnotes.project import DATA_DIR, PACKAGE_DIR, TOOL_ROOT, Project, program_name
-from conceptnotes.read.files import is_present, read_input
+from conceptnotes.read.files import is_present, parse_json, read_input
 from conceptnotes.render import formats
 from conceptnotes.reserved import MANIFEST, PENDING
 
@@ -204,7 +204,7 @@ class Manifest:
         path = folder / MANIFEST
         try:
             text = data.decode("utf-8")
-            record = json.loads(text)
+            record = parse_json(text)
         except ValueError as exc:
             raise NoteError(Problem(str(path), 0, f"unreadable manifest: {exc}"), "unreadable manifest") from None
         problem = _type_problem(record, text)

@@ -436,7 +436,7 @@ def _nothing_to_do(state: manifest.Manifest, targets: list[Target], quick: dict[
             and state.all_quick_match(quick, official))
 
 
-def _remember(key: str, since: int, watched: list[tuple[str, bool]], sources: dict, files: dict[Path, tuple[Path, str]],
+def _remember(key: str, since: int, watched: list[str], sources: dict, files: dict[Path, tuple[Path, str]],
               out: Path, state: manifest.Manifest, targets: list[Target]) -> None:
     """Keep the answer "every output is up to date" for the same command (:mod:`uptodate`):
     only saves time, so a cache that cannot be written is no failure."""

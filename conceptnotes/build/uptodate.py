@@ -39,7 +39,7 @@ from pathlib import Path
 from conceptnotes.build import provenance
 from conceptnotes.errors import NoteError
 from conceptnotes.project import BUILTIN_LOCALES, BUILTIN_TEMPLATES, cache_root
-from conceptnotes.read.files import is_present, read_input
+from conceptnotes.read.files import is_present, parse_json, read_input
 
 FORMAT = 1
 # a file modified this close before the build started may have been modified after it with
@@ -62,21 +62,20 @@ def _entry(key: str) -> Path:
     return cache_root() / "uptodate" / f"{key}.json"
 
 
-def watched(project_roots: Iterable[Path]) -> list[tuple[str, bool]]:
-    """The folders whose listing decides what a build of notes in these projects reads, each
-    with whether its subfolders are listed too (a folder that is not there is listed as
-    such: a project's ``templates/`` appearing changes what it reads)."""
+def watched(project_roots: Iterable[Path]) -> list[str]:
+    """The folders whose contents decide what a build of notes in these projects reads (one
+    that is not there is listed as such: a project's ``templates/`` appearing changes what
+    it reads)."""
     folders = [os.path.join(os.path.abspath(root), sub) for root in project_roots
                for sub in ("content", "locales", "templates")]
-    return [(folder, True) for folder in [*dict.fromkeys(folders), str(BUILTIN_TEMPLATES), str(BUILTIN_LOCALES)]]
+    return [*dict.fromkeys(folders), str(BUILTIN_TEMPLATES), str(BUILTIN_LOCALES)]
 
 
-def listings(folders: Iterable[tuple[str, bool]]) -> dict[str, list[str] | None]:
-    """Each of ``folders`` (and, when marked deep, every folder below it), no link followed,
-    with the names in it (a folder's with '/', a link's with '@'); None for one that is not
-    there."""
+def listings(folders: Iterable[str]) -> dict[str, list[str] | None]:
+    """Every folder at or below each of ``folders``, no link followed, with the names in it
+    (a folder's with '/', a link's with '@'); None for one that is not there."""
     found: dict[str, list[str] | None] = {}
-    for folder, deep in folders:
+    for folder in folders:
         top = os.path.abspath(folder)
         if not os.path.isdir(top) or os.path.islink(top):
             found[top] = None
@@ -84,8 +83,6 @@ def listings(folders: Iterable[tuple[str, bool]]) -> dict[str, list[str] | None]
         for path, dirs, files in os.walk(top, followlinks=False):
             names = [f"{d}@" if os.path.islink(os.path.join(path, d)) else f"{d}/" for d in dirs]
             found[path] = sorted(names + [f"{f}@" if os.path.islink(os.path.join(path, f)) else f for f in files])
-            if not deep:
-                break
     return found
 
 
@@ -94,7 +91,7 @@ def started() -> int:
     return time.time_ns()
 
 
-def remember(key: str, since: int, folders: list[tuple[str, bool]], sources: dict[str, list[str] | None],
+def remember(key: str, since: int, folders: list[str], sources: dict[str, list[str] | None],
              inputs: dict[Path, tuple[Path, str]], out: Path, rows: list[Row]) -> bool:
     """Keep the answer of the build of ``key``, that started at ``since`` and found
     ``sources`` (the :func:`listings` of ``folders``, taken before it read anything), read
@@ -114,8 +111,8 @@ def remember(key: str, since: int, folders: list[tuple[str, bool]], sources: dic
         "format": FORMAT,
         "code": provenance.code_fingerprint(),
         "tools": provenance.tool_versions(),
-        "watched": [*folders, (str(out), True)],
-        "folders": {**sources, **listings([(str(out), True)])},
+        "watched": [*folders, str(out)],
+        "folders": {**sources, **listings([str(out)])},
         "files": files,
         "outputs": [list(row) for row in rows],
     }
@@ -135,12 +132,12 @@ def answer(argv: list[str]) -> list[Row] | None:
     try:
         if not is_present(entry):
             return None
-        record = json.loads(read_input(entry, cache_root()))
+        record = parse_json(read_input(entry, cache_root()))
         if record["format"] != FORMAT or record["code"] != provenance.code_fingerprint():
             return None
         if record["tools"] != provenance.tool_versions():
             return None
-        if listings((str(folder), bool(deep)) for folder, deep in record["watched"]) != record["folders"]:
+        if listings(str(folder) for folder in record["watched"]) != record["folders"]:
             return None
         for path, (root, digest) in record["files"].items():
             if provenance.file_hash(Path(path), Path(root), remember=False) != digest:

@@ -49,7 +49,7 @@ from conceptnotes import languages
 from conceptnotes.errors import NoteError
 from conceptnotes.i18n import catalogs
 from conceptnotes.project import cache_root
-from conceptnotes.read.files import is_present, read_input
+from conceptnotes.read.files import is_present, parse_json, read_input
 from conceptnotes.writing import write_atomic
 
 if TYPE_CHECKING:
@@ -264,7 +264,7 @@ def index_path(locales: Path) -> Path:
 def _read_index(locales: Path) -> dict[str, dict]:
     path = index_path(locales)
     try:
-        data = json.loads(read_input(path, cache_root(), limit=MAX_INDEX_BYTES)) if is_present(path) else {}
+        data = parse_json(read_input(path, cache_root(), limit=MAX_INDEX_BYTES)) if is_present(path) else {}
     except (OSError, ValueError, NoteError):
         return {}
     if not isinstance(data, dict) or data.get("version") != INDEX_VERSION or not isinstance(data.get("files"), dict):

@@ -145,6 +145,19 @@ def hash_input(path: Path, root: Path) -> str:
     return digest.hexdigest()
 
 
+def parse_json(data: str | bytes) -> object:
+    """``data`` (a file the tool wrote: the manifest, a journal, an entry of the cache) parsed
+    as JSON; ``json.JSONDecodeError`` (a ValueError) when it is not JSON, or is nested deeper
+    than the parser goes, which would otherwise be a RecursionError: a traceback, not a
+    problem naming the file."""
+    import json
+
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise json.JSONDecodeError("nested deeper than a JSON file may be", "", 0) from None
+
+
 def is_present(path: Path) -> bool:
     """Whether anything is at ``path`` (a link or FIFO included: reading it is refused, not skipped)."""
     return os.path.lexists(path)

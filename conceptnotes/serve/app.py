@@ -41,6 +41,7 @@ from starlette.routing import Route
 from conceptnotes import languages, reserved
 from conceptnotes.errors import NoteError, UsageError, display_path
 from conceptnotes.project import Project
+from conceptnotes.read.files import parse_json
 from conceptnotes.read.parsed import Notes
 from conceptnotes.render import formats
 from conceptnotes.render.docx.template import MAX_TEMPLATE_BYTES
@@ -444,8 +445,8 @@ async def _posted(request: Request, limit: int = MAX_BODY) -> dict | Response:
     if data is None:
         return JSONResponse({"problems": [f"the request is too large (at most {limit:,} bytes)"]}, status_code=413)
     try:
-        body = json.loads(data)
-    except (ValueError, RecursionError):  # not JSON, or nested deeper than the parser goes
+        body = parse_json(data)
+    except ValueError:  # not JSON, or nested deeper than the parser goes
         return JSONResponse({"problems": ["the body is not JSON"]}, status_code=400)
     return body if isinstance(body, dict) else JSONResponse({"problems": ["a JSON object is expected"]}, 400)
 
