@@ -135,7 +135,7 @@ def test_the_stylesheets_urls_are_parsed_again_only_when_a_template_file_changed
     templates = project / "templates" / "concept-note"
     shutil.copytree(ROOT / "templates" / "concept-note", templates)
     parsed, real = [], validate.url_problems
-    monkeypatch.setattr(validate, "url_problems", lambda folder: parsed.append(folder) or real(folder))
+    monkeypatch.setattr(validate, "url_problems", lambda folder, texts: parsed.append(folder) or real(folder, texts))
     assert run_in(project, "build", "--format", "docx").returncode == 0
     assert parsed == [templates]
     assert run_in(project, "check").returncode == 0

@@ -6,8 +6,8 @@ large font faces to the characters of a document (also named by the character se
 character maps of fonts, SHA-256 digests of large input files, what WeasyPrint says
 of the templates' stylesheets, the verdicts of the templates' checks (a template folder
 that passed, the kinds of node its renderer handles), the documents' verdicts
-(:mod:`verdicts`) and the answers of builds with nothing to do (:mod:`uptodate`).  ``check`` only reads what a build
-kept here, so it writes nothing anywhere.
+(:mod:`verdicts`) and the answers of builds with nothing to do (:mod:`uptodate`).
+``check`` only reads what a build kept here, so it writes nothing anywhere.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from conceptnotes.writing import remove, write_atomic
 
 if TYPE_CHECKING:
     from conceptnotes.model import Localized
+
 
 def prepare_fonts(
     documents: Iterable[tuple[Localized, Path]], htmls: Mapping[tuple[str, str], str] | None = None

@@ -131,7 +131,7 @@ def stylesheet_problems(template_dir: Path, *, remember: bool = False) -> Proble
     texts = _stylesheets(template_dir, problems)
     if texts:
         urls = f"{__name__}:url_problems (tinycss2 {package_version('tinycss2')})"
-        problems += _template_check(urls, template_dir, remember, url_problems)
+        problems += _template_check(urls, template_dir, remember, lambda folder: url_problems(folder, texts))
     for css in texts:
         for message in _weasyprint_says(template_dir, css, texts, remember):
             place = CSS_PLACE.search(message)
@@ -151,12 +151,13 @@ def _stylesheets(template_dir: Path, problems: Problems) -> dict[Path, str]:
     return texts
 
 
-def url_problems(template_dir: Path) -> Problems:
-    """Every ``url()`` of the folder's stylesheets that leads outside it, at its line."""
+def url_problems(template_dir: Path, texts: dict[Path, str]) -> Problems:
+    """Every ``url()`` of the folder's stylesheets (their ``texts``, as read) that leads
+    outside it, at its line."""
     import tinycss2
 
     problems = Problems()
-    for css, text in _stylesheets(template_dir, Problems()).items():
+    for css, text in texts.items():
         for line, url in _urls(tinycss2.parse_stylesheet(text)):
             if not _inside(template_dir, css, url):
                 problems.append(Problem(str(css), line, f"template error: url({url}) is outside the template folder"))
@@ -166,7 +167,7 @@ def url_problems(template_dir: Path) -> Problems:
 def remember_stylesheets(template_dir: Path) -> None:
     """What WeasyPrint says of the folder's stylesheets, kept in the cache unless kept already:
     by a build's worker that has imported WeasyPrint (``build.workers``), for the check."""
-    texts = {css: decode(read_input(css, template_dir), css) for css in sorted(template_dir.glob("*.css"))}
+    texts = _stylesheets(template_dir, Problems())  # one it cannot read: the check says so
     for css in texts:
         _weasyprint_says(template_dir, css, texts, True)
 
