@@ -133,3 +133,66 @@ def test_a_docx_build_does_not_render_the_html_templates(make_note, tmp_path):
         refused = run_in(project, *command, env=env)
         assert refused.returncode == 1
         assert "note.html.j2" in refused.stderr and "no_such_name" in refused.stderr, refused.stderr
+
+
+# One body per kind of inline markup, each with only the characters that start it, and
+# texts that look like markup but are not: the set-aside must leave each as the inline
+# step would (a line break needs two spaces before the newline, no other character).
+INLINE_BODIES = [
+    "First line  \nsecond line after a hard break",
+    "First line \nsecond line after one space",
+    "AT&amp;T, &#169; and &copy;",
+    "A & B",
+    "See <https://www.un.org/counterterrorism/>",
+    "Write to <info@un.org>",
+    "<b>raw HTML</b>",
+    "2 < 3 > 1",
+    "An escaped \\# sign",
+    "Some `code` here",
+    "An *emphasis* and **strong** text",
+    "A snake_case word and _emphasis_",
+    "A lone * star",
+    "A [link](https://www.un.org) and [another][ref]\n\n[ref]: https://www.un.org",
+    "An image ![UN emblem](assets/emblem.png)",
+    "A call[^1]\n\n[^1]: Its text, with *emphasis*.",
+    "Exclamation! and {braces}",
+    "## Heading {: #anchor }\n\nText {: .lead}",
+    "Term\n: Definition with plain text",
+    "| Time | Session |\n| --- | --- |\n| 09:00 | Opening  |\n| | |\n| 10:00 | *Panel* |",
+    "1. One\n2. Two  \n   still two\n\n- a\n  - b",
+    "> A quotation\n> on two lines",
+    "Text with \u00a0no-break spaces\u202f; and « guillemets »",
+]
+
+
+def _bodies() -> list[tuple[str, str]]:
+    from conceptnotes.read.frontmatter import split_front_matter
+
+    notes = sorted(ROOT.glob("content/*/note.md")) + sorted(ROOT.glob("tests/roots/*/content/*/note.md"))
+    out = [(str(path), split_front_matter(path.read_text(encoding="utf-8"), path).body) for path in notes]
+    assert len(out) > 10
+    return out + [(f"inline {index}", body) for index, body in enumerate(INLINE_BODIES)]
+
+
+@pytest.mark.parametrize(("name", "body"), _bodies(), ids=lambda value: value if len(value) < 40 else None)
+def test_text_set_aside_from_the_inline_step_comes_back_as_that_step_leaves_it(name, body, tmp_path, monkeypatch):
+    path = tmp_path / "note.md"
+    fast = markdown_parse.parse_body(body, path, 5, tmp_path / "assets")
+    monkeypatch.setattr(markdown_parse, "has_inline_markup", lambda text: True)  # every text to the inline step
+    assert markdown_parse.parse_body(body, path, 5, tmp_path / "assets") == fast
+
+
+def test_the_inline_patterns_are_those_the_set_aside_knows():
+    md = markdown_parse._markdown()
+    assert len(md.inlinePatterns) == len(markdown_parse.INLINE_PATTERNS)
+    assert all(name in md.inlinePatterns for name in markdown_parse.INLINE_PATTERNS)
+    steps = [type(step).__name__ for step in md.treeprocessors]
+    assert steps[steps.index("InlineProcessor") - 1: steps.index("InlineProcessor") + 2] == [
+        "_SetAside", "InlineProcessor", "_PutBack"]
+
+
+@pytest.mark.parametrize("text", ["a  \nb", "x_y", "a*b", "a`b", "a\\b", "a[b", "a]b", "a<b", "a&b", "a!b", "a{b",
+                                  "a\x02b"])
+def test_text_with_what_starts_inline_markup_goes_to_the_inline_step(text):
+    assert markdown_parse.has_inline_markup(text)
+    assert not markdown_parse.has_inline_markup(text.replace(text[1:-1], " \n" if "\n" in text else " "))

@@ -47,6 +47,56 @@ class _Capture(Treeprocessor):
         self.md.captured_root = root  # type: ignore[attr-defined]
 
 
+# The inline patterns registered (footnotes adds one): each needs one of the characters of
+# INLINE_START, or two spaces before a line break ('linebreak').  Python-Markdown runs every
+# pattern over every text of the tree, a regular expression search each: a text with none of
+# those characters is set aside before its inline step and put back after it, unchanged, as
+# the step would have left it (a table's cells and most paragraphs: 40 % of the parse of a
+# 480-row table).  tests/test_markdown_parse checks the list and the outcome.
+INLINE_PATTERNS = ("backtick", "escape", "footnote", "reference", "link", "image_link", "image_reference",
+                   "short_reference", "short_image_ref", "autolink", "automail", "linebreak", "html", "entity",
+                   "not_strong", "em_strong", "em_strong2")
+INLINE_START = r"\\`*_\[\]<>&!{}"
+# Python-Markdown's placeholders (STX, ETX) go to the inline step as well
+_NO_INLINE_MARKUP = re.compile(f"[^{INLINE_START}\\x02\\x03]*")
+
+
+def has_inline_markup(text: str) -> bool:
+    """Whether one of Python-Markdown's inline patterns could match in ``text``."""
+    return _NO_INLINE_MARKUP.fullmatch(text) is None or "  \n" in text
+
+
+class _SetAside(Treeprocessor):
+    """Before the inline step: the texts and tails without inline markup taken out."""
+
+    def run(self, root: ET.Element) -> None:
+        aside = self.md.set_aside = []  # type: ignore[attr-defined]
+        for element in root.iter():
+            text, tail = element.text, element.tail
+            if text and not has_inline_markup(text):
+                aside.append((element, False, text))
+                element.text = None
+            if tail and not has_inline_markup(tail):
+                aside.append((element, True, tail))
+                element.tail = None
+
+
+class _PutBack(Treeprocessor):
+    """After the inline step: the texts and tails :class:`_SetAside` took out put back."""
+
+    def run(self, root: ET.Element) -> None:
+        for element, is_tail, text in self.md.set_aside:  # type: ignore[attr-defined]
+            if is_tail:
+                element.tail = text
+            else:
+                element.text = text
+        self.md.set_aside = []  # type: ignore[attr-defined]
+
+
+def _no_serialization(root: ET.Element) -> str:
+    return ""
+
+
 def _tree(md: markdown.Markdown, text: str) -> ET.Element:
     """The element tree Python-Markdown makes of ``text``.
 
@@ -75,6 +125,12 @@ def _markdown() -> markdown.Markdown:
     # Priority below the built-in 'unescape' (0): only then is the tree free of
     # placeholder codes.  See shared FIELD-NOTES.md, "Python-Markdown 3.11".
     md.treeprocessors.register(_Capture(md), "conceptnotes-capture", -100)
+    # either side of the inline step (priority 20), nothing between
+    md.treeprocessors.register(_SetAside(md), "conceptnotes-set-aside", 20.5)
+    md.treeprocessors.register(_PutBack(md), "conceptnotes-put-back", 19.5)
+    # the tree is what is taken: the HTML Python-Markdown would make of it is not written
+    md.serializer = _no_serialization
+    md.stripTopLevelTags = False
     return md
 
 
@@ -748,7 +804,7 @@ def parse_inline(
 # control character (a line break, a tab, Python-Markdown's own placeholders) and no white
 # space at its ends: Python-Markdown makes it one paragraph of exactly that text.  Most
 # translations are such texts (237 of the sample's 305).
-_PLAIN = re.compile(r"[^\\`*_\[\]<>&!{}\x00-\x1f\x7f-\x9f\u2028\u2029]+")
+_PLAIN = re.compile(f"[^{INLINE_START}\\x00-\\x1f\\x7f-\\x9f\\u2028\\u2029]+")
 
 
 def is_plain(text: str) -> bool:
