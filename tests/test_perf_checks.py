@@ -196,3 +196,26 @@ def test_the_inline_patterns_are_those_the_set_aside_knows():
 def test_text_with_what_starts_inline_markup_goes_to_the_inline_step(text):
     assert markdown_parse.has_inline_markup(text)
     assert not markdown_parse.has_inline_markup(text.replace(text[1:-1], " \n" if "\n" in text else " "))
+
+
+@pytest.mark.parametrize("header", ["| Date | Programme |", "|  |  |"])
+def test_a_table_is_found_by_its_first_row_without_a_failed_search(header, tmp_path, monkeypatch):
+    """Words of a table's header and body are two lines apart (the delimiter row): a search
+    for both read the rest of the body, then failed (a tenth of the parse of the sample x50).
+    A header without words: the table is found by its first row with words, two lines on."""
+    failed: list[str] = []
+    search = markdown_parse._Locator._search
+
+    def counted(self, pattern, index):
+        found = search(self, pattern, index)
+        if found is None:
+            failed.append(pattern.pattern)
+        return found
+
+    monkeypatch.setattr(markdown_parse._Locator, "_search", counted)
+    body = f"Intro paragraph.\n\n{header}\n| --- | --- |\n| 9 May 2022 | Workshop |\n| 10 May 2022 | Opening |\n"
+    document, problems = markdown_parse.parse_body(body, tmp_path / "note.md", 11, tmp_path / "assets")
+    table = document.blocks[1]
+    assert (table.line, [row[0].line for row in table.body]) == (13, [15, 16])
+    assert failed == []
+    assert not problems

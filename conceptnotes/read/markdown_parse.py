@@ -12,6 +12,7 @@ from __future__ import annotations
 import bisect
 import html
 import io
+import itertools
 import os
 import re
 import struct
@@ -136,6 +137,7 @@ def _markdown() -> markdown.Markdown:
 
 # Words of a block may be one line apart (a paragraph wraps), with markup between them.
 WORD_GAP = r"\b[^\n]*?\n?[^\n]*?\b"
+_WORD = re.compile(r"\w+")
 # A search that fails has read to the end of the body; once failures have read this many
 # times the body, the next ones look only this many characters ahead (a block is never far
 # from the last one found, but a hostile note could make every search fail).
@@ -166,7 +168,7 @@ class _Locator:
         self._indexes: dict[str, dict[str, int]] = {}
 
     def find(self, text: str, *, leaf: bool = True) -> int:
-        words = re.findall(r"\w+", text)[:3]
+        words = [word.group() for word in itertools.islice(_WORD.finditer(text), 3)]  # not every word of a long text
         index = None
         for k in dict.fromkeys((len(words), 1)):
             if not k:
@@ -239,6 +241,13 @@ class _InlineConverter:
 
     def locate(self, el: ET.Element, *, leaf: bool = True, text: str | None = None) -> int:
         """The source line of element ``el``, by its words, or its image, or its rule."""
+        if text is None and el.tag == "table":
+            # by the words of one row, its first with any: the delimiter row stands between the
+            # header's and the body's, farther than a search for words across rows looks (it
+            # read to the end of the body), and each row is one line
+            for n, row in enumerate(el.iter("tr")):
+                if re.search(r"\w", _plain(row)):
+                    return self.locator.find(_plain(row), leaf=leaf) - n - (1 if n else 0)
         text = _plain(el) if text is None else text
         if re.search(r"\w", text):
             return self.locator.find(text, leaf=leaf)
