@@ -215,10 +215,9 @@ IGNORABLE = "\u200b\u200c\u200d\u2060\u00ad\u200e\u200f\u061c\u202a\u202b\u202c\
 def first_uncovered(text: str, lang: str) -> str | None:
     """The first character of ``text`` that no font of ``lang`` has, ignoring white space."""
     points = covered(lang)
-    for char in text:
-        if ord(char) not in points and not char.isspace() and char not in IGNORABLE:
-            return char
-    return None
+    # each character looked at once, however often the text has it; then the first in the text
+    lacking = {char for char in set(text) if ord(char) not in points and not char.isspace() and char not in IGNORABLE}
+    return next((char for char in text if char in lacking), None) if lacking else None
 
 
 # What a writer meant by a character the fonts lack, when it is obvious: the characters

@@ -168,3 +168,24 @@ def test_a_text_the_typesetting_passes_by_is_one_no_rule_would_change():
             assert t.quotes(text, "fr") == text and not t.APOSTROPHE.search(text)
 
     check()
+
+
+@pytest.mark.parametrize("lang", ["en", "fr"])
+def test_a_run_that_occurs_again_is_typeset_as_the_first(lang, make_note):
+    """typeset_note typesets each distinct run once: every occurrence comes out as typeset
+    alone would make it, and a run no rule changes stays the very same tuple."""
+    from conceptnotes.i18n.typography import typeset_note
+    from conceptnotes.i18n.units import map_document
+    from conceptnotes.read.loader import load_note
+
+    rows = "\n".join(f"| 1er mai : « {n % 2} » | Plenary | l'état, 09:00-10:00 |" for n in range(6))
+    folder = make_note(body=f"## Programme\n\n| A | B | C |\n| --- | --- | --- |\n{rows}\n\nPlenary\n\n"
+                            "l'état, 09:00-10:00\n")
+    note, _ = load_note(folder)
+    typeset_once = typeset_note(note, lang).document
+    each = map_document(note.document, lambda inlines, line, kind: typeset(inlines, lang))
+    assert typeset_once == each
+    table = next(block for block in note.document.blocks if isinstance(block, m.Table))
+    typeset_table = next(block for block in typeset_once.blocks if isinstance(block, m.Table))
+    assert typeset_table.body[3][1].children is table.body[3][1].children  # "Plenary": unchanged, kept
+    assert typeset_table.body[3][2].children != table.body[3][2].children  # the apostrophe curled

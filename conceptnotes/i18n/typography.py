@@ -19,7 +19,7 @@ import re
 
 from conceptnotes import languages
 from conceptnotes import model as m
-from conceptnotes.model.visitor import map_inline_nodes
+from conceptnotes.model.visitor import map_inline_nodes, same
 
 NBSP, NNBSP = "\u00a0", "\u202f"
 
@@ -209,6 +209,15 @@ def typeset_note(note: m.Note, lang: str) -> m.Note:
         return note
     from conceptnotes.i18n.units import map_document, translate_meta
 
-    document = map_document(note.document, lambda inlines, line, kind: typeset(inlines, lang))
+    done: dict[tuple[m.Inline, ...], tuple[m.Inline, ...] | None] = {}  # None: unchanged
+
+    def once(inlines: tuple[m.Inline, ...], line: int, kind: str) -> tuple[m.Inline, ...]:
+        """A run typeset once however often it occurs (a table's cells, a list's items repeat)."""
+        if inlines not in done:
+            typeset_run = typeset(inlines, lang)
+            done[inlines] = None if same(typeset_run, inlines) else typeset_run
+        return done[inlines] or inlines
+
+    document = map_document(note.document, once)
     meta = translate_meta(note.meta, lambda text, line: RULES[lang](text))
     return dataclasses.replace(note, meta=meta, document=document)

@@ -174,6 +174,8 @@ Inline = Text | Emphasis | Strong | Code | Link | FootnoteRef | LineBreak | Imag
 def plain_text(nodes: tuple[Inline, ...], *, footnote_numbers: bool = False) -> str:
     """The text of a run of inlines, without markup (image alt text included; a footnote
     call's number when ``footnote_numbers``)."""
+    if all(type(node) is Text for node in nodes):  # most runs (a table's cells): no walk
+        return "".join(node.text for node in nodes)
     from conceptnotes.model.visitor import walk
 
     return "".join(node.plain(footnote_numbers=footnote_numbers) for node in walk(nodes))
