@@ -2,7 +2,9 @@
 
 Python-Markdown does the parsing (footnotes, tables, attribute lists, definition
 lists, sane lists); a tree processor registered after the built-in ``unescape`` step
-captures the clean element tree, which is converted here into :mod:`model` nodes.
+captures the clean element tree, which is converted here into :mod:`model` nodes (texts
+with no inline markup are set aside around its inline step, which would search each with
+every pattern in vain: :class:`_SetAside`).
 Raw HTML is not content: it is an error.  Source lines are recovered by matching
 each block's first words against the source, in document order.
 """
