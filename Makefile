@@ -8,6 +8,9 @@
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
+# The wheel the country names are made from (tools/make_country_names.py): the tests compare
+# conceptnotes/data/country_names.json with it
+HDX_WHEEL := $(VENV)/wheels/hdx_python_country-4.2.5-py3-none-any.whl
 
 # Debian packages: Pango and HarfBuzz's subsetter for WeasyPrint, and the pinned fonts.
 RUNTIME_DEBS := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
@@ -41,7 +44,7 @@ verify: $(VENV)/.runtime
 
 # one test worker per core (pytest-xdist), each test file in one worker, so that a file's shared
 # fixtures (a built project, a running server) are made once; 'pytest tests/x.py' alone runs in one process
-test: system-deps test-system-deps $(VENV)/.dev
+test: system-deps test-system-deps $(VENV)/.dev $(HDX_WHEEL)
 	$(PY) -m pytest -n auto --dist loadfile
 
 bench: system-deps test-system-deps bench-system-deps $(VENV)/.dev
@@ -70,6 +73,10 @@ $(VENV)/.runtime: requirements.txt | $(PY)
 $(VENV)/.dev: requirements-dev.txt requirements.txt | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $@ $(VENV)/.runtime
+
+$(HDX_WHEEL): | $(PY)
+	$(PY) -m pip download --quiet --disable-pip-version-check --no-deps --only-binary :all: \
+		hdx-python-country==4.2.5 -d $(VENV)/wheels
 
 clean:
 	rm -rf output
