@@ -248,8 +248,9 @@ class _InlineConverter:
             # header's and the body's, farther than a search for words across rows looks (it
             # read to the end of the body), and each row is one line
             for n, row in enumerate(el.iter("tr")):
-                if re.search(r"\w", _plain(row)):
-                    return self.locator.find(_plain(row), leaf=leaf) - n - (1 if n else 0)
+                words = _plain(row)
+                if re.search(r"\w", words):
+                    return self.locator.find(words, leaf=leaf) - n - (1 if n else 0)
         text = _plain(el) if text is None else text
         if re.search(r"\w", text):
             return self.locator.find(text, leaf=leaf)
